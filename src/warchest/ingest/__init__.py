@@ -1,0 +1,181 @@
+"""Loaders for the real bulk formats. Each takes files, folders or zip archives, streams
+them into the store and returns a :class:`LoadReport` (read / loaded / quarantined per file).
+
+Loading is idempotent: a file loaded twice leaves the same rows, and a newer release of a
+table replaces the rows an older one wrote for the same patents (or reassignments, symbols).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from warchest.errors import BadInputFile, UnknownTable
+from warchest.ingest import assignments, classification, patentsview, ppubs
+from warchest.ingest.delimited import BLOCK_SIZE, Chunk, TableSpec, read_delimited
+from warchest.ingest.runner import FileResult, LoadReport, ProgressFn, run_load
+from warchest.ingest.sources import Source, find_sources
+from warchest.store import Store
+
+__all__ = [
+    "FileResult",
+    "LoadReport",
+    "load_assignments",
+    "load_cpc",
+    "load_ipc",
+    "load_patentsview",
+    "load_ppubs",
+]
+
+Reader = Callable[[IO[bytes]], Iterator[Chunk]]
+
+
+def _explicit_files(paths: Iterable[str | Path]) -> set[Path]:
+    return {Path(p) for p in paths if Path(p).is_file()}
+
+
+def _load_tables(
+    store: Store,
+    paths: Iterable[str | Path],
+    loader: str,
+    suffixes: tuple[str, ...],
+    choose: Callable[[Source], tuple[str, Reader] | None],
+    what: str,
+    progress: ProgressFn | None,
+    label: str | None,
+) -> LoadReport:
+    paths = list(paths)
+    if not paths:
+        raise BadInputFile(f"give at least one {what} file or folder to load")
+    sources = find_sources(paths, suffixes, label)
+    explicit = _explicit_files(paths)
+    report = LoadReport(loader)
+    plan: list[tuple[Source, str, Reader]] = []
+    for source in sources:
+        chosen = choose(source)
+        if chosen is None:
+            reason = f"{source.name} is not a {what} table warchest reads"
+            if source.path in explicit and source.member is None:
+                raise UnknownTable(f"{reason}; see `warchest load {loader} --help`")
+            report.skipped.append((source.display, reason))
+            continue
+        plan.append((source, *chosen))
+    for source, table, reader in plan:
+        result: FileResult = run_load(store, source, loader, table, reader, progress)
+        report.files.append(result)
+    return report
+
+
+def _delimited(spec: TableSpec, source: Source, block_size: int) -> Reader:
+    return lambda stream: read_delimited(stream, spec, source.display, block_size)
+
+
+def load_patentsview(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+    block_size: int = BLOCK_SIZE,
+) -> LoadReport:
+    """Load PatentsView bulk tables (``g_*.tsv``, ``g_*.tsv.zip``, legacy ``patent.tsv``...).
+
+    Files whose name is not a known table are skipped (and listed) when found in a folder,
+    refused when named directly.
+    """
+
+    def choose(source: Source) -> tuple[str, Reader] | None:
+        spec = patentsview.spec_for(source.stem)
+        return None if spec is None else (spec.name, _delimited(spec, source, block_size))
+
+    return _load_tables(store, paths, "patentsview", (".tsv",), choose,
+                        "PatentsView", progress, label)
+
+
+def load_assignments(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+) -> LoadReport:
+    """Load USPTO Patent Assignment Dataset tables (``assignment.csv``, ``assignor.csv``,
+    ``assignee.csv``, ``documentid.csv``, ``assignment_conveyance.csv``)."""
+
+    def choose(source: Source) -> tuple[str, Reader] | None:
+        spec = assignments.spec_for(source.stem)
+        return None if spec is None else (spec.name, _delimited(spec, source, BLOCK_SIZE))
+
+    return _load_tables(store, paths, "assignments", (".csv",), choose,
+                        "assignment dataset", progress, label)
+
+
+def load_cpc(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+) -> LoadReport:
+    """Load the official CPC title list (``cpc-section-*.txt``, or the ``CPCTitleList``
+    zip that holds them)."""
+
+    def choose(source: Source) -> tuple[str, Reader] | None:
+        if not source.stem.startswith("cpc-section-"):
+            return None
+        return "cpc_titles", lambda s: classification.read_cpc_titles(s, source.display)
+
+    return _load_tables(store, paths, "cpc", (".txt",), choose, "CPC title list",
+                        progress, label)
+
+
+def _first_line(source: Source) -> str:
+    stream = source.open()
+    try:
+        return stream.read(4096).split(b"\n", 1)[0].decode("utf-8-sig", "replace").lower()
+    finally:
+        stream.close()
+
+
+def load_ipc(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+) -> LoadReport:
+    """Load IPC titles (``symbol<TAB>title`` lines) and the IPC to WIPO technology field
+    concordance (CSV with an ``IPC_code`` column)."""
+
+    def choose(source: Source) -> tuple[str, Reader] | None:
+        first = _first_line(source)
+        if "ipc_code" in first:
+            return "ipc_wipo_fields", lambda s: classification.read_ipc_wipo(s, source.display)
+        if "\t" in first and first.split("\t", 1)[0].strip()[:1].isalpha():
+            return "ipc_titles", lambda s: classification.read_ipc_titles(s, source.display)
+        return None
+
+    return _load_tables(store, paths, "ipc", (".tsv", ".csv", ".txt"), choose,
+                        "IPC title or IPC-WIPO concordance", progress, label)
+
+
+def load_ppubs(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+) -> LoadReport:
+    """Load USPTO full-text search JSON records (``*.jsonl``) and the citation CSV derived
+    from them."""
+
+    def choose(source: Source) -> tuple[str, Reader] | None:
+        if source.name.lower().endswith((".jsonl", ".jsonl.gz")):
+            return "ppubs records", lambda s: ppubs.read_jsonl(s, source.display)
+        if source.stem.endswith("citations"):
+            return "ppubs citations", lambda s: ppubs.read_citation_csv(s, source.display)
+        return None
+
+    return _load_tables(store, paths, "ppubs", (".jsonl", ".csv"), choose,
+                        "USPTO search record", progress, label)

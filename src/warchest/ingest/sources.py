@@ -1,0 +1,254 @@
+"""Input files: plain, gzip or zip members, found in files and folders, read as streams.
+
+A :class:`Source` is one readable table: a plain file, a ``.gz`` file or one member of a
+``.zip`` archive (read straight from the archive, never extracted to disk). Reading is
+streaming; the SHA-256 of the file on disk is computed as it is read (for zip archives, in
+one pass over the archive).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from warchest.errors import BadInputFile
+
+PROVENANCE_FILE = "PROVENANCE.json"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One table to read: a file, or one member of a zip archive."""
+
+    path: Path
+    member: str | None = None
+    label: str | None = None
+    """Provenance label (e.g. 'partly synthetic') from a PROVENANCE.json beside the file."""
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The table file's own name (the zip member's name for archives)."""
+        return Path(self.member).name if self.member else self.path.name
+
+    @property
+    def display(self) -> str:
+        return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+    @property
+    def stem(self) -> str:
+        """The name without compression and table extensions: ``g_patent.tsv.zip`` ->
+        ``g_patent``."""
+        name = self.name.lower()
+        for ext in (".zip", ".gz", ".tsv", ".csv", ".txt", ".jsonl", ".json"):
+            if name.endswith(ext):
+                name = name[: -len(ext)]
+        for ext in (".tsv", ".csv", ".txt", ".jsonl"):
+            if name.endswith(ext):
+                name = name[: -len(ext)]
+        return name
+
+    def size(self) -> int:
+        """Bytes the reader will deliver (uncompressed size where known)."""
+        if self.member is not None:
+            with _open_zip(self.path) as archive:
+                return archive.getinfo(self.member).file_size
+        return self.path.stat().st_size
+
+    def open(self) -> HashingStream:
+        """Open for streaming binary reads (decompressing as needed)."""
+        return HashingStream.open(self)
+
+
+class HashingStream(io.RawIOBase):
+    """A binary stream over a source that hashes the bytes of the file on disk as it goes."""
+
+    def __init__(self, inner: IO[bytes], raw: IO[bytes] | None, sha: hashlib._Hash | None,
+                 source: Source) -> None:
+        super().__init__()
+        self._inner = inner
+        self._raw = raw
+        self._sha = sha
+        self.source = source
+        self.bytes_read = 0
+        self.sha256: str | None = None
+
+    @classmethod
+    def open(cls, source: Source) -> HashingStream:
+        path = source.path
+        try:
+            if source.member is not None:
+                archive = _open_zip(path)
+                try:
+                    inner = archive.open(source.member)
+                except KeyError:
+                    raise BadInputFile(f"{path} has no member {source.member!r}") from None
+                stream = cls(inner, None, None, source)
+                stream.sha256 = file_sha256(path)
+                stream._archive = archive  # type: ignore[attr-defined]
+                return stream
+            raw = open(path, "rb")  # noqa: SIM115 - closed by close()
+        except FileNotFoundError:
+            raise BadInputFile(f"{path} does not exist") from None
+        except IsADirectoryError:
+            raise BadInputFile(f"{path} is a folder, not a file") from None
+        sha = hashlib.sha256()
+        hashing = _HashTap(raw, sha)
+        if path.name.lower().endswith(".gz"):
+            unzipped: IO[bytes] = gzip.GzipFile(fileobj=hashing, mode="rb")  # type: ignore[assignment]
+            return cls(unzipped, raw, sha, source)
+        return cls(hashing, raw, sha, source)  # type: ignore[arg-type]
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = self._inner.read(size)
+        except (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile, OSError) as exc:
+            raise BadInputFile(
+                f"{self.source.display} is truncated or damaged ({exc}); "
+                "download it again (e.g. `warchest fetch patentsview` resumes and verifies)"
+            ) from None
+        self.bytes_read += len(data)
+        return data
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def finish(self) -> str | None:
+        """Drain nothing; return the SHA-256 of the file (complete once fully read)."""
+        if self._sha is not None:
+            if self._raw is not None:
+                # hash whatever the decompressor left unread (gzip trailer, padding)
+                rest = self._raw.read()
+                self._sha.update(rest)
+            self.sha256 = self._sha.hexdigest()
+        return self.sha256
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+            if self._raw is not None:
+                self._raw.close()
+            archive = getattr(self, "_archive", None)
+            if archive is not None:
+                archive.close()
+        finally:
+            super().close()
+
+
+class _HashTap(io.RawIOBase):
+    def __init__(self, raw: IO[bytes], sha: hashlib._Hash) -> None:
+        super().__init__()
+        self._raw = raw
+        self._sha = sha
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._sha.update(data)
+        return data
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise BadInputFile(f"{path} does not exist") from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BadInputFile(
+            f"{path} is not a readable zip archive ({exc}); the download is probably "
+            "truncated: fetch it again"
+        ) from None
+
+
+def file_sha256(path: Path, chunk: int = 8 << 20) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _provenance_label(folder: Path) -> str | None:
+    meta = folder / PROVENANCE_FILE
+    if not meta.exists():
+        return None
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise BadInputFile(f"{meta} is not valid JSON: {exc}") from None
+    label = data.get("label")
+    return str(label) if label else None
+
+
+def find_sources(
+    paths: Iterable[str | Path],
+    suffixes: tuple[str, ...],
+    label: str | None = None,
+) -> list[Source]:
+    """Expand files and folders into the readable tables they hold.
+
+    ``suffixes`` are the table file endings to accept (e.g. ``('.tsv', '.csv')``); the same
+    endings followed by ``.gz`` are accepted, and ``.zip`` archives are opened to list their
+    members with those endings. Folders are searched recursively, in name order.
+    """
+    out: list[Source] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise BadInputFile(f"{path} does not exist; give a file or a folder")
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        before = len(out)
+        for f in files:
+            file_label = label or _provenance_label(f.parent)
+            lower = f.name.lower()
+            if lower.endswith(".zip"):
+                with _open_zip(f) as archive:
+                    for info in archive.infolist():
+                        if info.is_dir():
+                            continue
+                        if info.filename.lower().endswith(suffixes):
+                            out.append(Source(f, info.filename, file_label))
+            elif lower.endswith(suffixes) or lower.endswith(tuple(s + ".gz" for s in suffixes)):
+                out.append(Source(f, None, file_label))
+        if len(out) == before:
+            kinds = ", ".join(suffixes)
+            raise BadInputFile(
+                f"{path} holds no table files this loader reads ({kinds}, also .gz or in .zip)"
+            )
+    return out
+
+
+def iter_lines(stream: IO[bytes], chunk: int = 4 << 20) -> Iterator[bytes]:
+    """Yield the lines of a binary stream (without line ends), streaming."""
+    pending = b""
+    while True:
+        block = stream.read(chunk)
+        if not block:
+            break
+        block = pending + block
+        lines = block.split(b"\n")
+        pending = lines.pop()
+        for line in lines:
+            yield line.rstrip(b"\r")
+    if pending:
+        yield pending.rstrip(b"\r")

@@ -1,0 +1,109 @@
+"""Everything the store knows about one patent, with the loads (files) it came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from warchest.errors import NotFound
+from warchest.numbers import normalize_patent_number
+from warchest.store import Store
+
+_SECTIONS: dict[str, str] = {
+    "application": "SELECT application_number, application_number_raw, application_type,"
+    " filing_date, series_code, rule_47_flag, load_id, merged_from FROM applications"
+    " WHERE patent_id = ?",
+    "abstract": "SELECT abstract, load_id FROM abstracts WHERE patent_id = ?",
+    "term_of_grant": "SELECT term_grant, term_extension, term_disclaimer, disclaimer_date,"
+    " load_id, merged_from FROM term_of_grant WHERE patent_id = ?",
+}
+
+_LISTS: dict[str, str] = {
+    "assignees": "SELECT sequence, organization, name_first, name_last, assignee_type, city,"
+    " state, country, load_id FROM assignees WHERE patent_id = ? ORDER BY sequence",
+    "assignees_disambiguated": "SELECT sequence, assignee_id, organization, name_first,"
+    " name_last, assignee_type, location_id, load_id FROM assignees_disambiguated"
+    " WHERE patent_id = ? ORDER BY sequence",
+    "inventors": "SELECT sequence, name_first, name_last, city, state, country, load_id"
+    " FROM inventors WHERE patent_id = ? ORDER BY sequence",
+    "cpc": "SELECT c.sequence, c.symbol, c.cpc_type, c.version, t.title, c.load_id"
+    " FROM cpc c LEFT JOIN cpc_titles t ON t.symbol = c.symbol"
+    " WHERE c.patent_id = ? ORDER BY c.sequence",
+    "ipc": "SELECT i.sequence, i.symbol, i.ipc_type, t.title, i.load_id FROM ipc i"
+    " LEFT JOIN ipc_titles t ON t.symbol = i.symbol WHERE i.patent_id = ? ORDER BY i.sequence",
+    "wipo_fields": "SELECT sequence, field_id, sector_title, field_title, load_id"
+    " FROM patent_wipo_fields WHERE patent_id = ? ORDER BY sequence",
+    "claims": "SELECT claim_number, depends_on, independent, claim_text, load_id FROM claims"
+    " WHERE patent_id = ? ORDER BY claim_number",
+    "citations_made": "SELECT c.sequence, c.cited_patent_id, c.cited_date, c.cited_name,"
+    " c.category, p.title AS cited_title, c.load_id FROM citations c"
+    " LEFT JOIN patents p ON p.patent_id = c.cited_patent_id"
+    " WHERE c.patent_id = ? ORDER BY c.sequence",
+    "citations_received": "SELECT c.patent_id AS citing_patent_id, p.grant_date, p.title,"
+    " c.category, c.load_id FROM citations c LEFT JOIN patents p ON p.patent_id = c.patent_id"
+    " WHERE c.cited_patent_id = ? ORDER BY p.grant_date, c.patent_id",
+    "application_citations": "SELECT sequence, cited_publication_number, cited_date,"
+    " cited_name, category FROM application_citations WHERE patent_id = ? ORDER BY sequence",
+    "foreign_citations": "SELECT sequence, cited_country, cited_number, cited_kind, cited_date,"
+    " category FROM foreign_citations WHERE patent_id = ? ORDER BY sequence",
+    "other_citations": "SELECT sequence, text, category FROM other_citations"
+    " WHERE patent_id = ? ORDER BY sequence",
+    "related_documents": "SELECT sequence, relation, related_number, related_country,"
+    " related_date, related_status, related_patent_id, load_id FROM related_documents"
+    " WHERE patent_id = ? ORDER BY sequence",
+    "reassignments": "SELECT r.rf_id, r.recorded_date, r.conveyance_text,"
+    " (SELECT string_agg(name, '; ' ORDER BY sequence) FROM reassignment_assignors a"
+    "  WHERE a.rf_id = r.rf_id) AS assignors,"
+    " (SELECT min(execution_date) FROM reassignment_assignors a WHERE a.rf_id = r.rf_id)"
+    "  AS executed,"
+    " (SELECT string_agg(name, '; ' ORDER BY sequence) FROM reassignment_assignees e"
+    "  WHERE e.rf_id = r.rf_id) AS assignees, r.load_id"
+    " FROM reassignments r WHERE r.rf_id IN"
+    " (SELECT rf_id FROM reassignment_documents WHERE patent_id = ?)"
+    " ORDER BY r.recorded_date, r.rf_id",
+}
+
+
+def describe_patent(store: Store, number: str) -> dict[str, Any]:
+    """Everything the store holds about one patent, in any number format a user types.
+
+    Each part keeps the ``load_id`` of the load that wrote it (and, for one-row tables that
+    merge several sources, ``merged_from``: the older loads whose values it kept);
+    ``sources`` lists those loads (file, checksum, when, provenance label), so every value
+    traces back to a file.
+    """
+    patent_id = normalize_patent_number(number)
+    rows = store.rows("SELECT * FROM patents WHERE patent_id = ?", [patent_id])
+    if not rows:
+        total = store.scalar("SELECT count(*) FROM patents")
+        hint = (
+            f"the store has {total:,} patents; load the PatentsView or USPTO files that hold "
+            "it (`warchest load ...`)"
+            if total
+            else "the store has no patents yet; load some with `warchest load ...` or run "
+            "`warchest demo`"
+        )
+        raise NotFound(f"patent {patent_id} (from {number!r}) is not in the store; {hint}")
+    out: dict[str, Any] = {"patent_id": patent_id, "patent": rows[0]}
+    for name, sql in _SECTIONS.items():
+        found = store.rows(sql, [patent_id])
+        out[name] = found[0] if found else None
+    for name, sql in _LISTS.items():
+        out[name] = store.rows(sql, [patent_id])
+    load_ids: set[int] = set()
+    for value in out.values():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, dict) and item.get("load_id") is not None:
+                load_ids.add(int(item["load_id"]))
+            if isinstance(item, dict) and item.get("merged_from"):
+                load_ids.update(int(i) for i in str(item["merged_from"]).split(","))
+    out["sources"] = (
+        store.rows(
+            "SELECT load_id, loader, path, member, sha256, finished, label FROM load_log"
+            f" WHERE load_id IN ({', '.join(str(i) for i in sorted(load_ids))})"
+            " ORDER BY load_id"
+        )
+        if load_ids
+        else []
+    )
+    return out

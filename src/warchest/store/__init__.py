@@ -1,0 +1,399 @@
+"""The store: one embedded DuckDB file holding every table (the only module that imports an
+engine).
+
+Loaders hand the store Arrow record batches whose columns are named after the store's
+columns; the store appends them, then replaces what older loads wrote for the same keys.
+Reads go through :meth:`Store.query`, which returns Arrow tables.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warchest.errors import ReadOnlyQuery, StoreVersionError, WarchestError
+from warchest.store.schema import (
+    BOOKKEEPING,
+    MIGRATIONS,
+    TABLES,
+    Migration,
+    Table,
+)
+from warchest.version import __version__
+
+DEFAULT_DB = "warchest.duckdb"
+
+_TYPES = {
+    "text": "VARCHAR",
+    "int": "INTEGER",
+    "bigint": "BIGINT",
+    "date": "DATE",
+    "bool": "BOOLEAN",
+    "double": "DOUBLE",
+    "timestamp": "TIMESTAMP",
+}
+
+_READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
+
+
+def default_db_path() -> Path:
+    """The store path: ``$WARCHEST_DB`` if set, else ``./warchest.duckdb``."""
+    return Path(os.environ.get("WARCHEST_DB") or DEFAULT_DB)
+
+
+@dataclass(frozen=True)
+class QuarantinedRow:
+    """A row or document that could not be loaded, and why."""
+
+    line: int | None
+    reason: str
+    raw: str
+    record: str | None = None
+    """What identifies the record when a line does not (e.g. a patent number)."""
+
+
+def _create_table_sql(table: Table, version: int) -> str:
+    cols = ", ".join(
+        f'"{c.name}" {_TYPES[c.type]}' for c in table.columns if c.since <= version
+    )
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols})'
+
+
+def migration_statements(migration: Migration, tables: Sequence[Table] = TABLES) -> list[str]:
+    """The SQL a migration runs: new tables, new columns of older tables, then its own."""
+    out: list[str] = []
+    for t in tables:
+        if t.since == migration.version:
+            out.append(_create_table_sql(t, migration.version))
+        elif t.since < migration.version:
+            for c in t.columns:
+                if c.since == migration.version:
+                    out.append(
+                        f'ALTER TABLE "{t.name}" ADD COLUMN IF NOT EXISTS "{c.name}" '
+                        f"{_TYPES[c.type]}"
+                    )
+    out.extend(migration.statements)
+    return out
+
+
+class Store:
+    """A warchest store in one DuckDB file (or in memory with ``":memory:"``).
+
+    >>> with Store(":memory:") as store:
+    ...     store.version
+    1
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        tables: Sequence[Table] = TABLES,
+        memory_limit: str | None = None,
+    ) -> None:
+        self.path = str(default_db_path() if path is None else path)
+        self.read_only = read_only
+        self.tables = {t.name: t for t in tables}
+        self._migrations = tuple(migrations)
+        self._lock = threading.RLock()
+        in_memory = self.path == ":memory:"
+        if read_only and not in_memory and not Path(self.path).exists():
+            raise WarchestError(
+                f"no store at {self.path}; create one with `warchest init` or load data "
+                "with `warchest load ...` (or point --db / WARCHEST_DB at an existing store)"
+            )
+        config: dict[str, Any] = {}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        try:
+            self._con = duckdb.connect(
+                self.path, read_only=read_only and not in_memory, config=config
+            )
+        except duckdb.IOException as exc:
+            raise WarchestError(f"cannot open store {self.path}: {exc}") from None
+        except duckdb.Error as exc:
+            raise StoreVersionError(
+                f"{self.path} is not a DuckDB store warchest can read ({exc}); "
+                "choose another path with --db"
+            ) from None
+        self._check_and_migrate()
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @property
+    def latest_version(self) -> int:
+        return self._migrations[-1].version
+
+    @property
+    def version(self) -> int:
+        row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(row[0]) if row else 0
+
+    def _one(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
+        """First row of a query (the result is drained, as DuckDB 2 requires)."""
+        rows = self._con.execute(sql, list(params) if params else None).fetchall()
+        return rows[0] if rows else None
+
+    def _check_and_migrate(self) -> None:
+        existing = {
+            r[0]
+            for r in self._con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        if existing and "meta" not in existing:
+            raise StoreVersionError(
+                f"{self.path} is a DuckDB file but not a warchest store (it has tables "
+                f"{', '.join(sorted(existing)[:5])}); choose another path with --db"
+            )
+        current = self.version if "meta" in existing else 0
+        if current > self.latest_version:
+            raise StoreVersionError(
+                f"{self.path} was written by a newer warchest (schema v{current}; this "
+                f"version reads up to v{self.latest_version}); upgrade warchest"
+            )
+        if current == self.latest_version:
+            return
+        if self.read_only:
+            raise StoreVersionError(
+                f"{self.path} has schema v{current} and needs an upgrade to "
+                f"v{self.latest_version}; open it once without read-only (e.g. "
+                "`warchest init`) to upgrade it"
+            )
+        self._con.begin()
+        try:
+            for stmt in BOOKKEEPING.split(";"):
+                if stmt.strip():
+                    self._con.sql(stmt)
+            for migration in self._migrations:
+                if migration.version <= current:
+                    continue
+                for stmt in migration_statements(migration, list(self.tables.values())):
+                    self._con.sql(stmt)
+            self._con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), "
+                "('written_by', ?)",
+                [str(self.latest_version), __version__],
+            )
+            if current == 0:
+                self._con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('created_at', CAST(now() AS VARCHAR))"
+                )
+            self._con.commit()
+        except Exception:
+            self._con.rollback()
+            raise
+
+    # ------------------------------------------------------------------ writing
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside is committed together or not at all."""
+        with self._lock:
+            self._con.begin()
+            try:
+                yield
+            except BaseException:
+                self._con.rollback()
+                raise
+            self._con.commit()
+
+    def begin_load(
+        self,
+        loader: str,
+        path: str,
+        member: str | None,
+        sha256: str | None,
+        size_bytes: int | None,
+        label: str | None = None,
+    ) -> int:
+        """Record the start of a load; returns its ``load_id``."""
+        row = self._one("SELECT coalesce(max(load_id), 0) + 1 FROM load_log")
+        assert row is not None
+        load_id = int(row[0])
+        self._con.execute(
+            "INSERT INTO load_log (load_id, loader, path, member, sha256, size_bytes, started,"
+            " status, label, warchest_version) VALUES (?, ?, ?, ?, ?, ?, now(), 'running', ?, ?)",
+            [load_id, loader, path, member, sha256, size_bytes, label, __version__],
+        )
+        return load_id
+
+    def set_load_file(self, load_id: int, sha256: str | None, size_bytes: int | None) -> None:
+        """Record the checksum and size of the file a load read (known once it is read)."""
+        self._con.execute(
+            "UPDATE load_log SET sha256 = ?, size_bytes = ? WHERE load_id = ?",
+            [sha256, size_bytes, load_id],
+        )
+
+    def write(self, table: str, data: pa.Table | pa.RecordBatch, load_id: int) -> int:
+        """Append rows (columns matched by name; missing columns are NULL)."""
+        if data.num_rows == 0:
+            return 0
+        if table not in self.tables:
+            raise KeyError(table)
+        name = f"_incoming_{threading.get_ident()}"
+        self._con.register(name, data)
+        try:
+            self._con.sql(
+                f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id FROM {name}'
+            )
+        finally:
+            self._con.unregister(name)
+        return int(data.num_rows)
+
+    def replace_older(self, table: str, load_id: int) -> int:
+        """Make this load's rows the current ones for every key it wrote.
+
+        Rows that earlier loads wrote for the same keys are deleted; for one-row-per-key
+        tables (``merge``) values this load left empty are first taken from the older row.
+        Returns the number of older rows replaced.
+        """
+        t = self.tables[table]
+        key = t.key[0]
+        lid = int(load_id)
+        if t.merge:
+            others = [c for c in t.column_names if c not in (key, "load_id", "merged_from")]
+            sets = ", ".join(f'"{c}" = coalesce("{table}"."{c}", o."{c}")' for c in others)
+            took = " OR ".join(f'("{table}"."{c}" IS NULL AND o."{c}" IS NOT NULL)'
+                               for c in others)
+            self._con.execute(
+                f'UPDATE "{table}" SET {sets}, merged_from = CASE WHEN {took} THEN '
+                "concat_ws(',', o.merged_from, CAST(o.load_id AS VARCHAR)) "
+                f'ELSE "{table}".merged_from END FROM (SELECT * FROM "{table}" '
+                f"WHERE load_id <> {lid} QUALIFY row_number() OVER "
+                f'(PARTITION BY "{key}" ORDER BY load_id DESC) = 1) o '
+                f'WHERE "{table}".load_id = {lid} AND "{table}"."{key}" = o."{key}"'
+            ).fetchall()
+        row = self._one(
+            f'SELECT count(*) FROM "{table}" WHERE load_id <> {lid} AND "{key}" IN '
+            f'(SELECT "{key}" FROM "{table}" WHERE load_id = {lid})'
+        )
+        replaced = int(row[0]) if row else 0
+        if replaced:
+            self._con.sql(
+                f'DELETE FROM "{table}" WHERE load_id <> {lid} AND "{key}" IN '
+                f'(SELECT "{key}" FROM "{table}" WHERE load_id = {lid})'
+            )
+        return replaced
+
+    def quarantine(
+        self, load_id: int, path: str, member: str | None, rows: Iterable[QuarantinedRow]
+    ) -> int:
+        """Store rows that could not be loaded, with their position and reason."""
+        batch = list(rows)
+        if not batch:
+            return 0
+        data = pa.table(
+            {
+                "load_id": pa.array([load_id] * len(batch), pa.int32()),
+                "path": pa.array([path] * len(batch), pa.string()),
+                "member": pa.array([member] * len(batch), pa.string()),
+                "line": pa.array([r.line for r in batch], pa.int64()),
+                "record": pa.array([r.record for r in batch], pa.string()),
+                "reason": pa.array([r.reason for r in batch], pa.string()),
+                "raw": pa.array([r.raw[:4000] for r in batch], pa.string()),
+            }
+        )
+        self._con.register("_quarantine_rows", data)
+        try:
+            self._con.sql("INSERT INTO quarantine BY NAME SELECT * FROM _quarantine_rows")
+        finally:
+            self._con.unregister("_quarantine_rows")
+        return len(batch)
+
+    def finish_load(
+        self,
+        load_id: int,
+        *,
+        rows_read: int,
+        rows_loaded: int,
+        rows_quarantined: int,
+        outputs: dict[str, tuple[int, int]],
+        status: str = "ok",
+    ) -> None:
+        """Close a load's log row; ``outputs`` maps table -> (rows written, rows replaced)."""
+        self._con.execute(
+            "UPDATE load_log SET rows_read = ?, rows_loaded = ?, rows_quarantined = ?, "
+            "finished = now(), status = ? WHERE load_id = ?",
+            [rows_read, rows_loaded, rows_quarantined, status, load_id],
+        )
+        for table, (written, replaced) in outputs.items():
+            self._con.execute(
+                "INSERT INTO load_outputs VALUES (?, ?, ?, ?)",
+                [load_id, table, written, replaced],
+            )
+
+    def delete_loads_of(self, path: str, member: str | None) -> None:
+        """Forget quarantine rows of earlier loads of the same file (a reload supersedes)."""
+        self._con.execute(
+            "DELETE FROM quarantine WHERE path = ? AND member IS NOT DISTINCT FROM ?",
+            [path, member],
+        )
+
+    # ------------------------------------------------------------------ reading
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """Run a query and return its result as an Arrow table."""
+        with self._lock:
+            if params:
+                return self._con.sql(sql, params=list(params)).to_arrow_table()
+            return self._con.sql(sql).to_arrow_table()
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts."""
+        rows: list[dict[str, Any]] = self.query(sql, params).to_pylist()
+        return rows
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        table = self.query(sql, params)
+        if table.num_rows == 0:
+            return None
+        return table.column(0)[0].as_py()
+
+    def read_only_query(self, sql: str) -> pa.Table:
+        """Run a user's query, refusing anything that is not a read."""
+        try:
+            statements = duckdb.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise ReadOnlyQuery(f"cannot parse the query: {exc}") from None
+        if not statements:
+            raise ReadOnlyQuery("the query is empty; give a SELECT statement")
+        for stmt in statements:
+            kind = str(stmt.type).rsplit(".", 1)[-1]
+            if kind not in _READ_STATEMENTS:
+                raise ReadOnlyQuery(
+                    f"only reads are allowed here, not {kind}: {stmt.query.strip()[:80]!r}; "
+                    "use the load commands to change the store"
+                )
+        try:
+            result: pa.Table | None = None
+            for stmt in statements:
+                result = self._con.sql(stmt.query).to_arrow_table()
+            assert result is not None
+            return result
+        except duckdb.Error as exc:
+            raise WarchestError(f"query failed: {str(exc).splitlines()[0]}") from None
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows in every store table, in schema order."""
+        parts = " UNION ALL ".join(
+            f"SELECT '{name}' AS t, count(*) AS n FROM \"{name}\"" for name in self.tables
+        )
+        counts = {r["t"]: int(r["n"]) for r in self.rows(parts)}
+        return {name: counts[name] for name in self.tables}

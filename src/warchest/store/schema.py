@@ -1,0 +1,504 @@
+"""The store's tables, described once, engine-neutral, with their versioned migrations.
+
+Each table is a list of ``(column, type, description)``; types are the portable names
+``text``, ``int``, ``bigint``, ``date``, ``bool``, ``double``, ``timestamp`` that every engine
+maps. Every data table carries ``load_id``: the row of ``load_log`` (file, checksum, time)
+that wrote it, so any number can be traced back to the file and the load behind it.
+
+Migrations: ``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``. A new store
+runs them all; an older store runs the ones it lacks; a store newer than this code is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    doc: str = ""
+    since: int = 1
+    """Schema version that added the column (older stores get it by ALTER TABLE)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    """Columns naming the unit a load replaces: loading rows for a key replaces the rows
+    earlier loads wrote for that key (for child tables: all rows of that patent)."""
+    merge: bool = False
+    """One row per key: a newer load keeps an older load's values where it has none."""
+    reference: bool = False
+    """Reference data (titles, concordances) rather than patent data."""
+    since: int = 1
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _c(name: str, type_: str, doc: str = "") -> Column:
+    return Column(name, type_, doc)
+
+
+LOAD_ID = _c("load_id", "int", "load_log row that wrote this row")
+MERGED_FROM = _c("merged_from", "text",
+                 "older loads (load_ids, comma-separated) whose values this row kept")
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "patents",
+        "Granted US patents, one row per patent number.",
+        (
+            _c("patent_id", "text", "canonical patent number (see warchest.numbers)"),
+            _c("patent_type", "text", "utility, design, plant, reissue, ..."),
+            _c("kind", "text", "WIPO kind code (B1, B2, S, E, P3, ...)"),
+            _c("grant_date", "date"),
+            _c("title", "text"),
+            _c("num_claims", "int"),
+            _c("withdrawn", "bool"),
+            _c("family_id", "bigint", "USPTO/DOCDB family identifier where the source has one"),
+            _c("source_file", "text", "source file name given by the data provider"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("patent_id",),
+        merge=True,
+    ),
+    Table(
+        "publications",
+        "Published applications and other non-grant documents (pre-grant publications).",
+        (
+            _c("publication_number", "text"),
+            _c("kind", "text"),
+            _c("publication_date", "date"),
+            _c("title", "text"),
+            _c("application_number", "text"),
+            _c("filing_date", "date"),
+            _c("family_id", "bigint"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("publication_number",),
+        merge=True,
+    ),
+    Table(
+        "applications",
+        "The application each patent was granted on.",
+        (
+            _c("patent_id", "text"),
+            _c("application_number", "text", "8 digits: series code + serial"),
+            _c("application_number_raw", "text", "as the source wrote it"),
+            _c("application_type", "text"),
+            _c("filing_date", "date"),
+            _c("series_code", "text"),
+            _c("rule_47_flag", "bool"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("patent_id",),
+        merge=True,
+    ),
+    Table(
+        "abstracts",
+        "Patent abstracts.",
+        (_c("patent_id", "text"), _c("abstract", "text"), LOAD_ID),
+        key=("patent_id",),
+    ),
+    Table(
+        "claims",
+        "Claims of a patent, with the claim each one depends on.",
+        (
+            _c("patent_id", "text"),
+            _c("claim_number", "int"),
+            _c("claim_text", "text"),
+            _c("depends_on", "int", "the claim this one refers to; NULL for independent"),
+            _c("independent", "bool"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "assignees",
+        "Assignees as printed on the grant (not disambiguated).",
+        (
+            _c("patent_id", "text"),
+            _c("sequence", "int"),
+            _c("organization", "text"),
+            _c("name_first", "text"),
+            _c("name_last", "text"),
+            _c("assignee_type", "text", "USPTO type code: 2 US company, 3 foreign company, ..."),
+            _c("city", "text"),
+            _c("state", "text"),
+            _c("country", "text"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "assignees_disambiguated",
+        "PatentsView's disambiguated assignees (its own entity ids and names).",
+        (
+            _c("patent_id", "text"),
+            _c("sequence", "int"),
+            _c("assignee_id", "text"),
+            _c("organization", "text"),
+            _c("name_first", "text"),
+            _c("name_last", "text"),
+            _c("assignee_type", "text"),
+            _c("location_id", "text"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "inventors",
+        "Inventors of each patent.",
+        (
+            _c("patent_id", "text"),
+            _c("sequence", "int"),
+            _c("inventor_id", "text"),
+            _c("name_first", "text"),
+            _c("name_last", "text"),
+            _c("gender_code", "text"),
+            _c("city", "text"),
+            _c("state", "text"),
+            _c("country", "text"),
+            _c("location_id", "text"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "locations",
+        "PatentsView disambiguated locations.",
+        (
+            _c("location_id", "text"),
+            _c("city", "text"),
+            _c("state", "text"),
+            _c("country", "text"),
+            _c("latitude", "double"),
+            _c("longitude", "double"),
+            _c("county", "text"),
+            _c("state_fips", "text"),
+            _c("county_fips", "text"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("location_id",),
+        merge=True,
+        reference=True,
+    ),
+    Table(
+        "cpc",
+        "CPC classifications of each patent.",
+        (
+            _c("patent_id", "text"),
+            _c("sequence", "int"),
+            _c("symbol", "text", "full symbol, e.g. H04W72/04 (subclass where no group given)"),
+            _c("section", "text"),
+            _c("cpc_class", "text", "e.g. H04"),
+            _c("subclass", "text", "e.g. H04W"),
+            _c("main_group", "text", "e.g. H04W72/00"),
+            _c("cpc_type", "text", "inventive or additional"),
+            _c("version", "text", "scheme version date when given"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "ipc",
+        "IPC classifications of each patent (IPCR at issue).",
+        (
+            _c("patent_id", "text"),
+            _c("sequence", "int"),
+            _c("symbol", "text", "e.g. G01S7/48"),
+            _c("section", "text"),
+            _c("ipc_class", "text"),
+            _c("subclass", "text"),
+            _c("main_group", "text"),
+            _c("ipc_type", "text", "inventive, additional or NULL"),
+            _c("version", "text"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "citations",
+        "US patent citations made by each patent (citing patent_id -> cited_patent_id).",
+        (
+            _c("patent_id", "text", "citing patent"),
+            _c("sequence", "int"),
+            _c("cited_patent_id", "text"),
+            _c("cited_date", "date"),
+            _c("cited_name", "text", "patentee name printed with the citation"),
+            _c("cited_kind", "text"),
+            _c("category", "text", "cited by examiner / cited by applicant / ..."),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "application_citations",
+        "US published applications cited by each patent.",
+        (
+            _c("patent_id", "text", "citing patent"),
+            _c("sequence", "int"),
+            _c("cited_publication_number", "text", "e.g. 20030076485"),
+            _c("cited_date", "date"),
+            _c("cited_name", "text"),
+            _c("cited_kind", "text"),
+            _c("category", "text"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "foreign_citations",
+        "Foreign patent documents cited by each patent.",
+        (
+            _c("patent_id", "text", "citing patent"),
+            _c("sequence", "int"),
+            _c("cited_country", "text"),
+            _c("cited_number", "text"),
+            _c("cited_kind", "text"),
+            _c("cited_date", "date"),
+            _c("category", "text"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "other_citations",
+        "Non-patent literature cited by each patent.",
+        (
+            _c("patent_id", "text", "citing patent"),
+            _c("sequence", "int"),
+            _c("text", "text"),
+            _c("category", "text"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "term_of_grant",
+        "Term of grant: patent term adjustment days and terminal disclaimers.",
+        (
+            _c("patent_id", "text"),
+            _c("term_grant", "int", "term in years printed on old grants"),
+            _c("term_extension", "int", "patent term adjustment (PTA) days"),
+            _c("term_disclaimer", "text", "terminal disclaimer text or flag"),
+            _c("disclaimer_date", "date"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("patent_id",),
+        merge=True,
+    ),
+    Table(
+        "related_documents",
+        "Continuity and other related documents (continuation, division, CIP, provisional,"
+        " reissue).",
+        (
+            _c("patent_id", "text"),
+            _c("sequence", "int"),
+            _c("relation", "text", "continuation, division, continuation-in-part, ..."),
+            _c("related_number", "text", "application or document number as normalised"),
+            _c("related_country", "text"),
+            _c("related_kind", "text"),
+            _c("related_date", "date"),
+            _c("related_status", "text"),
+            _c("related_patent_id", "text", "patent granted on the related application"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "patent_wipo_fields",
+        "WIPO technology fields (35 fields) of each patent, as PatentsView assigns them.",
+        (
+            _c("patent_id", "text"),
+            _c("sequence", "int"),
+            _c("field_id", "int"),
+            _c("sector_title", "text"),
+            _c("field_title", "text"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+    ),
+    Table(
+        "reassignments",
+        "Recorded assignments (USPTO Patent Assignment Dataset: assignment table).",
+        (
+            _c("rf_id", "text", "reel-frame id, e.g. 4724-617"),
+            _c("reel_no", "int"),
+            _c("frame_no", "int"),
+            _c("recorded_date", "date"),
+            _c("last_update_date", "date"),
+            _c("page_count", "int"),
+            _c("conveyance_text", "text"),
+            _c("conveyance_type", "text", "from assignment_conveyance when loaded"),
+            _c("employer_assignment", "bool"),
+            _c("correspondent", "text"),
+            _c("purge_indicator", "text"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("rf_id",),
+        merge=True,
+    ),
+    Table(
+        "reassignment_assignors",
+        "Parties conveying in a recorded assignment.",
+        (
+            _c("rf_id", "text"),
+            _c("sequence", "int"),
+            _c("name", "text"),
+            _c("execution_date", "date"),
+            _c("acknowledgement_date", "date"),
+            LOAD_ID,
+        ),
+        key=("rf_id",),
+    ),
+    Table(
+        "reassignment_assignees",
+        "Parties receiving in a recorded assignment.",
+        (
+            _c("rf_id", "text"),
+            _c("sequence", "int"),
+            _c("name", "text"),
+            _c("address_1", "text"),
+            _c("address_2", "text"),
+            _c("city", "text"),
+            _c("state", "text"),
+            _c("postcode", "text"),
+            _c("country", "text"),
+            LOAD_ID,
+        ),
+        key=("rf_id",),
+    ),
+    Table(
+        "reassignment_documents",
+        "Patents and applications a recorded assignment covers.",
+        (
+            _c("rf_id", "text"),
+            _c("sequence", "int"),
+            _c("title", "text"),
+            _c("application_number", "text"),
+            _c("application_date", "date"),
+            _c("publication_number", "text"),
+            _c("publication_date", "date"),
+            _c("patent_id", "text", "canonical number of the granted patent, if any"),
+            _c("grant_date", "date"),
+            _c("pct_number", "text"),
+            _c("inventors", "text"),
+            LOAD_ID,
+        ),
+        key=("rf_id",),
+    ),
+    Table(
+        "cpc_titles",
+        "CPC scheme titles (official CPC title list).",
+        (
+            _c("symbol", "text"),
+            _c("rank", "text", "section, class, subclass, main group or subgroup"),
+            _c("level", "int", "dot level of a group (0 = main group)"),
+            _c("title", "text"),
+            LOAD_ID,
+        ),
+        key=("symbol",),
+        reference=True,
+    ),
+    Table(
+        "ipc_titles",
+        "IPC scheme titles.",
+        (
+            _c("symbol", "text", "e.g. A01B21/06"),
+            _c("rank", "text"),
+            _c("title", "text"),
+            LOAD_ID,
+        ),
+        key=("symbol",),
+        reference=True,
+    ),
+    Table(
+        "ipc_wipo_fields",
+        "IPC to WIPO technology field concordance (35 fields, 5 sectors).",
+        (
+            _c("ipc_pattern", "text", "as published, e.g. 'A61K 103/%'"),
+            _c("ipc_prefix", "text", "normalised prefix a symbol must start with"),
+            _c("field_id", "int"),
+            _c("sector", "text"),
+            _c("field_title", "text"),
+            _c("updated_on", "text"),
+            _c("remark", "text"),
+            LOAD_ID,
+        ),
+        key=("ipc_pattern",),
+        reference=True,
+    ),
+)
+
+BOOKKEEPING = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS load_log (
+    load_id INTEGER PRIMARY KEY,
+    loader VARCHAR,
+    path VARCHAR,
+    member VARCHAR,
+    sha256 VARCHAR,
+    size_bytes BIGINT,
+    rows_read BIGINT,
+    rows_loaded BIGINT,
+    rows_quarantined BIGINT,
+    started TIMESTAMP,
+    finished TIMESTAMP,
+    status VARCHAR,
+    label VARCHAR,
+    warchest_version VARCHAR
+);
+CREATE TABLE IF NOT EXISTS load_outputs (
+    load_id INTEGER, table_name VARCHAR, rows_written BIGINT, rows_replaced BIGINT
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    load_id INTEGER, path VARCHAR, member VARCHAR, line BIGINT, record VARCHAR,
+    reason VARCHAR, raw VARCHAR
+);
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Step from ``version - 1`` to ``version``.
+
+    The step creates the tables whose ``since`` is ``version`` and adds the columns whose
+    ``since`` is ``version`` to older tables (both read from ``TABLES``), then runs
+    ``statements`` (data fixes, renames) written in portable SQL.
+    """
+
+    version: int
+    description: str
+    statements: tuple[str, ...] = field(default_factory=tuple)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "initial schema: bibliographic, classification, citation, reassignment and"
+        " reference tables; load log and quarantine",
+    ),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def table(name: str) -> Table:
+    for t in TABLES:
+        if t.name == name:
+            return t
+    raise KeyError(name)

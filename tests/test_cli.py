@@ -1,0 +1,121 @@
+"""The command line: every command documented, JSON output, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from warchest.cli import app
+
+from .conftest import FIXTURES
+
+runner = CliRunner()
+ENV = {"COLUMNS": "200", "WARCHEST_DB": ""}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=ENV)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _commands() -> list[list[str]]:
+    root = get_command(app)
+    out: list[list[str]] = []
+    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            out.extend([name, sub] for sub in subs)
+        else:
+            out.append([name])
+    return out
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c))
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0
+    assert "Example:" in out and "warchest " + command[0] in out
+
+
+def test_demo_then_status_patent_sql(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.duckdb")
+    code, out, _ = run("demo", "--db", db, "--json")
+    assert code == 0
+    demo = json.loads(out)
+    assert demo["status"]["tables"]["cpc_titles"] == 260263
+    assert demo["status"]["contains_synthetic"] is True
+
+    code, out, _ = run("status", "--db", db, "--json")
+    status = json.loads(out)
+    assert status["tables"]["patents"] == demo["status"]["tables"]["patents"]
+
+    code, out, _ = run("status", "--db", db)
+    assert code == 0 and "contains SYNTHETIC data" in out and "partly synthetic sample" in out
+
+    code, out, _ = run("patent", "US-10000000-B2", "--db", db, "--json")
+    info = json.loads(out)
+    assert info["patent"]["title"] == "Coherent LADAR using intra-pixel quadrature detection"
+    assert info["patent"]["grant_date"] == "2018-06-19"
+    assert info["term_of_grant"]["term_extension"] == 430
+    assert [c["cited_patent_id"] for c in info["citations_made"]] == ["5093563", "5751830"]
+    assert {s["loader"] for s in info["sources"]} == {"patentsview", "ppubs"}
+
+    code, out, _ = run("patent", "10,000,000", "--db", db)
+    assert code == 0 and "Raytheon Company" in out and "G01S7/4865" in out
+
+    code, out, _ = run("sql", "SELECT count(*) AS n FROM cpc_titles", "--db", db, "--csv")
+    assert code == 0 and out.splitlines() == ["n", "260263"]
+
+
+def test_load_json_summary_and_quarantine(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    code, out, _ = run("load", "patentsview", str(FIXTURES / "corrupt"), "--db", db, "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert (summary["rows_read"], summary["rows_loaded"], summary["rows_quarantined"]) == (
+        10, 3, 7)
+    assert summary["files"][0]["table"] == "g_us_patent_citation"
+    code, out, _ = run("load", "patentsview", str(FIXTURES / "corrupt"), "--db", db)
+    assert "read 10 = loaded 3 + quarantined 7" in out
+    code, out, _ = run("quarantine", "--db", db, "--json")
+    rows = json.loads(out)
+    assert [r["line"] for r in rows] == [4, 5, 6, 7, 10, 11, 12]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["patent", "99999999"], "error: patent 99999999 (from '99999999') is not in the store"),
+        (["patent", "hello"], "error: 'hello' is not a US patent number"),
+        (["sql", "DELETE FROM patents"], "error: only reads are allowed here, not DELETE"),
+        (["load", "patentsview", "/no/such/file.tsv"], "error: /no/such/file.tsv does not exist"),
+        (["fetch", "patentsview", "--tables", "g_nonsense", "--cache", "{tmp}"],
+         "error: unknown PatentsView table(s) g_nonsense"),
+    ],
+)
+def test_user_errors_are_one_line_with_exit_code_1(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run("init", "--db", db)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    code, out, errout = run(*args, "--db", db) if args[0] != "fetch" else run(*args)
+    assert code == 1
+    assert errout.startswith(message)
+    assert len(errout.strip().splitlines()) == 1
+    assert "Traceback" not in out + errout
+
+
+def test_status_without_a_store_says_what_to_do(tmp_path: Path) -> None:
+    code, _, errout = run("status", "--db", str(tmp_path / "none.duckdb"))
+    assert code == 1 and "no store at" in errout and "warchest init" in errout
+
+
+def test_bad_option_names_the_value() -> None:
+    result = runner.invoke(app, ["status", "--nonsense"], env=ENV)
+    assert result.exit_code == 2
+    assert "--nonsense" in result.output

@@ -1,0 +1,246 @@
+"""PatentsView bulk tables: real samples, quarantine, idempotence, releases, bad files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from warchest import load_patentsview
+from warchest.errors import BadInputFile, MissingColumns, UnknownTable
+from warchest.store import Store
+
+from .conftest import FIXTURES, write
+
+CORRUPT = FIXTURES / "corrupt" / "g_us_patent_citation.tsv"
+
+
+def _content(store: Store, table: str) -> list[tuple[object, ...]]:
+    cols = [c for c in store.tables[table].column_names if c != "load_id"]
+    rows = store.query(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").to_pylist()
+    return [tuple(r.values()) for r in rows]
+
+
+def test_real_sample_zip_members_load_with_zero_quarantined(store: Store, samples: Path) -> None:
+    report = load_patentsview(store, [samples / "patentsview_partly_synthetic"])
+    by_table = {f.table: f for f in report.files}
+    # row counts of the sample files (lines minus the header)
+    assert by_table["g_patent"].rows_read == 4704
+    assert by_table["g_assignee_disambiguated"].rows_read == 12067
+    assert by_table["g_cpc_current"].rows_read == 8819
+    assert by_table["g_inventor_disambiguated"].rows_read == 12742
+    assert by_table["g_location_disambiguated"].rows_read == 198
+    assert report.rows_quarantined == 0
+    assert report.rows_loaded == report.rows_read
+    # every load of this folder carries its PROVENANCE.json label
+    assert {f.label for f in report.files} == {"partly synthetic sample"}
+    assert all(f.member and f.member.endswith(".tsv") for f in report.files)  # read from zip
+
+
+def test_real_values_from_the_sample(store: Store, samples: Path) -> None:
+    load_patentsview(store, [samples / "patentsview_partly_synthetic"])
+    row = store.rows("SELECT * FROM patents WHERE patent_id = 'PP12432'")[0]
+    assert row["grant_date"] == dt.date(2002, 3, 5)
+    # HTML entities in PatentsView titles are decoded
+    assert row["title"] == "Bromeliad plant named ‘GUZ 226’"
+    # doubled quotes inside a quoted field are one quote
+    title = store.scalar("SELECT title FROM patents WHERE patent_id = '4748932'")
+    assert title == ('"Crucible for epitaxy from the liquid phase of semiconductor layers '
+                     'having a ""controlled"" composition"')
+    cpc = store.rows("SELECT sequence, symbol, subclass, cpc_type FROM cpc "
+                     "WHERE patent_id = '11094702' ORDER BY sequence")
+    assert cpc == [
+        {"sequence": 1, "symbol": "H01L", "subclass": "H01L", "cpc_type": "inventive"},
+        {"sequence": 2, "symbol": "H10B", "subclass": "H10B", "cpc_type": "inventive"},
+    ]
+    org = store.scalar("SELECT DISTINCT organization FROM assignees_disambiguated "
+                       "WHERE patent_id = '10163393'")
+    assert org == "BOE Technology Group Co., Ltd."
+    assert store.scalar("SELECT country FROM locations WHERE location_id = 'loc_fi'") == "FI"
+
+
+def test_legacy_quoted_tables_with_stray_header_character(store: Store, samples: Path) -> None:
+    report = load_patentsview(store, [samples / "patentsview_legacy"])
+    assert [(f.table, f.rows_read, f.rows_quarantined) for f in report.files] == [
+        ("g_patent", 9, 0), ("g_us_patent_citation", 9, 0)]
+    row = store.rows("SELECT * FROM patents WHERE patent_id = '10000000'")[0]
+    assert row["title"] == "Coherent LADAR using intra-pixel quadrature detection"
+    assert row["grant_date"] == dt.date(2018, 6, 19)
+    assert row["num_claims"] == 20
+    assert row["source_file"] == "ipg180619.xml"
+    abstract = store.scalar("SELECT abstract FROM abstracts WHERE patent_id = '10000000'")
+    assert abstract.startswith("A frequency modulated (coherent) laser detection")
+    cites = store.rows("SELECT patent_id, cited_patent_id, cited_date, cited_name, category "
+                       "FROM citations WHERE patent_id IN ('5354551', 'D674253') "
+                       "ORDER BY patent_id")
+    assert cites == [
+        {"patent_id": "5354551", "cited_patent_id": "4875247",
+         "cited_date": dt.date(1989, 10, 1), "cited_name": "Berg", "category": None},
+        {"patent_id": "D674253", "cited_patent_id": "D519335",
+         "cited_date": dt.date(2006, 4, 1), "cited_name": "Ishii",
+         "category": "cited by examiner"},
+    ]
+
+
+def test_corrupted_rows_are_quarantined_with_line_and_reason(store: Store) -> None:
+    report = load_patentsview(store, [CORRUPT])
+    result = report.files[0]
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (10, 3, 7)
+    quarantined = store.rows("SELECT line, reason FROM quarantine ORDER BY line")
+    assert [q["line"] for q in quarantined] == [4, 5, 6, 7, 10, 11, 12]
+    reasons = [q["reason"] for q in quarantined]
+    assert reasons[0] == "expected 7 fields, found 8"
+    assert reasons[1] == "cited_date: not a date '2007-13-01'"
+    assert reasons[2] == "expected 7 fields, found 6"
+    assert reasons[3] == "patent_id: not a US patent number 'X99Y'"
+    assert reasons[4] == "sequence: not an integer 'x'"
+    assert reasons[5] == "cited_patent_id is empty"
+    assert reasons[6].startswith("expected 7 fields, found 5 (the record runs over several")
+    name = store.scalar("SELECT cited_name FROM citations WHERE patent_id = '8683318'")
+    assert name == 'Name with "quote" and\nnewline'
+    raw = store.scalar("SELECT raw FROM quarantine WHERE line = 5")
+    assert raw.startswith("D808172\t14\t7207426\t2007-13-01")
+
+
+@pytest.mark.parametrize("block_size", [7, 64, 300])
+def test_block_boundaries_do_not_change_the_result(store: Store, block_size: int) -> None:
+    report = load_patentsview(store, [CORRUPT], block_size=block_size)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (10, 3, 7)
+    assert [q["line"] for q in store.rows("SELECT line FROM quarantine ORDER BY line")] == [
+        4, 5, 6, 7, 10, 11, 12]
+
+
+def test_loading_twice_leaves_the_same_rows(store: Store, samples: Path) -> None:
+    folder = samples / "patentsview_partly_synthetic"
+    load_patentsview(store, [folder])
+    first = {t: _content(store, t) for t in ("patents", "cpc", "assignees_disambiguated")}
+    again = load_patentsview(store, [folder])
+    assert {t: _content(store, t) for t in first} == first
+    assert sum(f.replaced.get("patents", 0) for f in again.files) == 4704
+
+
+def test_quarantine_of_a_reloaded_file_is_not_duplicated(store: Store) -> None:
+    load_patentsview(store, [CORRUPT])
+    load_patentsview(store, [CORRUPT])
+    assert store.scalar("SELECT count(*) FROM quarantine") == 7
+    assert store.scalar("SELECT count(*) FROM citations") == 3
+
+
+def test_newer_release_replaces_older_rows(store: Store, tmp_path: Path) -> None:
+    header = "patent_id\tpatent_type\tpatent_date\tpatent_title\twipo_kind\tnum_claims\n"
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    old = write(tmp_path / "old" / "g_patent.tsv", header
+                + "3933213\tutility\t1976-01-20\tVariable response snowmobile suspension\tA\t\n"
+                + "3933242\tutility\t1976-01-20\tReed container\tA\t5\n")
+    new = write(tmp_path / "new" / "g_patent.tsv", header.replace("wipo_kind\t", "")
+                + "3933213\tutility\t1976-01-20\tVariable response snowmobile suspension system"
+                  "\t7\n")
+    load_patentsview(store, [old])
+    report = load_patentsview(store, [new])
+    assert report.files[0].replaced == {"patents": 1}
+    rows = store.rows("SELECT patent_id, title, kind, num_claims FROM patents ORDER BY 1")
+    assert rows == [
+        # the new release wins where it has values, the old row fills what it lacks
+        {"patent_id": "3933213", "title": "Variable response snowmobile suspension system",
+         "kind": "A", "num_claims": 7},
+        {"patent_id": "3933242", "title": "Reed container", "kind": "A", "num_claims": 5},
+    ]
+
+
+def test_columns_matched_by_name_in_any_order_extra_ignored(store: Store, tmp_path: Path
+                                                             ) -> None:
+    path = write(tmp_path / "g_cpc_current.tsv",
+                 "cpc_type\tnew_column\tcpc_group\tpatent_id\tcpc_sequence\tcpc_subclass\n"
+                 "inventional\tx\tH04W 72/04\t10000000\t0\tH04W\n")
+    load_patentsview(store, [path])
+    assert store.rows("SELECT patent_id, symbol, main_group, cpc_class, cpc_type FROM cpc") == [
+        {"patent_id": "10000000", "symbol": "H04W72/04", "main_group": "H04W72/00",
+         "cpc_class": "H04", "cpc_type": "inventive"}]
+
+
+def test_missing_required_column_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "g_patent.tsv", "patent_id\tpatent_title\n10000000\tA title\n")
+    with pytest.raises(MissingColumns, match=r"lacks required column\(s\) patent_date \(or "
+                       r"date\).*header has: patent_id, patent_title"):
+        load_patentsview(store, [path])
+    assert store.scalar("SELECT count(*) FROM patents") == 0
+    assert store.scalar("SELECT status FROM load_log").startswith("failed: ")
+
+
+def test_header_only_file_checks_columns_and_loads_nothing(store: Store, tmp_path: Path
+                                                           ) -> None:
+    path = write(tmp_path / "g_patent_abstract.tsv", "patent_id\tpatent_abstract\n")
+    report = load_patentsview(store, [path])
+    assert report.rows_read == 0
+    bad = write(tmp_path / "g_wipo_technology.tsv", "patent_id\n")
+    with pytest.raises(MissingColumns):
+        load_patentsview(store, [bad])
+
+
+def test_truncated_zip_is_a_clear_error(store: Store, tmp_path: Path, samples: Path) -> None:
+    good = (samples / "patentsview_partly_synthetic" / "g_patent.tsv.zip").read_bytes()
+    cut = tmp_path / "g_patent.tsv.zip"
+    cut.write_bytes(good[: len(good) // 2])
+    with pytest.raises(BadInputFile, match=r"not a readable zip archive.*truncated"):
+        load_patentsview(store, [cut])
+
+
+def test_damaged_zip_member_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "g_patent.tsv.zip"
+    body = ("patent_id\tpatent_date\n" + "".join(f"{i}\t2001-01-01\n" for i in range(1, 5000))
+            ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("g_patent.tsv", body)
+    data = bytearray(path.read_bytes())
+    data[200:260] = bytes(60)  # damage the compressed stream, keep the directory
+    path.write_bytes(bytes(data))
+    with pytest.raises(BadInputFile, match="truncated or damaged"):
+        load_patentsview(store, [path])
+    assert store.scalar("SELECT count(*) FROM patents") == 0
+
+
+def test_empty_file_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(BadInputFile, match="empty"):
+        load_patentsview(store, [write(tmp_path / "g_patent.tsv", "")])
+
+
+def test_unknown_table_named_directly_is_refused(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "g_something_else.tsv", "a\tb\n")
+    with pytest.raises(UnknownTable, match=r"g_something_else\.tsv is not a PatentsView table"):
+        load_patentsview(store, [path])
+
+
+def test_unknown_table_in_a_folder_is_skipped_and_listed(store: Store, tmp_path: Path) -> None:
+    write(tmp_path / "g_something_else.tsv", "a\tb\n")
+    write(tmp_path / "g_patent_abstract.tsv", "patent_id\tpatent_abstract\n10000000\tText.\n")
+    report = load_patentsview(store, [tmp_path])
+    assert [f.table for f in report.files] == ["g_patent_abstract"]
+    assert len(report.skipped) == 1 and "g_something_else.tsv" in report.skipped[0][0]
+
+
+def test_invalid_utf8_line_is_quarantined(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "g_patent_abstract.tsv"
+    path.write_bytes(b"patent_id\tpatent_abstract\n10000000\tGood.\n10000001\tBad \xff byte.\n"
+                     b"10000002\tAlso good.\n")
+    report = load_patentsview(store, [path])
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
+    q = store.rows("SELECT line, reason FROM quarantine")[0]
+    assert q["line"] == 3 and q["reason"].startswith("not UTF-8 text")
+
+
+def test_load_log_records_file_checksum_and_counts(store: Store, samples: Path) -> None:
+    import hashlib
+
+    path = samples / "patentsview_legacy" / "patent.tsv"
+    load_patentsview(store, [path])
+    log = store.rows("SELECT * FROM load_log")[0]
+    assert log["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert log["size_bytes"] == path.stat().st_size
+    assert (log["rows_read"], log["rows_loaded"], log["rows_quarantined"]) == (9, 9, 0)
+    assert log["status"] == "ok" and log["finished"] >= log["started"]
+    outputs = store.rows("SELECT table_name, rows_written FROM load_outputs ORDER BY 1")
+    assert outputs == [{"table_name": "abstracts", "rows_written": 9},
+                       {"table_name": "patents", "rows_written": 9}]

@@ -1,0 +1,69 @@
+"""The store: schema versions and migrations, read-only queries, status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warchest.errors import ReadOnlyQuery, StoreVersionError
+from warchest.status import store_status
+from warchest.store import Store
+from warchest.store.schema import MIGRATIONS, TABLES, Column, Migration, Table
+
+
+def test_new_store_has_every_table(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.version == MIGRATIONS[-1].version
+        assert set(store.table_counts()) == {t.name for t in TABLES}
+
+
+def test_older_store_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:  # written by "the older version" (today's schema)
+        store.write("patents", __import__("pyarrow").table({"patent_id": ["10000000"]}), 1)
+    # a newer version adds a column to patents and a table, in migration N+1
+    newer = MIGRATIONS[-1].version + 1
+    tables = [
+        Table(t.name, t.doc, t.columns + ((Column("expiry", "date", since=newer),)
+                                          if t.name == "patents" else ()), t.key, t.merge)
+        for t in TABLES
+    ] + [Table("families", "test", (Column("family_id", "bigint"),), since=newer)]
+    migrations = (*MIGRATIONS, Migration(newer, "expiry and families"))
+    with Store(path, migrations=migrations, tables=tables) as store:
+        assert store.version == newer
+        assert store.rows("SELECT patent_id, expiry FROM patents") == [
+            {"patent_id": "10000000", "expiry": None}]
+        assert store.scalar("SELECT count(*) FROM families") == 0
+    # and this version now refuses that store rather than misreading it
+    with pytest.raises(StoreVersionError, match=f"schema v{newer}.*upgrade warchest"):
+        Store(path)
+
+
+def test_a_duckdb_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE something (a INTEGER)")
+    con.close()
+    with pytest.raises(StoreVersionError, match="not a warchest store"):
+        Store(path)
+
+
+def test_read_only_queries(store: Store) -> None:
+    assert store.read_only_query("SELECT 1 AS one").to_pylist() == [{"one": 1}]
+    for statement in ("DELETE FROM patents", "DROP TABLE patents",
+                      "SELECT 1; INSERT INTO patents (patent_id) VALUES ('1')",
+                      "COPY patents TO '/tmp/x.csv'"):
+        with pytest.raises(ReadOnlyQuery, match="only reads are allowed"):
+            store.read_only_query(statement)
+
+
+def test_status_of_the_sample_store(sample_store: Store) -> None:
+    status = store_status(sample_store)
+    assert status["contains_synthetic"] is True  # the partly synthetic PatentsView sample
+    assert status["labels"] == [{"label": "partly synthetic sample", "loads": 5}]
+    assert status["tables"]["cpc_titles"] == 260263
+    totals = status["totals"]
+    assert totals["rows_read"] == totals["rows_loaded"] + totals["rows_quarantined"]
+    assert totals["rows_quarantined"] == 0 and totals["failed"] == 0
