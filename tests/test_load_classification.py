@@ -49,3 +49,32 @@ def test_ipc_wipo_concordance(store: Store, samples: Path) -> None:
          "sector": "Chemistry", "field_title": "Pharmaceuticals"},
     ]
     assert store.scalar("SELECT count(DISTINCT field_id) FROM ipc_wipo_fields") == 35
+
+
+def test_cpc_scheme_xml_titles(store: Store, samples: Path) -> None:
+    report = load_cpc(store, [samples / "cpc" / "cpc-scheme-A01L.xml"])
+    assert report.files[0].table == "cpc scheme" and report.rows_quarantined == 0
+    rows = store.rows("SELECT symbol, rank, level, title FROM cpc_titles "
+                      "WHERE symbol IN ('A01L', 'A01L1/00', 'A01L1/02') ORDER BY symbol")
+    assert rows == [
+        {"symbol": "A01L", "rank": "subclass", "level": None,
+         "title": "SHOEING OF ANIMALS (making metal horseshoes by rolling B21H7/12; making "
+                  "horseshoes or appurtenances therefor by forging or pressing B21K15/02; "
+                  "casting of metals B22D)"},
+        {"symbol": "A01L1/00", "rank": "main group", "level": 0,
+         "title": "Shoes for horses or other solipeds fastened with nails "
+                  "(A01L3/00 takes precedence)"},
+        {"symbol": "A01L1/02", "rank": "subgroup", "level": 1,
+         "title": "Solid horseshoes consisting of one part"},
+    ]
+
+
+def test_cpc_master_classification_file(store: Store, samples: Path) -> None:
+    report = load_cpc(store, [samples / "cpc" / "cpcMaster.xml"])
+    assert (report.rows_read, report.rows_quarantined) == (1, 0)  # one patent, 9 symbols
+    assert store.scalar("SELECT count(*) FROM cpc WHERE patent_id = '9400000'") == 9
+    first = store.rows("SELECT symbol, main_group, cpc_type, version FROM cpc "
+                       "WHERE patent_id = '9400000' ORDER BY sequence LIMIT 1")
+    # the record's MainCPC: F04D 29/703, version 2013-01-01, value I(nventive)
+    assert first == [{"symbol": "F04D29/703", "main_group": "F04D29/00",
+                      "cpc_type": "inventive", "version": "2013-01-01"}]

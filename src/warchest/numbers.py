@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -105,30 +106,42 @@ def patent_type_of(number: str) -> str:
     return PATENT_TYPES[match.group(1) or ""]
 
 
+_CANONICAL_PREFIXED = r"^(?:RE|RX|PP|AI|D|H|T|X)[1-9][0-9]{0,6}$"
+
+
 def normalize_patent_numbers(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Vectorised :func:`try_normalize_patent_number` over an Arrow string array.
 
-    Values that are already canonical utility numbers (the vast majority) pass through a
-    vectorised check; the rest are normalised once per distinct value in Python.
+    Values already in canonical form (nearly all, in every bulk source) are recognised by
+    vectorised checks and kept; the rest are normalised once per distinct value in Python.
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if len(values) == 0:
         return pa.array([], pa.string())
-    lengths = pc.utf8_length(values)
-    canonical = pc.and_kleene(
-        pc.and_kleene(pc.utf8_is_digit(values), pc.less_equal(lengths, 8)),
-        pc.not_equal(pc.utf8_slice_codeunits(values, 0, 1), "0"),
+    utility = pc.fill_null(
+        pc.and_(
+            pc.and_(pc.ascii_is_decimal(values), pc.less_equal(pc.binary_length(values), 8)),
+            pc.invert(pc.starts_with(values, "0")),
+        ),
+        False,
     )
-    canonical = pc.fill_null(canonical, False)
-    if pc.all(canonical).as_py():
+    if pc.all(utility).as_py():
         return values
-    rest = pc.filter(values, pc.invert(canonical))
-    distinct = pc.unique(rest)
+    positions = pc.indices_nonzero(pc.invert(utility))
+    rest = pc.take(values, positions)
+    fine = pc.or_(pc.fill_null(pc.match_substring_regex(rest, _CANONICAL_PREFIXED), False),
+                  pc.is_null(rest))
+    if pc.all(fine).as_py():
+        return values
+    bad_positions = pc.filter(positions, pc.invert(fine))
+    bad_values = pc.filter(rest, pc.invert(fine))
+    distinct = pc.unique(bad_values)
     mapped = pa.array([try_normalize_patent_number(v) for v in distinct.to_pylist()], pa.string())
-    positions = pc.index_in(values, value_set=distinct)
-    replaced = pc.take(mapped, positions)
-    return pc.if_else(canonical, values, replaced)
+    replacements = pc.take(mapped, pc.index_in(bad_values, value_set=distinct))
+    mask = np.zeros(len(values), dtype=bool)
+    mask[bad_positions.to_numpy()] = True
+    return pc.replace_with_mask(values, pa.array(mask), replacements)
 
 
 _APPLICATION_CLEAN = re.compile(r"[\s,./\-]+")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from warchest.errors import BadInputFile, UnknownTable
-from warchest.ingest import assignments, classification, patentsview, ppubs
+from warchest.ingest import assignments, classification, cpc_xml, patentsview, ppubs
 from warchest.ingest.delimited import BLOCK_SIZE, Chunk, TableSpec, read_delimited
 from warchest.ingest.runner import FileResult, LoadReport, ProgressFn, run_load
 from warchest.ingest.sources import Source, find_sources
@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 Reader = Callable[[IO[bytes]], Iterator[Chunk]]
+Choice = tuple[str, Reader, str | None]
+"""(label of the table read, reader, store table streamed in directly or None)"""
 
 
 def _explicit_files(paths: Iterable[str | Path]) -> set[Path]:
@@ -40,7 +42,7 @@ def _load_tables(
     paths: Iterable[str | Path],
     loader: str,
     suffixes: tuple[str, ...],
-    choose: Callable[[Source], tuple[str, Reader] | None],
+    choose: Callable[[Source], Choice | None],
     what: str,
     progress: ProgressFn | None,
     label: str | None,
@@ -51,7 +53,7 @@ def _load_tables(
     sources = find_sources(paths, suffixes, label)
     explicit = _explicit_files(paths)
     report = LoadReport(loader)
-    plan: list[tuple[Source, str, Reader]] = []
+    plan: list[tuple[Source, Choice]] = []
     for source in sources:
         chosen = choose(source)
         if chosen is None:
@@ -60,9 +62,9 @@ def _load_tables(
                 raise UnknownTable(f"{reason}; see `warchest load {loader} --help`")
             report.skipped.append((source.display, reason))
             continue
-        plan.append((source, *chosen))
-    for source, table, reader in plan:
-        result: FileResult = run_load(store, source, loader, table, reader, progress)
+        plan.append((source, chosen))
+    for source, (table, reader, primary) in plan:
+        result: FileResult = run_load(store, source, loader, table, reader, progress, primary)
         report.files.append(result)
     return report
 
@@ -85,9 +87,11 @@ def load_patentsview(
     refused when named directly.
     """
 
-    def choose(source: Source) -> tuple[str, Reader] | None:
+    def choose(source: Source) -> Choice | None:
         spec = patentsview.spec_for(source.stem)
-        return None if spec is None else (spec.name, _delimited(spec, source, block_size))
+        if spec is None:
+            return None
+        return spec.name, _delimited(spec, source, block_size), spec.target
 
     return _load_tables(store, paths, "patentsview", (".tsv",), choose,
                         "PatentsView", progress, label)
@@ -103,9 +107,11 @@ def load_assignments(
     """Load USPTO Patent Assignment Dataset tables (``assignment.csv``, ``assignor.csv``,
     ``assignee.csv``, ``documentid.csv``, ``assignment_conveyance.csv``)."""
 
-    def choose(source: Source) -> tuple[str, Reader] | None:
+    def choose(source: Source) -> Choice | None:
         spec = assignments.spec_for(source.stem)
-        return None if spec is None else (spec.name, _delimited(spec, source, BLOCK_SIZE))
+        if spec is None:
+            return None
+        return spec.name, _delimited(spec, source, BLOCK_SIZE), spec.target
 
     return _load_tables(store, paths, "assignments", (".csv",), choose,
                         "assignment dataset", progress, label)
@@ -118,24 +124,38 @@ def load_cpc(
     progress: ProgressFn | None = None,
     label: str | None = None,
 ) -> LoadReport:
-    """Load the official CPC title list (``cpc-section-*.txt``, or the ``CPCTitleList``
-    zip that holds them)."""
+    """Load CPC files: the official CPC title list (``cpc-section-*.txt``, or the
+    ``CPCTitleList`` zip that holds them), CPC scheme XML files (titles) and the USPTO CPC
+    Master Classification File (the CPC symbols of every granted patent)."""
 
-    def choose(source: Source) -> tuple[str, Reader] | None:
-        if not source.stem.startswith("cpc-section-"):
-            return None
-        return "cpc_titles", lambda s: classification.read_cpc_titles(s, source.display)
+    def choose(source: Source) -> Choice | None:
+        if source.stem.startswith("cpc-section-"):
+            return ("cpc_titles", lambda s: classification.read_cpc_titles(s, source.display),
+                    "cpc_titles")
+        if source.name.lower().endswith((".xml", ".xml.gz")):
+            head = _head(source, 2048)
+            if "<class-scheme" in head:
+                return ("cpc scheme", lambda s: cpc_xml.read_scheme(s, source.display),
+                        "cpc_titles")
+            if "CPCMasterClassificationFile" in head:
+                return ("cpc master classification",
+                        lambda s: cpc_xml.read_master(s, source.display), "cpc")
+        return None
 
-    return _load_tables(store, paths, "cpc", (".txt",), choose, "CPC title list",
-                        progress, label)
+    return _load_tables(store, paths, "cpc", (".txt", ".xml"), choose,
+                        "CPC title list, scheme or master classification", progress, label)
+
+
+def _head(source: Source, size: int = 4096) -> str:
+    stream = source.open()
+    try:
+        return stream.read(size).decode("utf-8-sig", "replace")
+    finally:
+        stream.close()
 
 
 def _first_line(source: Source) -> str:
-    stream = source.open()
-    try:
-        return stream.read(4096).split(b"\n", 1)[0].decode("utf-8-sig", "replace").lower()
-    finally:
-        stream.close()
+    return _head(source).split("\n", 1)[0].lower()
 
 
 def load_ipc(
@@ -148,12 +168,14 @@ def load_ipc(
     """Load IPC titles (``symbol<TAB>title`` lines) and the IPC to WIPO technology field
     concordance (CSV with an ``IPC_code`` column)."""
 
-    def choose(source: Source) -> tuple[str, Reader] | None:
+    def choose(source: Source) -> Choice | None:
         first = _first_line(source)
         if "ipc_code" in first:
-            return "ipc_wipo_fields", lambda s: classification.read_ipc_wipo(s, source.display)
+            return ("ipc_wipo_fields",
+                    lambda s: classification.read_ipc_wipo(s, source.display), "ipc_wipo_fields")
         if "\t" in first and first.split("\t", 1)[0].strip()[:1].isalpha():
-            return "ipc_titles", lambda s: classification.read_ipc_titles(s, source.display)
+            return ("ipc_titles", lambda s: classification.read_ipc_titles(s, source.display),
+                    "ipc_titles")
         return None
 
     return _load_tables(store, paths, "ipc", (".tsv", ".csv", ".txt"), choose,
@@ -170,11 +192,11 @@ def load_ppubs(
     """Load USPTO full-text search JSON records (``*.jsonl``) and the citation CSV derived
     from them."""
 
-    def choose(source: Source) -> tuple[str, Reader] | None:
+    def choose(source: Source) -> Choice | None:
         if source.name.lower().endswith((".jsonl", ".jsonl.gz")):
-            return "ppubs records", lambda s: ppubs.read_jsonl(s, source.display)
+            return "ppubs records", lambda s: ppubs.read_jsonl(s, source.display), None
         if source.stem.endswith("citations"):
-            return "ppubs citations", lambda s: ppubs.read_citation_csv(s, source.display)
+            return "ppubs citations", lambda s: ppubs.read_citation_csv(s, source.display), None
         return None
 
     return _load_tables(store, paths, "ppubs", (".jsonl", ".csv"), choose,

@@ -30,15 +30,6 @@ from warchest.numbers import normalize_application_number, normalize_patent_numb
 
 Converted = tuple[pa.Array, pa.Array | None]
 
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "text": pa.string(),
-    "int": pa.int32(),
-    "bigint": pa.int64(),
-    "date": pa.date32(),
-    "bool": pa.bool_(),
-    "double": pa.float64(),
-    "timestamp": pa.timestamp("us"),
-}
 
 
 def _bad_where(original: pa.Array, converted: pa.Array) -> pa.Array | None:
@@ -91,6 +82,10 @@ _INT = r"^\s*[+-]?[0-9]+(\.0+)?\s*$"
 def to_int(values: pa.Array, arrow_type: pa.DataType | None = None) -> Converted:
     arrow_type = arrow_type or pa.int32()
     values = _combine(values)
+    try:  # fast path: every value is a plain integer
+        return pc.cast(values, arrow_type), None
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     ok = pc.match_substring_regex(values, _INT)
     cleaned = pc.replace_substring_regex(pc.utf8_trim_whitespace(values), r"\.0+$", "")
     cleaned = pc.if_else(ok, cleaned, pa.scalar(None, pa.string()))
@@ -159,6 +154,12 @@ def parse_date_text(text: str) -> dt.date | None:
 
 def to_date(values: pa.Array) -> Converted:
     values = _combine(values)
+    try:  # fast path: every value is an ISO date (YYYY-MM-DD)
+        fast = pc.cast(values, pa.date32())
+        if not pc.any(pc.fill_null(pc.starts_with(values, "0000"), False)).as_py():
+            return fast, None
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     head = pc.utf8_slice_codeunits(values, 0, 10)
     parsed = pc.strptime(head, format="%Y-%m-%d", unit="s", error_is_null=True)
     # Arrow reads year 0000 as a date; it is the USPTO's "no date" marker

@@ -23,13 +23,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from warchest.errors import BadInputFile, MissingColumns
-from warchest.ingest.convert import ARROW_TYPES, CONVERTERS, DESCRIPTIONS, STORE_KINDS
+from warchest.ingest.convert import CONVERTERS, DESCRIPTIONS, STORE_KINDS
 from warchest.store import QuarantinedRow
+from warchest.store.schema import ARROW_TYPES
 
 BLOCK_SIZE = 16 << 20
 MAX_STEP_BACK = 1 << 20
@@ -153,6 +155,13 @@ def map_columns(spec: TableSpec, header: list[str], source_name: str) -> dict[st
 
 
 # --------------------------------------------------------------------------- blocks
+def _count(buf: bytes, byte: bytes, end: int | None = None) -> int:
+    """Occurrences of one byte in ``buf[:end]`` (numpy: fast, and releases the GIL so that
+    the store can insert the previous block meanwhile)."""
+    view = np.frombuffer(buf, np.uint8, count=len(buf) if end is None else end)
+    return int(np.count_nonzero(view == byte[0]))
+
+
 def _find_cut(buf: bytes, quote: bytes | None, force: bool = False) -> int:
     """Index just after the last newline that ends a record; -1 when the buffer holds no
     complete record yet (read more).
@@ -169,7 +178,7 @@ def _find_cut(buf: bytes, quote: bytes | None, force: bool = False) -> int:
     if quote is None:
         return cut + 1
     last = cut
-    parity = buf.count(quote, 0, cut) & 1
+    parity = _count(buf, quote, cut) & 1
     while parity:
         prev = buf.rfind(b"\n", 0, cut)
         if prev < 0 or last - prev > MAX_STEP_BACK:
@@ -229,7 +238,7 @@ class BlockReader:
                     continue
                 block, self._buf = self._buf[:cut], self._buf[cut:]
             yield block, self._line
-            self._line += block.count(b"\n")
+            self._line += _count(block, b"\n")
 
 
 # --------------------------------------------------------------------------- positions

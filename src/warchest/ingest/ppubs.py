@@ -29,7 +29,7 @@ from typing import IO, Any
 import pyarrow as pa
 
 from warchest.errors import BadInputFile
-from warchest.ingest.convert import ARROW_TYPES, clean_markup, parse_date_text
+from warchest.ingest.convert import clean_markup, parse_date_text
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.sources import iter_lines
 from warchest.numbers import (
@@ -38,6 +38,7 @@ from warchest.numbers import (
     try_normalize_patent_number,
 )
 from warchest.store import QuarantinedRow
+from warchest.store.schema import ARROW_TYPES
 from warchest.store.schema import table as schema_table
 
 BATCH = 2_000

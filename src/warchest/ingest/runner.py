@@ -8,13 +8,16 @@ load that fails leaves the store as it was, and its failure is logged.
 from __future__ import annotations
 
 import queue
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import IO, Any, cast
 
 import pyarrow as pa
+import pyarrow.ipc
 
 from warchest.errors import WarchestError
 from warchest.ingest.delimited import Chunk
@@ -116,9 +119,55 @@ def _background(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
                 thread.join(0.05)
 
 
-def _store_columns(store: Store, table: str, data: pa.Table) -> pa.Table:
-    keep = [c for c in data.column_names if c in store.tables[table].column_names]
-    return data.select(keep)
+class _Spill:
+    """Rows held back while the primary table streams in: written to temporary Arrow IPC
+    files (memory stays bounded), then inserted table by table."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writers: dict[str, tuple[pa.ipc.RecordBatchFileWriter, pa.Schema]] = {}
+
+    def add(self, table: str, data: pa.Table) -> None:
+        if data.num_rows == 0:
+            return
+        if table not in self.writers:
+            path = self.folder / f"{table}.arrow"
+            self.writers[table] = (pa.ipc.new_file(str(path), data.schema), data.schema)
+        writer, schema = self.writers[table]
+        writer.write_table(data.cast(schema))
+
+    def tables(self) -> Iterator[tuple[str, pa.RecordBatchReader]]:
+        for table, (writer, schema) in self.writers.items():
+            writer.close()
+            with pa.memory_map(str(self.folder / f"{table}.arrow")) as source:
+                reader = pa.ipc.open_file(source)
+                batches = (reader.get_batch(i) for i in range(reader.num_record_batches))
+                yield table, pa.RecordBatchReader.from_batches(schema, batches)
+
+
+def _conform(store: Store, table: str, data: pa.Table) -> pa.Table:
+    """The data with exactly the store table's columns and types (missing ones NULL)."""
+    schema = store.arrow_schema(table)
+    columns = []
+    for f in schema:
+        if f.name in data.column_names:
+            columns.append(data.column(f.name).cast(f.type))
+        else:
+            columns.append(pa.nulls(data.num_rows, f.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+_QUARANTINE_SCHEMA = pa.schema([("line", pa.int64()), ("record", pa.string()),
+                                ("reason", pa.string()), ("raw", pa.string())])
+
+
+def _quarantine_table(rows: list[QuarantinedRow]) -> pa.Table:
+    return pa.table({
+        "line": pa.array([r.line for r in rows], pa.int64()),
+        "record": pa.array([r.record for r in rows], pa.string()),
+        "reason": pa.array([r.reason for r in rows], pa.string()),
+        "raw": pa.array([r.raw[:4000] for r in rows], pa.string()),
+    }, schema=_QUARANTINE_SCHEMA)
 
 
 def run_load(
@@ -128,8 +177,14 @@ def run_load(
     table_label: str,
     read: Callable[[IO[bytes]], Iterator[Chunk]],
     progress: ProgressFn | None = None,
+    primary: str | None = None,
 ) -> FileResult:
-    """Load one source with ``read`` (which turns the stream into chunks) in a transaction."""
+    """Load one source with ``read`` (which turns the stream into chunks) in one transaction.
+
+    Rows for the ``primary`` table stream into the store in one INSERT while the file is
+    parsed in a background thread; rows for other tables and quarantined rows are spilled
+    to temporary Arrow files and inserted after it.
+    """
     result = FileResult(str(source.path), source.member, table_label, label=source.label)
     started = time.perf_counter()
     try:
@@ -139,33 +194,51 @@ def run_load(
     if source.path.name.lower().endswith(".gz"):
         total = None
     stream = source.open()
+    failure: list[BaseException] = []
     try:
-        with store.transaction():
+        with tempfile.TemporaryDirectory(prefix="warchest-load-") as tmp, store.transaction():
+            spill = _Spill(Path(tmp))
             load_id = store.begin_load(loader, str(source.path), source.member, None, None,
                                        source.label)
             result.load_id = load_id
             store.delete_loads_of(str(source.path), source.member)
-            quarantined: list[QuarantinedRow] = []
-            for chunk in _background(read(cast(IO[bytes], stream))):
-                for table, data in chunk.outputs.items():
-                    written = store.write(table, _store_columns(store, table, data), load_id)
-                    result.outputs[table] = result.outputs.get(table, 0) + written
-                quarantined.extend(chunk.quarantined)
-                if len(quarantined) >= 10_000:
-                    store.quarantine(load_id, str(source.path), source.member, quarantined)
-                    quarantined = []
-                result.rows_read += chunk.rows_read
-                result.rows_quarantined += len(chunk.quarantined)
-                if progress is not None:
-                    progress(source.display, chunk.bytes_done, total,
-                             result.rows_read)
-            store.quarantine(load_id, str(source.path), source.member, quarantined)
+
+            def primary_batches() -> Iterator[pa.RecordBatch]:
+                try:
+                    for chunk in _background(read(cast(IO[bytes], stream))):
+                        for table, data in chunk.outputs.items():
+                            data = _conform(store, table, data)
+                            result.outputs[table] = result.outputs.get(table, 0) + data.num_rows
+                            if table == primary:
+                                yield from data.to_batches()
+                            else:
+                                spill.add(table, data)
+                        if chunk.quarantined:
+                            spill.add("quarantine", _quarantine_table(chunk.quarantined))
+                        result.rows_read += chunk.rows_read
+                        result.rows_quarantined += len(chunk.quarantined)
+                        if progress is not None:
+                            progress(source.display, chunk.bytes_done, total, result.rows_read)
+                except BaseException as exc:  # re-raised below, with its own type
+                    failure.append(exc)
+
+            if primary is not None:
+                store.write_stream(primary, primary_batches(), load_id)
+            else:
+                for _ in primary_batches():
+                    pass
+            if failure:
+                raise failure[0]
+            for table, reader in spill.tables():
+                if table == "quarantine":
+                    store.quarantine_stream(load_id, str(source.path), source.member, reader)
+                else:
+                    store.write_stream(table, reader, load_id)
             result.rows_loaded = result.rows_read - result.rows_quarantined
             for table in result.outputs:
                 result.replaced[table] = store.replace_older(table, load_id)
             result.sha256 = stream.finish()
             store.set_load_file(load_id, result.sha256, source.path.stat().st_size)
-            result.seconds = time.perf_counter() - started
             store.finish_load(
                 load_id,
                 rows_read=result.rows_read,
@@ -173,6 +246,8 @@ def run_load(
                 rows_quarantined=result.rows_quarantined,
                 outputs={t: (n, result.replaced.get(t, 0)) for t, n in result.outputs.items()},
             )
+        store.checkpoint()  # the load is on disk, not only in the write-ahead log
+        result.seconds = time.perf_counter() - started  # including commit and checkpoint
     except WarchestError as exc:
         result.status = f"failed: {exc}"
         _log_failure(store, source, loader, str(exc))

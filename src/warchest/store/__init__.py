@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from warchest.errors import ReadOnlyQuery, StoreVersionError, WarchestError
 from warchest.store.schema import (
+    ARROW_TYPES,
     BOOKKEEPING,
     MIGRATIONS,
     TABLES,
@@ -126,6 +127,7 @@ class Store:
                 f"{self.path} is not a DuckDB store warchest can read ({exc}); "
                 "choose another path with --db"
             ) from None
+        self._con.execute("SET enable_progress_bar = false").fetchall()  # the library is quiet
         self._check_and_migrate()
 
     # ------------------------------------------------------------------ lifecycle
@@ -235,6 +237,11 @@ class Store:
         )
         return load_id
 
+    def checkpoint(self) -> None:
+        """Write everything committed into the store file (empties the write-ahead log)."""
+        if not self.read_only:
+            self._con.execute("CHECKPOINT").fetchall()
+
     def set_load_file(self, load_id: int, sha256: str | None, size_bytes: int | None) -> None:
         """Record the checksum and size of the file a load read (known once it is read)."""
         self._con.execute(
@@ -257,6 +264,45 @@ class Store:
         finally:
             self._con.unregister(name)
         return int(data.num_rows)
+
+    def arrow_schema(self, table: str) -> pa.Schema:
+        """Arrow schema of the columns a load writes (all but load_id and merged_from)."""
+        return pa.schema([
+            (c.name, ARROW_TYPES[c.type]) for c in self.tables[table].columns
+            if c.name not in ("load_id", "merged_from")
+        ])
+
+    def write_stream(self, table: str, batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader,
+                     load_id: int) -> None:
+        """Append a stream of record batches (with :meth:`arrow_schema`) in one INSERT.
+
+        The batches are pulled as the engine inserts, so a producer can parse the next part
+        of a file meanwhile; memory is bounded by the batches in flight.
+        """
+        if table not in self.tables:
+            raise KeyError(table)
+        reader = batches if isinstance(batches, pa.RecordBatchReader) else \
+            pa.RecordBatchReader.from_batches(self.arrow_schema(table), iter(batches))
+        name = f"_incoming_{threading.get_ident()}"
+        self._con.register(name, reader)
+        try:
+            self._con.execute(
+                f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id FROM {name}'
+            ).fetchall()
+        finally:
+            self._con.unregister(name)
+
+    def quarantine_stream(self, load_id: int, path: str, member: str | None,
+                          reader: pa.RecordBatchReader) -> None:
+        """Store quarantined rows (line, record, reason, raw) read from a stream."""
+        self._con.register("_quarantine_rows", reader)
+        try:
+            self._con.execute(
+                "INSERT INTO quarantine BY NAME SELECT *, ? AS load_id, ? AS path, ? AS member "
+                "FROM _quarantine_rows", [load_id, path, member]
+            ).fetchall()
+        finally:
+            self._con.unregister("_quarantine_rows")
 
     def replace_older(self, table: str, load_id: int) -> int:
         """Make this load's rows the current ones for every key it wrote.
