@@ -12,6 +12,7 @@ Importing the package does nothing else: no files, no network, no logging handle
 """
 
 from warchest.errors import WarchestError
+from warchest.fetch import fetch_patentsview
 from warchest.ingest import (
     FileResult,
     LoadReport,
@@ -26,6 +27,8 @@ from warchest.numbers import (
     normalize_patent_number,
     try_normalize_patent_number,
 )
+from warchest.patents import describe_patent
+from warchest.status import quarantined_rows, store_status
 from warchest.store import Store, default_db_path
 from warchest.version import __version__
 
@@ -36,6 +39,8 @@ __all__ = [
     "WarchestError",
     "__version__",
     "default_db_path",
+    "describe_patent",
+    "fetch_patentsview",
     "load_assignments",
     "load_cpc",
     "load_ipc",
@@ -43,5 +48,7 @@ __all__ = [
     "load_ppubs",
     "normalize_application_number",
     "normalize_patent_number",
+    "quarantined_rows",
+    "store_status",
     "try_normalize_patent_number",
 ]

@@ -515,3 +515,44 @@ def table(name: str) -> Table:
         if t.name == name:
             return t
     raise KeyError(name)
+
+
+def schema_markdown() -> str:
+    """The schema as a markdown reference (``docs/schema.md`` is this text; a test keeps
+    them equal)."""
+    lines = [
+        "# Store schema",
+        "",
+        f"Schema version {SCHEMA_VERSION}. Generated from `src/warchest/store/schema.py`",
+        "(`python -c 'import warchest.store.schema as s; print(s.schema_markdown(), end=\"\")'",
+        "> docs/schema.md`); do not edit by hand: `tests/test_docs.py` checks it.",
+        "",
+        "Every data table has `load_id` (the `load_log` row that wrote the row). Tables with",
+        "one row per key that several sources can fill also have `merged_from` (older loads",
+        "whose values the row kept). Loading rows for a key replaces what earlier loads wrote",
+        "for that key.",
+        "",
+    ]
+    for t in TABLES:
+        kind = " (reference data)" if t.reference else ""
+        lines += [f"## `{t.name}`{kind}", "", t.doc, ""]
+        if t.key:
+            rule = "one row per key, merged" if t.merge else "rows replaced per key"
+            lines += [f"Key: `{', '.join(t.key)}` ({rule}).", ""]
+        lines += ["| column | type | meaning |", "|---|---|---|"]
+        for c in t.columns:
+            lines.append(f"| `{c.name}` | {c.type} | {c.doc} |")
+        lines.append("")
+    lines += [
+        "## Bookkeeping",
+        "",
+        "- `meta`: `schema_version`, `written_by`, `created_at`.",
+        "- `load_log`: one row per file (or zip member) loaded: loader, path, member, sha256,",
+        "  size, rows read / loaded / quarantined, started, finished, status, provenance label.",
+        "- `load_outputs`: rows each load wrote to each table, and how many older rows it",
+        "  replaced.",
+        "- `quarantine`: rows that could not be loaded: load, path, member, line, record key,",
+        "  reason, raw text.",
+        "",
+    ]
+    return "\n".join(lines)
