@@ -244,3 +244,41 @@ def test_load_log_records_file_checksum_and_counts(store: Store, samples: Path) 
     outputs = store.rows("SELECT table_name, rows_written FROM load_outputs ORDER BY 1")
     assert outputs == [{"table_name": "abstracts", "rows_written": 9},
                        {"table_name": "patents", "rows_written": 9}]
+
+
+def test_every_patentsview_table_layout(store: Store) -> None:
+    """The tables without a real sample, in the published layout (fixtures/SOURCES.md)."""
+    report = load_patentsview(store, [FIXTURES / "patentsview_layout"])
+    assert {f.table: f.rows_read for f in report.files} == {
+        "g_application": 2, "g_assignee_not_disambiguated": 3, "g_ipc_at_issue": 2,
+        "g_patent_abstract": 1, "g_us_rel_doc": 3, "g_us_term_of_grant": 2,
+        "g_wipo_technology": 1}
+    assert report.rows_quarantined == 0
+    assert store.rows("SELECT patent_id, application_number, application_number_raw, "
+                      "filing_date FROM applications ORDER BY 1") == [
+        {"patent_id": "10000000", "application_number": "14643719",
+         "application_number_raw": "14/643719", "filing_date": dt.date(2015, 3, 10)},
+        {"patent_id": "11554698", "application_number": "17143605",
+         "application_number_raw": "17143605", "filing_date": dt.date(2021, 1, 7)},
+    ]
+    assert store.rows("SELECT patent_id, term_extension FROM term_of_grant ORDER BY 1") == [
+        {"patent_id": "10000000", "term_extension": 430},
+        {"patent_id": "11554343", "term_extension": 48}]
+    assert store.rows("SELECT relation, related_number, related_date FROM related_documents "
+                      "WHERE patent_id = '11554698'") == [
+        {"relation": "division", "related_number": "16523162",
+         "related_date": dt.date(2019, 7, 26)}]
+    assert store.rows("SELECT symbol, ipc_class, subclass, main_group, ipc_type, version "
+                      "FROM ipc ORDER BY sequence") == [
+        {"symbol": "G01S7/48", "ipc_class": "G01", "subclass": "G01S",
+         "main_group": "G01S7/00", "ipc_type": "inventive", "version": "2006-01-01"},
+        {"symbol": "G01S7/491", "ipc_class": "G01", "subclass": "G01S",
+         "main_group": "G01S7/00", "ipc_type": "inventive", "version": "2006-01-01"}]
+    assert store.rows("SELECT sequence, organization, assignee_type FROM assignees "
+                      "WHERE patent_id = '11554716' ORDER BY sequence") == [
+        {"sequence": 0, "organization": "Toyota Research Institute, Inc.", "assignee_type": "2"},
+        {"sequence": 1, "organization": "Toyota Jidosha Kabushiki Kaisha", "assignee_type": "3"}]
+    assert store.rows("SELECT field_id, field_title FROM patent_wipo_fields") == [
+        {"field_id": 10, "field_title": "Measurement"}]
+    assert store.scalar("SELECT abstract FROM abstracts").startswith(
+        "A frequency modulated (coherent) laser detection")

@@ -75,13 +75,26 @@ def _cpc(table: pa.Table) -> pa.Table:
 
 
 def _ipc(table: pa.Table) -> pa.Table:
-    # g_ipc_at_issue gives the parts: build the symbol from main group and subgroup
+    """g_ipc_at_issue gives the parts (section ``G``, class ``01``, subclass ``S``, main
+    group ``7``, subgroup ``48``): assemble ``G01S7/48`` and the full class/subclass."""
     if "main_group_part" in table.column_names:
-        sub = table.column("subclass")
-        mg = table.column("main_group_part")
-        sg = table.column("subgroup_part")
-        built = pc.binary_join_element_wise(sub, mg, pa.scalar("/"), "")  # e.g. 'G01S7/'
-        built = pc.binary_join_element_wise(built, sg, "")
+        rows = zip(
+            table.column("section").to_pylist(), table.column("ipc_class").to_pylist(),
+            table.column("subclass").to_pylist(), table.column("main_group_part").to_pylist(),
+            table.column("subgroup_part").to_pylist(), strict=True,
+        )
+        symbols, classes, subclasses = [], [], []
+        for section, cls, sub, group, subgroup in rows:
+            section, cls, sub = section or "", cls or "", sub or ""
+            full_class = cls if len(cls) == 3 else section + cls.zfill(2)
+            full_sub = sub if len(sub) == 4 else full_class + sub
+            classes.append(full_class or None)
+            subclasses.append(full_sub or None)
+            symbols.append(normalize_symbol(f"{full_sub}{group}/{subgroup}") if group
+                           and subgroup else full_sub or None)
+        table = _set(table, "ipc_class", pa.array(classes, pa.string()))
+        table = _set(table, "subclass", pa.array(subclasses, pa.string()))
+        built = pa.array(symbols, pa.string())
         table = _set(table, "symbol", pc.coalesce(table.column("symbol"), built))
         table = table.drop_columns(["main_group_part", "subgroup_part"])
     return classification_parts(table, "ipc_type")
