@@ -66,6 +66,7 @@ def generate(folder: Path, patents: int) -> dict[str, int]:
         rows: dict[str, int] = json.loads(done.read_text())
         return rows
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false").fetchall()
     titles = _sample_lines("g_patent.tsv.zip", 3)
     orgs = _sample_lines("g_assignee_disambiguated.tsv.zip", 5)
     names = ["Berg", "Ishii", "Wakefield", "Godshaw et al.", "Sharpe", "Smith et al.",
