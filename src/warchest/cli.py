@@ -506,6 +506,82 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command()
+@user_errors
+def synth(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the world into.")],
+    patents: Annotated[int, typer.Option("--patents", help="Number of patents.", min=1000)]
+    = 100_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same bytes).")]
+    = 1,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="Planted scenario: smartphone-expansion."),
+    ] = None,
+    report: Annotated[bool, typer.Option(
+        "--report", help="Compare the world in --out with the calibration targets (generates "
+        "it first unless it exists and --patents is not given).")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Generate a SYNTHETIC patent world in the real bulk formats (PatentsView tables, USPTO
+    assignments, maintenance fees, families) with a truth/ folder of the answers.
+
+    Example: warchest synth --patents 100000 --seed 7 --scenario smartphone-expansion --out world
+    """
+    from warchest.synth import SCENARIOS, generate_world, report_world
+
+    if scenario is not None and scenario not in SCENARIOS:
+        raise WarchestError(f"unknown scenario {scenario!r}; choose one of: "
+                            f"{', '.join(SCENARIOS)}")
+    exists = (out / "truth" / "stats.json").exists()
+    given = "--patents" in sys.argv or not report
+    if given or not exists:
+        bar: Progress | None = None
+        tasks: dict[str, TaskID] = {}
+        if err.is_terminal and not as_json:
+            bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                           TimeElapsedColumn(), console=err)
+            bar.start()
+
+        def update(stage: str, done: int, total: int) -> None:
+            if bar is None:
+                return
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        try:
+            summary = generate_world(out, patents, seed, scenario, progress=update)
+        finally:
+            if bar is not None:
+                bar.stop()
+        if not as_json:
+            rows = summary["rows"]
+            console.print(f"[bold yellow]SYNTHETIC[/bold yellow] world written to "
+                          f"{escape(str(out))}: {patents:,} patents, "
+                          f"{rows.get('patentsview/g_us_patent_citation.tsv', 0):,} citations, "
+                          f"{summary['companies']:,} companies (seed {seed}"
+                          + (f", scenario {scenario}" if scenario else "") + ")")
+            console.print(f"load it with: warchest load patentsview {escape(str(out))}/"
+                          f"patentsview && warchest load assignments {escape(str(out))}/"
+                          "assignments")
+    if report:
+        rows_ = report_world(out)
+        if as_json:
+            print_json(rows_)
+            return
+        table = Table(title="synthetic world against its calibration targets")
+        for col in ("metric", "target", "world", "tolerance", "ok"):
+            table.add_column(col, justify="left" if col == "metric" else "right")
+        for r in rows_:
+            table.add_row(escape(r["metric"]), f"{r['target']:.4g}", f"{r['world']:.4g}",
+                          f"±{r['tolerance']:.3g}", "[green]yes[/green]" if r["ok"]
+                          else "[red]no[/red]")
+        console.print(table)
+    elif as_json:
+        print_json(summary)
+
+
+@app.command()
 def version() -> None:
     """Print the warchest version.
 

@@ -1,0 +1,13 @@
+"""Synthetic patent worlds in the real bulk formats, calibrated, at any scale.
+
+``generate_world(out, n_patents, seed, scenario)`` writes PatentsView tables, USPTO
+assignment tables, maintenance-fee events, a family table and a ``truth/`` folder; the
+foundation loaders read the tables unchanged. See ``warchest.synth.calibration`` for every
+target and its source, and ``report_world`` for the comparison.
+"""
+
+from warchest.synth.generate import generate_world
+from warchest.synth.report import report_world
+from warchest.synth.world import SCENARIOS
+
+__all__ = ["SCENARIOS", "generate_world", "report_world"]

@@ -1,0 +1,272 @@
+"""The truth folder: what the generated data hides, for tests and benchmarks.
+
+Never read by the loaders. Files (see the README written beside them):
+companies.csv, name_variants.csv, tech_profiles.csv, products.csv, deals.csv,
+deal_patents.csv, ownership.csv, ownership_changes.csv, reads_on.csv, scenario.json,
+deterrence.csv, stats.json.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from warchest.synth import calibration as cal
+from warchest.synth.events import Events, lapse_days
+from warchest.synth.patents import DESIGN, Patents
+from warchest.synth.world import EPOCH, MARKETS, Company, Technology, day_of
+
+WORLD_DAY = day_of(cal.WORLD_DATE)
+README = Path(__file__).with_name("truth_README.md")
+
+
+def _iso(day: int) -> str:
+    import datetime as dt
+
+    return dt.date.fromordinal(EPOCH.toordinal() + int(day)).isoformat()
+
+
+def _write(path: Path, header: list[str], rows: Any) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def ultimate_parents(companies: list[Company]) -> np.ndarray:
+    top = np.arange(len(companies))
+    for c in companies:
+        root = c
+        while root.parent is not None:
+            root = companies[root.parent]
+        top[c.id] = root.id
+    return top
+
+
+def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
+                tech: Technology, stats: Any, events: Events, seed: int, n_patents: int,
+                scenario: str | None, table_rows: dict[str, int]) -> dict[str, Any]:
+    folder = out / "truth"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "README.md").write_text(README.read_text(encoding="utf-8"), encoding="utf-8")
+    group = ultimate_parents(companies)
+    merged = {d.giver: (d.taker, d.day) for d in events.deals if d.kind == "merger"}
+    _write(folder / "companies.csv",
+           ["company_id", "name", "country", "archetype", "parent_id", "ultimate_parent_id",
+            "role", "share", "start_year", "small_entity", "markets", "sells_in",
+            "renamed_to", "renamed_on", "merged_into", "merged_on"],
+           ([c.id, c.name, c.country, c.archetype, "" if c.parent is None else c.parent,
+             int(group[c.id]), c.role, f"{c.share:.6g}", c.start_year, int(c.small_entity),
+             ";".join(c.markets), ";".join(c.sells_in),
+             names.renamed.get(c.id, (0, ""))[1],
+             _iso(names.renamed[c.id][0]) if c.id in names.renamed else "",
+             merged.get(c.id, ("", 0))[0],
+             _iso(merged[c.id][1]) if c.id in merged else ""] for c in companies))
+    variants = []
+    for c in companies:
+        for kind, spellings in names.pools[c.id].items():
+            for s in spellings:
+                variants.append([s, c.id, kind])
+        if c.id in names.renamed:
+            variants.append([names.renamed[c.id][1], c.id, "new_name"])
+    _write(folder / "name_variants.csv", ["raw_name", "company_id", "kind"], variants)
+    _write(folder / "tech_profiles.csv", ["company_id", "cpc_main_group", "weight"],
+           ([c.id, tech.groups[g], f"{w:.5f}"] for c in companies if c.parent is None
+            for g, w in zip(c.focus.tolist(), c.focus_weights.tolist(), strict=True)))
+    _write(folder / "products.csv", ["company_id", "market", "countries"],
+           ([c.id, m, ";".join(c.sells_in)] for c in companies for m in c.markets))
+    _write(folder / "deals.csv",
+           ["deal_id", "kind", "rf_id", "record_date", "from_company", "to_company", "bank",
+            "new_name", "patents"],
+           ([k, d.kind, d.rf_id, _iso(d.day), d.giver, d.taker, d.bank, d.new_name,
+             len(d.patents)] for k, d in enumerate(events.deals)))
+    pid_all = p.patent_id(np.arange(p.n))
+    _write(folder / "deal_patents.csv", ["deal_id", "patent_id"],
+           ([k, pid_all[i]] for k, d in enumerate(events.deals) for i in d.patents.tolist()))
+    owner_now = events.owner_now
+    _write(folder / "ownership.csv",
+           ["patent_id", "owner_at_grant", "owner_at_world_date", "group_at_world_date"],
+           ([pid_all[i], int(p.company[i]) if p.company[i] >= 0 else "",
+             int(owner_now[i]) if owner_now[i] >= 0 else "",
+             int(group[owner_now[i]]) if owner_now[i] >= 0 else ""] for i in range(p.n)))
+    _write(folder / "ownership_changes.csv",
+           ["patent_id", "date", "new_owner", "rf_id", "kind"],
+           ([pid_all[i], _iso(day), taker, deal.rf_id, deal.kind]
+            for i, day, taker, deal in events.changes))
+
+    # which patents read on which major company's products
+    parents = [c for c in companies if c.parent is None]
+    majors = sorted(parents, key=lambda c: -c.share)[:50]
+    majors += [c for c in companies if c.role and c not in majors]
+    major_ids = np.array([c.id for c in majors])
+    owner_group = np.where(owner_now >= 0, group[np.maximum(owner_now, 0)], -1)
+    candidate = np.flatnonzero(np.isin(owner_group, major_ids) & (p.doc_type != DESIGN)
+                               & (p.cluster >= 0))
+    telecom = np.array(["telecom_standards" in m for m in tech.markets])
+    reach = np.where(telecom[p.cluster[candidate]], 0.55, 0.35)
+    market_sets = [set(m) for m in tech.markets]
+    reads: list[list[Any]] = []  # kept only for the scenario's seller
+    scenario_seller = next((c.id for c in companies if c.role == "seller"), None)
+    n_reads = 0
+    with open(folder / "reads_on.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["patent_id", "owner_group", "target_company_id", "market"])
+        for b in majors:
+            focus = np.zeros(len(tech.groups), bool)
+            focus[b.focus] = True
+            market_of = np.array([next((m for m in b.markets if m in ms), "")
+                                  for ms in market_sets], dtype=object)
+            ok_cluster = (market_of != "") & (focus | (telecom & ("telecom_standards"
+                                                                  in b.markets)))
+            cl = p.cluster[candidate]
+            u = ((candidate.astype(np.uint64) * np.uint64(2654435761)
+                  + np.uint64(b.id * 40503)) % np.uint64(2**32)).astype(np.float64) / 2**32
+            hit = candidate[ok_cluster[cl] & (owner_group[candidate] != b.id) & (u < reach)]
+            rows = zip(pid_all[hit].tolist(), owner_group[hit].tolist(),
+                       [b.id] * len(hit), market_of[p.cluster[hit]].tolist(), strict=True)
+            for row in rows:
+                w.writerow(row)
+                n_reads += 1
+                if row[1] == scenario_seller:
+                    reads.append(list(row))
+    summary = _statistics(p, companies, stats, events, n_patents, seed, table_rows)
+    summary["reads_on_rows"] = n_reads
+    summary["majors"] = len(majors)
+    if scenario:
+        summary["scenario"] = _scenario(folder, p, companies, events, reads, pid_all,
+                                        scenario)
+    (folder / "stats.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    return summary
+
+
+def _in_force_us(p: Patents, events: Events, i: int) -> bool:
+    earliest = p.parent_filing[i] if p.parent_filing[i] > 0 else p.filing_day[i]
+    expiry = int(earliest + 20 * 365.25 + p.pta[i])
+    lapsed = 0 <= events.lapse_day[i] <= WORLD_DAY
+    return bool(expiry > WORLD_DAY and not lapsed)
+
+
+def _scenario(folder: Path, p: Patents, companies: list[Company], events: Events,
+              reads: list[list[Any]], pid_all: np.ndarray, scenario: str) -> dict[str, Any]:
+    roles = {c.role: c for c in companies if c.role in ("buyer", "seller")}
+    threats = [c for c in companies if c.role == "threat"]
+    seller, buyer = roles["seller"], roles["buyer"]
+    index = {pid: i for i, pid in enumerate(pid_all.tolist())}
+    families: dict[str, set[str]] = {}
+    fam_path = folder.parent / "families" / "families.csv"
+    with open(fam_path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["status"] == "in_force":
+                families.setdefault(row["us_patent_id"], set()).add(row["jurisdiction"])
+    rows = []
+    for patent, owner, target, market in reads:
+        if owner != seller.id or target not in {t.id for t in threats}:
+            continue
+        i = index[patent]
+        us = _in_force_us(p, events, i)
+        root = pid_all[i]
+        ep = "EP" in families.get(root, set())
+        rows.append([patent, target, market, int(us), int(ep)])
+    _write(folder / "deterrence.csv",
+           ["patent_id", "threat_company_id", "market", "in_force_us", "in_force_ep"], rows)
+
+    def owned(c: Company) -> int:
+        return int((events.owner_now == c.id).sum())
+    return {
+        "name": scenario,
+        "as_of": cal.WORLD_DATE,
+        "buyer": {"company_id": buyer.id, "name": buyer.name, "patents": owned(buyer),
+                  "sells_in": list(buyer.sells_in), "target_markets": ["US", "EP"]},
+        "seller": {"company_id": seller.id, "name": seller.name, "patents": owned(seller)},
+        "threats": [{"company_id": t.id, "name": t.name, "patents": owned(t),
+                     "seller_patents_reading_on_it": sum(1 for r in rows if r[1] == t.id),
+                     "in_force_us": sum(1 for r in rows if r[1] == t.id and r[3])}
+                    for t in threats],
+        "markets": sorted(MARKETS),
+    }
+
+
+def _statistics(p: Patents, companies: list[Company], stats: Any, events: Events,
+                n_patents: int, seed: int, table_rows: dict[str, int]) -> dict[str, Any]:
+    v = stats.values
+    out: dict[str, Any] = {"seed": seed, "patents": n_patents, "synthetic": True,
+                           "rows": dict(sorted(table_rows.items()))}
+    out["design_share"] = float((p.doc_type == DESIGN).mean())
+    out["citations_per_patent"] = v.get("citations", 0) / max(1, p.n)
+    out["self_citation_share"] = v.get("citations_self", 0) / max(1, v.get("citations", 1))
+    out["same_group_share"] = v.get("citations_same_group", 0) / max(1, v.get("citations", 1))
+    out["examiner_share_2001_on"] = v.get("citations_examiner_2001_on", 0) / max(
+        1, v.get("citations_2001_on", 1))
+    lags = np.array(v.get("lag_samples", [0.0]))
+    out["citation_lag_median_years"] = float(np.median(lags))
+    forward = stats.forward
+    out["share_never_cited"] = float((forward == 0).mean())
+    top = np.sort(forward)[::-1]
+    out["share_of_citations_to_top_1pct"] = float(top[: max(1, p.n // 100)].sum()
+                                                  / max(1, top.sum()))
+    y2016 = p.year == 2016
+    n2016 = max(1, int(y2016.sum()))
+    out["grants_2016"] = n2016
+    out["top10_share_2016"] = {
+        label: {"world": float((p.company[y2016] == k).sum() / n2016),
+                "target": count / cal.GRANTS_2016}
+        for k, (label, count, _) in enumerate(cal.TOP_2016)}
+    out["companies"] = len(companies)
+    out["unassigned_share"] = float((p.company < 0).mean())
+    pend = (p.grant_day - p.filing_day) / 365.25
+    decades = {}
+    for start in (1980, 1990, 2000, 2010, 2020):
+        m = (p.year >= start) & (p.year < start + 10) & (p.doc_type != 2)
+        target = float(np.interp(start + 5, [a for a, _ in cal.PENDENCY_MEDIAN_YEARS],
+                                 [b for _, b in cal.PENDENCY_MEDIAN_YEARS]))
+        decades[f"{start}s"] = {"world": float(np.median(pend[m])) if m.any() else None,
+                                "target": target}
+    out["pendency_median_years"] = decades
+    post = p.filing_day >= day_of("2000-05-29")
+    out["pta_share_post_2000"] = float((p.pta[post] > 0).mean()) if post.any() else 0.0
+    out["pta_median_days"] = float(np.median(p.pta[post & (p.pta > 0)])) if (
+        post & (p.pta > 0)).any() else 0.0
+    cont = {}
+    for start in (1980, 1990, 2000, 2010, 2020):
+        m = (p.year >= start) & (p.year < start + 10) & (p.doc_type == 0)
+        target = float(np.interp(start + 5, [a for a, _ in cal.CONTINUATION_SHARE],
+                                 [b for _, b in cal.CONTINUATION_SHARE]))
+        cont[f"{start}s"] = {"world": float((p.parent_kind[m] >= 0).mean()) if m.any()
+                             else None, "target": target}
+    out["continuation_share"] = cont
+    out["terminal_disclaimer_share"] = float(p.disclaimer[p.doc_type == 0].mean())
+    maint = {}
+    lapse = lapse_days(p)
+    for entity, small in (("large", False), ("small", True)):
+        rates: list[float] = []
+        samples: list[int] = []
+        alive = (p.doc_type == 0) & (p.grant_day >= day_of(cal.MAINTENANCE_FROM)) & (
+            p.small_entity == small)
+        for stage, years in enumerate((3.5, 7.5, 11.5), start=1):
+            due_passed = p.grant_day + int((years + 0.5) * 365.25) <= WORLD_DAY
+            eligible = alive & due_passed
+            lapsed = eligible & (p.lapse_stage == stage)
+            rates.append(1 - float(lapsed.sum() / max(1, eligible.sum())))
+            samples.append(int(eligible.sum()))
+            alive = alive & ~lapsed
+        maint[entity] = {"world": rates, "target": list(cal.PAYMENT_RATES[entity]),
+                         "sample": samples}
+    out["maintenance_payment_rates"] = maint
+    out["lapsed_by_world_date"] = float(((lapse >= 0) & (lapse <= WORLD_DAY)).mean())
+    total_mentions = sum(v.get(f"variant_{k}", 0) for k, _ in cal.VARIANT_SHARES) + v.get(
+        "variant_new_name", 0)
+    out["assignee_mentions"] = int(total_mentions)
+    out["variant_shares"] = {
+        k: {"world": v.get(f"variant_{k}", 0) / max(1, total_mentions), "target": share}
+        for k, share in cal.VARIANT_SHARES}
+    kinds: dict[str, int] = {}
+    moved: dict[str, int] = {}
+    for d in events.deals:
+        kinds[d.kind] = kinds.get(d.kind, 0) + 1
+        moved[d.kind] = moved.get(d.kind, 0) + len(d.patents)
+    out["deals"] = {"count": kinds, "patents": moved, "assignment_records": events.records}
+    return out
