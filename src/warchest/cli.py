@@ -133,16 +133,32 @@ def load_progress(enabled: bool) -> Iterator[ProgressFn | None]:
 
 
 def print_load_report(report: LoadReport) -> None:
-    table = Table(title=f"load {report.loader}", show_lines=False)
-    for col in ("file", "table", "read", "loaded", "quarantined", "replaced", "s", "rows/s"):
-        table.add_column(col, justify="right" if col not in ("file", "table") else "left")
-    for f in report.files:
-        name = f.member or Path(f.path).name
+    labels = {f.label for f in report.files}
+    one_label = len(labels) == 1
+    names = [f.member or Path(f.path).name for f in report.files]
+    show_table = any(not n.startswith(f.table) for n, f in zip(names, report.files,
+                                                               strict=True))
+    table = Table(title=f"load {report.loader}", show_lines=False, expand=True)
+    columns = ["file", *(["table"] if show_table else []), "read", "loaded", "quarantined",
+               "replaced", "s", "rows/s", *([] if one_label else ["label"])]
+    rows = []
+    for name, f in zip(names, report.files, strict=True):
         rate = f"{f.rows_read / f.seconds:,.0f}" if f.seconds > 0 else "-"
-        label = f" [yellow]({escape(f.label)})[/yellow]" if f.label else ""
-        table.add_row(escape(name) + label, f.table, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
-                      f"{f.rows_quarantined:,}", f"{sum(f.replaced.values()):,}",
-                      f"{f.seconds:.2f}", rate)
+        rows.append([escape(name), *([f.table] if show_table else []), f"{f.rows_read:,}",
+                     f"{f.rows_loaded:,}", f"{f.rows_quarantined:,}",
+                     f"{sum(f.replaced.values()):,}", f"{f.seconds:.2f}", rate,
+                     *([] if one_label else [escape(f.label or "")])])
+    for k, col in enumerate(columns):
+        if col in ("file", "table", "label"):
+            table.add_column(col, no_wrap=True, overflow="ellipsis", ratio=1)
+        else:  # numbers are never cut
+            width = max([len(col), *(len(r[k]) for r in rows)])
+            table.add_column(col, justify="right", no_wrap=True, min_width=width)
+    for r in rows:
+        table.add_row(*r)
+    label = next(iter(labels)) if one_label else None
+    if label:
+        table.caption = f"[yellow]provenance: {escape(label)}[/yellow]"
     console.print(table)
     for path, reason in report.skipped:
         console.print(f"[yellow]skipped[/yellow] {escape(path)}: {escape(reason)}")
@@ -267,7 +283,8 @@ def print_status(status: dict[str, Any]) -> None:
         log = Table(title="latest loads")
         for col in ("id", "loader", "file", "read", "loaded", "quarantined", "status", "label"):
             log.add_column(col, justify="right" if col in ("id", "read", "loaded",
-                                                           "quarantined") else "left")
+                                                           "quarantined") else "left",
+                           overflow="fold")
         for row in status["loads"][:20]:
             name = row["member"] or Path(row["path"]).name
             log.add_row(str(row["load_id"]), row["loader"], escape(name),
