@@ -21,6 +21,7 @@ from warchest.ingest import (
     load_ipc,
     load_patentsview,
     load_ppubs,
+    load_uspto_xml,
 )
 from warchest.numbers import (
     normalize_application_number,
@@ -46,6 +47,7 @@ __all__ = [
     "load_ipc",
     "load_patentsview",
     "load_ppubs",
+    "load_uspto_xml",
     "normalize_application_number",
     "normalize_patent_number",
     "quarantined_rows",

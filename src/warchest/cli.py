@@ -248,6 +248,28 @@ def load_ppubs(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = 
     _run_load(ingest.load_ppubs, paths, db, as_json, label)
 
 
+@load_app.command("uspto-xml")
+@user_errors
+def load_uspto_xml(
+    paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
+    label: LabelOption = None,
+    workers: Annotated[int, typer.Option("--workers", help="Parser processes (0: one per "
+                                         "core; 1: no extra process).")] = 0,
+) -> None:
+    """Load USPTO full-text XML files: weekly grants (ipgYYMMDD) and applications
+    (ipaYYMMDD), plain, .gz or zipped; every DTD from 2001 (ST.32 v2.4) to ICE v4.7.
+
+    Example: warchest load uspto-xml ipg220215.zip ipa220217.zip
+    """
+    with _open_store(db) as store, load_progress(not as_json) as progress:
+        report = ingest.load_uspto_xml(store, paths, progress=progress, label=label,
+                                       workers=workers)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        print_load_report(report)
+
+
 @app.command()
 @user_errors
 def init(db: DbOption = None) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from warchest.errors import BadInputFile, UnknownTable
-from warchest.ingest import assignments, classification, cpc_xml, patentsview, ppubs
+from warchest.ingest import assignments, classification, cpc_xml, patentsview, ppubs, uspto_xml
 from warchest.ingest.delimited import BLOCK_SIZE, Chunk, TableSpec, read_delimited
 from warchest.ingest.runner import FileResult, LoadReport, ProgressFn, run_load
 from warchest.ingest.sources import Source, find_sources
@@ -26,6 +26,7 @@ __all__ = [
     "load_ipc",
     "load_patentsview",
     "load_ppubs",
+    "load_uspto_xml",
 ]
 
 Reader = Callable[[IO[bytes]], Iterator[Chunk]]
@@ -201,3 +202,25 @@ def load_ppubs(
 
     return _load_tables(store, paths, "ppubs", (".jsonl", ".csv"), choose,
                         "USPTO search record", progress, label)
+
+
+def load_uspto_xml(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+    workers: int = 0,
+) -> LoadReport:
+    """Load USPTO full-text XML files (grants ``ipgYYMMDD.xml``, applications
+    ``ipaYYMMDD.xml``; plain, ``.gz`` or inside ``.zip``), every DTD from ST.32 v2.4 (2001)
+    to ICE v4.7. Documents are parsed by ``workers`` processes (0: one per core)."""
+
+    def choose(source: Source) -> Choice | None:
+        name = Path(source.member or source.path.name).name
+        file_name = name[:-3] if name.lower().endswith(".gz") else name
+        return ("uspto xml", lambda s: uspto_xml.read_xml(s, source.display, file_name,
+                                                           workers), None)
+
+    return _load_tables(store, paths, "uspto-xml", (".xml",), choose, "USPTO XML",
+                        progress, label)

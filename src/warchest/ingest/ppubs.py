@@ -26,11 +26,10 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-import pyarrow as pa
-
 from warchest.errors import BadInputFile
 from warchest.ingest.convert import clean_markup, parse_date_text
 from warchest.ingest.delimited import Chunk
+from warchest.ingest.rows import Rows
 from warchest.ingest.sources import iter_lines
 from warchest.numbers import (
     normalize_application_number,
@@ -38,33 +37,9 @@ from warchest.numbers import (
     try_normalize_patent_number,
 )
 from warchest.store import QuarantinedRow
-from warchest.store.schema import ARROW_TYPES
-from warchest.store.schema import table as schema_table
 
 BATCH = 2_000
 PLACEHOLDER_TITLES = {"OCR SCANNED DOCUMENT"}
-
-
-class _Rows:
-    """Rows for several store tables, turned into Arrow tables with the store's types."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, list[dict[str, Any]]] = {}
-
-    def add(self, table: str, **values: Any) -> None:
-        self.rows.setdefault(table, []).append(values)
-
-    def tables(self) -> dict[str, pa.Table]:
-        out: dict[str, pa.Table] = {}
-        for name, rows in self.rows.items():
-            cols = [c for c in schema_table(name).columns if c.name != "load_id"]
-            present = [c for c in cols if any(c.name in r for r in rows)]
-            out[name] = pa.table(
-                {c.name: pa.array([r.get(c.name) for r in rows], ARROW_TYPES[c.type])
-                 for c in present}
-            )
-        self.rows = {}
-        return out
 
 
 def _first(value: Any) -> Any:
@@ -152,7 +127,7 @@ def parse_us_reference(text: str) -> dict[str, Any] | None:
     }
 
 
-def _add_us_reference(rows: _Rows, patent_id: str, sequence: int, text: str) -> bool:
+def _add_us_reference(rows: Rows, patent_id: str, sequence: int, text: str) -> bool:
     ref = parse_us_reference(text)
     if ref is None:
         return False
@@ -255,7 +230,7 @@ def parse_claims(html_text: str) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------ records
-def add_record(rows: _Rows, record: dict[str, Any]) -> str:
+def add_record(rows: Rows, record: dict[str, Any]) -> str:
     """Turn one search record into store rows; returns the document number.
 
     Raises ValueError with the reason when the record cannot be loaded.
@@ -366,7 +341,7 @@ def add_record(rows: _Rows, record: dict[str, Any]) -> str:
 
 def read_jsonl(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
     """Chunks of store rows from a ppubs JSONL stream."""
-    rows = _Rows()
+    rows = Rows()
     quarantined: list[QuarantinedRow] = []
     read = 0
     done = 0
@@ -400,7 +375,7 @@ def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
     if not header or header[0] != "citing_guid" or header[-1] != "seq":
         raise BadInputFile(f"{source_name}: expected a header starting with citing_guid and "
                          f"ending with seq, found {header}")
-    rows = _Rows()
+    rows = Rows()
     quarantined: list[QuarantinedRow] = []
     read = 0
     for values in reader:

@@ -158,7 +158,8 @@ def _conform(store: Store, table: str, data: pa.Table) -> pa.Table:
 
 
 _QUARANTINE_SCHEMA = pa.schema([("line", pa.int64()), ("record", pa.string()),
-                                ("reason", pa.string()), ("raw", pa.string())])
+                                ("reason", pa.string()), ("raw", pa.string()),
+                                ("byte_offset", pa.int64())])
 
 
 def _quarantine_table(rows: list[QuarantinedRow]) -> pa.Table:
@@ -167,6 +168,7 @@ def _quarantine_table(rows: list[QuarantinedRow]) -> pa.Table:
         "record": pa.array([r.record for r in rows], pa.string()),
         "reason": pa.array([r.reason for r in rows], pa.string()),
         "raw": pa.array([r.raw[:4000] for r in rows], pa.string()),
+        "byte_offset": pa.array([r.byte_offset for r in rows], pa.int64()),
     }, schema=_QUARANTINE_SCHEMA)
 
 

@@ -59,6 +59,8 @@ class QuarantinedRow:
     raw: str
     record: str | None = None
     """What identifies the record when a line does not (e.g. a patent number)."""
+    byte_offset: int | None = None
+    """Where the record starts in the file (for documents of XML files)."""
 
 
 def _create_table_sql(table: Table, version: int) -> str:
@@ -89,8 +91,8 @@ class Store:
     """A warchest store in one DuckDB file (or in memory with ``":memory:"``).
 
     >>> with Store(":memory:") as store:
-    ...     store.version
-    1
+    ...     store.version == store.latest_version
+    True
     """
 
     def __init__(
@@ -338,31 +340,6 @@ class Store:
                 f'(SELECT "{key}" FROM "{table}" WHERE load_id = {lid})'
             )
         return replaced
-
-    def quarantine(
-        self, load_id: int, path: str, member: str | None, rows: Iterable[QuarantinedRow]
-    ) -> int:
-        """Store rows that could not be loaded, with their position and reason."""
-        batch = list(rows)
-        if not batch:
-            return 0
-        data = pa.table(
-            {
-                "load_id": pa.array([load_id] * len(batch), pa.int32()),
-                "path": pa.array([path] * len(batch), pa.string()),
-                "member": pa.array([member] * len(batch), pa.string()),
-                "line": pa.array([r.line for r in batch], pa.int64()),
-                "record": pa.array([r.record for r in batch], pa.string()),
-                "reason": pa.array([r.reason for r in batch], pa.string()),
-                "raw": pa.array([r.raw[:4000] for r in batch], pa.string()),
-            }
-        )
-        self._con.register("_quarantine_rows", data)
-        try:
-            self._con.sql("INSERT INTO quarantine BY NAME SELECT * FROM _quarantine_rows")
-        finally:
-            self._con.unregister("_quarantine_rows")
-        return len(batch)
 
     def finish_load(
         self,
