@@ -258,13 +258,31 @@ def _docid(el: Any) -> dict[str, Any]:
             "kind": _t(el, "kind"), "name": _t(el, "name"), "date": _date(_t(el, "date"))}
 
 
+_CLAIM_REF = re.compile(r"\bclaims?\s+(\d+)", re.IGNORECASE)
+
+
+def _depends(text: str | None, number: int | None, found: int | None) -> int | None:
+    """The claim a claim depends on: from its claim reference element, else from a
+    'claim N' in its text (an earlier claim only)."""
+    if found is not None:
+        return found
+    if not text or number is None:
+        return None
+    m = _CLAIM_REF.search(text[:400])
+    if m and int(m.group(1)) < number:
+        return int(m.group(1))
+    return None
+
+
 def _claims_ice(root: Any) -> list[dict[str, Any]]:
     out = []
     for claim in root.iterfind("claims/claim"):
         number = _int(claim.get("num")) or _int(claim.get("id"))
         ref = claim.find(".//claim-ref")
         depends = _int(ref.get("idref")) if ref is not None and ref.get("idref") else None
-        out.append({"number": number, "text": _text(claim), "depends_on": depends})
+        text = _text(claim)
+        out.append({"number": number, "text": text,
+                    "depends_on": _depends(text, number, depends)})
     return out
 
 
@@ -570,8 +588,9 @@ def extract_st32(root: Any, dtd: str) -> Document:
                            publication_date=pub.get("date"))
     for clm in root.iterfind("SDOCL/CL/CLM"):
         ref = clm.find(".//CLREF")
-        doc.claims.append({"number": _int(clm.get("ID")), "text": _text(clm),
-                           "depends_on": _int(ref.get("ID")) if ref is not None else None})
+        claim_no, text = _int(clm.get("ID")), _text(clm)
+        doc.claims.append({"number": claim_no, "text": text, "depends_on": _depends(
+            text, claim_no, _int(ref.get("ID")) if ref is not None else None)})
     return doc
 
 
@@ -653,9 +672,10 @@ def extract_pap(root: Any, dtd: str) -> Document:
             "country": _t(el, "address/country/country-code")})
     for claim in root.iterfind("subdoc-claims/claim"):
         ref = claim.find(".//dependent-claim-reference")
-        doc.claims.append({"number": _int(claim.get("id")), "text": _text(claim),
-                           "depends_on": _int(ref.get("depends_on")) if ref is not None
-                           and ref.get("depends_on") else None})
+        claim_no, text = _int(claim.get("id")), _text(claim)
+        doc.claims.append({"number": claim_no, "text": text, "depends_on": _depends(
+            text, claim_no, _int(ref.get("depends_on")) if ref is not None
+            and ref.get("depends_on") else None)})
     doc.num_claims = len(doc.claims) or None
     return doc
 
@@ -975,12 +995,22 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
 
     seen = False
     done = 0
+    good = 0
+    not_patent: list[str] = []
+
+    def check(chunk: Chunk) -> Chunk:
+        nonlocal good
+        good += chunk.rows_read - len(chunk.quarantined)
+        not_patent.extend(q.reason for q in chunk.quarantined
+                          if q.reason.startswith(("not XML", "<")))
+        return chunk
+
     if workers <= 1:
         for batch in batches():
             seen = True
             tables, quarantined, read = parse_batch(batch, source_name, source_file)
             done += sum(len(r.data) for r in batch)
-            yield Chunk(tables, quarantined, read, done)
+            yield check(Chunk(tables, quarantined, read, done))
     else:
         import multiprocessing
 
@@ -995,10 +1025,13 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
                     future, size = pending.pop(0)
                     tables, quarantined, read = future.result()
                     done += size
-                    yield Chunk(tables, quarantined, read, done)
+                    yield check(Chunk(tables, quarantined, read, done))
             for future, size in pending:
                 tables, quarantined, read = future.result()
                 done += size
-                yield Chunk(tables, quarantined, read, done)
+                yield check(Chunk(tables, quarantined, read, done))
     if not seen:
         raise BadInputFile(f"{source_name} is empty: it holds no XML document")
+    if good == 0 and not_patent:
+        raise BadInputFile(f"{source_name} is not USPTO patent XML ({not_patent[0]}); give "
+                           "weekly grant (ipg) or application (ipa) files")

@@ -1,0 +1,182 @@
+"""USPTO full-text XML: every DTD version against expected records read off the XML, whole
+sample files, damaged input, parallel parsing, agreement with PatentsView."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from warchest import Store, load_patentsview, load_uspto_xml
+from warchest.errors import BadInputFile
+from warchest.ingest.uspto_xml import extract, parse_document, split_documents
+
+from .conftest import FIXTURES
+from .xml_expected import comparable
+
+EXPECTED = sorted((FIXTURES / "uspto_xml" / "expected").glob("*.json"))
+
+
+def _sample(samples: Path, name: str) -> Path:
+    return samples / "uspto_xml" / name
+
+
+@pytest.mark.parametrize("expected_file", EXPECTED, ids=lambda p: p.stem)
+def test_every_dtd_version_matches_the_expected_record(samples: Path,
+                                                       expected_file: Path) -> None:
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    with gzip.open(_sample(samples, expected["file"])) as f:
+        docs = list(split_documents(f))
+    record = comparable(extract(parse_document(docs[expected["document_index"]].data)))
+    assert record == {k: v for k, v in expected.items() if k not in ("file",
+                                                                      "document_index")}
+
+
+def test_every_dtd_is_covered() -> None:
+    names = {p.stem for p in EXPECTED}
+    assert {"grant_v2_2.4", "grant_v2_2.5", "grant_v40_2004-12-02", "grant_v4.1_2005-08-25",
+            "grant_v4.2_2006-08-23", "grant_v4.4_2013-05-16", "grant_v4.5_2014-04-03",
+            "grant_v4.7_2022-02-17", "application_v1_pap-v15-2001-01-31",
+            "application_v4.0_2004-12-02", "application_v4.1_2005-08-25",
+            "application_v4.3_2012-12-04", "application_v4.4_2014-04-03",
+            "application_v4.5_2021-08-30", "application_v4.6_2022-02-17"} <= names
+
+
+def test_all_sample_documents_load(store: Store, samples: Path) -> None:
+    report = load_uspto_xml(store, [samples / "uspto_xml"], workers=1)
+    # shared/data/uspto_xml/manifest.csv: 470 documents, 453 grants and 17 applications
+    assert (report.rows_read, report.rows_quarantined) == (470, 0)
+    assert store.scalar("SELECT count(*) FROM patents") == 453
+    assert store.scalar("SELECT count(*) FROM publications") == 17
+    # the 2001 design patent the manifest flags as not well-formed: its only flaw is a
+    # commented-out DOCTYPE before the real one, which the splitter skips (lxml and expat
+    # both accept the document)
+    row = store.rows("SELECT p.title, p.kind, t.term_grant FROM patents p "
+                     "JOIN term_of_grant t USING (patent_id) WHERE patent_id = 'D435854'")
+    assert row == [{"title": "Disc cartridge", "kind": "S", "term_grant": 14}]
+    claims = store.scalar("SELECT claim_text FROM claims WHERE patent_id = 'D435854'")
+    assert claims == "The ornamental design for a disc cartridge, as shown and described."
+    # named entities of the DTDs become characters: a 2002 design patent's claim reads
+    # 'The ornamental design for &ldquo;a brush&rdquo;, as shown.' in the XML
+    quoted = store.scalar("SELECT count(*) FROM claims WHERE claim_text = "
+                          "'The ornamental design for “a brush”, as shown.'")
+    assert quoted == 1
+    assert store.scalar("SELECT count(*) FROM other_citations WHERE text = "
+                        "'Whitehouse Uniform Originals—1941 p. 14 Item T.*'") == 1
+
+
+def test_store_rows_of_one_grant(store: Store, samples: Path) -> None:
+    load_uspto_xml(store, [_sample(samples, "grant_v4.5_2014-04-03.xml.gz")], workers=1)
+    p = store.rows("SELECT * FROM patents WHERE patent_id = '8926509'")[0]
+    assert (p["kind"], str(p["grant_date"]), p["num_claims"]) == ("B2", "2015-01-06", 31)
+    assert p["source_file"] == "grant_v4.5_2014-04-03.xml"
+    assert store.scalar("SELECT term_extension FROM term_of_grant "
+                        "WHERE patent_id = '8926509'") == 605
+    cites = store.rows("SELECT cited_patent_id, category FROM citations "
+                       "WHERE patent_id = '8926509' ORDER BY sequence LIMIT 2")
+    assert cites == [{"cited_patent_id": "4313443", "category": "cited by applicant"},
+                     {"cited_patent_id": "4784162", "category": "cited by applicant"}]
+    cpc = store.rows("SELECT symbol, main_group, cpc_type, version FROM cpc "
+                     "WHERE patent_id = '8926509' ORDER BY sequence LIMIT 2")
+    assert cpc == [
+        {"symbol": "A61B5/0205", "main_group": "A61B5/00", "cpc_type": "inventive",
+         "version": "2013-01-01"},
+        {"symbol": "A61B5/0024", "main_group": "A61B5/00", "cpc_type": "inventive",
+         "version": "2013-01-01"},
+    ]
+    assert store.rows("SELECT organization, assignee_type, city, country FROM assignees "
+                      "WHERE patent_id = '8926509'") == [
+        {"organization": "Hmicro, Inc.", "assignee_type": "2", "city": "Fremont",
+         "country": "US"}]
+    assert store.rows("SELECT relation, related_number FROM related_documents "
+                      "WHERE patent_id = '8926509' ORDER BY sequence") == [
+        {"relation": "us-provisional-application", "related_number": "60968023"},
+        {"relation": "related-publication", "related_number": "20090054737"}]
+
+
+def _docs(samples: Path, name: str) -> list[bytes]:
+    with gzip.open(_sample(samples, name)) as f:
+        return [d.data for d in split_documents(f)]
+
+
+def test_malformed_document_is_quarantined_and_the_rest_loads(store: Store, samples: Path,
+                                                              tmp_path: Path) -> None:
+    docs = _docs(samples, "grant_v40_2004-12-02.xml.gz")
+    broken = docs[1].replace(b"</invention-title>", b"</invention-titel>", 1)
+    path = tmp_path / "ipg050104.xml"
+    path.write_bytes(docs[0] + b"\n" + broken + b"\n" + docs[2] + b"\n")
+    report = load_uspto_xml(store, [path], workers=1)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
+    q = store.rows("SELECT record, reason, byte_offset, line FROM quarantine")[0]
+    assert q["record"] == "06837063"  # the second document's number, read off its text
+    assert q["reason"].startswith("not well-formed XML: Opening and ending tag mismatch")
+    assert q["byte_offset"] == len(docs[0]) + 1
+    assert q["line"] == docs[0].count(b"\n") + 2
+
+
+def test_truncated_empty_and_foreign_files(store: Store, samples: Path,
+                                           tmp_path: Path) -> None:
+    docs = _docs(samples, "grant_v4.1_2005-08-25.xml.gz")
+    cut = tmp_path / "ipg050830.xml"
+    cut.write_bytes(docs[0] + docs[1][: len(docs[1]) // 2])
+    report = load_uspto_xml(store, [cut], workers=1)
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 1)
+    assert "truncated" in store.scalar("SELECT reason FROM quarantine")
+    empty = tmp_path / "ipg000000.xml"
+    empty.write_bytes(b"")
+    with pytest.raises(BadInputFile, match="is empty"):
+        load_uspto_xml(store, [empty], workers=1)
+    html = tmp_path / "page.xml"
+    html.write_bytes(b'<?xml version="1.0"?>\n<html><body>hello</body></html>\n')
+    with pytest.raises(BadInputFile, match="is not USPTO patent XML"):
+        load_uspto_xml(store, [html], workers=1)
+    text = tmp_path / "notes.xml"
+    text.write_bytes(b"patent_id,title\n1,hello\n")
+    with pytest.raises(BadInputFile, match="is not USPTO patent XML"):
+        load_uspto_xml(store, [text], workers=1)
+
+
+def test_parallel_workers_give_the_same_rows(samples: Path) -> None:
+    path = _sample(samples, "grant_v4.2_2006-08-23.xml.gz")
+    results = []
+    for workers in (1, 2):
+        with Store(":memory:") as store:
+            load_uspto_xml(store, [path], workers=workers)
+            results.append({t: store.query(f"SELECT * EXCLUDE (load_id) FROM {t} "
+                                           "ORDER BY ALL").to_pylist()
+                            for t in ("patents", "citations", "claims", "assignees")})
+    assert results[0] == results[1]
+    assert len(results[0]["patents"]) == 315
+
+
+def test_reload_is_idempotent(store: Store, samples: Path) -> None:
+    path = _sample(samples, "grant_v2_2.5.xml.gz")
+    load_uspto_xml(store, [path], workers=1)
+    first = store.query("SELECT * EXCLUDE (load_id) FROM citations ORDER BY ALL").to_pylist()
+    load_uspto_xml(store, [path], workers=1)
+    assert store.query("SELECT * EXCLUDE (load_id) FROM citations ORDER BY ALL"
+                       ).to_pylist() == first
+
+
+def test_xml_and_patentsview_agree_on_the_shared_patents(store: Store, samples: Path
+                                                         ) -> None:
+    """7642029 and D456624 are in both samples: title, date, assignee and technology
+    agree (the PatentsView sample's titles, dates, organisations and CPC subclasses are
+    the real ones; its other columns were filled in by its author)."""
+    load_patentsview(store, [samples / "patentsview_partly_synthetic"])
+    pv = store.rows("SELECT p.patent_id, p.title, p.grant_date, "
+                    "(SELECT min(organization) FROM assignees_disambiguated a "
+                    " WHERE a.patent_id = p.patent_id) AS org, "
+                    "(SELECT min(subclass) FROM cpc c WHERE c.patent_id = p.patent_id) AS sub "
+                    "FROM patents p WHERE patent_id IN ('7642029', 'D456624') ORDER BY 1")
+    with Store(":memory:") as xml_store:
+        load_uspto_xml(xml_store, [samples / "uspto_xml"], workers=1)
+        xml = xml_store.rows(
+            "SELECT p.patent_id, p.title, p.grant_date, "
+            "(SELECT min(organization) FROM assignees a WHERE a.patent_id = p.patent_id) AS org,"
+            " (SELECT min(subclass) FROM ipc c WHERE c.patent_id = p.patent_id) AS sub "
+            "FROM patents p WHERE patent_id IN ('7642029', 'D456624') ORDER BY 1")
+    assert xml == pv
+    assert [r["org"] for r in xml] == ["Xerox Corporation", "Asientos Esteban, S.L."]
