@@ -180,3 +180,21 @@ def test_xml_and_patentsview_agree_on_the_shared_patents(store: Store, samples: 
             "FROM patents p WHERE patent_id IN ('7642029', 'D456624') ORDER BY 1")
     assert xml == pv
     assert [r["org"] for r in xml] == ["Xerox Corporation", "Asientos Esteban, S.L."]
+
+
+@pytest.mark.parametrize("block_size", [100, 4096])
+def test_splitting_does_not_depend_on_the_block_size(samples: Path, block_size: int) -> None:
+    import io
+
+    with gzip.open(_sample(samples, "grant_v2_2.4.xml.gz")) as f:
+        one = f.read()
+    with gzip.open(_sample(samples, "application_v1_pap-v15-2001-01-31.xml.gz")) as f:
+        four = f.read()
+    data = one + four + b"\n\n" + one
+    whole = [(d.offset, d.line, d.data, d.root) for d in split_documents(io.BytesIO(data))]
+    small = [(d.offset, d.line, d.data, d.root)
+             for d in split_documents(io.BytesIO(data), block_size=block_size)]
+    assert small == whole
+    assert [w[3] for w in whole] == ["PATDOC"] + ["patent-application-publication"] * 4 + [
+        "PATDOC"]
+    assert whole[1][0] == len(one) and whole[1][1] == one.count(b"\n") + 1

@@ -99,58 +99,74 @@ def _skip_prolog(buf: bytes, pos: int) -> int:
 
 
 def split_documents(stream: IO[bytes], block_size: int = 8 << 20) -> Iterator[RawDocument]:
-    """Cut a (possibly huge) concatenated XML file into documents, streaming."""
+    """Cut a (possibly huge) concatenated XML file into documents, streaming.
+
+    A document runs from its prolog (XML declaration, comments, DOCTYPE, all optional) to
+    the closing tag of its root element. Memory holds one block plus the document being cut.
+    """
     buf = b""
+    pos = 0  # start of the unread part of buf
     base = 0  # file offset of buf[0]
-    line = 1  # line number of buf[0]
+    line = 1  # line number at buf[pos]
     eof = False
+
+    def fill() -> None:
+        nonlocal buf, pos, base, eof
+        more = stream.read(block_size)
+        if not more:
+            eof = True
+            return
+        if pos:
+            base += pos
+            buf = buf[pos:]
+            pos = 0
+        buf += more
+
     while True:
-        if not eof and len(buf) < block_size:
-            more = stream.read(block_size)
-            eof = not more
-            buf += more
+        if not eof and len(buf) - pos < block_size:
+            fill()
             continue
-        start = 0
-        while start < len(buf) and buf[start:start + 1] in (b" ", b"\n", b"\r", b"\t"):
+        start = pos
+        n = len(buf)
+        while start < n and buf[start] in b" \n\r\t":
             start += 1
-        if start >= len(buf):
+        if start >= n:
             if eof:
                 return
-            line += buf.count(b"\n")
-            base += len(buf)
-            buf = b""
+            line += buf.count(b"\n", pos, n)
+            pos = n
+            fill()
             continue
         root_at = _skip_prolog(buf, start)
+        # the prolog, or the root element's name, runs past the buffer: read on
+        while (root_at < 0 or len(buf) - root_at < 256) and not eof:
+            fill()
+            start = pos
+            while start < len(buf) and buf[start] in b" \n\r\t":
+                start += 1
+            root_at = _skip_prolog(buf, start)
         match = _NAME.match(buf, root_at) if root_at >= 0 else None
+        doc_line = line + buf.count(b"\n", pos, start)
         if match is None:
-            if not eof:  # prolog not complete yet
-                buf += stream.read(block_size) or b""
-                eof = eof or len(buf) == 0
-                if root_at < 0 and not eof:
-                    continue
-            if root_at < 0 or match is None:
-                # nothing that looks like a document: hand the rest over as damaged
-                yield RawDocument(base + start, line + buf.count(b"\n", 0, start),
-                                  buf[start:], "", complete=False)
-                return
-        assert match is not None
+            yield RawDocument(base + start, doc_line, buf[start:], "", complete=False)
+            return
         root = match.group(1).decode("ascii", "replace")
         closing = f"</{root}>".encode()
         end = buf.find(closing, match.end())
-        while end < 0 and not eof:
-            more = stream.read(block_size)
-            eof = not more
-            buf += more
+        while end < 0 and not eof:  # the document runs past the buffer: read on
+            offset = start - pos
+            fill()
+            start = pos + offset
+            match = _NAME.match(buf, _skip_prolog(buf, start))
+            assert match is not None
             end = buf.find(closing, match.end())
-        doc_line = line + buf.count(b"\n", 0, start)
         if end < 0:
             yield RawDocument(base + start, doc_line, buf[start:], root, complete=False)
             return
         stop = end + len(closing)
         yield RawDocument(base + start, doc_line, buf[start:stop], root)
         line = doc_line + buf.count(b"\n", start, stop)
-        base += stop
-        buf = buf[stop:]
+        pos = stop
 
 
 def _entity(match: re.Match[bytes]) -> bytes:
@@ -212,8 +228,16 @@ class Document:
 
 
 def _text(el: Any) -> str | None:
+    """The element's text, white space collapsed (a leaf element's text is taken as is)."""
     if el is None:
         return None
+    if len(el) == 0:  # leaf: no child elements (the common case, and the fast path)
+        value = el.text
+        if value is None:
+            return None
+        if "\n" in value or "  " in value or "\t" in value:
+            value = _SPACE.sub(" ", value)
+        return value.strip() or None
     value = _SPACE.sub(" ", "".join(el.itertext())).strip()
     return value or None
 
@@ -251,11 +275,22 @@ def _int(value: str | None) -> int | None:
     return int(digits) if digits else None
 
 
+_DOCID_FIELDS = {"country": "country", "doc-number": "number", "kind": "kind", "name": "name",
+                 "date": "date"}
+
+
 def _docid(el: Any) -> dict[str, Any]:
+    """A document-id's fields, read in one pass over its children."""
+    out: dict[str, Any] = {"country": None, "number": None, "kind": None, "name": None,
+                           "date": None}
     if el is None:
         return {}
-    return {"country": _t(el, "country"), "number": _t(el, "doc-number"),
-            "kind": _t(el, "kind"), "name": _t(el, "name"), "date": _date(_t(el, "date"))}
+    for child in el:
+        key = _DOCID_FIELDS.get(child.tag) if isinstance(child.tag, str) else None
+        if key is not None:
+            out[key] = _text(child)
+    out["date"] = _date(out["date"])
+    return out
 
 
 _CLAIM_REF = re.compile(r"\bclaims?\s+(\d+)", re.IGNORECASE)
