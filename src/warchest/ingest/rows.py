@@ -23,11 +23,12 @@ class Rows:
         """The gathered rows as Arrow tables (and start over)."""
         out: dict[str, pa.Table] = {}
         for name, rows in self.rows.items():
-            cols = [c for c in schema_table(name).columns if c.name != "load_id"]
-            present = [c for c in cols if any(c.name in r for r in rows)]
-            out[name] = pa.table(
-                {c.name: pa.array([r.get(c.name) for r in rows], ARROW_TYPES[c.type])
-                 for c in present}
-            )
+            keys: set[str] = set()
+            for r in rows:
+                keys.update(r)
+            schema = pa.schema([(c.name, ARROW_TYPES[c.type])
+                                for c in schema_table(name).columns
+                                if c.name != "load_id" and c.name in keys])
+            out[name] = pa.Table.from_pylist(rows, schema=schema)
         self.rows = {}
         return out

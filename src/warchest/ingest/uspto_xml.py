@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from xml.parsers import expat
 
 from lxml import etree
 
@@ -47,6 +48,7 @@ ENTITIES: dict[str, str] = json.loads(
 XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9._-]*);")
 _SPACE = re.compile(r"\s+")
+_NON_DIGIT = re.compile(r"\D")
 _NAME = re.compile(rb"<([A-Za-z_][\w.-]*)")
 KNOWN_ROOTS = {"us-patent-grant", "us-patent-application", "PATDOC",
                "patent-application-publication"}
@@ -183,10 +185,42 @@ _PARSER = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=Fals
                           huge_tree=True, remove_comments=True)
 
 
-def parse_document(data: bytes) -> Any:
-    """Parse one document without loading its DTD (named entities replaced first)."""
+_DESCRIPTION = re.compile(rb"<description[\s>]")
+_DESCRIPTION_END = b"</description>"
+
+
+def _well_formed(fragment: bytes) -> bool:
+    """Whether ``fragment`` is one well-formed element (checked by expat, no tree built)."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(fragment, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+def parse_document(data: bytes, *, description: bool = False) -> Any:
+    """Parse one document without loading its DTD (named entities replaced first).
+
+    The ICE ``<description>`` (more than half of a document's bytes) is not stored, so
+    unless ``description`` is asked for it is checked for well-formedness by expat without
+    building a tree, and the tree holds everything else. Whenever that shortcut does not
+    apply or finds a fault, the whole document is parsed by lxml, whose verdict counts: a
+    document loads exactly when lxml finds it well-formed.
+    """
     if b"&" in data:
         data = _ENTITY.sub(_entity, data)
+    if not description:
+        start = _DESCRIPTION.search(data)
+        end = data.rfind(_DESCRIPTION_END)
+        if start is not None and end > start.start():
+            end += len(_DESCRIPTION_END)
+            try:
+                root = etree.fromstring(data[:start.start()] + data[end:], _PARSER)
+            except etree.XMLSyntaxError:
+                root = None
+            if root is not None and _well_formed(data[start.start():end]):
+                return root
     return etree.fromstring(data, _PARSER)
 
 
@@ -228,18 +262,33 @@ class Document:
 
 
 def _text(el: Any) -> str | None:
-    """The element's text, white space collapsed (a leaf element's text is taken as is)."""
+    """The element's text (with its descendants'), white space collapsed."""
     if el is None:
         return None
-    if len(el) == 0:  # leaf: no child elements (the common case, and the fast path)
-        value = el.text
-        if value is None:
-            return None
-        if "\n" in value or "  " in value or "\t" in value:
-            value = _SPACE.sub(" ", value)
-        return value.strip() or None
-    value = _SPACE.sub(" ", "".join(el.itertext())).strip()
+    value = el.text if len(el) == 0 else "".join(el.itertext())
+    if not value:
+        return None
+    return " ".join(value.split()) or None
+
+
+def _kids(el: Any) -> dict[Any, Any]:
+    """An element's children by tag (the first of each tag, as ``find`` would give)."""
+    return {child.tag: child for child in reversed(el)}
+
+
+def _field(value: str) -> str | None:
+    """A field flattened by XSLT ``normalize-space``: '' -> None; non-ASCII white space
+    (no-break spaces...) collapsed as ``str.split`` does, like every other text field."""
+    if not value:
+        return None
+    if not value.isascii():
+        value = " ".join(value.split())
     return value or None
+
+
+def _kid_text(kids: dict[Any, Any], tag: str) -> str | None:
+    child = kids.get(tag)
+    return _text(child) if child is not None else None
 
 
 def _raw(el: Any) -> str | None:
@@ -261,7 +310,7 @@ def _date(value: str | None) -> str | None:
     """'20220217' -> '2022-02-17' (a day or month of 00 kept as 01, year 0000 -> None)."""
     if not value:
         return None
-    digits = re.sub(r"\D", "", value)
+    digits = value if len(value) == 8 and value.isdigit() else _NON_DIGIT.sub("", value)
     if len(digits) < 8 or digits[:4] == "0000":
         return None
     year, month, day = digits[:4], digits[4:6], digits[6:8]
@@ -271,7 +320,9 @@ def _date(value: str | None) -> str | None:
 def _int(value: str | None) -> int | None:
     if value is None:
         return None
-    digits = re.sub(r"\D", "", value)
+    if value.isdigit():
+        return int(value)
+    digits = _NON_DIGIT.sub("", value)
     return int(digits) if digits else None
 
 
@@ -286,9 +337,10 @@ def _docid(el: Any) -> dict[str, Any]:
     if el is None:
         return {}
     for child in el:
-        key = _DOCID_FIELDS.get(child.tag) if isinstance(child.tag, str) else None
+        key = _DOCID_FIELDS.get(child.tag)
         if key is not None:
-            out[key] = _text(child)
+            value = child.text if len(child) == 0 else "".join(child.itertext())
+            out[key] = " ".join(value.split()) or None if value else None
     out["date"] = _date(out["date"])
     return out
 
@@ -313,7 +365,7 @@ def _claims_ice(root: Any) -> list[dict[str, Any]]:
     out = []
     for claim in root.iterfind("claims/claim"):
         number = _int(claim.get("num")) or _int(claim.get("id"))
-        ref = claim.find(".//claim-ref")
+        ref = next(claim.iter("claim-ref"), None)
         depends = _int(ref.get("idref")) if ref is not None and ref.get("idref") else None
         text = _text(claim)
         out.append({"number": number, "text": text,
@@ -323,35 +375,41 @@ def _claims_ice(root: Any) -> list[dict[str, Any]]:
 
 def _party_ice(el: Any) -> dict[str, Any]:
     book = el.find("addressbook")
-    src = book if book is not None else el
+    kids = _kids(book if book is not None else el)
+    address = kids.get("address")
+    place = _kids(address) if address is not None else {}
     return {
-        "organization": _t(src, "orgname"),
-        "last_name": _t(src, "last-name"),
-        "first_name": _t(src, "first-name"),
-        "role": _t(src, "role"),
-        "city": _t(src, "address/city"),
-        "state": _t(src, "address/state"),
-        "country": _t(src, "address/country") or _t(el, "residence/country"),
+        "organization": _kid_text(kids, "orgname"),
+        "last_name": _kid_text(kids, "last-name"),
+        "first_name": _kid_text(kids, "first-name"),
+        "role": _kid_text(kids, "role"),
+        "city": _kid_text(place, "city"),
+        "state": _kid_text(place, "state"),
+        "country": _kid_text(place, "country") or _t(el, "residence/country"),
     }
+
+
+def _symbol_ice(kids: dict[Any, Any]) -> str:
+    """'H04W 4/80' style symbol of a classification-cpc or classification-ipcr element."""
+    return (f"{_kid_text(kids, 'section') or ''}{_kid_text(kids, 'class') or ''}"
+            f"{_kid_text(kids, 'subclass') or ''}{_kid_text(kids, 'main-group') or ''}/"
+            f"{_kid_text(kids, 'subgroup') or ''}")
 
 
 def _ice_classifications(bib: Any, doc: Document) -> None:
     for path, value_default in (("classifications-cpc/main-cpc/classification-cpc", "I"),
                                 ("classifications-cpc/further-cpc/classification-cpc", None)):
         for el in bib.iterfind(path):
-            symbol = (f"{_t(el, 'section') or ''}{_t(el, 'class') or ''}"
-                      f"{_t(el, 'subclass') or ''}{_t(el, 'main-group') or ''}/"
-                      f"{_t(el, 'subgroup') or ''}")
-            value = _t(el, "classification-value") or value_default
-            doc.cpc.append({"symbol": symbol, "value": value,
-                            "position": _t(el, "symbol-position"),
-                            "version": _date(_t(el, "cpc-version-indicator/date"))})
+            kids = _kids(el)
+            doc.cpc.append({"symbol": _symbol_ice(kids),
+                            "value": _kid_text(kids, "classification-value") or value_default,
+                            "position": _kid_text(kids, "symbol-position"),
+                            "version": _date(_t(kids.get("cpc-version-indicator"), "date"))})
     for el in bib.iterfind("classifications-ipcr/classification-ipcr"):
-        symbol = (f"{_t(el, 'section') or ''}{_t(el, 'class') or ''}"
-                  f"{_t(el, 'subclass') or ''}{_t(el, 'main-group') or ''}/"
-                  f"{_t(el, 'subgroup') or ''}")
-        doc.ipc.append({"symbol": symbol, "value": _t(el, "classification-value"),
-                        "version": _date(_t(el, "ipc-version-indicator/date"))})
+        kids = _kids(el)
+        doc.ipc.append({"symbol": _symbol_ice(kids),
+                        "value": _kid_text(kids, "classification-value"),
+                        "version": _date(_t(kids.get("ipc-version-indicator"), "date"))})
     old = bib.find("classification-ipc")
     if old is not None:  # v4.0-v4.1: IPC 7th edition text, e.g. '7G06F 15/16'
         for tag in ("main-classification", "further-classification"):
@@ -404,6 +462,55 @@ def _ice_related(bib: Any, doc: Document) -> None:
                 })
 
 
+# One C-level pass (libxslt) flattens the citations, most of a grant's bibliographic
+# elements, into a line each: category, a P when there is a patcit, its first
+# document-id's country, number, kind, name and date, an N when there is an nplcit, its
+# text; every field white-space collapsed (normalize-space) and tab-separated.
+_CITATIONS = etree.XSLT(etree.XML(b"""\
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="utf-8"/>
+<xsl:template match="/">
+<xsl:for-each select="*/*">
+<xsl:value-of select="normalize-space(category)"/><xsl:text>&#9;</xsl:text>
+<xsl:if test="patcit">P</xsl:if><xsl:text>&#9;</xsl:text>
+<xsl:for-each select="patcit[1]/document-id[1]">
+<xsl:value-of select="normalize-space(country)"/><xsl:text>&#9;</xsl:text>
+<xsl:value-of select="normalize-space(doc-number)"/><xsl:text>&#9;</xsl:text>
+<xsl:value-of select="normalize-space(kind)"/><xsl:text>&#9;</xsl:text>
+<xsl:value-of select="normalize-space(name)"/><xsl:text>&#9;</xsl:text>
+<xsl:value-of select="normalize-space(date)"/>
+</xsl:for-each><xsl:text>&#9;</xsl:text>
+<xsl:if test="nplcit">N</xsl:if><xsl:text>&#9;</xsl:text>
+<xsl:value-of select="normalize-space(nplcit)"/><xsl:text>&#10;</xsl:text>
+</xsl:for-each>
+</xsl:template>
+</xsl:stylesheet>"""), access_control=etree.XSLTAccessControl.DENY_ALL)
+
+
+def _ice_citations(refs: Any, doc: Document) -> None:
+    """us-citation (v4.2 on) and citation (v4.0-v4.1) elements, in order, by kind."""
+    for seq, line in enumerate(str(_CITATIONS(refs)).split("\n")[:-1]):
+        parts = line.split("\t")
+        if len(parts) == 5:  # a patcit without a document-id: no document-id fields
+            parts = parts[:2] + [""] * 5 + parts[3:]
+        category, patcit, country, number, kind, name, date, nplcit, npl_text = (
+            _field(p) for p in parts)
+        if patcit:
+            d = {"country": country, "number": number, "kind": kind, "name": name,
+                 "date": _date(date), "sequence": seq, "category": category}
+            num = number or ""
+            if (country or "US") != "US":
+                doc.foreign_citations.append(d)
+            elif "/" in num or (num.isdigit() and len(num) == 11) or (
+                    (kind or "").startswith("A") and len(num) >= 10):
+                doc.us_application_citations.append(d)
+            else:
+                doc.us_patent_citations.append(d)
+        if nplcit:
+            doc.other_citations.append({"sequence": seq, "text": npl_text,
+                                        "category": category})
+
+
 def extract_ice(root: Any, dtd: str) -> Document:
     grant = root.tag == "us-patent-grant"
     bib = root.find("us-bibliographic-data-grant" if grant else
@@ -441,24 +548,7 @@ def extract_ice(root: Any, dtd: str) -> Document:
     if refs is None:
         refs = bib.find("references-cited")
     if refs is not None:
-        for seq, cit in enumerate(c for c in refs if isinstance(c.tag, str)):
-            category = _t(cit, "category")
-            patcit = cit.find("patcit")
-            if patcit is not None:
-                d = _docid(patcit.find("document-id"))
-                d.update(sequence=seq, category=category)
-                number = d.get("number") or ""
-                if (d.get("country") or "US") != "US":
-                    doc.foreign_citations.append(d)
-                elif "/" in number or (number.isdigit() and len(number) == 11) or ((
-                        d.get("kind") or "").startswith("A") and len(number) >= 10):
-                    doc.us_application_citations.append(d)
-                else:
-                    doc.us_patent_citations.append(d)
-            nplcit = cit.find("nplcit")
-            if nplcit is not None:
-                doc.other_citations.append({"sequence": seq, "text": _text(nplcit),
-                                            "category": category})
+        _ice_citations(refs, doc)
     _ice_related(bib, doc)
     parties = bib.find("us-parties")
     if parties is None:
