@@ -10,8 +10,10 @@ Measures, each in a fresh process so that peak memory is per run:
 - ``split``: cutting the file into documents (``split_documents``), nothing else;
 - ``bare``: split + ``lxml.etree.fromstring`` of every document (no DTD, no extraction):
   the reference the issue's target is stated against;
-- ``extract``: split + parse + full extraction into store rows + Arrow tables
-  (``parse_batch``: every field the store keeps), one process, one core;
+- ``extract``: split + parse + full extraction of every field into records
+  (``extract(parse_document(...))``: the issue's "full extraction"), one core;
+- ``rows``: the same records turned into store rows as Arrow tables, batch by batch
+  (``read_xml`` with one worker: everything the loader does but writing), one core;
 - ``load-1`` / ``load-2``: ``load_uspto_xml`` into a fresh DuckDB store (parse + extract +
   write + checkpoint) with 1 and 2 worker processes, as ``warchest load uspto-xml`` runs it.
 
@@ -39,6 +41,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# this script is named xml.py: keep its folder off the import path, or it would shadow the
+# standard library's xml package
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 SAMPLES = ROOT / "src" / "warchest" / "samples" / "uspto_xml"
 
 
@@ -78,7 +83,7 @@ def _peak_mb() -> float:
 
 def run_mode(mode: str, path: Path) -> dict[str, float]:
     """One measurement, in this process."""
-    from warchest.ingest.uspto_xml import parse_batch, split_documents
+    from warchest.ingest.uspto_xml import extract, parse_document, read_xml, split_documents
 
     size = path.stat().st_size
     docs = 0
@@ -101,19 +106,14 @@ def run_mode(mode: str, path: Path) -> dict[str, float]:
                     failed += 1  # undeclared named entities: counted, still parsed work
                 docs += 1
     elif mode == "extract":
-        batch: list = []
-        got = 0
         with path.open("rb") as stream:
             for raw in split_documents(stream):
-                batch.append(raw)
-                got += len(raw.data)
-                if got >= 4 << 20:
-                    parse_batch(batch, path.name, path.name)
-                    docs += len(batch)
-                    batch, got = [], 0
-        if batch:
-            parse_batch(batch, path.name, path.name)
-            docs += len(batch)
+                extract(parse_document(raw.data))
+                docs += 1
+    elif mode == "rows":
+        with path.open("rb") as stream:
+            for chunk in read_xml(stream, path.name, path.name, workers=1):
+                docs += chunk.rows_read
     elif mode.startswith("load-"):
         from warchest.ingest import load_uspto_xml
         from warchest.store import Store
@@ -148,7 +148,7 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=1000)
     parser.add_argument("--sizes", default="", help="comma list of sizes (MB) for scaling")
-    parser.add_argument("--modes", default="split,bare,extract,load-1,load-2")
+    parser.add_argument("--modes", default="split,bare,extract,rows,load-1,load-2")
     parser.add_argument("--keep", help="folder for the built files (default: a temp dir)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -70,6 +70,9 @@ def try_normalize_patent_number(text: object) -> str | None:
         text = str(text)
     if not isinstance(text, str):
         return None
+    if text.isascii() and text.isdigit():  # the common case: a plain utility number
+        digits = text.lstrip("0")
+        return digits if 0 < len(digits) <= 8 else None
     cleaned = _SEPARATORS.sub("", text.strip().upper())
     match = _PATENT.match(cleaned)
     if match is None:

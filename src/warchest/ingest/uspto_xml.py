@@ -22,6 +22,7 @@ be read), byte offset and reason; the rest of the file loads.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -286,6 +287,19 @@ def _field(value: str) -> str | None:
     return value or None
 
 
+def _long_text(el: Any) -> str | None:
+    """``_text`` for elements with much nested markup (claims, abstracts): the text is
+    serialised by libxml2 in one call instead of node by node."""
+    if el is None:
+        return None
+    value = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    return " ".join(value.split()) or None
+
+
+def _find(el: Any, path: str) -> Any:
+    return el.find(path) if el is not None else None
+
+
 def _kid_text(kids: dict[Any, Any], tag: str) -> str | None:
     child = kids.get(tag)
     return _text(child) if child is not None else None
@@ -361,13 +375,15 @@ def _depends(text: str | None, number: int | None, found: int | None) -> int | N
     return None
 
 
-def _claims_ice(root: Any) -> list[dict[str, Any]]:
-    out = []
-    for claim in root.iterfind("claims/claim"):
+def _claims_ice(claims: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if claims is None:
+        return out
+    for claim in claims.iterchildren("claim"):
         number = _int(claim.get("num")) or _int(claim.get("id"))
         ref = next(claim.iter("claim-ref"), None)
         depends = _int(ref.get("idref")) if ref is not None and ref.get("idref") else None
-        text = _text(claim)
+        text = _long_text(claim)
         out.append({"number": number, "text": text,
                     "depends_on": _depends(text, number, depends)})
     return out
@@ -494,7 +510,7 @@ def _ice_citations(refs: Any, doc: Document) -> None:
         if len(parts) == 5:  # a patcit without a document-id: no document-id fields
             parts = parts[:2] + [""] * 5 + parts[3:]
         category, patcit, country, number, kind, name, date, nplcit, npl_text = (
-            _field(p) for p in parts)
+            [p or None for p in parts] if line.isascii() else [_field(p) for p in parts])
         if patcit:
             d = {"country": country, "number": number, "kind": kind, "name": name,
                  "date": _date(date), "sequence": seq, "category": category}
@@ -513,46 +529,58 @@ def _ice_citations(refs: Any, doc: Document) -> None:
 
 def extract_ice(root: Any, dtd: str) -> Document:
     grant = root.tag == "us-patent-grant"
-    bib = root.find("us-bibliographic-data-grant" if grant else
-                    "us-bibliographic-data-application")
+    bib = None
+    abstract = claims = None
+    for child in root:  # bibliographic data, abstract, drawings, claims ...
+        tag = child.tag
+        if tag == ("us-bibliographic-data-grant" if grant else
+                   "us-bibliographic-data-application"):
+            bib = child if bib is None else bib
+        elif tag == "abstract" and abstract is None:
+            abstract = child
+        elif tag == "claims" and claims is None:
+            claims = child
     if bib is None:
         raise ValueError(f"no bibliographic data in <{root.tag}>")
-    pub = _docid(bib.find("publication-reference/document-id"))
+    kids = _kids(bib)
+    pub = _docid(_find(kids.get("publication-reference"), "document-id"))
     if not pub.get("number"):
         raise ValueError("no publication-reference document number")
-    app_ref = bib.find("application-reference")
-    app = _docid(app_ref.find("document-id") if app_ref is not None else None)
+    app_ref = kids.get("application-reference")
+    app = _docid(_find(app_ref, "document-id"))
     doc = Document(
         kind="grant" if grant else "application", dtd=dtd, number=pub["number"],
-        kind_code=pub.get("kind"), date=pub.get("date"), title=_t(bib, "invention-title"),
+        kind_code=pub.get("kind"), date=pub.get("date"),
+        title=_kid_text(kids, "invention-title"),
         application_number=app.get("number"), application_date=app.get("date"),
         application_type=app_ref.get("appl-type") if app_ref is not None else None,
-        series_code=_t(bib, "us-application-series-code"),
-        abstract=_t(root, "abstract"), num_claims=_int(_t(bib, "number-of-claims")),
+        series_code=_kid_text(kids, "us-application-series-code"),
+        abstract=_long_text(abstract), num_claims=_int(_kid_text(kids, "number-of-claims")),
     )
-    doc.claims = _claims_ice(root)
-    term = bib.find("us-term-of-grant")
+    doc.claims = _claims_ice(claims)
+    term = kids.get("us-term-of-grant")
     if term is not None:
         doc.term = {"extension_days": _int(_t(term, "us-term-extension")),
                     "length_years": _int(_t(term, "length-of-grant")),
                     "disclaimer": _t(term, "disclaimer") or ("" if term.find("disclaimer")
                                                              is not None else None),
                     "disclaimer_date": _date(_t(term, "disclaimer/date"))}
-    for pc in bib.iterfind("priority-claims/priority-claim"):
+    priority = kids.get("priority-claims")
+    for pc in () if priority is None else priority.iterchildren("priority-claim"):
         doc.priority_claims.append({"sequence": _int(pc.get("sequence")),
                                     "kind": pc.get("kind"), "country": _t(pc, "country"),
                                     "number": _t(pc, "doc-number"),
                                     "date": _date(_t(pc, "date"))})
     _ice_classifications(bib, doc)
-    refs = bib.find("us-references-cited")
+    refs = kids.get("us-references-cited")
     if refs is None:
-        refs = bib.find("references-cited")
+        refs = kids.get("references-cited")
     if refs is not None:
         _ice_citations(refs, doc)
     _ice_related(bib, doc)
-    parties = bib.find("us-parties")
+    parties = kids.get("us-parties")
     if parties is None:
-        parties = bib.find("parties")
+        parties = kids.get("parties")
     if parties is not None:
         for path, bucket in (("us-applicants/us-applicant", doc.applicants),
                              ("applicants/applicant", doc.applicants),
@@ -564,18 +592,19 @@ def extract_ice(root: Any, dtd: str) -> Document:
         if not doc.inventors:  # v4.0-v4.1: inventors are applicants of type inventor
             doc.inventors = [p for p in doc.applicants
                              if (p.get("app_type") or "").endswith("inventor")]
-    inventors = bib.find("inventors")
+    inventors = kids.get("inventors")
     if inventors is not None and not doc.inventors:
         doc.inventors = [_party_ice(el) for el in inventors.iterfind("inventor")]
-    for el in bib.iterfind("assignees/assignee"):
+    assignees = kids.get("assignees")
+    for el in () if assignees is None else assignees.iterchildren("assignee"):
         doc.assignees.append(_party_ice(el))
-    filing = bib.find("pct-or-regional-filing-data")
+    filing = kids.get("pct-or-regional-filing-data")
     if filing is not None:
         d = _docid(filing.find("document-id"))
         doc.pct = {"number": d.get("number"), "filing_date": d.get("date"),
                    "date_371": _date(_t(filing, "us-371c124-date/date")
                                      or _t(filing, "us-371c12-date/date"))}
-    publishing = bib.find("pct-or-regional-publishing-data")
+    publishing = kids.get("pct-or-regional-publishing-data")
     if publishing is not None:
         d = _docid(publishing.find("document-id"))
         doc.pct.update(publication_number=d.get("number"), publication_date=d.get("date"))
@@ -925,8 +954,6 @@ def _related_rows(doc: Document) -> list[dict[str, Any]]:
 
 
 def _as_date(value: str | None) -> Any:
-    import datetime as dt
-
     return dt.date.fromisoformat(value) if value else None
 
 
@@ -1097,7 +1124,7 @@ def _guess_number(data: bytes) -> str | None:
 
 
 def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int = 0,
-             batch_bytes: int = 4 << 20) -> Iterator[Chunk]:
+             batch_bytes: int = 8 << 20) -> Iterator[Chunk]:
     """Chunks of store rows from a USPTO XML file; documents are parsed by ``workers``
     processes (0: one per core; 1: in this process), results kept in file order."""
     import os
