@@ -14,6 +14,7 @@ Measures, each in a fresh process so that peak memory is per run:
   (``extract(parse_document(...))``: the issue's "full extraction"), one core;
 - ``rows``: the same records turned into store rows as Arrow tables, batch by batch
   (``read_xml`` with one worker: everything the loader does but writing), one core;
+  ``rows-2``: the same with two worker processes (parallel scaling without the store);
 - ``load-1`` / ``load-2``: ``load_uspto_xml`` into a fresh DuckDB store (parse + extract +
   write + checkpoint) with 1 and 2 worker processes, as ``warchest load uspto-xml`` runs it.
 
@@ -110,9 +111,10 @@ def run_mode(mode: str, path: Path) -> dict[str, float]:
             for raw in split_documents(stream):
                 extract(parse_document(raw.data))
                 docs += 1
-    elif mode == "rows":
+    elif mode.startswith("rows"):
+        workers = int(mode.split("-")[1]) if "-" in mode else 1
         with path.open("rb") as stream:
-            for chunk in read_xml(stream, path.name, path.name, workers=1):
+            for chunk in read_xml(stream, path.name, path.name, workers=workers):
                 docs += chunk.rows_read
     elif mode.startswith("load-"):
         from warchest.ingest import load_uspto_xml
@@ -148,7 +150,7 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mb", type=int, default=1000)
     parser.add_argument("--sizes", default="", help="comma list of sizes (MB) for scaling")
-    parser.add_argument("--modes", default="split,bare,extract,rows,load-1,load-2")
+    parser.add_argument("--modes", default="split,bare,extract,rows,rows-2,load-1,load-2")
     parser.add_argument("--keep", help="folder for the built files (default: a temp dir)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()

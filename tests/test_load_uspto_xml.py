@@ -11,7 +11,7 @@ import pytest
 
 from warchest import Store, load_patentsview, load_uspto_xml
 from warchest.errors import BadInputFile
-from warchest.ingest.uspto_xml import extract, parse_document, split_documents
+from warchest.ingest.uspto_xml import extract, parse_document, read_xml, split_documents
 
 from .conftest import FIXTURES
 from .xml_expected import comparable
@@ -116,6 +116,37 @@ def test_malformed_document_is_quarantined_and_the_rest_loads(store: Store, samp
     assert q["line"] == docs[0].count(b"\n") + 2
 
 
+def test_a_fault_inside_the_description_is_quarantined(store: Store, samples: Path,
+                                                      tmp_path: Path) -> None:
+    """The description is checked by expat without a tree; a fault there still makes the
+    document fail, with lxml's reason, as a full parse would."""
+    docs = _docs(samples, "grant_v4.5_2014-04-03.xml.gz")
+    start = docs[1].index(b"<description")
+    at = docs[1].index(b"</p>", start)
+    broken = docs[1][:at] + b"</b>" + docs[1][at:]  # a closing tag with no opening one
+    path = tmp_path / "ipg140408.xml"
+    path.write_bytes(docs[0] + b"\n" + broken + b"\n" + docs[2] + b"\n")
+    report = load_uspto_xml(store, [path], workers=1)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
+    q = store.rows("SELECT record, reason FROM quarantine")[0]
+    assert q["reason"].startswith("not well-formed XML: Opening and ending tag mismatch")
+    assert q["record"] == extract(parse_document(docs[1])).number
+
+
+def test_skipping_the_description_tree_changes_no_record(samples: Path) -> None:
+    """Every sample document gives the same record with and without the description's
+    tree (the shortcut only skips building what is not stored)."""
+    compared = 0
+    for path in sorted((samples / "uspto_xml").glob("*.xml.gz")):
+        with gzip.open(path) as f:
+            for raw in split_documents(f):
+                fast = extract(parse_document(raw.data))
+                full = extract(parse_document(raw.data, description=True))
+                assert fast.to_dict() == full.to_dict(), (path.name, fast.number)
+                compared += 1
+    assert compared == 470
+
+
 def test_truncated_empty_and_foreign_files(store: Store, samples: Path,
                                            tmp_path: Path) -> None:
     docs = _docs(samples, "grant_v4.1_2005-08-25.xml.gz")
@@ -198,3 +229,18 @@ def test_splitting_does_not_depend_on_the_block_size(samples: Path, block_size: 
     assert [w[3] for w in whole] == ["PATDOC"] + ["patent-application-publication"] * 4 + [
         "PATDOC"]
     assert whole[1][0] == len(one) and whole[1][1] == one.count(b"\n") + 1
+
+
+def test_worker_processes_keep_file_order(samples: Path) -> None:
+    """Small batches force several worker batches; the chunks match the serial ones."""
+    path = _sample(samples, "grant_v4.5_2014-04-03.xml.gz")
+
+    def chunks(workers: int) -> list[tuple[int, list[str]]]:
+        with gzip.open(path) as stream:
+            return [(c.rows_read, c.outputs["patents"].column("patent_id").to_pylist())
+                    for c in read_xml(stream, "x", "x", workers=workers,
+                                      batch_bytes=50_000)]
+
+    serial = chunks(1)
+    assert len(serial) == 4  # batches of 1, 1, 2 and 1 documents
+    assert chunks(2) == serial

@@ -23,6 +23,7 @@ be read), byte offset and reason; the rest of the file loads.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from xml.parsers import expat
 from lxml import etree
 
 from warchest.classification import main_group_of, normalize_symbol
-from warchest.errors import BadInputFile
+from warchest.errors import BadInputFile, WarchestError
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.rows import Rows
 from warchest.numbers import (
@@ -1126,9 +1127,15 @@ def _guess_number(data: bytes) -> str | None:
 def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int = 0,
              batch_bytes: int = 8 << 20) -> Iterator[Chunk]:
     """Chunks of store rows from a USPTO XML file; documents are parsed by ``workers``
-    processes (0: one per core; 1: in this process), results kept in file order."""
+    processes (0: one per core; 1: in this process), results kept in file order.
+
+    Batches of about ``batch_bytes`` of documents go to the workers; a file of one batch
+    is parsed in this process. Worker processes are started with ``spawn``, so a script
+    that loads with several workers needs the ``if __name__ == "__main__":`` guard.
+    """
     import os
     from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     workers = workers or (os.cpu_count() or 1)
     docs = split_documents(stream)
@@ -1157,8 +1164,11 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
                           if q.reason.startswith(("not XML", "<")))
         return chunk
 
-    if workers <= 1:
-        for batch in batches():
+    queue = batches()
+    head = list(itertools.islice(queue, 2))
+    queue = itertools.chain(head, queue)
+    if workers <= 1 or len(head) < 2:  # one batch: not worth starting processes
+        for batch in queue:
             seen = True
             tables, quarantined, read = parse_batch(batch, source_name, source_file)
             done += sum(len(r.data) for r in batch)
@@ -1168,20 +1178,27 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
 
         context = multiprocessing.get_context("spawn")
         pending: list[tuple[Future[Any], int]] = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for batch in batches():
-                seen = True
-                pending.append((pool.submit(parse_batch, batch, source_name, source_file),
-                                sum(len(r.data) for r in batch)))
-                while len(pending) >= 2 * workers:
-                    future, size = pending.pop(0)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for batch in queue:
+                    seen = True
+                    pending.append((pool.submit(parse_batch, batch, source_name,
+                                                source_file), sum(len(r.data) for r in batch)))
+                    while len(pending) >= 2 * workers:
+                        future, size = pending.pop(0)
+                        tables, quarantined, read = future.result()
+                        done += size
+                        yield check(Chunk(tables, quarantined, read, done))
+                for future, size in pending:
                     tables, quarantined, read = future.result()
                     done += size
                     yield check(Chunk(tables, quarantined, read, done))
-            for future, size in pending:
-                tables, quarantined, read = future.result()
-                done += size
-                yield check(Chunk(tables, quarantined, read, done))
+        except BrokenProcessPool as exc:
+            raise WarchestError(
+                f"a parsing worker process stopped while reading {source_name}. Worker "
+                "processes re-import the calling script: guard its entry point with `if "
+                "__name__ == '__main__':`, or load with workers=1 (CLI: --workers 1)"
+            ) from exc
     if not seen:
         raise BadInputFile(f"{source_name} is empty: it holds no XML document")
     if good == 0 and not_patent:
