@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warchest.errors import ReadOnlyQuery, StoreVersionError
+from warchest.errors import ReadOnlyQuery, StoreVersionError, WarchestError
 from warchest.status import store_status
 from warchest.store import Store
 from warchest.store.schema import MIGRATIONS, TABLES, Column, Migration, Table
@@ -67,3 +67,14 @@ def test_status_of_the_sample_store(sample_store: Store) -> None:
     totals = status["totals"]
     assert totals["rows_read"] == totals["rows_loaded"] + totals["rows_quarantined"]
     assert totals["rows_quarantined"] == 0 and totals["failed"] == 0
+
+
+def test_memory_limit_from_the_environment(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WARCHEST_MEMORY_LIMIT", "300MB")
+    with Store(tmp_path / "limited.duckdb") as store:
+        limit = store.scalar("SELECT current_setting('memory_limit')")
+    assert limit == "286.1 MiB"  # 300,000,000 bytes, as DuckDB reports it
+    monkeypatch.setenv("WARCHEST_MEMORY_LIMIT", "lots")
+    with pytest.raises(WarchestError, match="'lots' is not a size; write it like 512MB"):
+        Store(tmp_path / "other.duckdb")

@@ -302,17 +302,22 @@ def print_status(status: dict[str, Any]) -> None:
         tables.add_row(name, f"{count:,}" if count else "[dim]0[/dim]")
     console.print(tables)
     if status["loads"]:
-        log = Table(title="latest loads")
-        for col in ("id", "loader", "file", "read", "loaded", "quarantined", "status", "label"):
-            log.add_column(col, justify="right" if col in ("id", "read", "loaded",
-                                                           "quarantined") else "left",
-                           overflow="fold")
-        for row in status["loads"][:20]:
+        log = Table(title="latest loads", expand=True)
+        loads = status["loads"][:20]
+        labelled = any(row["label"] for row in loads)
+        for col in ("id", "loader", "file", "read", "loaded", "quarantined", "status",
+                    *(("label",) if labelled else ())):
+            if col in ("file", "label"):  # the long ones share what is left of the width
+                log.add_column(col, overflow="fold", ratio=2 if col == "file" else 1)
+            else:
+                log.add_column(col, no_wrap=True, justify="right" if col in (
+                    "id", "read", "loaded", "quarantined") else "left")
+        for row in loads:
             name = row["member"] or Path(row["path"]).name
             log.add_row(str(row["load_id"]), row["loader"], escape(name),
                         f"{row['rows_read'] or 0:,}", f"{row['rows_loaded'] or 0:,}",
                         f"{row['rows_quarantined'] or 0:,}", escape(row["status"] or ""),
-                        escape(row["label"] or ""))
+                        *((escape(row["label"] or ""),) if labelled else ()))
         console.print(log)
 
 

@@ -11,6 +11,7 @@ from warchest.ingest import (
     load_ipc,
     load_patentsview,
     load_ppubs,
+    load_uspto_xml,
 )
 from warchest.ingest.runner import ProgressFn
 from warchest.store import Store
@@ -32,5 +33,6 @@ def load_samples(store: Store, progress: ProgressFn | None = None) -> list[LoadR
         load_patentsview(store, [sample_path("patentsview_partly_synthetic"),
                                  sample_path("patentsview_legacy")], progress=progress),
         load_ppubs(store, [sample_path("ppubs")], progress=progress),
+        load_uspto_xml(store, [sample_path("uspto_xml")], progress=progress),
         load_assignments(store, [sample_path("assignments")], progress=progress),
     ]

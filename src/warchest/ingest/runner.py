@@ -139,7 +139,9 @@ class _Spill:
     def tables(self) -> Iterator[tuple[str, pa.RecordBatchReader]]:
         for table, (writer, schema) in self.writers.items():
             writer.close()
-            with pa.memory_map(str(self.folder / f"{table}.arrow")) as source:
+            # read, not memory-mapped: a mapped file's pages would stay resident until
+            # the whole table is inserted
+            with pa.OSFile(str(self.folder / f"{table}.arrow")) as source:
                 reader = pa.ipc.open_file(source)
                 batches = (reader.get_batch(i) for i in range(reader.num_record_batches))
                 yield table, pa.RecordBatchReader.from_batches(schema, batches)

@@ -9,6 +9,7 @@ Reads go through :meth:`Store.query`, which returns Arrow tables.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -116,7 +117,13 @@ class Store:
                 "with `warchest load ...` (or point --db / WARCHEST_DB at an existing store)"
             )
         config: dict[str, Any] = {}
+        memory_limit = memory_limit or os.environ.get("WARCHEST_MEMORY_LIMIT") or None
         if memory_limit:
+            if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*",
+                                memory_limit, re.IGNORECASE):
+                raise WarchestError(
+                    f"memory limit {memory_limit!r} is not a size; write it like 512MB or 2GB "
+                    "(WARCHEST_MEMORY_LIMIT)")
             config["memory_limit"] = memory_limit
         try:
             self._con = duckdb.connect(
