@@ -3,13 +3,14 @@ sample files, damaged input, parallel parsing, agreement with PatentsView."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-from warchest import Store, load_patentsview, load_uspto_xml
+from warchest import Store, load_patentsview, load_ppubs, load_uspto_xml
 from warchest.errors import BadInputFile
 from warchest.ingest.uspto_xml import extract, parse_document, read_xml, split_documents
 
@@ -211,6 +212,32 @@ def test_xml_and_patentsview_agree_on_the_shared_patents(store: Store, samples: 
             "FROM patents p WHERE patent_id IN ('7642029', 'D456624') ORDER BY 1")
     assert xml == pv
     assert [r["org"] for r in xml] == ["Xerox Corporation", "Asientos Esteban, S.L."]
+
+
+def test_xml_and_ppubs_write_citations_the_same_way(store: Store, samples: Path) -> None:
+    """No patent, and no cited patent, has citation rows in two of the samples, so rows
+    cannot be compared one to one; both sources must still use one vocabulary and one form:
+    categories as PatentsView spells them, canonical cited numbers, month-only dates
+    (USPTO '19910300') on the 1st of the month."""
+    load_uspto_xml(store, [samples / "uspto_xml"], workers=1)
+    with Store(":memory:") as ppubs_store:
+        load_ppubs(ppubs_store, [samples / "ppubs"])
+        ppubs = ppubs_store.rows("SELECT cited_patent_id, cited_date, cited_name, cited_kind, "
+                                 "category FROM citations WHERE patent_id = '11557320' AND "
+                                 "cited_patent_id = '9053728'")
+    xml = store.rows("SELECT cited_patent_id, cited_date, cited_name, cited_kind, category "
+                     "FROM citations WHERE patent_id = 'D456588' AND cited_patent_id = '4999845'")
+    # the same kind of reference, read from the two formats
+    assert xml == [{"cited_patent_id": "4999845", "cited_date": dt.date(1991, 3, 1),
+                    "cited_name": "Jenks, Jr. et al.", "cited_kind": "A",
+                    "category": "cited by examiner"}]
+    assert ppubs == [{"cited_patent_id": "9053728", "cited_date": dt.date(2015, 6, 1),
+                      "cited_name": "French, Jr.", "cited_kind": "B1",
+                      "category": "cited by examiner"}]
+    categories = {r["category"] for r in store.rows("SELECT DISTINCT category FROM citations")}
+    assert categories == {"cited by applicant", "cited by examiner", "cited by other"}
+    assert store.scalar("SELECT count(*) FROM citations WHERE NOT regexp_full_match("
+                        "cited_patent_id, '(D|RE|PP|H|T|X|RX|AI)?[1-9][0-9]{0,7}')") == 0
 
 
 @pytest.mark.parametrize("block_size", [100, 4096])
