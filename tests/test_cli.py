@@ -119,3 +119,33 @@ def test_bad_option_names_the_value() -> None:
     result = runner.invoke(app, ["status", "--nonsense"], env=ENV)
     assert result.exit_code == 2
     assert "--nonsense" in result.output
+
+
+@pytest.mark.parametrize("width", [80, 140])
+def test_load_report_keeps_names_whole_at_any_width(monkeypatch: pytest.MonkeyPatch,
+                                                    width: int) -> None:
+    import io
+
+    from rich.console import Console
+
+    from warchest import cli
+    from warchest.ingest.runner import FileResult, LoadReport
+
+    out = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=out, width=width))
+    report = LoadReport("patentsview", [
+        FileResult("/data/g_assignee_disambiguated.tsv.zip", "g_assignee_disambiguated.tsv",
+                   "g_assignee_disambiguated", 12067, 12067, 0, seconds=0.5,
+                   label="partly synthetic sample"),
+        FileResult("/data/legacy/uspatentcitation.tsv", None, "g_us_patent_citation", 9, 8, 1,
+                   seconds=0.1),
+    ])
+    cli.print_load_report(report)
+    text = out.getvalue()
+    assert "g_assignee_disambiguated.tsv*" in text  # marked, never cut
+    assert "* provenance: partly synthetic sample" in text
+    assert "read 12,076 = loaded 12,075 + quarantined 1" in text
+    if width == 80:  # the table goes under the file name; no rate column
+        assert "-> g_us_patent_citation" in text and "rows/s" not in text
+    else:
+        assert "g_us_patent_citation" in text and "rows/s" in text and "24,134" in text

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
@@ -133,32 +134,47 @@ def load_progress(enabled: bool) -> Iterator[ProgressFn | None]:
 
 
 def print_load_report(report: LoadReport) -> None:
-    labels = {f.label for f in report.files}
-    one_label = len(labels) == 1
+    labels = sorted({f.label for f in report.files if f.label})
+    # provenance labels as footnote marks on the file names, spelled out in the caption
+    marks = {label: "*" * (k + 1) for k, label in enumerate(labels)}
+    unlabelled = any(not f.label for f in report.files)
     names = [f.member or Path(f.path).name for f in report.files]
-    show_table = any(not n.startswith(f.table) for n, f in zip(names, report.files,
-                                                               strict=True))
-    table = Table(title=f"load {report.loader}", show_lines=False, expand=True)
-    columns = ["file", *(["table"] if show_table else []), "read", "loaded", "quarantined",
-               "replaced", "s", "rows/s", *([] if one_label else ["label"])]
+    # the table column only when it tells something the file names do not
+    show_table = len({f.table for f in report.files}) > 1 and any(
+        not n.startswith(f.table) for n, f in zip(names, report.files, strict=True))
+    # narrow terminals: a light frame, no rate column, the table under the file name
+    narrow = console.width < 110
+    table = Table(title=f"load {report.loader}", show_lines=False, expand=True,
+                  box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD, collapse_padding=narrow)
+    table_column = show_table and not narrow
+    columns = ["file", *(["table"] if table_column else []), "read", "loaded", "quarantined",
+               "replaced", "s", *([] if narrow else ["rows/s"])]
     rows = []
     for name, f in zip(names, report.files, strict=True):
         rate = f"{f.rows_read / f.seconds:,.0f}" if f.seconds > 0 else "-"
-        rows.append([escape(name), *([f.table] if show_table else []), f"{f.rows_read:,}",
-                     f"{f.rows_loaded:,}", f"{f.rows_quarantined:,}",
-                     f"{sum(f.replaced.values()):,}", f"{f.seconds:.2f}", rate,
-                     *([] if one_label else [escape(f.label or "")])])
+        mark = marks[f.label] if f.label and (len(labels) > 1 or unlabelled) else ""
+        under = f"\n  -> {f.table}" if show_table and narrow and not name.startswith(
+            f.table) else ""
+        rows.append([escape(name) + mark + escape(under),
+                     *([f.table] if table_column else []),
+                     f"{f.rows_read:,}", f"{f.rows_loaded:,}", f"{f.rows_quarantined:,}",
+                     f"{sum(f.replaced.values()):,}", f"{f.seconds:.2f}",
+                     *([] if narrow else [rate])])
     for k, col in enumerate(columns):
-        if col in ("file", "table", "label"):
-            table.add_column(col, no_wrap=True, overflow="ellipsis", ratio=1)
+        if col == "file":  # takes the width left; folded, never cut: names matter
+            table.add_column(col, overflow="fold", ratio=1, min_width=16)
+        elif col == "table":
+            table.add_column(col, no_wrap=True)
         else:  # numbers are never cut
             width = max([len(col), *(len(r[k]) for r in rows)])
-            table.add_column(col, justify="right", no_wrap=True, min_width=width)
+            table.add_column(col, justify="right", no_wrap=True, width=width)
     for r in rows:
         table.add_row(*r)
-    label = next(iter(labels)) if one_label else None
-    if label:
-        table.caption = f"[yellow]provenance: {escape(label)}[/yellow]"
+    if len(labels) == 1 and not unlabelled:
+        table.caption = f"[yellow]provenance: {escape(labels[0])}[/yellow]"
+    elif labels:
+        table.caption = "[yellow]" + "; ".join(
+            f"{marks[label]} provenance: {escape(label)}" for label in labels) + "[/yellow]"
     console.print(table)
     for path, reason in report.skipped:
         console.print(f"[yellow]skipped[/yellow] {escape(path)}: {escape(reason)}")
