@@ -271,3 +271,20 @@ def test_worker_processes_keep_file_order(samples: Path) -> None:
     serial = chunks(1)
     assert len(serial) == 4  # batches of 1, 1, 2 and 1 documents
     assert chunks(2) == serial
+
+
+def test_an_extraction_failure_quarantines_the_document_not_the_file(
+        store: Store, samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from warchest.ingest import uspto_xml
+
+    def fail(refs: object, doc: uspto_xml.Document) -> None:
+        if doc.number == "08926509":
+            raise RuntimeError("unexpected layout")
+
+    monkeypatch.setattr(uspto_xml, "_ice_citations", fail)
+    report = load_uspto_xml(store, [_sample(samples, "grant_v4.5_2014-04-03.xml.gz")],
+                            workers=1)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (5, 4, 1)
+    q = store.rows("SELECT record, reason FROM quarantine")
+    assert q == [{"record": "08926509", "reason": "could not be extracted (RuntimeError: "
+                  "unexpected layout); please report this document"}]

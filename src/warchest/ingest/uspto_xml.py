@@ -1109,6 +1109,9 @@ def parse_batch(docs: list[RawDocument], source_name: str, source_file: str
                 reason = f"not well-formed XML: {exc}"
             except ValueError as exc:
                 reason = str(exc)
+            except Exception as exc:  # one odd document must not stop the file
+                reason = (f"could not be extracted ({type(exc).__name__}: {exc}); please "
+                          "report this document")
         if reason is not None:
             number = number or _guess_number(raw.data)
             quarantined.append(QuarantinedRow(raw.line, reason, raw.data[:2000].decode(
