@@ -19,13 +19,19 @@ from typing import Any
 import numpy as np
 
 from warchest.synth import calibration as cal
-from warchest.synth.names import company_names, person_names
+from warchest.synth.names import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    company_names,
+    person_name,
+    person_name_indexes,
+)
 from warchest.synth.patents import DESIGN, UTILITY, Patents
 from warchest.synth.world import EPOCH, Company, day_of
 
 WORLD_DAY = day_of(cal.WORLD_DATE)
 MAINTFEE_FILE = "MaintFeeEvents_20251229.txt"
-CHUNK = 50_000
+CHUNK = 20_000
 """Patents per chunk of the maintenance-fee and family files (memory stays bounded)."""
 ASSIGNMENT = "ASSIGNMENT OF ASSIGNORS INTEREST (SEE DOCUMENT FOR DETAILS)."
 CONVEYANCE = {
@@ -66,10 +72,17 @@ class Events:
     owner_now: np.ndarray
     changes: list[tuple[int, int, int, Deal]] = field(default_factory=list)
     """(patent index, day, new owner, the deal) in date order"""
-    doc_rf: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
+    # documentid rows, in patent order: reel, frame, sequence, patent index and the
+    # employee record (-1: a deal) whose inventors the row names
+    doc_reel: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    doc_frame: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     doc_seq: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    doc_patent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    doc_inventors: list[str] = field(default_factory=list)
+    doc_patent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    doc_employee: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    # inventors of the employee records: (first, last) name indexes, start and count
+    inventor_names: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int16))
+    inventor_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    inventor_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     lapse_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     foreign: dict[str, np.ndarray] = field(default_factory=dict)
     records: int = 0
@@ -175,48 +188,62 @@ def plan_deals(p: Patents, companies: list[Company], names: Any, seed: int) -> E
     return events
 
 
-def _reel_frames(days: np.ndarray) -> list[tuple[int, int]]:
-    """Reel and frame numbers increasing with the record date (unique)."""
+def _reel_frames(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Reel and frame numbers increasing with the record date (unique): days in date
+    order -> (reels, frames); frames go up by 7 within a reel."""
     reels = np.interp(days, [d for d, _ in REELS], [r for _, r in REELS]).astype(np.int64)
-    out = []
-    last_reel, frame = -1, 0
-    for reel in reels.tolist():
-        if reel == last_reel:
-            frame += 7
-        else:
-            last_reel, frame = reel, 1 + (reel * 37) % 200
-        out.append((reel, frame))
-    return out
+    if len(reels) == 0:
+        return reels, reels.copy()
+    first = np.concatenate([[True], reels[1:] != reels[:-1]])
+    run_start = np.maximum.accumulate(np.where(first, np.arange(len(reels)), 0))
+    frames = 1 + (reels * 37) % 200 + 7 * (np.arange(len(reels)) - run_start)
+    return reels, frames
+
+
+RECORDS_PER_CHUNK = 20_000
 
 
 def write_events(out: Path, p: Patents, companies: list[Company], names: Any, seed: int,
                  step: Callable[[str, int, int], None]) -> Events:
+    """Plan the deals, write the assignment tables, then the maintenance-fee and family
+    files. Records are kept as arrays and written in chunks: memory holds a few bytes a
+    record, not the records."""
     step("reassignments", 0, 1)
     events = plan_deals(p, companies, names, seed)
+    _write_assignments(out, p, companies, names, seed, events)
+    step("maintenance fees", 0, 1)
+    _write_maintenance(out, p, events)
+    step("families", 0, 1)
+    _write_families(out, p, companies, events, seed)
+    return events
+
+
+def _write_assignments(out: Path, p: Patents, companies: list[Company], names: Any,
+                       seed: int, events: Events) -> None:
     rng = np.random.default_rng([seed, 5])
     # employee-to-employer assignments, recorded soon after filing
     assigned = np.flatnonzero((p.company >= 0)
-                              & (rng.random(p.n) < cal.EMPLOYEE_ASSIGNMENT_SHARE))
-    record_day = p.filing_day[assigned] + rng.integers(10, 200, len(assigned))
-    n_inventors = 1 + rng.binomial(2, 0.4, len(assigned))
-    people = person_names(rng, int(n_inventors.sum()))
-    # all records in date order
-    records: list[tuple[int, str, int, Any]] = []  # (day, kind, order key, payload)
-    for j, i in enumerate(assigned.tolist()):
-        records.append((int(record_day[j]), "employee", i, j))
-    for k, deal in enumerate(events.deals):
-        records.append((deal.day, deal.kind, -1 - k, deal))
-    records.sort(key=lambda r: (r[0], r[2]))
-    days = np.array([r[0] for r in records], np.int64)
-    reel_frames = _reel_frames(days)
-    starts = np.concatenate([[0], np.cumsum(n_inventors)[:-1]])
+                              & (rng.random(p.n) < cal.EMPLOYEE_ASSIGNMENT_SHARE)
+                              ).astype(np.int32)
+    record_day = (p.filing_day[assigned] + rng.integers(10, 200, len(assigned))).astype(
+        np.int32)
+    n_inventors = (1 + rng.binomial(2, 0.4, len(assigned))).astype(np.int8)
+    people = person_name_indexes(rng, int(n_inventors.sum()))
+    starts = np.concatenate([[0], np.cumsum(n_inventors, dtype=np.int64)[:-1]])
+    # every record in date order: employee records (key = patent index) before deals
+    # recorded the same day (key = -1 - deal number), as arrays
+    n_deals = len(events.deals)
+    days = np.concatenate([record_day.astype(np.int64),
+                           np.array([d.day for d in events.deals], np.int64)])
+    keys = np.concatenate([assigned.astype(np.int64), -1 - np.arange(n_deals, dtype=np.int64)])
+    order = np.lexsort((keys, days))
+    del keys
+    reels, frames = _reel_frames(days[order])
+    # documentid rows: one per patent of each record (employee records: its patent)
+    doc_parts: list[tuple[np.ndarray, ...]] = []
 
     folder = out / "assignments"
     folder.mkdir(parents=True, exist_ok=True)
-    doc_rf: list[str] = []
-    doc_seq: list[int] = []
-    doc_patent: list[int] = []
-    doc_inventors: list[str] = []
     with open(folder / "assignment.csv", "w", newline="", encoding="utf-8") as fa, \
             open(folder / "assignor.csv", "w", newline="", encoding="utf-8") as fo, \
             open(folder / "assignee.csv", "w", newline="", encoding="utf-8") as fe, \
@@ -228,69 +255,98 @@ def write_events(out: Path, p: Patents, companies: list[Company], names: Any, se
         we.writerow(["rf_id", "ee_seq", "ee_name", "ee_address_1", "ee_address_2", "ee_city",
                      "ee_state", "ee_postcode", "ee_country"])
         wc.writerow(["rf_id", "convey_ty", "employer_assign"])
-        for (day, kind, _key, payload), (reel, frame) in zip(records, reel_frames,
-                                                              strict=True):
-            rf = f"{reel}-{frame}"
-            text, short, employer = CONVEYANCE[kind]
-            when = (EPOCH.toordinal() + day)
-            record_dt = _iso(when)
-            if kind == "employee":
-                i = int(assigned[payload])
-                inventors = people[starts[payload]:starts[payload] + n_inventors[payload]]
-                owner = int(p.company[i])
-                assignors = [(name, day - int(rng.integers(1, 40))) for name in inventors]
-                receiver = _name_at(names, owner, day)
-                country = companies[owner].country
-                patents = [i]
-                doc_inventors_text = ", ".join(n.split(", ")[1].title() + " "
-                                               + n.split(", ")[0].title() for n in inventors)
-            else:
-                this: Deal = payload
-                this.rf_id = rf
-                patents = this.patents.tolist()
-                if kind == "name_change":
-                    old = names.canonical[this.giver]
-                    assignors = [(old, day - int(rng.integers(5, 90)))]
-                    receiver, country = this.new_name, companies[this.giver].country
-                elif kind == "security":
-                    assignors = [(_name_at(names, this.giver, day),
-                                  day - int(rng.integers(1, 10)))]
-                    receiver, country = this.bank, "US"
-                elif kind == "release":
-                    assignors = [(this.bank, day - int(rng.integers(1, 10)))]
-                    receiver = _name_at(names, this.taker, day)
-                    country = companies[this.taker].country
+        for at in range(0, len(order), RECORDS_PER_CHUNK):
+            part = order[at:at + RECORDS_PER_CHUNK]
+            emp_rows: list[int] = []  # positions (in `part`) of employee records
+            for pos, (which, reel, frame) in enumerate(zip(
+                    part.tolist(), reels[at:at + RECORDS_PER_CHUNK].tolist(),
+                    frames[at:at + RECORDS_PER_CHUNK].tolist(), strict=True)):
+                day = int(days[which])
+                rf = f"{reel}-{frame}"
+                record_dt = _iso(EPOCH.toordinal() + day)
+                if which < len(assigned):  # an employee record
+                    kind = "employee"
+                    i = int(assigned[which])
+                    inventors = [person_name(*people[k]) for k in range(
+                        int(starts[which]), int(starts[which]) + int(n_inventors[which]))]
+                    owner = int(p.company[i])
+                    assignors = [(name, day - int(rng.integers(1, 40))) for name in inventors]
+                    receiver = _name_at(names, owner, day)
+                    country = companies[owner].country
+                    count = 1
+                    emp_rows.append(pos)
                 else:
-                    assignors = [(_name_at(names, this.giver, day),
-                                  day - int(rng.integers(1, 60)))]
-                    receiver = _name_at(names, this.taker, day)
-                    country = companies[this.taker].country
-                doc_inventors_text = ""
-            if not patents:
-                continue
-            wa.writerow([rf, reel, frame, record_dt, record_dt, 2 + len(patents) // 20, text,
-                         "SYNTHETIC LAW OFFICES LLP", "N"])
-            for seq, (name, exec_day) in enumerate(assignors, start=1):
-                wo.writerow([rf, seq, name, _iso(EPOCH.toordinal() + exec_day), ""])
-            wc.writerow([rf, short, 1 if employer else 0])
-            we.writerow([rf, 1, receiver, "", "", "", "", "",
-                         "" if country == "US" else _COUNTRY_NAMES.get(country, country)])
-            for seq, i in enumerate(patents, start=1):
-                doc_rf.append(rf)
-                doc_seq.append(seq)
-                doc_patent.append(i)
-                doc_inventors.append(doc_inventors_text)
-            events.records += 1
-    order = np.argsort(np.array(doc_patent, np.int64), kind="stable")
-    events.doc_rf = np.array(doc_rf, dtype=object)[order]
-    events.doc_seq = np.array(doc_seq, np.int32)[order]
-    events.doc_patent = np.array(doc_patent, np.int64)[order]
-    events.doc_inventors = [doc_inventors[k] for k in order.tolist()]
-    step("maintenance fees", 0, 1)
-    _write_maintenance(out, p, events)
-    step("families", 0, 1)
-    _write_families(out, p, companies, events, seed)
-    return events
+                    this: Deal = events.deals[which - len(assigned)]
+                    kind = this.kind
+                    this.rf_id = rf
+                    count = len(this.patents)
+                    if kind == "name_change":
+                        old = names.canonical[this.giver]
+                        assignors = [(old, day - int(rng.integers(5, 90)))]
+                        receiver, country = this.new_name, companies[this.giver].country
+                    elif kind == "security":
+                        assignors = [(_name_at(names, this.giver, day),
+                                      day - int(rng.integers(1, 10)))]
+                        receiver, country = this.bank, "US"
+                    elif kind == "release":
+                        assignors = [(this.bank, day - int(rng.integers(1, 10)))]
+                        receiver = _name_at(names, this.taker, day)
+                        country = companies[this.taker].country
+                    else:
+                        assignors = [(_name_at(names, this.giver, day),
+                                      day - int(rng.integers(1, 60)))]
+                        receiver = _name_at(names, this.taker, day)
+                        country = companies[this.taker].country
+                    if count:
+                        doc_parts.append((
+                            np.full(count, reel, np.int32), np.full(count, frame, np.int32),
+                            np.arange(1, count + 1, dtype=np.int32),
+                            this.patents.astype(np.int32), np.full(count, -1, np.int32)))
+                if not count:
+                    continue
+                text, short, employer = CONVEYANCE[kind]
+                wa.writerow([rf, reel, frame, record_dt, record_dt, 2 + count // 20, text,
+                             "SYNTHETIC LAW OFFICES LLP", "N"])
+                for seq, (name, exec_day) in enumerate(assignors, start=1):
+                    wo.writerow([rf, seq, name, _iso(EPOCH.toordinal() + exec_day), ""])
+                wc.writerow([rf, short, 1 if employer else 0])
+                we.writerow([rf, 1, receiver, "", "", "", "", "",
+                             "" if country == "US" else _COUNTRY_NAMES.get(country, country)])
+                events.records += 1
+            if emp_rows:
+                at_rows = np.array(emp_rows, np.int64)
+                which = part[at_rows]
+                doc_parts.append((reels[at + at_rows].astype(np.int32),
+                                  frames[at + at_rows].astype(np.int32),
+                                  np.ones(len(which), np.int32), assigned[which],
+                                  which.astype(np.int32)))
+    if doc_parts:
+        reel_, frame_, seq_, patent_, emp_ = (np.concatenate(c)
+                                              for c in zip(*doc_parts, strict=True))
+    else:
+        reel_ = frame_ = seq_ = patent_ = emp_ = np.zeros(0, np.int32)
+    by_patent = np.argsort(patent_, kind="stable")
+    events.doc_reel, events.doc_frame = reel_[by_patent], frame_[by_patent]
+    events.doc_seq, events.doc_patent = seq_[by_patent], patent_[by_patent]
+    events.doc_employee = emp_[by_patent]
+    events.inventor_names = people
+    events.inventor_start, events.inventor_count = starts, n_inventors
+
+
+def inventors_text(events: Events, employee: np.ndarray) -> list[str]:
+    """The documentid ``inventors`` text of records (employee record index, -1 = none):
+    'First Last, First Last'."""
+    out = []
+    for e in employee.tolist():
+        if e < 0:
+            out.append("")
+            continue
+        start = int(events.inventor_start[e])
+        out.append(", ".join(
+            FIRST_NAMES[first].title() + " " + LAST_NAMES[last].title()
+            for first, last in events.inventor_names[start:start + int(
+                events.inventor_count[e])].tolist()))
+    return out
 
 
 _COUNTRY_NAMES = {"JP": "JAPAN", "KR": "KOREA, REPUBLIC OF", "CN": "CHINA", "TW": "TAIWAN",
@@ -329,7 +385,7 @@ def _maintenance_lines(p: Patents, eligible: np.ndarray, rng: np.random.Generato
     small = p.small_entity[eligible]
     app = np.char.zfill((p.app_series[eligible].astype(np.int64) * 1_000_000
                          + p.app_serial[eligible]).astype("U8"), 8)
-    head = np.char.add(np.char.add(np.char.add(p.ids[eligible], " "), app),
+    head = np.char.add(np.char.add(np.char.add(p.patent_id(eligible), " "), app),
                        np.where(small, " Y ", " N "))
     head = np.char.add(np.char.add(np.char.add(head, _compact(p.filing_day[eligible])), " "),
                        _compact(p.grant_day[eligible]))
@@ -410,7 +466,7 @@ def _family_rows(w: Any, p: Patents, companies: list[Company], events: Events,
     def add(rows: np.ndarray, jur: str, member: np.ndarray, filed: np.ndarray,
             grant: np.ndarray, st: np.ndarray, st_day: np.ndarray) -> None:
         columns["family_id"].append(p.family[roots[rows]].astype("U9"))
-        columns["us_patent_id"].append(p.ids[roots[rows]])
+        columns["us_patent_id"].append(p.patent_id(roots[rows]))
         columns["jurisdiction"].append(np.full(len(rows), jur))
         columns["member_number"].append(member)
         columns["filing_date"].append(_iso_days(filed))
@@ -419,7 +475,7 @@ def _family_rows(w: Any, p: Patents, companies: list[Company], events: Events,
         columns["status_date"].append(_iso_days(st_day))
 
     everyone = np.arange(len(roots))
-    add(everyone, "US", p.ids[roots], p.filing_day[roots], p.grant_day[roots], status,
+    add(everyone, "US", p.patent_id(roots), p.filing_day[roots], p.grant_day[roots], status,
         status_day)
     rates_big = {"EP": 0.6, "CN": 0.5, "JP": 0.5, "KR": 0.35, "IN": 0.15}
     rates_small = {"EP": 0.2, "CN": 0.15, "JP": 0.1, "KR": 0.05, "IN": 0.03}

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from warchest.synth import calibration as cal
+from warchest.synth.events import inventors_text
 from warchest.synth.names import LAST_NAMES, make_variant
 from warchest.synth.patents import (
     CONTINUATION_KINDS,
@@ -50,7 +51,9 @@ from warchest.synth.world import (
     make_companies,
 )
 
-ROWS_PER_CHUNK = 25_000
+ROWS_PER_CHUNK = 5_000
+"""Patents per chunk of the PatentsView tables: their citations (up to ~40 candidates a
+patent) are the largest buffers, so a small chunk keeps memory flat."""
 ProgressFn = Callable[[str, int, int], None]
 """progress(stage, done, total)"""
 
@@ -130,7 +133,7 @@ class Stats:
     """What the report compares with the calibration targets."""
 
     values: dict[str, Any] = field(default_factory=dict)
-    forward: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    forward: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
     def add(self, key: str, amount: float = 1) -> None:
         self.values[key] = self.values.get(key, 0) + amount
@@ -162,13 +165,14 @@ class Citations:
 
     def __init__(self, p: Patents, tech: Technology) -> None:
         self.p = p
-        utility = np.flatnonzero(p.doc_type != DESIGN)
+        # indexes as int32, keys as int64, cumulative fitness as float64: 48 bytes a patent
+        utility = np.flatnonzero(p.doc_type != DESIGN).astype(np.int32)
         self.order_cluster = utility[np.lexsort((p.grant_day[utility], p.cluster[utility]))]
         self.key_cluster = (p.cluster[self.order_cluster].astype(np.int64) << 16) \
             + p.grant_day[self.order_cluster]
         self.cum_cluster = np.concatenate([[0.0], np.cumsum(
             p.fitness[self.order_cluster], dtype=np.float64)])
-        assigned = utility[p.company[utility] >= 0]
+        assigned = utility[p.company[utility] >= 0]  # int32
         self.order_company = assigned[np.lexsort((p.grant_day[assigned],
                                                   p.company[assigned]))]
         self.key_company = (p.company[self.order_company].astype(np.int64) << 16) \
@@ -178,7 +182,7 @@ class Citations:
         self.order_all = utility  # already in grant order
         self.key_all = p.grant_day[utility].astype(np.int64)
         self.cum_all = np.concatenate([[0.0], np.cumsum(p.fitness[utility], dtype=np.float64)])
-        self.designs = np.flatnonzero(p.doc_type == DESIGN)
+        self.designs = np.flatnonzero(p.doc_type == DESIGN).astype(np.int32)
         self.tech = tech
         years = np.arange(cal.FIRST_YEAR, cal.LAST_YEAR + 1)
         lo, hi = cal.CITATIONS_TREND
@@ -503,7 +507,10 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
                                                 .sum()))
     lag = (p.grant_day[c["citing"]][inside] - cited_day[inside]) / 365.25
     stats.values.setdefault("lag_samples", []).extend(lag[::97].round(2).tolist())
-    stats.forward += np.bincount(cited[inside], minlength=p.n)
+    hits = cited[inside]
+    if len(hits):  # cited patents are earlier ones: count over that range only
+        counts = np.bincount(hits)
+        stats.forward[:len(counts)] += counts.astype(np.int32)
 
 
 def _write_documents(out: Tables, p: Patents, events: Any, rows: np.ndarray,
@@ -518,9 +525,11 @@ def _write_documents(out: Tables, p: Patents, events: Any, rows: np.ndarray,
     published = p.filing_day[idx] >= day_of("2000-11-29")
     pub_day = p.filing_day[idx] + 548
     pub_year = np.char.ljust(iso(pub_day), 4).astype("U4")
-    pub_number = np.char.add(pub_year, np.char.zfill(((idx * 7919) % 10**7).astype("U7"), 7))
+    pub_number = np.char.add(pub_year, np.char.zfill(((idx.astype(np.int64) * 7919) % 10**7)
+                                                     .astype("U7"), 7))
     out.write("assignments/documentid.csv", {
-        "rf_id": events.doc_rf[lo:hi].astype(str),
+        "rf_id": np.char.add(np.char.add(events.doc_reel[lo:hi].astype(str), "-"),
+                             events.doc_frame[lo:hi].astype(str)),
         "doc_seq": events.doc_seq[lo:hi],
         "title": np.char.upper(np.array([titles[i - first] for i in idx.tolist()], dtype=str)),
         "appno_doc_num": np.char.zfill(app.astype("U8"), 8),
@@ -530,7 +539,8 @@ def _write_documents(out: Tables, p: Patents, events: Any, rows: np.ndarray,
         "grant_doc_num": p.patent_id(idx),
         "grant_date": iso(p.grant_day[idx]),
         "pct_num": pa.array([None] * len(idx), pa.string()),
-        "inventors": np.array(events.doc_inventors[lo:hi], dtype=str),
+        "inventors": pa.array(inventors_text(events, events.doc_employee[lo:hi]),
+                              pa.string()),
     })
 
 
@@ -563,7 +573,7 @@ def generate_world(
     texts = TextMaker(cluster_vocabularies(tech))
     cites = Citations(p, tech)
     tables = Tables(out)
-    stats = Stats(forward=np.zeros(p.n, np.int64))
+    stats = Stats(forward=np.zeros(p.n, np.int32))
     years = np.unique(p.year)
     for k, year in enumerate(years.tolist()):
         in_year = np.flatnonzero(p.year == year)

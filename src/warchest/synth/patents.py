@@ -48,21 +48,15 @@ class Patents:
     lapse_stage: np.ndarray  # 0 maintained (or not due), 1..3 = stage not paid
     small_entity: np.ndarray
 
-    _ids: np.ndarray | None = None
-
-    @property
-    def ids(self) -> np.ndarray:
-        """Canonical numbers of every patent: '10000000', 'D812345', 'RE49123'."""
-        if self._ids is None:
-            nums = self.number.astype("U8")  # at most 8 digits
-            prefix = np.where(self.doc_type == DESIGN, "D",
-                              np.where(self.doc_type == REISSUE, "RE", ""))
-            self._ids = np.char.add(prefix, nums)
-        return self._ids
-
     def patent_id(self, i: np.ndarray | int) -> np.ndarray:
-        """Canonical numbers of the given patents."""
-        out: np.ndarray = self.ids[np.atleast_1d(np.asarray(i))]
+        """Canonical numbers of the given patents: '10000000', 'D812345', 'RE49123'
+        (computed on demand: a cached array of every number would cost 32 bytes a
+        patent)."""
+        i = np.atleast_1d(np.asarray(i))
+        nums = self.number[i].astype("U8")  # at most 8 digits
+        doc = self.doc_type[i]
+        prefix = np.where(doc == DESIGN, "D", np.where(doc == REISSUE, "RE", ""))
+        out: np.ndarray = np.char.add(prefix, nums)
         return out
 
     def application_number(self, i: np.ndarray) -> np.ndarray:
@@ -153,7 +147,7 @@ def draw_patents(n: int, seed: int, companies: list[Company], tech: Technology) 
     app_series = series[np.searchsorted([d for d, _ in SERIES], filing_day, side="right")]
     app_series = np.where(filing_day < SERIES[0][0], 5, app_series).astype(np.int16)
     app_series[doc_type == DESIGN] = 29
-    app_serial = np.zeros(n, np.int64)
+    app_serial = np.zeros(n, np.int32)
     for s in np.unique(app_series):
         rows = np.flatnonzero(app_series == s)
         rows = rows[np.argsort(filing_day[rows], kind="stable")]
@@ -163,7 +157,7 @@ def draw_patents(n: int, seed: int, companies: list[Company], tech: Technology) 
     # continuations: a copending earlier application of the same company
     parent = np.full(n, -1, np.int32)
     parent_kind = np.full(n, -1, np.int8)
-    parent_app = np.zeros(n, np.int64)
+    parent_app = np.zeros(n, np.int32)  # series * 1e6 + serial < 2**31
     parent_filing = np.full(n, -1, np.int32)
     share = interpolate(cal.CONTINUATION_SHARE, years.astype(float))
     is_child = (rng.random(n) < share) & (doc_type == UTILITY)
@@ -217,7 +211,7 @@ def draw_patents(n: int, seed: int, companies: list[Company], tech: Technology) 
         filing_day[r] = max(int(grant_day[o]) + 200, int(filing_day[r]))
 
     # numbers in the real ranges of each grant year, increasing with the grant date
-    number = np.zeros(n, np.int64)
+    number = np.zeros(n, np.int32)
     for kind, ranges in ((UTILITY, cal.FIRST_UTILITY_NUMBER), (REISSUE, None),
                          (DESIGN, None)):
         rows = np.flatnonzero(doc_type == kind)
@@ -236,7 +230,7 @@ def draw_patents(n: int, seed: int, companies: list[Company], tech: Technology) 
             number[rows] = 30000 + np.arange(len(rows)) * step
 
     # families: a continuation joins its parent's family; a reissue its original's
-    family = np.arange(n, dtype=np.int64) + 10_000_000
+    family = np.arange(n, dtype=np.int32) + 10_000_000
     for i in np.argsort(filing_day, kind="stable"):
         if parent[i] >= 0:
             family[i] = family[parent[i]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,18 +85,16 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
             "new_name", "patents"],
            ([k, d.kind, d.rf_id, _iso(d.day), d.giver, d.taker, d.bank, d.new_name,
              len(d.patents)] for k, d in enumerate(events.deals)))
-    pid_all = p.patent_id(np.arange(p.n))
     _write(folder / "deal_patents.csv", ["deal_id", "patent_id"],
-           ([k, pid_all[i]] for k, d in enumerate(events.deals) for i in d.patents.tolist()))
+           ([k, pid] for k, d in enumerate(events.deals)
+            for pid in p.patent_id(d.patents).tolist()))
     owner_now = events.owner_now
     _write(folder / "ownership.csv",
            ["patent_id", "owner_at_grant", "owner_at_world_date", "group_at_world_date"],
-           ([pid_all[i], int(p.company[i]) if p.company[i] >= 0 else "",
-             int(owner_now[i]) if owner_now[i] >= 0 else "",
-             int(group[owner_now[i]]) if owner_now[i] >= 0 else ""] for i in range(p.n)))
+           _ownership_rows(p, owner_now, group))
     _write(folder / "ownership_changes.csv",
            ["patent_id", "date", "new_owner", "rf_id", "kind"],
-           ([pid_all[i], _iso(day), taker, deal.rf_id, deal.kind]
+           ([str(p.patent_id(i)[0]), _iso(day), taker, deal.rf_id, deal.kind]
             for i, day, taker, deal in events.changes))
 
     # which patents read on which major company's products
@@ -126,21 +125,37 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
             u = ((candidate.astype(np.uint64) * np.uint64(2654435761)
                   + np.uint64(b.id * 40503)) % np.uint64(2**32)).astype(np.float64) / 2**32
             hit = candidate[ok_cluster[cl] & (owner_group[candidate] != b.id) & (u < reach)]
-            rows = zip(pid_all[hit].tolist(), owner_group[hit].tolist(),
-                       [b.id] * len(hit), market_of[p.cluster[hit]].tolist(), strict=True)
-            for row in rows:
-                w.writerow(row)
-                n_reads += 1
-                if row[1] == scenario_seller:
-                    reads.append(list(row))
+            for at in range(0, len(hit), CHUNK):
+                part = hit[at:at + CHUNK]
+                rows = zip(p.patent_id(part).tolist(), owner_group[part].tolist(),
+                           [b.id] * len(part), market_of[p.cluster[part]].tolist(),
+                           part.tolist(), strict=True)
+                for *row, i in rows:
+                    w.writerow(row)
+                    n_reads += 1
+                    if row[1] == scenario_seller:
+                        reads.append([*row, i])
     summary = _statistics(p, companies, stats, events, n_patents, seed, table_rows)
     summary["reads_on_rows"] = n_reads
     summary["majors"] = len(majors)
     if scenario:
-        summary["scenario"] = _scenario(folder, p, companies, events, reads, pid_all,
-                                        scenario)
+        summary["scenario"] = _scenario(folder, p, companies, events, reads, scenario)
     (folder / "stats.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
     return summary
+
+
+CHUNK = 20_000
+
+
+def _ownership_rows(p: Patents, owner_now: np.ndarray, group: np.ndarray
+                    ) -> Iterator[list[Any]]:
+    """ownership.csv rows, computed a chunk of patents at a time."""
+    for at in range(0, p.n, CHUNK):
+        idx = np.arange(at, min(at + CHUNK, p.n))
+        for pid, grant_owner, now in zip(p.patent_id(idx).tolist(), p.company[idx].tolist(),
+                                         owner_now[idx].tolist(), strict=True):
+            yield [pid, grant_owner if grant_owner >= 0 else "", now if now >= 0 else "",
+                   int(group[now]) if now >= 0 else ""]
 
 
 def _in_force_us(p: Patents, events: Events, i: int) -> bool:
@@ -151,26 +166,27 @@ def _in_force_us(p: Patents, events: Events, i: int) -> bool:
 
 
 def _scenario(folder: Path, p: Patents, companies: list[Company], events: Events,
-              reads: list[list[Any]], pid_all: np.ndarray, scenario: str) -> dict[str, Any]:
+              reads: list[list[Any]], scenario: str) -> dict[str, Any]:
+    """``reads``: [patent id, owner group, target company, market, patent index] of the
+    seller's patents."""
     roles = {c.role: c for c in companies if c.role in ("buyer", "seller")}
     threats = [c for c in companies if c.role == "threat"]
     seller, buyer = roles["seller"], roles["buyer"]
-    index = {pid: i for i, pid in enumerate(pid_all.tolist())}
-    families: dict[str, set[str]] = {}
+    threat_ids = {t.id for t in threats}
+    wanted = {r[0] for r in reads if r[1] == seller.id and r[2] in threat_ids}
+    in_force_ep: set[str] = set()  # only the patents asked about are kept
     fam_path = folder.parent / "families" / "families.csv"
     with open(fam_path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            if row["status"] == "in_force":
-                families.setdefault(row["us_patent_id"], set()).add(row["jurisdiction"])
+            if (row["jurisdiction"] == "EP" and row["status"] == "in_force"
+                    and row["us_patent_id"] in wanted):
+                in_force_ep.add(row["us_patent_id"])
     rows = []
-    for patent, owner, target, market in reads:
-        if owner != seller.id or target not in {t.id for t in threats}:
+    for patent, owner, target, market, i in reads:
+        if owner != seller.id or target not in threat_ids:
             continue
-        i = index[patent]
         us = _in_force_us(p, events, i)
-        root = pid_all[i]
-        ep = "EP" in families.get(root, set())
-        rows.append([patent, target, market, int(us), int(ep)])
+        rows.append([patent, target, market, int(us), int(patent in in_force_ep)])
     _write(folder / "deterrence.csv",
            ["patent_id", "threat_company_id", "market", "in_force_us", "in_force_ep"], rows)
 
