@@ -188,10 +188,10 @@ def print_load_report(report: LoadReport) -> None:
 
 def _run_load(
     loader: Callable[..., LoadReport], paths: list[Path], db: Path | None, as_json: bool,
-    label: str | None,
+    label: str | None, **options: Any,
 ) -> None:
     with _open_store(db) as store, load_progress(not as_json) as progress:
-        report = loader(store, paths, progress=progress, label=label)
+        report = loader(store, paths, progress=progress, label=label, **options)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -277,13 +277,7 @@ def load_uspto_xml(
 
     Example: warchest load uspto-xml ipg220215.zip ipa220217.zip
     """
-    with _open_store(db) as store, load_progress(not as_json) as progress:
-        report = ingest.load_uspto_xml(store, paths, progress=progress, label=label,
-                                       workers=workers)
-    if as_json:
-        print_json(report.to_dict())
-    else:
-        print_load_report(report)
+    _run_load(ingest.load_uspto_xml, paths, db, as_json, label, workers=workers)
 
 
 @app.command()

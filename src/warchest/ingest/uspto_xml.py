@@ -15,9 +15,9 @@ the official entity tables before parsing; an entity no table knows stays as vis
 
 Each document becomes a :class:`Document` record (number, kind, dates, title, abstract,
 claims with dependencies, parties, citations with categories, classifications, related
-documents, priority claims, PCT data, term of grant); ``to_tables`` maps records to store
-rows. A document that is not well-formed is quarantined with its file, number (when it can
-be read), byte offset and reason; the rest of the file loads.
+documents, priority claims, PCT data, term of grant); ``add_grant`` / ``add_application``
+map records to store rows. A document that is not well-formed is quarantined with its
+file, number (when it can be read), byte offset and reason; the rest of the file loads.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ ENTITIES: dict[str, str] = json.loads(
     (Path(__file__).with_name("xml_entities.json")).read_text(encoding="utf-8"))
 XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9._-]*);")
-_SPACE = re.compile(r"\s+")
 _NON_DIGIT = re.compile(r"\D")
 _NAME = re.compile(rb"<([A-Za-z_][\w.-]*)")
 KNOWN_ROOTS = {"us-patent-grant", "us-patent-application", "PATDOC",
@@ -354,8 +353,7 @@ def _docid(el: Any) -> dict[str, Any]:
     for child in el:
         key = _DOCID_FIELDS.get(child.tag)
         if key is not None:
-            value = child.text if len(child) == 0 else "".join(child.itertext())
-            out[key] = " ".join(value.split()) or None if value else None
+            out[key] = _text(child)
     out["date"] = _date(out["date"])
     return out
 
@@ -857,30 +855,6 @@ def extract(root: Any) -> Document:
     raise ValueError(f"<{root.tag}> is not a patent document this loader reads")
 
 
-def read_documents(stream: IO[bytes], source_name: str) -> Iterator[
-        tuple[RawDocument, Document | None, str | None]]:
-    """(raw document, record or None, reason when quarantined) for each document."""
-    found = False
-    for raw in split_documents(stream):
-        found = True
-        if not raw.complete:
-            reason = ("the file ends inside this document (truncated)" if raw.root else
-                      "not XML: no document element found")
-            yield raw, None, reason
-            continue
-        try:
-            root = parse_document(raw.data)
-        except etree.XMLSyntaxError as exc:
-            yield raw, None, f"not well-formed XML: {exc}"
-            continue
-        try:
-            yield raw, extract(root), None
-        except ValueError as exc:
-            yield raw, None, str(exc)
-    if not found:
-        raise BadInputFile(f"{source_name} is empty: no XML document in it")
-
-
 # --------------------------------------------------------------------------- store rows
 _IPC_PACKED = re.compile(r"^([A-H]\d\d[A-Z])(.{3})(\S.*)?$")
 
@@ -1143,17 +1117,18 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
     workers = workers or (os.cpu_count() or 1)
     docs = split_documents(stream)
 
-    def batches() -> Iterator[list[RawDocument]]:
+    def batches() -> Iterator[tuple[list[RawDocument], int]]:
+        """Batches of documents with their size in bytes."""
         batch: list[RawDocument] = []
         size = 0
         for raw in docs:
             batch.append(raw)
             size += len(raw.data)
             if size >= batch_bytes:
-                yield batch
+                yield batch, size
                 batch, size = [], 0
         if batch:
-            yield batch
+            yield batch, size
 
     seen = False
     done = 0
@@ -1171,10 +1146,10 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
     head = list(itertools.islice(queue, 2))
     queue = itertools.chain(head, queue)
     if workers <= 1 or len(head) < 2:  # one batch: not worth starting processes
-        for batch in queue:
+        for batch, size in queue:
             seen = True
             tables, quarantined, read = parse_batch(batch, source_name, source_file)
-            done += sum(len(r.data) for r in batch)
+            done += size
             yield check(Chunk(tables, quarantined, read, done))
     else:
         import multiprocessing
@@ -1183,10 +1158,10 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
         pending: list[tuple[Future[Any], int]] = []
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for batch in queue:
+                for batch, size in queue:
                     seen = True
                     pending.append((pool.submit(parse_batch, batch, source_name,
-                                                source_file), sum(len(r.data) for r in batch)))
+                                                source_file), size))
                     while len(pending) >= 2 * workers:
                         future, size = pending.pop(0)
                         tables, quarantined, read = future.result()
