@@ -22,7 +22,7 @@ Reports MB/s, documents/s, the ratio to the bare parse, and peak resident memory
 ``--sizes`` it repeats ``extract`` and ``load-2`` on files of several sizes (throughput
 against file size).
 
-    python bench/xml.py --size-mb 1000 --sizes 100,300,1000
+    python bench/xml.py --size-mb 1000 --repeat 3 --sizes 100,300,1000,2000
 """
 
 from __future__ import annotations
@@ -135,13 +135,20 @@ def run_mode(mode: str, path: Path) -> dict[str, float]:
             "peak_mb": _peak_mb()}
 
 
-def measure(mode: str, path: Path) -> dict[str, float]:
-    """Run one mode in a fresh process; peak memory counts children (worker processes)."""
-    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(path)],
-                          capture_output=True, text=True, check=False)
-    if proc.returncode:
-        raise SystemExit(proc.stderr)
-    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+def measure(mode: str, path: Path, repeat: int = 1) -> dict[str, float]:
+    """Run one mode ``repeat`` times, each in a fresh process; the run with the median time
+    is reported (peak memory: the largest of all runs, children included)."""
+    runs = []
+    for _ in range(repeat):
+        proc = subprocess.run([sys.executable, __file__, "--child", mode, str(path)],
+                              capture_output=True, text=True, check=False)
+        if proc.returncode:
+            raise SystemExit(proc.stderr)
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    runs.sort(key=lambda r: r["seconds"])
+    result: dict[str, float] = runs[len(runs) // 2]
+    result["peak_mb"] = max(r["peak_mb"] for r in runs)
+    result["peak_children_mb"] = max(r["peak_children_mb"] for r in runs)
     return result
 
 
@@ -151,6 +158,8 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=1000)
     parser.add_argument("--sizes", default="", help="comma list of sizes (MB) for scaling")
     parser.add_argument("--modes", default="split,bare,extract,rows,rows-2,load-1,load-2")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per mode on the main file (the median is reported)")
     parser.add_argument("--keep", help="folder for the built files (default: a temp dir)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -180,7 +189,7 @@ def main() -> None:
     print(f"\n{'mode':10} {'MB':>7} {'docs':>9} {'s':>7} {'MB/s':>7} {'docs/s':>8} "
           f"{'x bare':>7} {'peak MB':>8}")
     for mode in args.modes.split(","):
-        r = measure(mode, main_file)
+        r = measure(mode, main_file, args.repeat)
         results[mode] = r
         if mode == "bare":
             bare = r["mb_per_s"]
