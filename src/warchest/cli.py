@@ -8,6 +8,7 @@ with code 1; no tracebacks.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import json
@@ -57,6 +58,9 @@ fetch_app = typer.Typer(help="Download the real bulk files to a local cache.",
                         no_args_is_help=True)
 app.add_typer(load_app, name="load")
 app.add_typer(fetch_app, name="fetch")
+owners_app = typer.Typer(help="Owners: name resolution, corporate groups, ownership on a date.",
+                         no_args_is_help=True)
+app.add_typer(owners_app, name="owners")
 
 console = Console()
 err = Console(stderr=True)
@@ -633,6 +637,235 @@ def synth(
         console.print(table)
     elif as_json:
         print_json(summary)
+
+
+# ---------------------------------------------------------------------------- owners
+def _synthetic_note(store: Store) -> None:
+    if store_status(store)["contains_synthetic"]:
+        console.print("[bold yellow]SYNTHETIC[/bold yellow] this store holds synthetic data")
+
+
+@owners_app.command("resolve")
+@user_errors
+def owners_resolve(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Resolve every assignee and assignment party name into companies, apply corporate
+    groups and overrides, and derive who owned each patent when.
+
+    Example: warchest owners resolve
+    """
+    from warchest.owners import resolve_owners
+
+    with _open_store(db) as store:
+        report = resolve_owners(store)
+        if as_json:
+            print_json(report.__dict__)
+            return
+        _synthetic_note(store)
+    console.print(f"{report.names:,} names -> {report.entities:,} entities "
+                  f"({', '.join(f'{v} {k}' for k, v in report.links.most_common()) or 'no merges'})"
+                  f"; {report.events:,} ownership events, {report.periods:,} ownership periods "
+                  f"({report.uncertain_periods:,} with a note); {report.corporate_links:,} "
+                  f"corporate links; {report.seconds:.1f} s")
+    if report.events_by_kind:
+        console.print("events: " + ", ".join(f"{k} {v:,}" for k, v in
+                                             report.events_by_kind.most_common()))
+    for problem in report.unmatched_relations:
+        err.print(f"[yellow]not applied[/yellow]: {escape(problem)}")
+
+
+def _print_entities(found: list[dict[str, Any]]) -> None:
+    table = Table(title="entities")
+    for col in ("entity", "name", "patents at grant", "owned now", "name variants"):
+        table.add_column(col, overflow="fold")
+    for e in found:
+        variants = "; ".join(f"{v['raw_name']} ({v['mentions']})" for v in e["variants"][:6])
+        more = len(e["variants"]) - 6
+        table.add_row(e["entity_id"], escape(e["name"]), f"{e['patents_at_grant']:,}",
+                      f"{e['patents_now']:,}",
+                      escape(variants + (f"; {more} more" if more > 0 else "")))
+    console.print(table)
+
+
+@owners_app.command("find")
+@user_errors
+def owners_find(
+    name: Annotated[str, typer.Argument(help="A company name or part of one.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many entities.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Entities whose names match, with their name variants and patent counts (the closest
+    names when nothing matches).
+
+    Example: warchest owners find "samsung"
+    """
+    from warchest.owners import find_owners
+
+    with _open_store(db, read_only=True) as store:
+        found = find_owners(store, name, limit)
+        if as_json:
+            print_json(found)
+            return
+        _synthetic_note(store)
+    if found and not found[0]["exact"]:
+        console.print(f"no entity has the words of {escape(name)!r}; the closest names:")
+    _print_entities(found)
+
+
+@owners_app.command("show")
+@user_errors
+def owners_show(
+    entity: Annotated[str, typer.Argument(help="An entity id or a company name.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One entity: every raw name, why each was merged, its parent and subsidiaries.
+
+    Example: warchest owners show "GOOGLE LLC"
+    """
+    from warchest.owners import show_owner
+
+    with _open_store(db, read_only=True) as store:
+        info = show_owner(store, entity)
+        if as_json:
+            print_json(info)
+            return
+        _synthetic_note(store)
+    _print_entities([info])
+    console.print(_rows_table("name variants", info["variants"], limit=50))
+    console.print(_rows_table("merge decisions", info["links"], limit=50))
+    for key in ("parents", "children"):
+        if info[key]:
+            console.print(_rows_table(key, info[key], limit=50))
+
+
+@owners_app.command("override")
+@user_errors
+def owners_override(
+    action: Annotated[str, typer.Argument(help="merge, split, rename, parent or unparent.")],
+    subject: Annotated[str, typer.Argument(help="A raw name, entity name or entity id.")],
+    obj: Annotated[str | None, typer.Argument(
+        metavar="[OTHER]", help="merge: the other name; rename: the new name; parent: the "
+        "parent.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept with the decision).")]
+    = None,
+    db: DbOption = None,
+) -> None:
+    """Record a decision that wins over the automatic ones, then re-resolve.
+
+    Example: warchest owners override parent "Samsung Display Co., Ltd." "Samsung Electronics"
+    """
+    from warchest.owners import add_override, resolve_owners
+
+    with _open_store(db) as store:
+        add_override(store, action, subject, obj, note)
+        report = resolve_owners(store)
+    console.print(f"recorded: {action} {escape(subject)!r}"
+                  + (f" {escape(obj)!r}" if obj else "")
+                  + f"; re-resolved into {report.entities:,} entities")
+    for problem in report.unmatched_relations:
+        err.print(f"[yellow]not applied[/yellow]: {escape(problem)}")
+
+
+@owners_app.command("groups")
+@user_errors
+def owners_groups(
+    path: Annotated[Path, typer.Argument(help="groups CSV/YAML, or a GLEIF Level 2 "
+                                         "relationship CSV with --gleif-lei.")],
+    gleif_lei: Annotated[list[Path] | None, typer.Option(
+        "--gleif-lei", help="GLEIF Level 1 LEI records naming the LEIs (repeatable).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add parent/subsidiary relations, then re-resolve.
+
+    Example: warchest owners groups groups.csv
+    """
+    from warchest.owners import import_groups, resolve_owners
+
+    with _open_store(db) as store:
+        n = import_groups(store, path, gleif_lei or None)
+        report = resolve_owners(store)
+    console.print(f"{n:,} relations read from {escape(str(path))}; "
+                  f"{report.corporate_links:,} corporate links in force")
+    for problem in report.unmatched_relations:
+        err.print(f"[yellow]not applied[/yellow]: {escape(problem)}")
+
+
+@owners_app.command("cluster")
+@user_errors
+def owners_cluster(
+    source: Annotated[Path, typer.Argument(help="CSV with mention_id,organization[,country].")],
+    out: Annotated[Path, typer.Option("--out", help="Output CSV: mention_id,entity_id,"
+                                      "entity_name.")],
+) -> None:
+    """Resolve a CSV of name mentions with the store's resolver (no store needed).
+
+    Example: warchest owners cluster names.csv --out clusters.csv
+    """
+    from warchest.owners import cluster_names_file
+
+    started = time.perf_counter()
+    counts = cluster_names_file(source, out)
+    console.print(f"{counts['mentions']:,} mentions, {counts['names']:,} distinct names -> "
+                  f"{counts['entities']:,} entities in {time.perf_counter() - started:.1f} s;"
+                  f" written to {escape(str(out))}")
+
+
+def _parse_date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise WarchestError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") \
+            from None
+
+
+@app.command()
+@user_errors
+def portfolio(
+    entity: Annotated[str, typer.Argument(help="An entity id or a company name.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); default "
+                                              "today.")] = None,
+    group: Annotated[bool, typer.Option("--group", help="The whole corporate group.")] = False,
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show.")] = 30,
+    as_json: JsonOption = False,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write every row here.")]
+    = None,
+) -> None:
+    """Patents a company owns on a date, with how each was acquired (the grant, or which
+    recorded assignment) and open security interests.
+
+    Example: warchest portfolio "GOOGLE LLC" --as-of 2019-01-01
+    """
+    from warchest.owners import portfolio as portfolio_of
+
+    day = _parse_date(as_of, "--as-of")
+    with _open_store(db, read_only=True) as store:
+        result = portfolio_of(store, entity, day, group)
+        if csv_out is not None:
+            with csv_out.open("w", newline="", encoding="utf-8") as fh:
+                rows = result["patents"]
+                writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["patent_id"])
+                writer.writeheader()
+                writer.writerows(rows)
+        if as_json:
+            print_json(result)
+            return
+        _synthetic_note(store)
+    who = result["name"] + (f" and its group ({len(result['members'])} entities)"
+                            if group else "")
+    how = ", ".join(f"{v} by {k}" for k, v in sorted(result["by_via"].items()))
+    console.print(f"{escape(who)} owns {len(result['patents']):,} patents on "
+                  f"{result['as_of']}" + (f" ({how})" if how else ""))
+    liens = sum(1 for r in result["patents"] if r["open_liens"])
+    if liens:
+        console.print(f"{liens:,} of them carry an open security interest")
+    console.print(_rows_table("patents", [
+        {k: r[k] for k in ("patent_id", "title", "owner_name", "start_date", "via",
+                           "via_rf_id", "open_liens", "note")} for r in result["patents"]],
+        limit=limit))
 
 
 @app.command()

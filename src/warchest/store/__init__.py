@@ -274,6 +274,29 @@ class Store:
             self._con.unregister(name)
         return int(data.num_rows)
 
+    def clear(self, table: str) -> int:
+        """Delete every row of a derived table (before it is derived again)."""
+        if table not in self.tables:
+            raise KeyError(table)
+        before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
+        self._con.execute(f'DELETE FROM "{table}"').fetchall()
+        return before
+
+    def derive(self, table: str, select_sql: str, load_id: int) -> int:
+        """Append the rows of a portable SELECT (columns matched by name) to a derived table.
+
+        This is where derived tables are computed from loaded ones: the SELECT is written
+        once in portable SQL, so another engine can run the same text.
+        """
+        if table not in self.tables:
+            raise KeyError(table)
+        before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
+        self._con.execute(
+            f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id '
+            f"FROM ({select_sql}) AS derived"
+        ).fetchall()
+        return int(self.scalar(f'SELECT count(*) FROM "{table}"')) - before
+
     def arrow_schema(self, table: str) -> pa.Schema:
         """Arrow schema of the columns a load writes (all but load_id and merged_from)."""
         return pa.schema([

@@ -564,6 +564,127 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
+DERIVED = "derived from the loaded tables by `warchest owners resolve`; load_id names the run"
+
+OWNER_TABLES: tuple[Table, ...] = (
+    Table(
+        "owner_names",
+        "Raw organisation and person names and the entity each resolves to (" + DERIVED + ").",
+        (
+            _c("raw_name", "text", "as printed on a grant or a recorded assignment"),
+            _c("name_key", "text", "normalised comparison key (warchest.owners.names)"),
+            _c("entity_id", "text"),
+            _c("mentions", "bigint", "grant assignee rows and assignment parties with it"),
+            _c("patents", "bigint", "patents whose grant names it as assignee"),
+            _c("countries", "text", "countries seen with the name, comma-separated"),
+            LOAD_ID,
+        ),
+        key=("raw_name",),
+        since=3,
+    ),
+    Table(
+        "owner_entities",
+        "Resolved companies (and people) with their corporate parent (" + DERIVED + ").",
+        (
+            _c("entity_id", "text"),
+            _c("name", "text", "display name: the entity's most used raw name"),
+            _c("names", "int", "distinct raw names"),
+            _c("patents_at_grant", "bigint", "patents whose grant names the entity"),
+            _c("parent_entity_id", "text", "direct parent in the corporate tree"),
+            _c("ultimate_entity_id", "text", "top of the corporate tree (itself if none)"),
+            LOAD_ID,
+        ),
+        key=("entity_id",),
+        since=3,
+    ),
+    Table(
+        "owner_links",
+        "Why two name keys belong to one entity: one row per merge decision (" + DERIVED + ").",
+        (
+            _c("name_key_a", "text"),
+            _c("name_key_b", "text"),
+            _c("rule", "text", "same words, spelling, extension, acronym, override"),
+            _c("detail", "text"),
+            LOAD_ID,
+        ),
+        since=3,
+    ),
+    Table(
+        "corporate_links",
+        "Parent/subsidiary relations between entities, with where each came from.",
+        (
+            _c("child_entity_id", "text"),
+            _c("parent_entity_id", "text"),
+            _c("child_name", "text"),
+            _c("parent_name", "text"),
+            _c("source", "text", "groups file, GLEIF level 2, override"),
+            _c("evidence", "text", "file and row, LEIs, or the override"),
+            LOAD_ID,
+        ),
+        since=3,
+    ),
+    Table(
+        "owner_overrides",
+        "User decisions that win over automatic ones (`warchest owners override`).",
+        (
+            _c("action", "text", "merge, split, rename, parent, unparent"),
+            _c("subject", "text", "a raw name or entity (id or name)"),
+            _c("object", "text", "the other name, the new name, or the parent"),
+            _c("note", "text"),
+            _c("source", "text", "override, groups file, GLEIF level 2"),
+            _c("created", "timestamp"),
+            LOAD_ID,
+        ),
+        since=3,
+    ),
+    Table(
+        "ownership_events",
+        "Every recorded assignment matched to a patent, classified, in date order ("
+        + DERIVED
+        + ").",
+        (
+            _c("patent_id", "text"),
+            _c("rf_id", "text"),
+            _c("effective_date", "date", "latest execution date of the assignors, else recorded"),
+            _c("recorded_date", "date"),
+            _c(
+                "kind",
+                "text",
+                "assignment, merger, change of name, nunc pro tunc, corrective,"
+                " security interest, release, licence, government interest,"
+                " address change, other",
+            ),
+            _c("moves_ownership", "bool"),
+            _c("assignors", "text", "conveying parties, ' | ' separated"),
+            _c("assignees", "text", "receiving parties, ' | ' separated"),
+            _c("assignee_entity_id", "text", "entity of the first receiving party"),
+            _c("assignor_entity_id", "text", "entity of the first conveying party"),
+            _c("matched_by", "text", "grant number or application number"),
+            _c("conveyance_text", "text"),
+            _c("grant_date", "date", "from patents, else from the assignment's document"),
+            LOAD_ID,
+        ),
+        since=3,
+    ),
+    Table(
+        "ownership",
+        "Who owned each patent from when to when, and how it was acquired (" + DERIVED + ").",
+        (
+            _c("patent_id", "text"),
+            _c("entity_id", "text"),
+            _c("owner_name", "text", "the name on the grant or the assignment"),
+            _c("start_date", "date"),
+            _c("end_date", "date", "NULL while still owned"),
+            _c("via", "text", "grant, or the kind of the recorded assignment"),
+            _c("via_rf_id", "text", "reel-frame of that assignment"),
+            _c("note", "text", "why the chain is uncertain here, if it is"),
+            LOAD_ID,
+        ),
+        since=3,
+    ),
+)
+TABLES = (*TABLES, *OWNER_TABLES)
+
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS load_log (
@@ -618,6 +739,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         " the published applications' abstracts, claims, parties, classifications and"
         " continuity, byte offsets of quarantined documents",
         statements=("ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS byte_offset BIGINT",),
+    ),
+    Migration(
+        3,
+        "owners: resolved names and entities with their merge decisions, corporate links,"
+        " user overrides, classified ownership events and ownership periods",
     ),
 )
 

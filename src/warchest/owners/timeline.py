@@ -1,0 +1,163 @@
+"""Ownership timelines as portable SQL: recorded assignments -> events -> ownership periods.
+
+Each function returns one SELECT over store tables; ``Store.derive`` runs it. The SQL uses
+only standard joins, CTEs and window functions, so the same text runs on another engine.
+
+Rules (also in docs/owners.md):
+- A recorded assignment is matched to a patent by its grant number, else by its application
+  number through the ``applications`` table.
+- Its effective date is the latest execution date of its assignors (the recorded date when
+  none is given); a nunc pro tunc record carries its earlier effective date this way.
+- Only kinds that move ownership open a new period (assignment, merger, change of name,
+  nunc pro tunc, corrective). Security interests, releases, licences, government interests
+  and address changes are events, never owners.
+- The owner at grant is the assignee printed on the grant. A transfer executed before the
+  grant counts only if it was recorded after the grant date (the grant could not show it)
+  or if the store has no assignee of the grant; it then takes effect on the grant date
+  (from the patents table, else from the assignment's own document record).
+- Periods follow each other in the order (start date, recorded date, reel-frame); a
+  corrective record restating an earlier one on the same date therefore comes after it.
+- A transfer whose assignors include none of the previous owners, or several transfers on
+  one date, are kept but carry a note saying why the chain is uncertain.
+"""
+
+from __future__ import annotations
+
+from warchest.owners.conveyance import MOVING_KINDS, conveyance_case_sql
+
+PERSON_NAME = "trim(concat_ws(' ', {t}.name_first, {t}.name_last))"
+
+
+def grant_owner_name(alias: str) -> str:
+    person = PERSON_NAME.format(t=alias)
+    return f"coalesce(nullif(trim({alias}.organization), ''), nullif({person}, ''))"
+
+
+def events_sql() -> str:
+    moving = ", ".join(f"'{k}'" for k in MOVING_KINDS)
+    return f"""
+WITH docs AS (
+    SELECT DISTINCT d.rf_id,
+           coalesce(d.patent_id, a.patent_id) AS patent_id,
+           CASE WHEN d.patent_id IS NOT NULL THEN 'grant number'
+                ELSE 'application number' END AS matched_by
+    FROM reassignment_documents d
+    LEFT JOIN applications a
+      ON d.patent_id IS NULL AND d.application_number = a.application_number
+    WHERE coalesce(d.patent_id, a.patent_id) IS NOT NULL
+),
+ors AS (
+    SELECT rf_id, max(execution_date) AS execution_date,
+           string_agg(name, ' | ' ORDER BY sequence) AS assignors
+    FROM reassignment_assignors GROUP BY rf_id
+),
+ees AS (
+    SELECT rf_id, string_agg(name, ' | ' ORDER BY sequence) AS assignees,
+           min(sequence) AS first_sequence
+    FROM reassignment_assignees GROUP BY rf_id
+),
+first_or AS (
+    SELECT o.rf_id, o.name FROM reassignment_assignors o
+    JOIN (SELECT rf_id, min(sequence) AS s FROM reassignment_assignors GROUP BY rf_id) m
+      ON m.rf_id = o.rf_id AND m.s = o.sequence
+),
+doc_grants AS (
+    SELECT patent_id, min(grant_date) AS grant_date FROM reassignment_documents
+    WHERE patent_id IS NOT NULL GROUP BY patent_id
+),
+classified AS (
+    SELECT r.rf_id, r.recorded_date, r.conveyance_text,
+           {conveyance_case_sql('r.conveyance_text')} AS kind
+    FROM reassignments r
+)
+SELECT docs.patent_id, c.rf_id,
+       coalesce(ors.execution_date, c.recorded_date) AS effective_date,
+       c.recorded_date, c.kind, c.kind IN ({moving}) AS moves_ownership,
+       ors.assignors, ees.assignees, n.entity_id AS assignee_entity_id,
+       nor.entity_id AS assignor_entity_id, docs.matched_by, c.conveyance_text,
+       coalesce(p.grant_date, g.grant_date) AS grant_date
+FROM docs
+JOIN classified c ON c.rf_id = docs.rf_id
+LEFT JOIN ors ON ors.rf_id = docs.rf_id
+LEFT JOIN ees ON ees.rf_id = docs.rf_id
+LEFT JOIN reassignment_assignees first_ee
+  ON first_ee.rf_id = docs.rf_id AND first_ee.sequence = ees.first_sequence
+LEFT JOIN owner_names n ON n.raw_name = first_ee.name
+LEFT JOIN first_or ON first_or.rf_id = docs.rf_id
+LEFT JOIN owner_names nor ON nor.raw_name = first_or.name
+LEFT JOIN patents p ON p.patent_id = docs.patent_id
+LEFT JOIN doc_grants g ON g.patent_id = docs.patent_id
+"""
+
+
+def ownership_sql() -> str:
+    owner = grant_owner_name("a")
+    return f"""
+WITH grant_owners AS (
+    SELECT a.patent_id, n.entity_id, {owner} AS owner_name, p.grant_date AS start_date,
+           DATE '0001-01-01' AS rec_key, '' AS rf_key, 'grant' AS via,
+           CAST(NULL AS VARCHAR) AS via_rf_id
+    FROM assignees a
+    JOIN patents p ON p.patent_id = a.patent_id
+    LEFT JOIN owner_names n ON n.raw_name = {owner}
+    WHERE {owner} IS NOT NULL AND p.grant_date IS NOT NULL
+),
+transfers AS (
+    SELECT e.patent_id, n.entity_id, ee.name AS owner_name,
+           CASE WHEN e.grant_date IS NOT NULL AND e.effective_date < e.grant_date
+                THEN e.grant_date ELSE e.effective_date END AS start_date,
+           e.recorded_date AS rec_key, e.rf_id AS rf_key, e.kind AS via, e.rf_id AS via_rf_id
+    FROM ownership_events e
+    JOIN reassignment_assignees ee ON ee.rf_id = e.rf_id
+    LEFT JOIN owner_names n ON n.raw_name = ee.name
+    WHERE e.moves_ownership AND e.effective_date IS NOT NULL
+      AND (e.grant_date IS NULL OR e.effective_date >= e.grant_date
+           OR e.recorded_date > e.grant_date
+           OR e.patent_id NOT IN (SELECT patent_id FROM grant_owners))
+),
+owners AS (
+    SELECT * FROM grant_owners UNION ALL SELECT * FROM transfers
+),
+steps AS (
+    SELECT patent_id, start_date, rec_key, rf_key,
+           row_number() OVER (PARTITION BY patent_id ORDER BY start_date, rec_key, rf_key)
+               AS step,
+           lead(start_date) OVER (PARTITION BY patent_id ORDER BY start_date, rec_key, rf_key)
+               AS end_date,
+           count(*) OVER (PARTITION BY patent_id, start_date) AS same_day
+    FROM (SELECT DISTINCT patent_id, start_date, rec_key, rf_key FROM owners) s
+),
+numbered AS (
+    SELECT o.*, s.step, s.end_date, s.same_day
+    FROM owners o JOIN steps s
+      ON s.patent_id = o.patent_id AND s.start_date = o.start_date
+     AND s.rec_key = o.rec_key AND s.rf_key = o.rf_key
+),
+assignor_entities AS (
+    SELECT DISTINCT o.rf_id, n.entity_id
+    FROM reassignment_assignors o JOIN owner_names n ON n.raw_name = o.name
+),
+checked AS (
+    SELECT cur.patent_id, cur.step, cur.via_rf_id,
+           max(CASE WHEN prev.entity_id IS NOT NULL AND ae.entity_id IS NOT NULL
+                    THEN 1 ELSE 0 END) AS assignor_was_owner,
+           max(CASE WHEN prev.patent_id IS NOT NULL THEN 1 ELSE 0 END) AS has_previous,
+           string_agg(DISTINCT prev.owner_name, ' | ') AS previous_owners
+    FROM (SELECT DISTINCT patent_id, step, via_rf_id FROM numbered WHERE via <> 'grant') cur
+    LEFT JOIN numbered prev ON prev.patent_id = cur.patent_id AND prev.step = cur.step - 1
+    LEFT JOIN assignor_entities ae
+      ON ae.rf_id = cur.via_rf_id AND ae.entity_id = prev.entity_id
+    GROUP BY cur.patent_id, cur.step, cur.via_rf_id
+)
+SELECT n.patent_id, n.entity_id, n.owner_name, n.start_date, n.end_date, n.via, n.via_rf_id,
+       CASE
+         WHEN n.same_day > 1 THEN 'several transfers recorded with this date; order by '
+              || 'recorded date and reel-frame'
+         WHEN n.via <> 'grant' AND c.has_previous = 0 THEN 'owner at grant not in the store'
+         WHEN n.via <> 'grant' AND c.assignor_was_owner = 0
+              THEN 'chain break: the assignors are not the previous owner ('
+                   || coalesce(c.previous_owners, '?') || ')'
+         ELSE NULL END AS note
+FROM numbered n
+LEFT JOIN checked c ON c.patent_id = n.patent_id AND c.step = n.step
+"""

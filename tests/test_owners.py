@@ -1,0 +1,301 @@
+"""Owners: name normalisation and resolution on real benchmark spellings, conveyance
+classification, ownership periods on the real assignment sample, groups, CLI."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from warchest import load_assignments
+from warchest.cli import app
+from warchest.errors import WarchestError
+from warchest.owners import (
+    UnknownEntity,
+    add_override,
+    classify_conveyance,
+    cluster_names_file,
+    find_owners,
+    import_groups,
+    normalise_name,
+    portfolio,
+    resolve_names,
+    resolve_owners,
+    show_owner,
+)
+from warchest.owners import owner_on as owner_on_date
+from warchest.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "owners"
+D = dt.date.fromisoformat
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ("Toyota Jidosha Kabushiki Kaisha", "TOYOTA JIDOSHA"),
+    ("Toyota Jidosha K.K.", "TOYOTA JIDOSHA"),
+    ("Kabushiki Kaisha Toshiba", "TOSHIBA"),  # legal form first
+    ("The Boeing Company, a corporation of Delaware", "BOEING"),
+    ("Boehringer Ingelheim Pharma GmbH & Co. KG", "BOEHRINGER INGELHEIM PHARMA"),  # repeated
+    ("S.N.E.C.M.A.", "SNECMA"),  # dotted acronym joined
+    ("Centre National de la Recherche Scientifique (CNRS)",
+     "CENTER NATIONAL DE LA RECHERCHE SCIENTIFIQUE"),  # its own acronym dropped
+    ("Matsushita Electric Corporation of America", "MATSUSHITA ELECTRIC"),
+    ("Max-Planck-Gesellschaft zur Förderung der Wissenschaften e.V.",
+     "MAX PLANCK GESELLSCHAFT ZUR FORDERUNG DER WISSENSCHAFTEN"),
+    ("Max-Planck-Institute fÃƒÂ¼r Mikrostrukturphysik",  # doubly mis-decoded UTF-8
+     "MAX PLANCK INSTITUTE FUR MIKROSTRUKTURPHYSIK"),
+    ("The United States of America as represented by the Secretary of the Navy",
+     "GOVERNMENT US NAVY"),
+    ("United States Department of Energy", "GOVERNMENT US DEPARTMENT OF ENERGY"),
+    ("The State of Oregon Acting by and through the State Board of Higher Education on "
+     "Behalf of Oregon State University", "OREGON STATE UNIVERSITY"),
+    ("Devon County Council CNT GB2 COD 17 ITX a part interest", "DEVON COUNTY COUNCIL"),
+    ("GOOGLE INC.", "GOOGLE"),
+    ("Google LLC", "GOOGLE"),
+])
+def test_normalise_name(raw: str, key: str) -> None:
+    assert normalise_name(raw) == key
+
+
+def _variants() -> dict[str, list[str]]:
+    by: dict[str, list[str]] = defaultdict(list)
+    with (FIXTURES / "assignee_variants.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            by[row["unique_id"]].append(row["organization"])
+    return by
+
+
+def test_real_benchmark_spellings_merge_and_similar_companies_stay_apart() -> None:
+    by = _variants()
+    res = resolve_names([n for names in by.values() for n in names])
+    entity = {cid: {res.entity(n) for n in names} for cid, names in by.items()}
+    # spellings that must merge (examples named in the test's fixture README)
+    for cid, must in (("3_5", ["Toyota Jidosha Kabushiki Kaisha", "Toyota Jidoshi Kabushiki "
+                               "Kaisha", "Toyota Jidosha K.K.", "Toyota Jidosha Kabushikikaisha"]),
+                      ("e59", ["International Business Machines Corporation",
+                               "IBM Corporation", "International Business Machine Corp."]),
+                      ("e1", ["UOP Inc.", "Universal Oil Products Company", "UOP LLC"]),
+                      ("7_13", ["S.N.E.C.M.A.", "Societe Nationale d'Etude et de Construction "
+                                "de Moteurs d'Aviation"])):
+        assert len({res.entity(n) for n in must if n in by[cid]}) == 1, cid
+        assert all(n in by[cid] for n in must), cid
+    # different bodies with similar names never share an entity
+    for a, b in (("X6_1", "X6_4"), ("e45", "3_13"), ("7_15", "7_8")):
+        assert not entity[a] & entity[b], (a, b)
+    # and the whole fixture is clustered without one impure entity
+    owner_of: dict[str, str] = {}
+    for cid, names in by.items():
+        for n in names:
+            assert owner_of.setdefault(res.entity(n), cid) == cid, n
+
+
+def test_every_merge_has_a_reason() -> None:
+    # a one-word name is distinctive enough to extend once several mentions use it
+    res = resolve_names(["UOP Inc.", "Universal Oil Products Company", "UOP LLC",
+                         "Honeywell Inc.", "Honeywell International Inc."],
+                        counts={"Honeywell Inc.": 3})
+    rules = {(link.a, link.b): link.rule for link in res.links}
+    assert rules[("UOP", "UNIVERSAL OIL PRODUCTS")] == "acronym"
+    assert rules[("HONEYWELL INTERNATIONAL", "HONEYWELL")] == "extension"
+    # UOP Inc. and UOP LLC share the key UOP: no link needed
+    assert res.entity("UOP Inc.") == res.entity("UOP LLC")
+
+
+def test_co_assignees_and_countries_block_fuzzy_merges() -> None:
+    names = ["Acme Widgets Corporation", "Acme Widget Corporation"]
+    assert len({resolve_names(names).entity(n) for n in names}) == 1
+    apart = resolve_names(names, co_assigned=[(names[0], names[1])])
+    assert apart.entity(names[0]) != apart.entity(names[1])
+    countries = {names[0]: {"US"}, names[1]: {"JP"}}
+    apart = resolve_names(names, countries=countries)
+    assert apart.entity(names[0]) != apart.entity(names[1])
+
+
+@pytest.mark.parametrize(("text", "kind", "moves"), [
+    ("ASSIGNMENT OF ASSIGNORS INTEREST (SEE DOCUMENT FOR DETAILS).", "assignment", True),
+    ("SECURITY INTEREST (SEE DOCUMENT FOR DETAILS).", "security interest", False),
+    ("TERMINATION AND RELEASE OF PATENT SECURITY AGREEMENT RECORDED AT REEL 048818/FRAME 0520",
+     "release", False),
+    ("RELEASE BY SECURED PARTY (SEE DOCUMENT FOR DETAILS).", "release", False),
+    ("ASSIGNMENT OF PATENT SECURITY INTEREST RECORDED AT REEL/FRAME 048811/0679",
+     "security interest", False),
+    ("NUNC PRO TUNC ASSIGNMENT (SEE DOCUMENT FOR DETAILS).", "nunc pro tunc", True),
+    ("MERGER (SEE DOCUMENT FOR DETAILS).", "merger", True),
+    ("CHANGE OF NAME (SEE DOCUMENT FOR DETAILS).", "change of name", True),
+    ("CORRECTIVE ASSIGNMENT TO CORRECT THE ASSIGNEE NAME PREVIOUSLY RECORDED ON REEL 049552 "
+     "FRAME 0991.", "corrective", True),
+    ("ASSIGNEE ADDRESS CHANGE", "address change", False),
+    ("CONFIRMATORY LICENSE (SEE DOCUMENT FOR DETAILS).", "government interest", False),
+    ("EXCLUSIVE LICENSE", "licence", False),
+])
+def test_classify_real_conveyance_texts(text: str, kind: str, moves: bool) -> None:
+    assert classify_conveyance(text) == (kind, moves)
+
+
+@pytest.fixture(scope="module")
+def owned(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The real assignment sample, loaded and resolved (module-wide, read by the tests)."""
+    from warchest.demo import sample_path
+
+    path = tmp_path_factory.mktemp("owners") / "owners.duckdb"
+    store = Store(path)
+    load_assignments(store, [sample_path("assignments")])
+    resolve_owners(store)
+    return store
+
+
+def test_merger_chain_in_the_real_sample(owned: Store) -> None:
+    # 8682883: PREDICTIX, LLC merged into LOGICBLOX-PREDICTIX ACQUISITIONCO (43053-871),
+    # which merged into LOGICBLOX-PREDICTIX MIDCO (43054-290); both executed 2016-12-23
+    # and recorded 2017-07-20, so the reel-frame order decides and both carry a note.
+    before = owner_on_date(owned, "8682883", D("2016-12-22"))
+    assert before == []  # the owner at grant is not in an assignments-only store
+    after = owner_on_date(owned, "8682883", D("2017-01-01"))
+    assert [(r["owner_name"], r["via"], r["via_rf_id"]) for r in after] == [
+        ("LOGICBLOX-PREDICTIX MIDCO, LLC", "merger", "43054-290")]
+    assert after[0]["note"].startswith("several transfers recorded with this date")
+
+
+def test_nunc_pro_tunc_takes_effect_on_its_execution_date(owned: Store) -> None:
+    # 18247-405: REALTIME DATA COMPRESSION SYSTEMS, INC. -> REALTIME DATA LLC, executed and
+    # recorded 2006-09-14. 6195024 was granted 2001-02-27: the record moves it that day.
+    rows = owner_on_date(owned, "6195024", D("2006-09-14"))
+    assert [(r["owner_name"], r["via"]) for r in rows] == [("REALTIME DATA LLC",
+                                                            "nunc pro tunc")]
+    assert owner_on_date(owned, "6195024", D("2006-09-13")) == []
+    # 7130913 of the same record was granted later (2006-10-31): with no assignee of the
+    # grant in the store, the pre-grant record names its owner from the grant date
+    rows = owner_on_date(owned, "7130913", D("2006-10-31"))
+    assert [(r["owner_name"], str(r["start_date"])) for r in rows] == [
+        ("REALTIME DATA LLC", "2006-10-31")]
+
+
+def test_security_interests_and_releases_never_move_ownership(owned: Store) -> None:
+    # 10232332: inventors -> US WELL SERVICES, LLC. (40023-6), then eleven security
+    # interests and releases from 2019 to 2024; the owner stays the same entity throughout
+    ids = {owner_on_date(owned, "10232332", D(day))[0]["entity_id"]
+           for day in ("2019-03-20", "2019-06-01", "2022-12-31", "2024-06-01")}
+    assert len(ids) == 1
+    kinds = owned.rows("SELECT kind, moves_ownership FROM ownership_events "
+                       "WHERE patent_id = '10232332' GROUP BY ALL ORDER BY kind")
+    assert kinds == [{"kind": "assignment", "moves_ownership": True},
+                     {"kind": "release", "moves_ownership": False},
+                     {"kind": "security interest", "moves_ownership": False}]
+    # open liens on 2019-06-01: of five security interests, 48818-520 and 49342-819 (U.S.
+    # Bank) were released by 49109-610 and 48041-605 (Piper Jaffray) by 49110-319, all on
+    # 2019-05-07; 49107-392 (CLMG) and 49111-583 (Bank of America) were still open
+    held = portfolio(owned, "US WELL SERVICES, LLC.", as_of=D("2019-06-01"))
+    row = next(r for r in held["patents"] if r["patent_id"] == "10232332")
+    assert (row["open_liens"], row["lien_rf_ids"]) == (2, "49107-392, 49111-583")
+
+
+def test_recorded_change_of_name_links_the_two_names(owned: Store) -> None:
+    # 36408-10: ISCIENCE INTERVENTIONAL CORPORATION changed its name to ISCI HOLDINGS INC.
+    info = show_owner(owned, "ISCI HOLDINGS INC.")
+    names = {v["raw_name"] for v in info["variants"]}
+    assert {"ISCIENCE INTERVENTIONAL CORPORATION", "ISCI HOLDINGS INC."} <= names
+    assert any(link["rule"] == "change of name" and "36408-10" in link["detail"]
+               for link in info["links"])
+
+
+def test_pre_grant_assignment_counts_when_the_grant_owner_is_unknown(owned: Store) -> None:
+    # 10148692 (granted 2018-12-04): inventors -> GOOGLE INC. executed 2018-07-02
+    rows = owner_on_date(owned, "10148692", D("2018-12-04"))
+    assert [(r["owner_name"], str(r["start_date"])) for r in rows] == [
+        ("GOOGLE INC.", "2018-12-04")]
+    assert owner_on_date(owned, "10148692", D("2018-12-03")) == []
+
+
+def test_unknown_company_gets_closest_candidates(owned: Store) -> None:
+    with pytest.raises(UnknownEntity) as exc:
+        portfolio(owned, "Realtime Dta")
+    assert "Closest: REALTIME DATA" in str(exc.value)
+    found = find_owners(owned, "logicblox")
+    assert found[0]["exact"] and "LOGICBLOX" in found[0]["name"]
+
+
+def test_resolving_twice_gives_the_same_rows(owned: Store) -> None:
+    query = "SELECT count(*), count(DISTINCT entity_id) FROM owner_names"
+    first = owned.rows(query)
+    periods = owned.scalar("SELECT count(*) FROM ownership")
+    resolve_owners(owned)
+    assert owned.rows(query) == first
+    assert owned.scalar("SELECT count(*) FROM ownership") == periods
+
+
+def test_overrides_win_and_groups_files_build_the_tree(sample_store_path: Path,
+                                                       tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "s.duckdb"
+    shutil.copy(sample_store_path, path)
+    with Store(path) as store:
+        report = resolve_owners(store)
+        assert report.entities > 100
+        samsung = show_owner(store, "Samsung Electronics Co. Ltd.")["entity_id"]
+        display = show_owner(store, "Samsung Display Co., Ltd.")["entity_id"]
+        assert samsung != display
+        assert import_groups(store, FIXTURES / "groups.csv") == 2
+        report = resolve_owners(store)
+        assert report.unmatched_relations == ["'No Such Company Ltd.' (no entity with this name)"]
+        assert show_owner(store, display)["parents"][0]["parent_entity_id"] == samsung
+        # GLEIF: Samsung SDI's direct parent; the inactive relation is skipped
+        assert import_groups(store, FIXTURES / "gleif_rr.csv", [FIXTURES / "gleif_lei.csv"]) == 1
+        resolve_owners(store)
+        children = {c["child_name"] for c in show_owner(store, samsung)["children"]}
+        assert children == {"Samsung Display Co., Ltd.", "Samsung SDI Co., Ltd."}
+        group = portfolio(store, samsung, as_of=D("2026-01-01"), group=True)
+        alone = portfolio(store, samsung, as_of=D("2026-01-01"))
+        assert len(group["members"]) == 3
+        assert len(group["patents"]) == len(alone["patents"]) + 3 + 2  # Display 3, SDI 2
+        # a user's merge and split
+        add_override(store, "merge", "Samsung SDI Co., Ltd.", "Samsung Electronics Co. Ltd.")
+        resolve_owners(store)
+        assert show_owner(store, "Samsung SDI Co., Ltd.")["entity_id"] == samsung
+        add_override(store, "split", "SAMSUNG SDI CO., LTD.")  # a later split undoes it
+        resolve_owners(store)
+        assert show_owner(store, "Samsung SDI Co., Ltd.")["entity_id"] != samsung
+        with pytest.raises(WarchestError, match="unknown override action 'join'"):
+            add_override(store, "join", "a", "b")
+
+
+def test_cluster_command_writes_entities(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    counts = cluster_names_file(FIXTURES / "assignee_variants.csv", out)
+    assert counts["mentions"] == 466
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["mention_id", "entity_id", "entity_name"]
+    assert len(rows) == 466
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name\n1,Acme\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["owners", "cluster", str(bad), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "needs the columns mention_id and organization" in result.stderr
+
+
+def test_cli_resolve_portfolio_and_find(tmp_path: Path) -> None:
+    from warchest.demo import sample_path
+
+    db = str(tmp_path / "cli.duckdb")
+    runner = CliRunner()
+    env = {"COLUMNS": "200", "WARCHEST_DB": ""}
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(app, [*args, "--db", db], env=env)
+        return result.exit_code, result.stdout, result.stderr
+
+    assert run("load", "assignments", str(sample_path("assignments")))[0] == 0
+    code, out, _ = run("owners", "resolve")
+    assert code == 0 and "ownership events" in out and "security interest 3,053" in out
+    code, out, err = run("portfolio", "REALTIME DATA LLC", "--as-of", "2010-01-01")
+    assert code == 0, err
+    assert "owns 5 patents on 2010-01-01 (5 by nunc pro tunc)" in out  # 18247-405
+    code, _, err = run("portfolio", "x", "--as-of", "2010-13-01")
+    assert code == 1 and "'2010-13-01' is not a date" in err
+    code, out, _ = run("owners", "find", "predictix")
+    assert code == 0 and "LOGICBLOX-PREDICTIX" in out
