@@ -40,7 +40,7 @@ from warchest import ingest
 from warchest.errors import WarchestError
 from warchest.ingest.runner import LoadReport, ProgressFn
 from warchest.patents import describe_patent
-from warchest.status import quarantined_rows, store_status
+from warchest.status import contains_synthetic, quarantined_rows, store_status
 from warchest.store import Store, default_db_path
 from warchest.version import __version__
 
@@ -641,7 +641,7 @@ def synth(
 
 # ---------------------------------------------------------------------------- owners
 def _synthetic_note(store: Store) -> None:
-    if store_status(store)["contains_synthetic"]:
+    if contains_synthetic(store):
         console.print("[bold yellow]SYNTHETIC[/bold yellow] this store holds synthetic data")
 
 

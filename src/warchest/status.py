@@ -29,7 +29,7 @@ def store_status(store: Store, loads: int = 50) -> dict[str, Any]:
         " coalesce(sum(rows_quarantined), 0) AS rows_quarantined,"
         " count(*) FILTER (WHERE status <> 'ok') AS failed FROM load_log"
     )[0]
-    synthetic = any("synthetic" in (row["label"] or "").lower() for row in labels)
+    synthetic = _any_synthetic(labels)
     return {
         "store": store.path,
         "schema_version": store.version,
@@ -40,6 +40,16 @@ def store_status(store: Store, loads: int = 50) -> dict[str, Any]:
         "loads": log,
         "quarantine_rows": store.scalar("SELECT count(*) FROM quarantine"),
     }
+
+
+def _any_synthetic(labels: list[dict[str, Any]]) -> bool:
+    return any("synthetic" in (row["label"] or "").lower() for row in labels)
+
+
+def contains_synthetic(store: Store) -> bool:
+    """Whether any successful load into the store was labelled synthetic."""
+    return _any_synthetic(store.rows(
+        "SELECT DISTINCT label FROM load_log WHERE label IS NOT NULL AND status = 'ok'"))
 
 
 def quarantined_rows(store: Store, load_id: int | None = None, limit: int = 100

@@ -123,12 +123,13 @@ def resolve_owners(store: Store) -> OwnersReport:
     counts = {r["raw_name"]: int(r["mentions"]) for r in names}
     countries = {r["raw_name"]: set((r["countries"] or "").split(",")) - {""} for r in names}
     known = set(counts)
+    raws_by_key: dict[str, list[str]] = defaultdict(list)
+    for raw in sorted(known):
+        raws_by_key[normalise_name(raw)].append(raw)
 
     def raw_names_of(text: str) -> list[str]:
         """A user's name: the raw names with its key (or the raw name itself)."""
-        key = normalise_name(text)
-        return [r for r in known if normalise_name(r) == key] or ([text] if text in known
-                                                                   else [])
+        return raws_by_key.get(normalise_name(text)) or ([text] if text in known else [])
 
     same: list[tuple[str, str, str, str]] = []
     separate: list[str] = []

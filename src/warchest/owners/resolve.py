@@ -233,10 +233,8 @@ def resolve_names(
         if len([w for w in words if w not in ACRONYM_SKIPS]) >= 3:
             by_initials[acronym(words)].append(k)
     for k in keys:
-        if " " in k or len(k) < 3 or (k not in by_initials and k not in by_initials):
-            continue
         cands = by_initials.get(k, [])
-        if not cands:
+        if " " in k or len(k) < 3 or not cands:
             continue
         per_entity: Counter[str] = Counter()
         for c in cands:
