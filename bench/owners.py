@@ -1,6 +1,7 @@
 """Benchmark: name resolution quality and speed on the real PatentsView assignee benchmark.
 
     python bench/owners.py [--benchmark PATH] [--sizes 50000 100000 185250]
+                           [--world 200000 [--seed 7]]
 
 Runs `warchest owners cluster` (the same resolver as `warchest owners resolve`) on the
 benchmark's mentions and scores the output against its true clusters: pairwise and B-cubed
@@ -9,6 +10,11 @@ punctuation and common legal suffixes) for comparison. Then times the command on
 N mentions for each size (fresh process each; time includes reading and writing the CSVs).
 Targets (issue 5): B-cubed F1 >= 0.98 with B-cubed precision >= 0.99, pairwise F1 >= 0.99,
 185k mentions in under 60 s.
+
+``--world N`` also generates a synthetic world of N patents, loads it, resolves owners and
+compares the owner of every patent on the world date, and around every planted sale,
+merger, change of name, security interest and release, with the world's truth/ files
+(``warchest.synth.check``): agreement at the company and the group level.
 """
 
 from __future__ import annotations
@@ -67,7 +73,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--benchmark", type=Path, default=DEFAULT)
     parser.add_argument("--sizes", type=int, nargs="*", default=[50_000, 100_000, 185_250])
+    parser.add_argument("--world", type=int, default=0,
+                        help="also check owners on dates against a synthetic world this big")
+    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    if args.world:
+        world_check(args.world, args.seed)
     with args.benchmark.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     true = [r["unique_id"] for r in rows]
@@ -87,6 +98,35 @@ def main() -> None:
         for n in args.sizes:
             times = sorted(run_cluster(rows[:n], Path(tmp))[0] for _ in range(3))
             print(f"| {min(n, len(rows)):,} | {times[1]:.2f} |")
+
+
+def world_check(n: int, seed: int) -> None:
+    from warchest import Store, load_assignments, load_patentsview
+    from warchest.owners import resolve_owners
+    from warchest.synth import generate_world
+    from warchest.synth.check import check_ownership
+
+    with tempfile.TemporaryDirectory() as tmp:
+        world = Path(tmp) / "world"
+        generate_world(world, n, seed, "smartphone-expansion")
+        with Store(Path(tmp) / "w.duckdb") as store:
+            load_patentsview(store, [world / "patentsview"])
+            load_assignments(store, [world / "assignments"])
+            started = time.perf_counter()
+            report = resolve_owners(store)
+            seconds = time.perf_counter() - started
+            result = check_ownership(store, world)
+    counts = result["counts"]
+    print(f"\nSYNTHETIC world: {n:,} patents, seed {seed}; resolve_owners {seconds:.1f} s "
+          f"({report.names:,} names, {report.entities:,} entities, {report.periods:,} periods)")
+    print("| check | checked | same company | same group |\n|---|---|---|---|")
+    for kind in sorted({k.rsplit(".", 1)[0] for k in counts}):
+        c = counts[kind + ".checked"]
+        print(f"| {kind} | {c:,} | {counts[kind + '.company'] / c:.4%} | "
+              f"{counts[kind + '.group'] / c:.4%} |")
+    print(f"periods owned by a bank (secured party): {result['bank_owned_periods']}")
+    for miss in result["misses"]:
+        print("miss:", miss)
 
 
 if __name__ == "__main__":

@@ -203,7 +203,9 @@ def resolve_names(
         for x, y in zip(*(dist <= 3).nonzero(), strict=True):
             i, j = rows[int(x)], cols[int(y)]
             d = int(dist[x, y])
-            if i >= j or d > _max_edits(min(len(compact[i]), len(compact[j]))):
+            # each pair once: the row is never longer than the column (blocks look up)
+            if i == j or (len(compact[i]) == len(compact[j]) and i > j) \
+                    or d > _max_edits(min(len(compact[i]), len(compact[j]))):
                 continue
             if uf.find(keys[i]) != uf.find(keys[j]) and _words_close(keys[i], keys[j]):
                 link(keys[i], keys[j], "spelling", f"{d} letter edit(s)")

@@ -12,9 +12,11 @@ Rules (also in docs/owners.md):
   nunc pro tunc, corrective). Security interests, releases, licences, government interests
   and address changes are events, never owners.
 - The owner at grant is the assignee printed on the grant. A transfer executed before the
-  grant counts only if it was recorded after the grant date (the grant could not show it)
-  or if the store has no assignee of the grant; it then takes effect on the grant date
-  (from the patents table, else from the assignment's own document record).
+  grant counts only if it was recorded after the grant date (the grant could not show it),
+  if the store has no assignee of the grant, or if its assignor is the owner named on the
+  grant (the grant shows a party that had already conveyed the application, e.g. a
+  company merged before its pending applications issued); it then takes effect on the
+  grant date (from the patents table, else from the assignment's own document record).
 - Periods follow each other in the order (start date, recorded date, reel-frame); a
   corrective record restating an earlier one on the same date therefore comes after it.
 - A transfer whose assignors include none of the previous owners, or several transfers on
@@ -113,7 +115,10 @@ transfers AS (
     WHERE e.moves_ownership AND e.effective_date IS NOT NULL
       AND (e.grant_date IS NULL OR e.effective_date >= e.grant_date
            OR e.recorded_date > e.grant_date
-           OR e.patent_id NOT IN (SELECT patent_id FROM grant_owners))
+           OR e.patent_id NOT IN (SELECT patent_id FROM grant_owners)
+           OR EXISTS (SELECT 1 FROM grant_owners g
+                      WHERE g.patent_id = e.patent_id
+                        AND g.entity_id = e.assignor_entity_id))
 ),
 owners AS (
     SELECT * FROM grant_owners UNION ALL SELECT * FROM transfers

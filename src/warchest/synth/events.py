@@ -64,6 +64,7 @@ class Deal:
     bank: str = ""
     rf_id: str = ""
     new_name: str = ""
+    executed: int = -1  # execution day of the recorded document (set when written)
 
 
 @dataclass
@@ -297,6 +298,7 @@ def _write_assignments(out: Path, p: Patents, companies: list[Company], names: A
                                       day - int(rng.integers(1, 60)))]
                         receiver = _name_at(names, this.taker, day)
                         country = companies[this.taker].country
+                    this.executed = assignors[0][1]
                     if count:
                         doc_parts.append((
                             np.full(count, reel, np.int32), np.full(count, frame, np.int32),

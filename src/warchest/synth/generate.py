@@ -120,9 +120,15 @@ class Names:
     def draw(cls, companies: list[Company], seed: int) -> Names:
         rng = np.random.default_rng([seed, 3])
         pools = []
+        initials_of: dict[str, int] = {}  # an abbreviation's initials -> the company using it
         for c in companies:
             pool = {kind: sorted({make_variant(kind, c.name, c.base, c.form, c.country, rng)
                                   for _ in range(3)}) for kind in VARIANT_KINDS}
+            # initials shared with another company would make the truth of a raw name
+            # ambiguous (no resolver could tell them apart): the later company spells out
+            pool["abbreviation"] = sorted({
+                v if initials_of.setdefault(v.split()[0], c.id) == c.id else c.name.upper()
+                for v in pool["abbreviation"]})
             pool["canonical"] = [c.name]
             pools.append(pool)
         return cls([c.name for c in companies], pools)

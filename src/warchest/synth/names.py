@@ -104,7 +104,13 @@ def _stem(rng: np.random.Generator) -> str:
 
 def company_names(rng: np.random.Generator, archetypes: list[str], countries: list[str]
                   ) -> list[tuple[str, str, str]]:
-    """One fictional ``(name, stem, legal form)`` per company, all distinct."""
+    """One fictional ``(name, stem, legal form)`` per company, all distinct.
+
+    Two companies' base names (stem and descriptor) are at least two letter edits apart, so
+    a one-letter typo of one is never another's name and the truth of every raw spelling
+    stays unambiguous. The check is a symmetric-delete index: two strings are within one
+    edit when one of them, or one of its single-letter deletions, equals one of the other's.
+    """
     seen: set[str] = set()
     out: list[tuple[str, str, str]] = []
     for archetype, country in zip(archetypes, countries, strict=True):
@@ -121,9 +127,10 @@ def company_names(rng: np.random.Generator, archetypes: list[str], countries: li
             name = f"{stem} {descriptor} {form}".replace(" ,", ",")
             if form == "LLC" or (form == "Inc." and rng.random() < 0.5):
                 name = f"{stem} {descriptor}, {form}"
-            key = name.lower()
-            if key not in seen:
-                seen.add(key)
+            base = f"{stem} {descriptor}".lower().replace(" ", "")
+            near = {base} | {base[:i] + base[i + 1:] for i in range(len(base))}
+            if seen.isdisjoint(near):
+                seen |= near
                 out.append((name, f"{stem} {descriptor}", form))
                 break
     return out

@@ -81,10 +81,11 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
     _write(folder / "products.csv", ["company_id", "market", "countries"],
            ([c.id, m, ";".join(c.sells_in)] for c in companies for m in c.markets))
     _write(folder / "deals.csv",
-           ["deal_id", "kind", "rf_id", "record_date", "from_company", "to_company", "bank",
-            "new_name", "patents"],
-           ([k, d.kind, d.rf_id, _iso(d.day), d.giver, d.taker, d.bank, d.new_name,
-             len(d.patents)] for k, d in enumerate(events.deals)))
+           ["deal_id", "kind", "rf_id", "executed_date", "record_date", "from_company",
+            "to_company", "bank", "new_name", "patents"],
+           ([k, d.kind, d.rf_id, _iso(d.executed) if d.executed >= 0 else "", _iso(d.day),
+             d.giver, d.taker, d.bank, d.new_name, len(d.patents)]
+            for k, d in enumerate(events.deals)))
     _write(folder / "deal_patents.csv", ["deal_id", "patent_id"],
            ([k, pid] for k, d in enumerate(events.deals)
             for pid in p.patent_id(d.patents).tolist()))
@@ -93,9 +94,9 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
            ["patent_id", "owner_at_grant", "owner_at_world_date", "group_at_world_date"],
            _ownership_rows(p, owner_now, group))
     _write(folder / "ownership_changes.csv",
-           ["patent_id", "date", "new_owner", "rf_id", "kind"],
-           ([str(p.patent_id(i)[0]), _iso(day), taker, deal.rf_id, deal.kind]
-            for i, day, taker, deal in events.changes))
+           ["patent_id", "date", "recorded_date", "new_owner", "rf_id", "kind"],
+           ([str(p.patent_id(i)[0]), _iso(deal.executed), _iso(day), taker, deal.rf_id,
+             deal.kind] for i, day, taker, deal in events.changes))
 
     # which patents read on which major company's products
     parents = [c for c in companies if c.parent is None]

@@ -22,7 +22,7 @@ Reports MB/s, documents/s, the ratio to the bare parse, and peak resident memory
 ``--sizes`` it repeats ``extract`` and ``load-2`` on files of several sizes (throughput
 against file size).
 
-    python bench/xml.py --size-mb 1000 --repeat 3 --sizes 100,300,1000,2000
+    python bench/uspto_xml.py --size-mb 1000 --repeat 3 --sizes 100,300,1000,2000
 """
 
 from __future__ import annotations
@@ -42,9 +42,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# this script is named xml.py: keep its folder off the import path, or it would shadow the
-# standard library's xml package
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 SAMPLES = ROOT / "src" / "warchest" / "samples" / "uspto_xml"
 
 
