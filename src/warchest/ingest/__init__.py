@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import IO
 
 from warchest.errors import BadInputFile, UnknownTable
-from warchest.ingest import assignments, classification, cpc_xml, patentsview, ppubs, uspto_xml
+from warchest.ingest import (
+    assignments,
+    classification,
+    cpc_xml,
+    families,
+    maintfee,
+    patentsview,
+    ppubs,
+    uspto_xml,
+)
 from warchest.ingest.delimited import BLOCK_SIZE, Chunk, TableSpec, read_delimited
 from warchest.ingest.runner import FileResult, LoadReport, ProgressFn, run_load
 from warchest.ingest.sources import Source, find_sources
@@ -23,7 +32,9 @@ __all__ = [
     "LoadReport",
     "load_assignments",
     "load_cpc",
+    "load_families",
     "load_ipc",
+    "load_maintenance",
     "load_patentsview",
     "load_ppubs",
     "load_uspto_xml",
@@ -223,4 +234,52 @@ def load_uspto_xml(
                                                            workers), None)
 
     return _load_tables(store, paths, "uspto-xml", (".xml",), choose, "USPTO XML",
+                        progress, label)
+
+
+def load_maintenance(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+) -> LoadReport:
+    """Load USPTO maintenance fee events (``MaintFeeEvents_yyyymmdd.txt``, plain or in the
+    weekly ``MaintFeeEvents.zip``); see :mod:`warchest.ingest.maintfee`."""
+
+    def choose(source: Source) -> Choice | None:
+        if not source.stem.lower().startswith("maintfeeevents"):
+            return None
+        return ("maintenance_events",
+                lambda s: maintfee.read_maintenance_events(s, source.display),
+                "maintenance_events")
+
+    return _load_tables(store, paths, "maintenance", (".txt",), choose,
+                        "maintenance fee events (MaintFeeEvents_*.txt)", progress, label)
+
+
+def load_families(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+) -> LoadReport:
+    """Load patent family members: member-list CSV files (DOCDB/INPADOC style) and EPO OPS
+    family XML responses; see :mod:`warchest.ingest.families`."""
+
+    def choose(source: Source) -> Choice | None:
+        name = source.name.lower()
+        if name.endswith((".xml", ".xml.gz")):
+            if not families.looks_like_ops_family(_head(source, 4096)):
+                return None
+            return ("families (EPO OPS XML)",
+                    lambda s: families.read_ops_family_xml(s, source.display), "families")
+        if "family_id" in _first_line(source).replace('"', ""):
+            return ("families", lambda s: families.read_family_csv(s, source.display),
+                    "families")
+        return None
+
+    return _load_tables(store, paths, "families", (".csv", ".xml"), choose,
+                        "family member list (CSV with family_id) or EPO OPS family XML",
                         progress, label)

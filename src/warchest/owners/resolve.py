@@ -8,9 +8,10 @@ entities are the connected components, and every link is kept as evidence):
 2. ``same words``: the same words in another order, ignoring articles and prepositions
    (BOARD OF REGENTS UNIVERSITY OF TEXAS = UNIVERSITY OF TEXAS BOARD OF REGENTS).
 3. ``spelling``: a typo or spacing variant. Candidates are blocked on the first and the last
-   four letters of the name without spaces, compared by Levenshtein distance (at most 1 for
-   names of 5-9 letters, 2 from 10, 3 from 25); the words that differ must themselves be
-   close (one edit for words of 5-8 letters, two from 9; none below 5, so NAVY / ARMY and
+   four letters of the name without spaces, compared by edit distance (optimal string
+   alignment: an adjacent transposition is one edit, so THTYH = THYTH; at most 1 for names
+   of 5-9 letters, 2 from 10, 3 from 25); the words that differ must themselves be close
+   (one edit for words of 5-8 letters, two from 9; none below 5, so NAVY / ARMY and
    PIOS / PIOR stay apart) and carry no digits.
 4. ``extension``: a name that is another name plus trailing words (HONEYWELL INTERNATIONAL
    -> HONEYWELL), when the shorter name is distinctive (two words or more, or one word of six
@@ -34,7 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 from warchest.owners.names import ACRONYM_SKIPS, acronym, compact_key, normalise_name
@@ -118,7 +119,7 @@ def _words_close(a: str, b: str) -> bool:
     # short words differing by a letter are usually other words (PIOS / PIOR, NAVY / ARMY)
     shortest = min(len(joined_l), len(joined_r))
     allowed = 0 if shortest < 5 else 1 if shortest < 9 else 2
-    return bool(Levenshtein.distance(joined_l, joined_r) <= allowed)
+    return bool(OSA.distance(joined_l, joined_r) <= allowed)
 
 
 def _blocks(compact: Sequence[str]) -> Iterable[tuple[list[int], list[int]]]:
@@ -199,7 +200,7 @@ def resolve_names(
     compact = [compact_key(k) for k in keys]
     for rows, cols in _blocks(compact):
         dist = cdist([compact[i] for i in rows], [compact[j] for j in cols],
-                     scorer=Levenshtein.distance, score_cutoff=3, workers=1)
+                     scorer=OSA.distance, score_cutoff=3, workers=1)
         for x, y in zip(*(dist <= 3).nonzero(), strict=True):
             i, j = rows[int(x)], cols[int(y)]
             d = int(dist[x, y])

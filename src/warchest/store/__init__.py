@@ -413,6 +413,20 @@ class Store:
         rows: list[dict[str, Any]] = self.query(sql, params).to_pylist()
         return rows
 
+    def rows_with(self, name: str, data: pa.Table, sql: str,
+                  params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query that reads ``data`` as a table named ``name`` (e.g. a list of patent
+        ids to join with), and return its rows as dicts."""
+        with self._lock:
+            self._con.register(name, data)
+            try:
+                result = (self._con.sql(sql, params=list(params)) if params
+                          else self._con.sql(sql)).to_arrow_table()
+            finally:
+                self._con.unregister(name)
+        rows: list[dict[str, Any]] = result.to_pylist()
+        return rows
+
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         table = self.query(sql, params)
         if table.num_rows == 0:

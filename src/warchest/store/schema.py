@@ -685,6 +685,144 @@ OWNER_TABLES: tuple[Table, ...] = (
 )
 TABLES = (*TABLES, *OWNER_TABLES)
 
+VALUED = "derived by `warchest value compute`; load_id names the run"
+
+VALUE_TABLES: tuple[Table, ...] = (
+    Table(
+        "maintenance_events",
+        "USPTO maintenance fee events (payments, expiry for non-payment, reinstatement).",
+        (
+            _c("patent_id", "text"),
+            _c("application_number", "text"),
+            _c("entity_status", "text", "N large, Y small, M micro entity"),
+            _c("filing_date", "date"),
+            _c("grant_date", "date"),
+            _c("event_date", "date"),
+            _c("event_code", "text", "M1551 paid (3.5 y, large), EXP. expired, EXPX reinstated"),
+            LOAD_ID,
+        ),
+        key=("patent_id",),
+        since=4,
+    ),
+    Table(
+        "families",
+        "Patent family members per office, with grant and legal status where known.",
+        (
+            _c("family_id", "text", "DOCDB/INPADOC family id as given"),
+            _c("jurisdiction", "text", "office: US, EP, DE, GB, FR, CN, JP, KR, IN, ..."),
+            _c("member_number", "text"),
+            _c("kind", "text"),
+            _c("application_number", "text"),
+            _c("filing_date", "date"),
+            _c("publication_date", "date"),
+            _c("grant_date", "date"),
+            _c("status", "text", "in force, granted, pending, expired, lapsed, refused, ..."),
+            _c("status_date", "date", "when the status took effect"),
+            _c("us_patent_id", "text", "the US patent of the family this row was listed for"),
+            LOAD_ID,
+        ),
+        key=("family_id",),
+        since=4,
+    ),
+    Table(
+        "market_weights",
+        "Market size of each jurisdiction relative to the US, as used (" + VALUED + ").",
+        (
+            _c("jurisdiction", "text", "the office whose grant covers the country (EP, US, ..)"),
+            _c("country", "text", "a market: one row per country an office's grant covers"),
+            _c("name", "text"),
+            _c("weight", "double", "the country's market size relative to the US (US = 1)"),
+            _c("basis", "text"),
+            _c("source", "text"),
+            LOAD_ID,
+        ),
+        since=4,
+    ),
+    Table(
+        "patent_terms",
+        "Expiry of every patent, the rule that decided it, and lapse for non-payment ("
+        + VALUED + ").",
+        (
+            _c("patent_id", "text"),
+            _c("patent_type", "text"),
+            _c("grant_date", "date"),
+            _c("filing_date", "date", "the application's own US filing date"),
+            _c("term_start_date", "date",
+               "earliest US non-provisional filing in the continuity chain (PCT date for a"
+               " national stage)"),
+            _c("term_start_via", "text", "which application gave term_start_date"),
+            _c("pta_days", "int"),
+            _c("disclaimer_date", "date", "terminal disclaimer: term ends by this date"),
+            _c("expiry_date", "date", "end of the full term"),
+            _c("expiry_rule", "text", "the rule and arithmetic behind expiry_date"),
+            _c("lapse_date", "date", "lapsed for an unpaid maintenance fee"),
+            _c("lapse_rule", "text"),
+            _c("end_date", "date", "first day not in force: min(expiry, lapse)"),
+            LOAD_ID,
+        ),
+        since=4,
+    ),
+    Table(
+        "patent_markets",
+        "Where and when each patent (through its family) is in force (" + VALUED + ").",
+        (
+            _c("patent_id", "text"),
+            _c("jurisdiction", "text"),
+            _c("in_force_from", "date"),
+            _c("in_force_until", "date", "first day not in force"),
+            _c("via", "text", "the US term, or the family member and its status"),
+            LOAD_ID,
+        ),
+        since=4,
+    ),
+    Table(
+        "patent_indicators",
+        "OECD-style value indicators, normalised within the cohort (grant year x CPC"
+        " subclass) (" + VALUED + ").",
+        (
+            _c("patent_id", "text"),
+            _c("cohort_year", "int", "grant year"),
+            _c("cohort_field", "text",
+               "CPC subclass of the first CPC symbol; its class, section or 'all' when the"
+               " subclass cohort has under 30 patents"),
+            _c("cpc_subclass", "text", "the patent's own first CPC subclass"),
+            _c("cohort_size", "bigint"),
+            _c("forward_5y", "int", "citations received within 5 years of grant"),
+            _c("forward_7y", "int"),
+            _c("forward_5y_self", "int", "of which from the same owner group"),
+            _c("forward_7y_self", "int"),
+            _c("forward_total", "int"),
+            _c("observed_years", "double", "years between grant and the data's last grant"),
+            _c("expected_share_5y", "double",
+               "share of 5-year citations a patent of this field has received by then"),
+            _c("forward_5y_corrected", "double", "forward_5y / expected_share_5y"),
+            _c("backward", "int", "US patent citations made"),
+            _c("claims", "int"),
+            _c("family_size", "int", "offices where the family has a member"),
+            _c("generality", "double", "Hall's bias-corrected 1 - sum s_j^2, citing"),
+            _c("originality", "double", "the same over cited patents"),
+            _c("radicalness", "double", "share of cited classes the patent is not in"),
+            _c("grant_lag_days", "int"),
+            _c("forward_5y_norm", "double", "value / cohort mean (likewise below)"),
+            _c("backward_norm", "double"),
+            _c("claims_norm", "double"),
+            _c("family_size_norm", "double"),
+            _c("generality_norm", "double"),
+            _c("originality_norm", "double"),
+            _c("radicalness_norm", "double"),
+            _c("grant_lag_norm", "double"),
+            _c("forward_5y_percentile", "double", "percent rank in the cohort"),
+            _c("breakthrough", "bool", "top 1% of the cohort by corrected 5-year citations"),
+            _c("quality_index", "double",
+               "mean of forward 5y, family size, claims, generality, each / cohort max"),
+            _c("impact", "double", "corrected 5-year citations / cohort mean"),
+            LOAD_ID,
+        ),
+        since=4,
+    ),
+)
+TABLES = (*TABLES, *VALUE_TABLES)
+
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS load_log (
@@ -744,6 +882,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         3,
         "owners: resolved names and entities with their merge decisions, corporate links,"
         " user overrides, classified ownership events and ownership periods",
+    ),
+    Migration(
+        4,
+        "value: maintenance fee events, family members, market weights, patent terms,"
+        " markets in force and value indicators",
     ),
 )
 

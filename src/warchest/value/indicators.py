@@ -1,0 +1,294 @@
+"""Patent value indicators as portable SQL, each normalised within its cohort.
+
+Definitions (Squicciarini, Dernis and Criscuolo 2013, "Measuring Patent Quality", OECD STI
+Working Paper 2013/03; Hall, Jaffe and Trajtenberg 2001, NBER WP 8498; Ernst and Omland
+2011, "The Patent Asset Index", World Patent Information 33):
+
+- **cohort**: grant year x technology field; the field is the CPC subclass of the
+  patent's first inventive CPC symbol (else its first symbol; ``?`` without CPC). A cohort
+  of fewer than 30 patents widens to the CPC class, then the section, then the whole year
+  (``all``), so every normalisation rests on at least 30 patents where the data has them.
+- **forward citations in 5 and 7 years**: distinct US patents citing it that were granted
+  within 5 (7) years of its grant; those from the same owner group (the ultimate parent of
+  the owners at grant, after ``warchest owners resolve``) are also counted apart as self
+  citations (NULL when owners are not resolved).
+- **truncation** (HJT 2001): a patent granted less than 5 years before the data's last
+  grant date has had time for only part of its 5-year citations. The expected share is
+  read from the field's own citation-lag distribution over patents with a full 5-year
+  window (all fields pooled when the field has none): F(t) = share of 5-year citations
+  that arrive within t years, linear between whole years. ``forward_5y_corrected`` =
+  forward_5y / F(t); NULL when F(t) < 0.1 (too early to tell).
+- **backward citations**: US patents it cites. **claims**: number of claims.
+- **family size**: offices where its family has a member (1 for a US-only family).
+- **generality** (Hall): G = 1 - sum_j s_j^2, s_j the share of citing patents in field j,
+  times N/(N-1) for N >= 2 citing patents (Hall's bias correction); NULL for N < 2.
+  **originality**: the same over the cited patents in the store.
+- **radicalness** (Shane 2001, OECD): of the (cited patent, CPC subclass) pairs of the
+  patents it cites, the share whose subclass is not one of its own subclasses.
+- **grant lag**: days from filing to grant.
+- **normalisation**: each indicator divided by its cohort mean (``*_norm``; NULL when the
+  mean is 0 or unknown).
+- **breakthrough**: corrected 5-year citations > 0 and fewer than 1% of the cohort above;
+  NULL in cohorts under 100 patents (a top 1% needs at least 100).
+- **quality index** (OECD quality index 4): the mean of forward_5y_corrected, family
+  size, claims and generality, each divided by its cohort maximum (components that are
+  NULL are left out of the mean).
+- **impact** (technology relevance, PAI): forward_5y_corrected / cohort mean (0 when the
+  cohort mean is 0). Its value on a date is impact x market coverage (``markets.py``), 0
+  when not in force.
+"""
+
+from __future__ import annotations
+
+YEAR_DAYS = 365.25
+MIN_COHORT = 30
+"""A cohort needs this many patents; a smaller subclass cohort widens to the CPC class,
+then the section, then all patents granted that year (``all``)."""
+BREAKTHROUGH_MIN = 100
+"""Breakthrough (top 1%) is only called in cohorts of at least this many patents."""
+
+
+def indicators_sql(self_citations: bool) -> str:
+    """``patent_indicators`` rows (without load_id). ``self_citations``: whether owner
+    groups are resolved (else self citations are NULL)."""
+    if self_citations:
+        groups = """
+groups AS (
+    SELECT o.patent_id, min(coalesce(e.ultimate_entity_id, o.entity_id)) AS grp
+    FROM ownership o LEFT JOIN owner_entities e ON e.entity_id = o.entity_id
+    WHERE o.via = 'grant' AND o.entity_id IS NOT NULL
+    GROUP BY o.patent_id
+),"""
+        self_expr = ("CASE WHEN gc.grp IS NOT NULL AND gc.grp = gd.grp THEN 1 ELSE 0 END")
+        self_join = ("LEFT JOIN groups gc ON gc.patent_id = c.patent_id "
+                     "LEFT JOIN groups gd ON gd.patent_id = c.cited_patent_id")
+        self_5 = "sum(CASE WHEN f.lag_days < 5 * {y} THEN f.is_self ELSE 0 END)"
+        self_7 = "sum(CASE WHEN f.lag_days < 7 * {y} THEN f.is_self ELSE 0 END)"
+    else:
+        groups = ""
+        self_expr = "0"
+        self_join = ""
+        self_5 = self_7 = "CAST(NULL AS BIGINT)"
+    y = YEAR_DAYS
+    self_5 = self_5.format(y=y)
+    self_7 = self_7.format(y=y)
+    return f"""
+WITH {groups}
+span AS (SELECT max(grant_date) AS data_end FROM patents),
+first_cpc AS (
+    SELECT patent_id, subclass,
+           row_number() OVER (PARTITION BY patent_id ORDER BY
+               CASE WHEN cpc_type = 'inventive' THEN 0 ELSE 1 END, sequence, subclass) AS k
+    FROM cpc WHERE subclass IS NOT NULL
+),
+field AS (SELECT patent_id, subclass AS field FROM first_cpc WHERE k = 1),
+dated AS (
+    SELECT p.patent_id, p.grant_date, p.num_claims, a.filing_date,
+           CAST(EXTRACT(YEAR FROM p.grant_date) AS INTEGER) AS cohort_year,
+           fl.field AS subclass, substr(fl.field, 1, 3) AS cpc_class,
+           substr(fl.field, 1, 1) AS section,
+           date_diff('day', p.grant_date, s.data_end) / {y} AS observed_years
+    FROM patents p CROSS JOIN span s
+    LEFT JOIN applications a ON a.patent_id = p.patent_id
+    LEFT JOIN field fl ON fl.patent_id = p.patent_id
+    WHERE p.grant_date IS NOT NULL
+),
+sized AS (
+    SELECT d.*,
+           count(*) OVER (PARTITION BY cohort_year, subclass) AS n_subclass,
+           count(*) OVER (PARTITION BY cohort_year, cpc_class) AS n_class,
+           count(*) OVER (PARTITION BY cohort_year, section) AS n_section
+    FROM dated d
+),
+base AS (
+    SELECT patent_id, grant_date, num_claims, filing_date, cohort_year, observed_years,
+           subclass AS cpc_subclass,
+           CASE WHEN subclass IS NULL THEN '?'
+                WHEN n_subclass >= {MIN_COHORT} THEN subclass
+                WHEN n_class >= {MIN_COHORT} THEN cpc_class
+                WHEN n_section >= {MIN_COHORT} THEN section
+                ELSE 'all' END AS cohort_field
+    FROM sized
+),
+cites AS (
+    SELECT DISTINCT c.patent_id AS citing, c.cited_patent_id AS cited,
+           date_diff('day', cd.grant_date, cg.grant_date) AS lag_days,
+           {self_expr} AS is_self
+    FROM citations c
+    JOIN patents cg ON cg.patent_id = c.patent_id
+    JOIN patents cd ON cd.patent_id = c.cited_patent_id
+    {self_join}
+    WHERE cg.grant_date IS NOT NULL AND cd.grant_date IS NOT NULL
+      AND c.patent_id <> c.cited_patent_id
+),
+forward AS (
+    SELECT f.cited AS patent_id,
+           sum(CASE WHEN f.lag_days < 5 * {y} THEN 1 ELSE 0 END) AS forward_5y,
+           sum(CASE WHEN f.lag_days < 7 * {y} THEN 1 ELSE 0 END) AS forward_7y,
+           {self_5} AS forward_5y_self,
+           {self_7} AS forward_7y_self,
+           count(*) AS forward_total
+    FROM cites f GROUP BY f.cited
+),
+lag_buckets AS (
+    SELECT coalesce(b.cohort_field, '?') AS field,
+           CAST(floor(f.lag_days / {y}) AS INTEGER) AS bucket, count(*) AS n
+    FROM cites f JOIN base b ON b.patent_id = f.cited
+    WHERE b.observed_years >= 5 AND f.lag_days >= 0 AND f.lag_days < 5 * {y}
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT '(pooled)' AS field, CAST(floor(f.lag_days / {y}) AS INTEGER) AS bucket,
+           count(*) AS n
+    FROM cites f JOIN base b ON b.patent_id = f.cited
+    WHERE b.observed_years >= 5 AND f.lag_days >= 0 AND f.lag_days < 5 * {y}
+    GROUP BY 2
+),
+lag_cdf AS (
+    SELECT field, bucket, n,
+           sum(n) OVER (PARTITION BY field ORDER BY bucket
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n AS before_n,
+           sum(n) OVER (PARTITION BY field) AS total
+    FROM lag_buckets
+),
+share AS (
+    SELECT b.patent_id,
+           CASE WHEN b.observed_years >= 5 THEN 1.0
+                WHEN b.observed_years < 0 THEN NULL
+                WHEN lf.total IS NOT NULL
+                THEN (lf.before_n + (b.observed_years - lf.bucket) * lf.n) / lf.total
+                WHEN lp.total IS NOT NULL
+                THEN (lp.before_n + (b.observed_years - lp.bucket) * lp.n) / lp.total
+           END AS expected_share_5y
+    FROM base b
+    LEFT JOIN lag_cdf lf ON lf.field = b.cohort_field
+                        AND lf.bucket = CAST(floor(b.observed_years) AS INTEGER)
+    LEFT JOIN lag_cdf lp ON lp.field = '(pooled)'
+                        AND lp.bucket = CAST(floor(b.observed_years) AS INTEGER)
+),
+backward AS (
+    SELECT patent_id, count(DISTINCT cited_patent_id) AS backward
+    FROM citations WHERE cited_patent_id IS NOT NULL GROUP BY patent_id
+),
+gen_counts AS (
+    SELECT f.cited AS patent_id, fl.field, count(*) AS n
+    FROM cites f JOIN field fl ON fl.patent_id = f.citing GROUP BY 1, 2
+),
+generality AS (
+    SELECT patent_id, sum(n) AS n_all,
+           CASE WHEN sum(n) >= 2
+                THEN (1 - sum(n * n) * 1.0 / (sum(n) * sum(n))) * sum(n) / (sum(n) - 1)
+           END AS generality
+    FROM gen_counts GROUP BY patent_id
+),
+orig_counts AS (
+    SELECT f.citing AS patent_id, fl.field, count(*) AS n
+    FROM cites f JOIN field fl ON fl.patent_id = f.cited GROUP BY 1, 2
+),
+originality AS (
+    SELECT patent_id,
+           CASE WHEN sum(n) >= 2
+                THEN (1 - sum(n * n) * 1.0 / (sum(n) * sum(n))) * sum(n) / (sum(n) - 1)
+           END AS originality
+    FROM orig_counts GROUP BY patent_id
+),
+own_classes AS (SELECT DISTINCT patent_id, subclass FROM cpc WHERE subclass IS NOT NULL),
+cited_classes AS (
+    SELECT DISTINCT f.citing AS patent_id, f.cited, oc.subclass
+    FROM cites f JOIN own_classes oc ON oc.patent_id = f.cited
+),
+radicalness AS (
+    SELECT cc.patent_id,
+           avg(CASE WHEN mine.subclass IS NULL THEN 1.0 ELSE 0.0 END) AS radicalness
+    FROM cited_classes cc
+    LEFT JOIN own_classes mine ON mine.patent_id = cc.patent_id
+                              AND mine.subclass = cc.subclass
+    GROUP BY cc.patent_id
+),
+family_links AS (
+    SELECT f.us_patent_id AS patent_id, f.family_id FROM families f
+    WHERE f.us_patent_id IS NOT NULL
+    UNION
+    SELECT p.patent_id, CAST(p.family_id AS VARCHAR) FROM patents p
+    JOIN families f ON f.family_id = CAST(p.family_id AS VARCHAR)
+),
+family AS (
+    SELECT l.patent_id, count(DISTINCT f.jurisdiction) AS offices
+    FROM family_links l JOIN families f ON f.family_id = l.family_id
+    GROUP BY l.patent_id
+),
+raw AS (
+    SELECT b.patent_id, b.cohort_year, b.cohort_field, b.cpc_subclass, b.observed_years,
+           coalesce(fw.forward_5y, 0) AS forward_5y, coalesce(fw.forward_7y, 0) AS forward_7y,
+           CASE WHEN {'TRUE' if self_citations else 'FALSE'}
+                THEN coalesce(fw.forward_5y_self, 0) END AS forward_5y_self,
+           CASE WHEN {'TRUE' if self_citations else 'FALSE'}
+                THEN coalesce(fw.forward_7y_self, 0) END AS forward_7y_self,
+           coalesce(fw.forward_total, 0) AS forward_total,
+           sh.expected_share_5y,
+           CASE WHEN sh.expected_share_5y >= 0.1
+                THEN coalesce(fw.forward_5y, 0) / sh.expected_share_5y END
+               AS forward_5y_corrected,
+           coalesce(bw.backward, 0) AS backward, b.num_claims AS claims,
+           CASE WHEN fam.offices IS NULL OR fam.offices < 1 THEN 1 ELSE fam.offices END
+               AS family_size,
+           g.generality, o.originality, r.radicalness,
+           date_diff('day', b.filing_date, b.grant_date) AS grant_lag_days
+    FROM base b
+    LEFT JOIN forward fw ON fw.patent_id = b.patent_id
+    LEFT JOIN share sh ON sh.patent_id = b.patent_id
+    LEFT JOIN backward bw ON bw.patent_id = b.patent_id
+    LEFT JOIN family fam ON fam.patent_id = b.patent_id
+    LEFT JOIN generality g ON g.patent_id = b.patent_id
+    LEFT JOIN originality o ON o.patent_id = b.patent_id
+    LEFT JOIN radicalness r ON r.patent_id = b.patent_id
+),
+cohort AS (
+    SELECT r.*,
+           count(*) OVER w AS cohort_size,
+           avg(forward_5y_corrected) OVER w AS m_fwd,
+           avg(backward) OVER w AS m_bwd, avg(claims) OVER w AS m_claims,
+           avg(family_size) OVER w AS m_family, avg(generality) OVER w AS m_gen,
+           avg(originality) OVER w AS m_orig, avg(radicalness) OVER w AS m_rad,
+           avg(grant_lag_days) OVER w AS m_lag,
+           max(forward_5y_corrected) OVER w AS x_fwd, max(claims) OVER w AS x_claims,
+           max(family_size) OVER w AS x_family, max(generality) OVER w AS x_gen,
+           percent_rank() OVER (PARTITION BY cohort_year, cohort_field
+                                ORDER BY coalesce(forward_5y_corrected, 0)) AS pct,
+           rank() OVER (PARTITION BY cohort_year, cohort_field
+                        ORDER BY coalesce(forward_5y_corrected, 0) DESC) - 1 AS above
+    FROM raw r
+    WINDOW w AS (PARTITION BY cohort_year, cohort_field)
+)
+SELECT patent_id, cohort_year, cohort_field, cpc_subclass, cohort_size,
+       CAST(forward_5y AS INTEGER) AS forward_5y, CAST(forward_7y AS INTEGER) AS forward_7y,
+       CAST(forward_5y_self AS INTEGER) AS forward_5y_self,
+       CAST(forward_7y_self AS INTEGER) AS forward_7y_self,
+       CAST(forward_total AS INTEGER) AS forward_total, observed_years, expected_share_5y,
+       forward_5y_corrected, CAST(backward AS INTEGER) AS backward, claims,
+       CAST(family_size AS INTEGER) AS family_size, generality, originality, radicalness,
+       CAST(grant_lag_days AS INTEGER) AS grant_lag_days,
+       CASE WHEN m_fwd > 0 THEN forward_5y_corrected / m_fwd END AS forward_5y_norm,
+       CASE WHEN m_bwd > 0 THEN backward / m_bwd END AS backward_norm,
+       CASE WHEN m_claims > 0 THEN claims / m_claims END AS claims_norm,
+       CASE WHEN m_family > 0 THEN family_size / m_family END AS family_size_norm,
+       CASE WHEN m_gen > 0 THEN generality / m_gen END AS generality_norm,
+       CASE WHEN m_orig > 0 THEN originality / m_orig END AS originality_norm,
+       CASE WHEN m_rad > 0 THEN radicalness / m_rad END AS radicalness_norm,
+       CASE WHEN m_lag > 0 THEN grant_lag_days / m_lag END AS grant_lag_norm,
+       pct AS forward_5y_percentile,
+       CASE WHEN cohort_size >= {BREAKTHROUGH_MIN}
+            THEN coalesce(forward_5y_corrected, 0) > 0 AND above < 0.01 * cohort_size
+       END AS breakthrough,
+       (coalesce(forward_5y_corrected / nullif(x_fwd, 0), 0)
+        + coalesce(family_size * 1.0 / nullif(x_family, 0), 0)
+        + coalesce(claims * 1.0 / nullif(x_claims, 0), 0)
+        + coalesce(generality / nullif(x_gen, 0), 0))
+       / nullif((CASE WHEN forward_5y_corrected IS NOT NULL AND x_fwd > 0 THEN 1 ELSE 0 END)
+                + (CASE WHEN x_family > 0 THEN 1 ELSE 0 END)
+                + (CASE WHEN claims IS NOT NULL AND x_claims > 0 THEN 1 ELSE 0 END)
+                + (CASE WHEN generality IS NOT NULL AND x_gen > 0 THEN 1 ELSE 0 END), 0)
+           AS quality_index,
+       CASE WHEN m_fwd > 0 THEN coalesce(forward_5y_corrected, 0) / m_fwd ELSE 0 END
+           AS impact
+FROM cohort
+"""
