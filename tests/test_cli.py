@@ -48,6 +48,10 @@ def test_demo_then_status_patent_sql(tmp_path: Path) -> None:
     demo = json.loads(out)
     assert demo["status"]["tables"]["cpc_titles"] == 260263
     assert demo["status"]["contains_synthetic"] is True
+    # the demo also resolves owners and computes values: every sample patent gets a term
+    assert demo["values"]["terms"] == demo["status"]["tables"]["patents"]
+    side = {r["name"]: r for r in demo["portfolios"]}
+    assert side["Samsung Electronics Co., Ltd."]["owned"] == 89
 
     code, out, _ = run("status", "--db", db, "--json")
     status = json.loads(out)

@@ -564,6 +564,10 @@ def fetch_patentsview(
         console.print(f"load them with: warchest load patentsview {escape(str(folder))}")
 
 
+DEMO_COMPANIES = ("Samsung Electronics Co., Ltd.", "Apple Inc.", "HUAWEI TECHNOLOGIES CO., LTD.")
+DEMO_DATE = dt.date(2025, 1, 1)
+
+
 @app.command()
 @user_errors
 def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
@@ -571,18 +575,43 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     Example: warchest demo --db demo.duckdb
     """
+    from warchest.owners import resolve_owners
+    from warchest.value import compare_portfolios, compute_values
+
     with _open_store(db) as store, load_progress(not as_json) as progress:
         reports = demo_module.load_samples(store, progress=progress)
+        owners = resolve_owners(store)
+        values = compute_values(store)
         result = store_status(store)
+        side = compare_portfolios(store, list(DEMO_COMPANIES), DEMO_DATE)
     if as_json:
-        print_json({"loads": [r.to_dict() for r in reports], "status": result})
+        print_json({"loads": [r.to_dict() for r in reports], "status": result,
+                    "owners": {"names": owners.names, "entities": owners.entities,
+                               "periods": owners.periods},
+                    "values": values.__dict__, "portfolios": side})
         return
     for report in reports:
         print_load_report(report)
     print_status(result)
+    console.print(f"owners: {owners.names:,} names -> {owners.entities:,} entities, "
+                  f"{owners.periods:,} ownership periods; values: {values.terms:,} patent "
+                  "terms and indicators")
+    table = Table(title=f"real companies in the samples, on {DEMO_DATE} (small sample: "
+                  "these are not their whole portfolios)")
+    table.add_column("measure")
+    for r in side:
+        table.add_column(escape(r["name"]), justify="right", overflow="fold")
+    for key in ("owned", "in_force", "expired_or_lapsed"):
+        table.add_row(key.replace("_", " "), *[str(r[key]) for r in side])
+    for band in side[0]["remaining_life"]:
+        table.add_row(f"in force, {band} left", *[str(r["remaining_life"][band])
+                                                  for r in side])
+    table.add_row("top fields", *[", ".join(f"{k} {v}" for k, v in list(
+        r["technology_mix"].items())[:3]) for r in side])
+    console.print(table)
     console.print(
-        "next: `warchest patent 10000000`, `warchest sql \"SELECT ...\"`, "
-        "`warchest quarantine`"
+        "next: `warchest portfolio \"Apple Inc.\" --as-of 2025-01-01`, "
+        "`warchest value 7157516`, `warchest patent 10000000`, `warchest sql \"SELECT ...\"`"
     )
 
 

@@ -685,7 +685,7 @@ OWNER_TABLES: tuple[Table, ...] = (
 )
 TABLES = (*TABLES, *OWNER_TABLES)
 
-VALUED = "derived by `warchest value compute`; load_id names the run"
+VALUED = "derived by `warchest value --compute`; load_id names the run"
 
 VALUE_TABLES: tuple[Table, ...] = (
     Table(
@@ -815,7 +815,8 @@ VALUE_TABLES: tuple[Table, ...] = (
             _c("breakthrough", "bool", "top 1% of the cohort by corrected 5-year citations"),
             _c("quality_index", "double",
                "mean of forward 5y, family size, claims, generality, each / cohort max"),
-            _c("impact", "double", "corrected 5-year citations / cohort mean"),
+            _c("impact", "double", "corrected 5-year citations / cohort mean (1.0 when"
+               " too recent to tell or the cohort has no citations)"),
             LOAD_ID,
         ),
         since=4,

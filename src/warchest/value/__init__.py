@@ -20,7 +20,7 @@ import pyarrow as pa
 from warchest.errors import WarchestError
 from warchest.numbers import try_normalize_patent_number
 from warchest.store import Store
-from warchest.value.indicators import indicators_sql
+from warchest.value.indicators import BREAKTHROUGH_MIN, MIN_COHORT, indicators_sql
 from warchest.value.markets import coverage_sql, markets_sql, read_market_weights
 from warchest.value.terms import terms_sql
 
@@ -32,7 +32,7 @@ class UnknownPatent(WarchestError):
 
 
 class NotComputed(WarchestError):
-    """Values were asked for before ``warchest value compute``."""
+    """Values were asked for before ``warchest value --compute``."""
 
 
 @dataclass
@@ -46,9 +46,13 @@ class ValueReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def compute_values(store: Store, markets_csv: Path | None = None) -> ValueReport:
+def compute_values(store: Store, markets_csv: Path | None = None, *,
+                   min_cohort: int = MIN_COHORT,
+                   breakthrough_min: int = BREAKTHROUGH_MIN) -> ValueReport:
     """Derive terms, markets in force and indicators for every patent in the store.
-    Replaces what an earlier run derived."""
+    Replaces what an earlier run derived. ``min_cohort``: patents a cohort needs before it
+    stops widening (subclass -> class -> section -> year); ``breakthrough_min``: the
+    smallest cohort in which a top 1% is called."""
     report = ValueReport()
     weights = read_market_weights(markets_csv)
     report.self_citations = bool(store.scalar(
@@ -63,7 +67,8 @@ def compute_values(store: Store, markets_csv: Path | None = None) -> ValueReport
             ("weight", pa.float64()), ("basis", pa.string()), ("source", pa.string())])),
             load_id)
         steps = (("patent_terms", terms_sql()), ("patent_markets", markets_sql()),
-                 ("patent_indicators", indicators_sql(report.self_citations)))
+                 ("patent_indicators", indicators_sql(report.self_citations, min_cohort,
+                                                      breakthrough_min)))
         for table, sql in steps:
             started = time.perf_counter()
             n = store.derive(table, sql, load_id)
@@ -89,7 +94,7 @@ def values_computed(store: Store) -> bool:
 
 def _require_computed(store: Store) -> None:
     if not values_computed(store):
-        raise NotComputed("values are not computed yet: run `warchest value compute` first")
+        raise NotComputed("values are not computed yet: run `warchest value --compute` first")
 
 
 def patent_id_of(store: Store, text: str) -> str:

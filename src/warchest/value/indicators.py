@@ -33,9 +33,10 @@ Working Paper 2013/03; Hall, Jaffe and Trajtenberg 2001, NBER WP 8498; Ernst and
 - **quality index** (OECD quality index 4): the mean of forward_5y_corrected, family
   size, claims and generality, each divided by its cohort maximum (components that are
   NULL are left out of the mean).
-- **impact** (technology relevance, PAI): forward_5y_corrected / cohort mean (0 when the
-  cohort mean is 0). Its value on a date is impact x market coverage (``markets.py``), 0
-  when not in force.
+- **impact** (technology relevance, PAI): forward_5y_corrected / cohort mean; 1.0 (the
+  cohort average) when there is no citation evidence yet: the patent is too recent
+  (expected share < 0.1) or no patent of its cohort has been cited. Its value on a date
+  is impact x market coverage (``markets.py``), 0 when not in force.
 """
 
 from __future__ import annotations
@@ -48,9 +49,11 @@ BREAKTHROUGH_MIN = 100
 """Breakthrough (top 1%) is only called in cohorts of at least this many patents."""
 
 
-def indicators_sql(self_citations: bool) -> str:
+def indicators_sql(self_citations: bool, min_cohort: int = MIN_COHORT,
+                   breakthrough_min: int = BREAKTHROUGH_MIN) -> str:
     """``patent_indicators`` rows (without load_id). ``self_citations``: whether owner
-    groups are resolved (else self citations are NULL)."""
+    groups are resolved (else self citations are NULL); ``min_cohort`` and
+    ``breakthrough_min``: the cohort sizes described above."""
     if self_citations:
         groups = """
 groups AS (
@@ -104,9 +107,9 @@ base AS (
     SELECT patent_id, grant_date, num_claims, filing_date, cohort_year, observed_years,
            subclass AS cpc_subclass,
            CASE WHEN subclass IS NULL THEN '?'
-                WHEN n_subclass >= {MIN_COHORT} THEN subclass
-                WHEN n_class >= {MIN_COHORT} THEN cpc_class
-                WHEN n_section >= {MIN_COHORT} THEN section
+                WHEN n_subclass >= {int(min_cohort)} THEN subclass
+                WHEN n_class >= {int(min_cohort)} THEN cpc_class
+                WHEN n_section >= {int(min_cohort)} THEN section
                 ELSE 'all' END AS cohort_field
     FROM sized
 ),
@@ -143,12 +146,19 @@ lag_buckets AS (
     WHERE b.observed_years >= 5 AND f.lag_days >= 0 AND f.lag_days < 5 * {y}
     GROUP BY 2
 ),
+lag_fields AS (SELECT DISTINCT field FROM lag_buckets),
+lag_grid AS (
+    SELECT lf.field, k.bucket, coalesce(lb.n, 0) AS n
+    FROM lag_fields lf
+    CROSS JOIN (VALUES (0), (1), (2), (3), (4)) AS k(bucket)
+    LEFT JOIN lag_buckets lb ON lb.field = lf.field AND lb.bucket = k.bucket
+),
 lag_cdf AS (
     SELECT field, bucket, n,
            sum(n) OVER (PARTITION BY field ORDER BY bucket
                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n AS before_n,
            sum(n) OVER (PARTITION BY field) AS total
-    FROM lag_buckets
+    FROM lag_grid
 ),
 share AS (
     SELECT b.patent_id,
@@ -276,7 +286,7 @@ SELECT patent_id, cohort_year, cohort_field, cpc_subclass, cohort_size,
        CASE WHEN m_rad > 0 THEN radicalness / m_rad END AS radicalness_norm,
        CASE WHEN m_lag > 0 THEN grant_lag_days / m_lag END AS grant_lag_norm,
        pct AS forward_5y_percentile,
-       CASE WHEN cohort_size >= {BREAKTHROUGH_MIN}
+       CASE WHEN cohort_size >= {int(breakthrough_min)}
             THEN coalesce(forward_5y_corrected, 0) > 0 AND above < 0.01 * cohort_size
        END AS breakthrough,
        (coalesce(forward_5y_corrected / nullif(x_fwd, 0), 0)
@@ -288,7 +298,7 @@ SELECT patent_id, cohort_year, cohort_field, cpc_subclass, cohort_size,
                 + (CASE WHEN claims IS NOT NULL AND x_claims > 0 THEN 1 ELSE 0 END)
                 + (CASE WHEN generality IS NOT NULL AND x_gen > 0 THEN 1 ELSE 0 END), 0)
            AS quality_index,
-       CASE WHEN m_fwd > 0 THEN coalesce(forward_5y_corrected, 0) / m_fwd ELSE 0 END
-           AS impact
+       CASE WHEN forward_5y_corrected IS NOT NULL AND m_fwd > 0
+            THEN forward_5y_corrected / m_fwd ELSE 1.0 END AS impact
 FROM cohort
 """
