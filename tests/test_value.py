@@ -164,6 +164,11 @@ def graph(tmp_path: Path) -> Iterator[Store]:
                 "patent_id": ids, "sequence": pa.array([0] * len(ids), pa.int32()),
                 "subclass": [GRAPH[p][2] for p in ids],
                 "cpc_type": ["inventive"] * len(ids)}), lid)
+            # C (8000003) carries PTA and a terminal disclaimer with a date
+            store.write("term_of_grant", pa.table({
+                "patent_id": ["8000003"], "term_extension": pa.array([100], pa.int32()),
+                "term_disclaimer": ["This patent is subject to a terminal disclaimer."],
+                "disclaimer_date": pa.array([D("2029-12-31")], pa.date32())}), lid)
             edges = [(p, c) for p in ids for c in GRAPH[p][4]]
             store.write("citations", pa.table({
                 "patent_id": [e[0] for e in edges], "cited_patent_id": [e[1] for e in edges],
@@ -178,6 +183,15 @@ def graph(tmp_path: Path) -> Iterator[Store]:
 
 def ind(store: Store, patent: str) -> dict[str, object]:
     return store.rows("SELECT * FROM patent_indicators WHERE patent_id = ?", [patent])[0]
+
+
+def test_terminal_disclaimer_date_cuts_the_term(graph: Store) -> None:
+    # C: filed 2010-06-05 + 20 y = 2030-06-05, + 100 days PTA = 2030-09-13; the terminal
+    # disclaimer ends the term on 2029-12-31, before both
+    t = term(graph, "8000003")
+    assert t["expiry_date"] == D("2029-12-31") and t["end_date"] == D("2029-12-31")
+    assert t["expiry_rule"] == ("own filing 2010-06-05 + 20 years + 100 days PTA; cut by the"
+                                " terminal disclaimer to 2029-12-31")
 
 
 def test_forward_citations_in_5_and_7_years(graph: Store) -> None:
