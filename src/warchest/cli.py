@@ -61,6 +61,9 @@ app.add_typer(fetch_app, name="fetch")
 owners_app = typer.Typer(help="Owners: name resolution, corporate groups, ownership on a date.",
                          no_args_is_help=True)
 app.add_typer(owners_app, name="owners")
+techmap_app = typer.Typer(help="Technology map: CPC hierarchy, WIPO fields, product areas.",
+                          no_args_is_help=True)
+app.add_typer(techmap_app, name="techmap")
 
 console = Console()
 err = Console(stderr=True)
@@ -562,6 +565,56 @@ def fetch_patentsview(
     if results:
         folder = Path(results[0].path).parent
         console.print(f"load them with: warchest load patentsview {escape(str(folder))}")
+
+
+@techmap_app.command("map")
+@user_errors
+def techmap_map(
+    taxonomy: Annotated[Path | None, typer.Option(
+        "--taxonomy", help="Product-area YAML (CPC prefixes and keywords); default: the "
+        "shipped taxonomy (smartphone, telecom standards, semiconductors, software/UI, "
+        "cameras, batteries).")] = None,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """Put every patent in its product areas (by CPC prefix or keyword, with the evidence)
+    and its WIPO technology fields.
+
+    Example: warchest techmap map --taxonomy my_products.yaml
+    """
+    from warchest.techmap import map_technology, product_summary
+
+    with _open_store(db) as store:
+        report = map_technology(store, taxonomy)
+        summary = product_summary(store)
+    if as_json:
+        print_json({"report": report.__dict__, "products": summary})
+        return
+    console.print(f"{report.products} product areas ({report.terms} terms): "
+                  f"{report.patent_products:,} patent-area rows, {report.patent_fields:,} "
+                  "patent-field rows")
+    console.print(_rows_table("product areas", summary, limit=50))
+
+
+@techmap_app.command("cpc")
+@user_errors
+def techmap_cpc(
+    symbol: Annotated[str, typer.Argument(help="A CPC symbol, e.g. H04W72/04.")],
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """The CPC hierarchy above a symbol, with titles.
+
+    Example: warchest techmap cpc H04W72/04
+    """
+    from warchest.techmap import describe_symbol
+
+    with _open_store(db, read_only=True) as store:
+        rows = describe_symbol(store, symbol)
+    if as_json:
+        print_json(rows)
+        return
+    for depth, r in enumerate(rows):
+        console.print("  " * depth + f"[bold]{escape(r['symbol'])}[/bold] "
+                      f"{escape(r['title'] or '(no title in the store)')}")
 
 
 DEMO_COMPANIES = ("Samsung Electronics Co., Ltd.", "Apple Inc.", "HUAWEI TECHNOLOGIES CO., LTD.")

@@ -824,6 +824,55 @@ VALUE_TABLES: tuple[Table, ...] = (
 )
 TABLES = (*TABLES, *VALUE_TABLES)
 
+MAPPED = "derived by `warchest techmap`; load_id names the run"
+
+TECHMAP_TABLES: tuple[Table, ...] = (
+    Table(
+        "taxonomy_terms",
+        "Product areas of the taxonomy in use: one row per CPC prefix or keyword (" + MAPPED
+        + ").",
+        (
+            _c("product", "text"),
+            _c("description", "text"),
+            _c("kind", "text", "cpc or keyword"),
+            _c("pattern", "text", "CPC prefix (H04W72/) or lower-case keyword"),
+            _c("source", "text", "the taxonomy file"),
+            LOAD_ID,
+        ),
+        since=5,
+    ),
+    Table(
+        "patent_products",
+        "Patents in each product area, with the evidence (" + MAPPED + ").",
+        (
+            _c("patent_id", "text"),
+            _c("product", "text"),
+            _c("via", "text", "cpc or keyword"),
+            _c("evidence", "text", "the first matching CPC symbol or keyword"),
+            _c("matches", "int", "how many symbols or keywords matched"),
+            LOAD_ID,
+        ),
+        since=5,
+    ),
+    Table(
+        "patent_fields",
+        "WIPO technology fields (35) of each patent from the IPC concordance (" + MAPPED
+        + ").",
+        (
+            _c("patent_id", "text"),
+            _c("field_id", "int"),
+            _c("field_title", "text"),
+            _c("sector", "text"),
+            _c("via", "text", "ipc symbols, or cpc symbols when the patent has no IPC"),
+            _c("symbols", "int", "symbols of the patent in the field"),
+            _c("evidence", "text", "the first such symbol"),
+            LOAD_ID,
+        ),
+        since=5,
+    ),
+)
+TABLES = (*TABLES, *TECHMAP_TABLES)
+
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS load_log (
@@ -888,6 +937,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "value: maintenance fee events, family members, market weights, patent terms,"
         " markets in force and value indicators",
+    ),
+    Migration(
+        5,
+        "technology map: product taxonomies, patents per product area, WIPO fields",
     ),
 )
 

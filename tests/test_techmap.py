@@ -1,0 +1,149 @@
+"""Technology map: taxonomies, product areas with evidence, WIPO fields, CPC hierarchy, text
+embeddings (the shipped static model and the TF-IDF fallback)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+import sqlglot
+
+from warchest.demo import sample_path
+from warchest.errors import BadInputFile
+from warchest.ingest import load_ipc
+from warchest.store import Store
+from warchest.techmap import (
+    describe_symbol,
+    fields_sql,
+    load_taxonomy,
+    map_technology,
+    products_sql,
+)
+from warchest.techmap.text import MODEL_DIR, TextEncoder, model_files, top_similar
+
+
+def test_shipped_taxonomy_has_the_six_areas() -> None:
+    names = [p.name for p in load_taxonomy()]
+    assert names == ["smartphone", "telecom_standards", "semiconductors", "software_ui",
+                     "cameras", "batteries"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("phones: {cpc: [H4W72]}", "'phones' has CPC prefixes ['H4W72']"),
+    ("phones: {description: x}", "'phones' has neither 'cpc' nor 'keywords'"),
+    ("- a\n- b", "expected product areas"),
+    ("phones: [", "is not valid YAML"),
+])
+def test_bad_taxonomy_is_named(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BadInputFile, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_taxonomy(path)
+
+
+PATENTS = {  # patent: (title, abstract, CPC symbols, IPC symbols)
+    "9000001": ("Handset with a folding display", None, ["H04M1/0214", "G09G5/00"], []),
+    "9000002": ("Scheduling of uplink grants", "A base station sends a grant to the user "
+                "equipment.", ["H04W72/1263"], ["H04W72/12"]),
+    "9000003": ("Cooking pot", "A pot with a lid.", ["A47J27/00"], []),
+    "9000004": ("Image coding", "A lithium-free method.", ["H04N1/00", "H04N21/43"], []),
+}
+
+
+@pytest.fixture
+def mapped(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "t.duckdb") as store:
+        load_ipc(store, [sample_path("ipc", "pvdb_ipc_technology.csv")])
+        with store.transaction():
+            lid = store.begin_load("test", "hand-built", None, None, None)
+            ids = sorted(PATENTS)
+            store.write("patents", pa.table({"patent_id": ids,
+                                             "title": [PATENTS[p][0] for p in ids]}), lid)
+            store.write("abstracts", pa.table({
+                "patent_id": [p for p in ids if PATENTS[p][1]],
+                "abstract": [PATENTS[p][1] for p in ids if PATENTS[p][1]]}), lid)
+            cpc = [(p, s) for p in ids for s in PATENTS[p][2]]
+            store.write("cpc", pa.table({
+                "patent_id": [c[0] for c in cpc], "symbol": [c[1] for c in cpc],
+                "subclass": [c[1][:4] for c in cpc],
+                "sequence": pa.array(range(len(cpc)), pa.int32())}), lid)
+            ipc = [(p, s) for p in ids for s in PATENTS[p][3]]
+            store.write("ipc", pa.table({
+                "patent_id": [c[0] for c in ipc], "symbol": [c[1] for c in ipc],
+                "subclass": [c[1][:4] for c in ipc]}), lid)
+            store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
+        map_technology(store)
+        yield store
+
+
+def test_patents_fall_in_product_areas_with_evidence(mapped: Store) -> None:
+    rows = {(r["patent_id"], r["product"], r["via"]): r for r in mapped.rows(
+        "SELECT * FROM patent_products")}
+    # H04M1/0214 starts with the smartphone prefix H04M1/; G09G5/00 with G09G: 2 symbols
+    assert rows[("9000001", "smartphone", "cpc")]["evidence"] == "G09G5/00"
+    assert rows[("9000001", "smartphone", "cpc")]["matches"] == 2
+    # "handset" is a smartphone keyword, found in the title
+    assert rows[("9000001", "smartphone", "keyword")]["evidence"] == "handset"
+    # H04W72/1263 is under telecom_standards' H04W72/; "base station", "user equipment" and
+    # "uplink" are its keywords (user equipment is also a smartphone keyword)
+    assert rows[("9000002", "telecom_standards", "cpc")]["evidence"] == "H04W72/1263"
+    assert rows[("9000002", "telecom_standards", "keyword")]["matches"] == 3
+    assert ("9000002", "smartphone", "keyword") in rows
+    # H04N1/00 is a camera prefix; "lithium-free" reads as the word lithium (batteries)
+    assert ("9000004", "cameras", "cpc") in rows
+    assert rows[("9000004", "batteries", "keyword")]["evidence"] == "lithium"
+    assert not any(k[0] == "9000003" for k in rows)
+
+
+def test_wipo_fields_from_ipc_else_cpc_longest_prefix(mapped: Store) -> None:
+    fields = {(r["patent_id"], r["field_title"]): r for r in mapped.rows(
+        "SELECT * FROM patent_fields")}
+    # 9000002 has an IPC symbol: H04W% -> field 4, Digital communication (via ipc)
+    assert fields[("9000002", "Digital communication")]["via"] == "ipc"
+    # 9000004 has none: its CPC H04N1/00 matches "H04N 1/%" (3, Telecommunications) and
+    # H04N21/43 matches "H04N 21/%" (4, Digital communication), not "H04N 1/%"
+    assert fields[("9000004", "Telecommunications")]["evidence"] == "H04N1/00"
+    assert fields[("9000004", "Digital communication")]["evidence"] == "H04N21/43"
+    assert fields[("9000003", "Furniture, games")]["via"] == "cpc"  # A47J% -> field 33
+
+
+def test_cpc_hierarchy_with_real_titles(sample_store: Store) -> None:
+    path = describe_symbol(sample_store, "H04W 72/04")
+    assert [(r["symbol"], r["rank"]) for r in path] == [
+        ("H", "section"), ("H04", "class"), ("H04W", "subclass"),
+        ("H04W72/00", "main group"), ("H04W72/04", "subgroup")]
+    assert path[-1]["title"] == "Wireless resource allocation"
+    with pytest.raises(BadInputFile, match="'Q99' is not in the store"):
+        describe_symbol(sample_store, "Q99")
+
+
+def test_shipped_model_files_match_their_hashes() -> None:
+    listed = model_files()
+    assert set(listed) >= {"model.safetensors", "tokenizer.json", "config.json"}
+    for name, digest in listed.items():
+        assert hashlib.sha256((MODEL_DIR / name).read_bytes()).hexdigest() == digest
+
+
+TEXTS = ["A base station allocates uplink resource blocks to user equipment",
+         "Lithium ion battery cathode material with high capacity",
+         "Image sensor pixel array with an autofocus lens"]
+
+
+@pytest.mark.parametrize("method", ["static", "tfidf"])
+def test_text_similarity_finds_the_related_text(method: str) -> None:
+    encoder = TextEncoder(method).fit(TEXTS)
+    vectors = encoder.encode(TEXTS)
+    assert vectors.shape[0] == 3
+    query = encoder.encode(["the user equipment receives an uplink grant from a base "
+                            "station"])[0]
+    best = top_similar(query, vectors, 3)
+    assert best[0][0] == 0 and best[0][1] > best[1][1]
+    assert abs(float(vectors[0] @ vectors[0]) - 1.0) < 1e-3
+
+
+def test_techmap_sql_transpiles_to_spark() -> None:
+    for sql in (products_sql(), fields_sql()):
+        assert sqlglot.transpile(sql, read="duckdb", write="spark")
