@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import io
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -61,6 +62,9 @@ app.add_typer(fetch_app, name="fetch")
 owners_app = typer.Typer(help="Owners: name resolution, corporate groups, ownership on a date.",
                          no_args_is_help=True)
 app.add_typer(owners_app, name="owners")
+exposure_app = typer.Typer(help="Exposure: who can assert which in-force patents against "
+                           "whom, in a market, on a date.")
+app.add_typer(exposure_app, name="exposure")
 techmap_app = typer.Typer(help="Technology map: CPC hierarchy, WIPO fields, product areas.",
                           no_args_is_help=True)
 app.add_typer(techmap_app, name="techmap")
@@ -615,6 +619,166 @@ def techmap_cpc(
     for depth, r in enumerate(rows):
         console.print("  " * depth + f"[bold]{escape(r['symbol'])}[/bold] "
                       f"{escape(r['title'] or '(no title in the store)')}")
+
+
+def _split_names(text: str, option: str) -> list[str]:
+    names = [n.strip() for n in re.split(r"[,;]", text) if n.strip()]
+    if not names:
+        raise WarchestError(f"{option} is empty; give comma-separated names, e.g. "
+                            f"{option} 'Apple Inc.,Samsung Electronics Co., Ltd.'")
+    return names
+
+
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", help="Exposure weights YAML; default: the shipped config.yaml.")]
+
+
+@exposure_app.callback(invoke_without_command=True)
+@user_errors
+def exposure(
+    ctx: typer.Context,
+    firms: Annotated[str | None, typer.Option(
+        "--firms", help="Firms (names or entity ids; each with its corporate group), "
+        "separated by ';' (or ',' when no name has a comma).")] = None,
+    market: Annotated[str, typer.Option("--market", help="A country or office (US, EP, DE, "
+                                        "CN, ...).")] = "US",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); default "
+                                              "today.")] = None,
+    config: ConfigOption = None,
+    heatmap: Annotated[Path | None, typer.Option("--heatmap", help="Write the matrix as an "
+                                                 "SVG heatmap here.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the pairs here.")]
+    = None,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """The exposure matrix: how strongly each firm could assert its in-force patents against
+    each other one in a market, with the top evidence per pair.
+
+    Example: warchest exposure --firms "Apple Inc.;Samsung Electronics Co., Ltd." --market US
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from warchest.exposure import ExposureConfig, compute_exposure
+    from warchest.exposure.heatmap import write_heatmap
+
+    if not firms:
+        raise WarchestError("give the firms with --firms 'A;B;C' (or use `warchest exposure "
+                            "explain A B`)")
+    names = [n.strip() for n in firms.split(";")] if ";" in firms else \
+        _split_names(firms, "--firms")
+    day = _parse_date(as_of, "--as-of")
+    cfg = ExposureConfig.load(config)
+    with _open_store(db) as store:
+        result = compute_exposure(store, [n for n in names if n], market, day, cfg)
+        synthetic = contains_synthetic(store)
+    rows = result.to_rows()
+    if csv_out is not None:
+        with csv_out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    if heatmap is not None:
+        write_heatmap(result, heatmap, synthetic)
+    if as_json:
+        print_json({"pairs": rows, "evidence": [
+            {"holder": result.firms[a].name, "target": result.firms[b].name, "patents": ev}
+            for (a, b), ev in result.evidence.items()], "synthetic": synthetic,
+            "text_method": result.text_method})
+        return
+    if synthetic:
+        console.print("[bold yellow]SYNTHETIC[/bold yellow] this store holds synthetic data")
+    table = Table(title=f"exposure in {result.market} on {result.as_of} (row: holder, "
+                  "column: exposed firm; sum of impact x score)")
+    table.add_column("holder \\ target")
+    for f in result.firms:
+        table.add_column(escape(f.name), justify="right", overflow="fold")
+    for a, f in enumerate(result.firms):
+        table.add_row(escape(f.name), *["-" if a == b else
+                                        f"{result.matrix[a][b]:.2f} ({result.assertable[a][b]})"
+                                        for b in range(len(result.firms))])
+    console.print(table)
+    for (a, b), ev in result.evidence.items():
+        if ev:
+            top = ev[0]
+            console.print(f"[bold]{escape(result.firms[a].name)}[/bold] -> "
+                          f"{escape(result.firms[b].name)}: top patent {top['patent_id']} "
+                          f"(score {top['score']:.2f}): {escape(top['why'])}")
+    console.print("the patents behind a number: `warchest exposure explain HOLDER TARGET`")
+
+
+@exposure_app.command("explain")
+@user_errors
+def exposure_explain(
+    holder: Annotated[str, typer.Argument(help="The firm holding the patents.")],
+    target: Annotated[str, typer.Argument(help="The firm exposed to them.")],
+    market: Annotated[str, typer.Option("--market")] = "US",
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    config: ConfigOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="Patents to list.")] = 30,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """The patents behind one exposure number, each with its score and reasons.
+
+    Example: warchest exposure explain "Apple Inc." "Samsung Electronics Co., Ltd."
+    """
+    from warchest.exposure import ExposureConfig, explain
+
+    day = _parse_date(as_of, "--as-of")
+    with _open_store(db) as store:
+        result = explain(store, holder, target, market, day, ExposureConfig.load(config),
+                         limit)
+        if as_json:
+            print_json(result)
+            return
+        _synthetic_note(store)
+    console.print(f"{escape(result['holder'])} against {escape(result['target'])} in "
+                  f"{result['market']} on {result['as_of']}: exposure "
+                  f"{result['exposure']:.2f} from {result['assertable_patents']} assertable of "
+                  f"{result['holder_patents_in_force']} patents in force")
+    console.print(_rows_table("patents", result["patents"], limit=limit))
+
+
+@app.command("deterrence")
+@user_errors
+def deterrence_cmd(
+    company: Annotated[str, typer.Argument(help="The company to protect.")],
+    threats: Annotated[str, typer.Option("--threats", help="Threats, separated by ';' (or "
+                                         "',' when no name has a comma).")],
+    markets: Annotated[str, typer.Option("--markets", help="Markets, e.g. US,EP.")] = "US",
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """The deterrence balance of a company against each threat per market: its power
+    against the threat, the threat's against it, their ratio, and the areas where it is
+    naked.
+
+    Example: warchest deterrence "Xiaomi Inc." --threats "Apple Inc.;Nokia Oyj" --markets US,EP
+    """
+    from warchest.exposure import ExposureConfig, deterrence
+
+    names = [n.strip() for n in threats.split(";")] if ";" in threats else \
+        _split_names(threats, "--threats")
+    day = _parse_date(as_of, "--as-of")
+    with _open_store(db) as store:
+        rows = deterrence(store, company, [n for n in names if n],
+                          _split_names(markets, "--markets"), day, ExposureConfig.load(config))
+        if as_json:
+            print_json(rows)
+            return
+        _synthetic_note(store)
+    table = Table(title=f"deterrence of {escape(rows[0]['company'])}" if rows else
+                  "deterrence")
+    for c in ("threat", "market", "its power", "threat's power", "ratio", "balance",
+              "naked areas (threat power)"):
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        naked = ", ".join(f"{a['area']} ({a['threat_power']:.2f})" for a in r["naked_areas"][:4])
+        table.add_row(escape(r["threat"]), r["market"], f"{r['power_against_threat']:.2f}",
+                      f"{r['threat_power_against_company']:.2f}",
+                      "-" if r["ratio"] is None else str(r["ratio"]), r["balance"],
+                      escape(naked))
+    console.print(table)
 
 
 DEMO_COMPANIES = ("Samsung Electronics Co., Ltd.", "Apple Inc.", "HUAWEI TECHNOLOGIES CO., LTD.")

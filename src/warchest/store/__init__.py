@@ -41,6 +41,7 @@ _TYPES = {
     "bool": "BOOLEAN",
     "double": "DOUBLE",
     "timestamp": "TIMESTAMP",
+    "bytes": "BLOB",
 }
 
 _READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
@@ -417,13 +418,20 @@ class Store:
                   params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run a query that reads ``data`` as a table named ``name`` (e.g. a list of patent
         ids to join with), and return its rows as dicts."""
+        return self.rows_using({name: data}, sql, params)
+
+    def rows_using(self, tables: dict[str, pa.Table], sql: str,
+                   params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query that reads each Arrow table under its name; rows as dicts."""
         with self._lock:
-            self._con.register(name, data)
+            for name, data in tables.items():
+                self._con.register(name, data)
             try:
                 result = (self._con.sql(sql, params=list(params)) if params
                           else self._con.sql(sql)).to_arrow_table()
             finally:
-                self._con.unregister(name)
+                for name in tables:
+                    self._con.unregister(name)
         rows: list[dict[str, Any]] = result.to_pylist()
         return rows
 

@@ -23,6 +23,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "bool": pa.bool_(),
     "double": pa.float64(),
     "timestamp": pa.timestamp("us"),
+    "bytes": pa.binary(),
 }
 """Arrow type of each portable column type (Arrow is how data moves between layers)."""
 
@@ -873,6 +874,22 @@ TECHMAP_TABLES: tuple[Table, ...] = (
 )
 TABLES = (*TABLES, *TECHMAP_TABLES)
 
+EXPOSURE_TABLES: tuple[Table, ...] = (
+    Table(
+        "patent_embeddings",
+        "Cache of text vectors (title and abstract) by model, written when exposure needs"
+        " them.",
+        (
+            _c("patent_id", "text"),
+            _c("model", "text", "e.g. static-256: the shipped static model, 256 dimensions"),
+            _c("vector", "bytes", "little-endian float16 values, L2-normalised"),
+            LOAD_ID,
+        ),
+        since=6,
+    ),
+)
+TABLES = (*TABLES, *EXPOSURE_TABLES)
+
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS load_log (
@@ -942,6 +959,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "technology map: product taxonomies, patents per product area, WIPO fields",
     ),
+    Migration(6, "exposure: cache of patent text vectors"),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,226 @@
+"""Exposure and deterrence on a hand-built world where every number is worked out by hand.
+
+Alpha Devices (A) and Beta Phones (B), on 2020-06-30, text evidence switched off (weight 0;
+text similarity is tested in test_techmap.py) so that each score is citation and CPC only:
+
+A's patents (all granted to A):
+  8100001  2012-01-03, filed 2010-01-04, H04W72/04; in force in EP through its family
+  8100002  1995-01-03, filed 1993-01-04, H04W72/04: expired 2013-01-04 (pre-1995 rule)
+  8100003  2012-01-03, filed 2010-01-04, H04W72/04; US only
+  8100004  2012-01-03, filed 2010-01-04, G06F3/041; under a security interest to a bank
+  8100005  2012-01-03, filed 2010-01-04, H01M10/0525
+B's patents: 8200001 (2018-01-02, H04W72/04 + H04W72/12) cites 8100001 (examiner) and
+  8100004 (applicant); 8200002 (2019-01-01, G06F3/041) cites 8100001 and 8100005
+  (applicant).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from warchest.cli import app
+from warchest.errors import WarchestError
+from warchest.exposure import ExposureConfig, compute_exposure, deterrence, explain
+from warchest.exposure.heatmap import heatmap_svg
+from warchest.owners import resolve_owners
+from warchest.store import Store
+from warchest.value import compute_values
+
+D = dt.date.fromisoformat
+ON = D("2020-06-30")
+A, B = "Alpha Devices Inc.", "Beta Phones Corp."
+PATENTS = {  # id: (grant, filing, owner, CPC symbols, cites [(patent, category)])
+    "8100001": ("2012-01-03", "2010-01-04", A, ["H04W72/04"], []),
+    "8100002": ("1995-01-03", "1993-01-04", A, ["H04W72/04"], []),
+    "8100003": ("2012-01-03", "2010-01-04", A, ["H04W72/04"], []),
+    "8100004": ("2012-01-03", "2010-01-04", A, ["G06F3/041"], []),
+    "8100005": ("2012-01-03", "2010-01-04", A, ["H01M10/0525"], []),
+    "8200001": ("2018-01-02", "2016-01-04", B, ["H04W72/04", "H04W72/12"],
+                [("8100001", "cited by examiner"), ("8100004", "cited by applicant")]),
+    "8200002": ("2019-01-01", "2017-01-03", B, ["G06F3/041"],
+                [("8100001", "cited by applicant"), ("8100005", "cited by applicant")]),
+}
+IMPACT = {"8100001": 2.0, "8100003": 1.0, "8100004": 1.5, "8100005": 1.0, "8200001": 1.0,
+          "8200002": 1.0}
+NO_TEXT = ExposureConfig(w_citation=0.45, w_cpc=0.35, w_text=0.0)
+
+
+def _write(store: Store) -> None:
+    ids = sorted(PATENTS)
+    with store.transaction():
+        lid = store.begin_load("test", "hand-built exposure world", None, None, None)
+        store.write("patents", pa.table({
+            "patent_id": ids, "patent_type": ["utility"] * len(ids),
+            "grant_date": pa.array([D(PATENTS[p][0]) for p in ids], pa.date32()),
+            "title": [f"Patent {p}" for p in ids]}), lid)
+        store.write("applications", pa.table({
+            "patent_id": ids,
+            "filing_date": pa.array([D(PATENTS[p][1]) for p in ids], pa.date32())}), lid)
+        store.write("assignees", pa.table({
+            "patent_id": ids, "sequence": pa.array([0] * len(ids), pa.int32()),
+            "organization": [PATENTS[p][2] for p in ids]}), lid)
+        cpc = [(p, s) for p in ids for s in PATENTS[p][3]]
+        store.write("cpc", pa.table({
+            "patent_id": [c[0] for c in cpc], "symbol": [c[1] for c in cpc],
+            "subclass": [c[1][:4] for c in cpc],
+            "main_group": [c[1].split("/")[0] + "/00" for c in cpc],
+            "sequence": pa.array(range(len(cpc)), pa.int32())}), lid)
+        cites = [(p, c, cat) for p in ids for c, cat in PATENTS[p][4]]
+        store.write("citations", pa.table({
+            "patent_id": [c[0] for c in cites], "cited_patent_id": [c[1] for c in cites],
+            "category": [c[2] for c in cites],
+            "sequence": pa.array(range(len(cites)), pa.int32())}), lid)
+        # a security interest in 8100004 recorded in 2015: it never moves ownership
+        store.write("reassignments", pa.table({
+            "rf_id": ["40000-1"], "recorded_date": pa.array([D("2015-03-02")], pa.date32()),
+            "conveyance_text": ["SECURITY INTEREST (SEE DOCUMENT FOR DETAILS)."]}), lid)
+        store.write("reassignment_assignors", pa.table({
+            "rf_id": ["40000-1"], "sequence": pa.array([1], pa.int32()), "name": [A],
+            "execution_date": pa.array([D("2015-02-27")], pa.date32())}), lid)
+        store.write("reassignment_assignees", pa.table({
+            "rf_id": ["40000-1"], "sequence": pa.array([1], pa.int32()),
+            "name": ["Gamma Bank N.A."]}), lid)
+        store.write("reassignment_documents", pa.table({
+            "rf_id": ["40000-1"], "sequence": pa.array([1], pa.int32()),
+            "patent_id": ["8100004"]}), lid)
+        # 8100001's family has a European patent in force
+        store.write("families", pa.table({
+            "family_id": ["F1", "F1"], "jurisdiction": ["US", "EP"],
+            "member_number": ["8100001", "EP2000001B1"], "us_patent_id": ["8100001"] * 2,
+            "filing_date": pa.array([D("2010-01-04"), D("2010-06-01")], pa.date32()),
+            "grant_date": pa.array([D("2012-01-03"), D("2013-05-02")], pa.date32()),
+            "status": ["in force", "in force"]}), lid)
+        store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "x.duckdb") as store:
+        _write(store)
+        resolve_owners(store)
+        compute_values(store)
+        for pid, impact in IMPACT.items():  # known impacts, so the sums can be done by hand
+            store.query(f"UPDATE patent_indicators SET impact = {impact} "
+                        f"WHERE patent_id = '{pid}'")
+        yield store
+
+
+def cite(weighted: float) -> float:
+    return 1 - math.exp(-weighted / 2.0)
+
+
+# B's technology: H04W72/00 (1 patent), G06F3/00 (1): norm sqrt(2); one group -> 1/sqrt 2
+S1 = 0.45 * cite(2 * 1 + 1) + 0.35 / math.sqrt(2)  # 8100001: examiner + applicant
+S3 = 0.35 / math.sqrt(2)                             # 8100003: CPC only
+S4 = 0.45 * cite(1) + 0.35 / math.sqrt(2)            # 8100004: one applicant citation
+S5 = 0.45 * cite(1)                                  # 8100005: H01M is not B's
+# A's technology (granted 2010-06-30..2020-06-30): H04W72/00 x2, G06F3/00, H01M10/00:
+# norm sqrt(6); B's 8200001 -> 2/sqrt 6, 8200002 -> 1/sqrt 6
+T1 = 0.35 * 2 / math.sqrt(6)
+T2 = 0.35 * 1 / math.sqrt(6)  # 0.143 < min_score 0.15: not assertable
+
+
+def test_exposure_by_hand_in_the_us(world: Store) -> None:
+    result = compute_exposure(world, [A, B], "US", ON, NO_TEXT)
+    # A's stock in force in the US: 8100002 expired in 2013 and is not counted
+    assert result.stock == [4, 2]
+    assert result.matrix[0][1] == pytest.approx(2.0 * S1 + 1.0 * S3 + 1.5 * S4 + 1.0 * S5)
+    assert result.assertable[0][1] == 4
+    assert result.matrix[1][0] == pytest.approx(T1)
+    assert result.assertable[1][0] == 1
+    top = result.evidence[(0, 1)][0]
+    assert top["patent_id"] == "8100001" and top["score"] == pytest.approx(S1, abs=1e-3)
+    assert "cited by 2 of Beta Phones Corp.'s patents (1 by the examiner)" in top["why"]
+    assert "H04W72/00 (50.0%)" in top["why"]
+
+
+def test_a_security_interest_does_not_change_who_can_assert(world: Store) -> None:
+    rows = explain(world, A, B, "US", ON, NO_TEXT)["patents"]
+    row = next(r for r in rows if r["patent_id"] == "8100004")
+    assert row["score"] == pytest.approx(S4, abs=1e-3)
+    assert world.scalar("SELECT count(*) FROM ownership_events WHERE kind = "
+                        "'security interest'") == 1
+
+
+def test_not_in_force_in_the_market_contributes_nothing(world: Store) -> None:
+    # only 8100001 is in force in Europe (its EP grant, counted in DE, FR, GB, ...)
+    result = compute_exposure(world, [A, B], "EP", ON, NO_TEXT)
+    assert result.stock == [1, 0]
+    assert result.matrix[0][1] == pytest.approx(2.0 * S1)
+    assert result.matrix[1][0] == 0.0
+
+
+def test_deterrence_balance_and_naked_areas(world: Store) -> None:
+    rows = deterrence(world, B, [A], ["US", "EP"], ON, NO_TEXT)
+    us, ep = rows
+    assert us["power_against_threat"] == pytest.approx(T1, abs=1e-4)
+    threat = 2.0 * S1 + S3 + 1.5 * S4 + S5
+    assert us["threat_power_against_company"] == pytest.approx(threat, abs=1e-4)
+    assert us["ratio"] == pytest.approx(T1 / threat, abs=1e-3)
+    assert us["balance"] == "the threat is stronger"
+    # areas (CPC subclasses here, no taxonomy mapped): B answers in H04W with 8200001, but
+    # has nothing in G06F (8200002 scores below the minimum) or H01M
+    naked = {a["area"]: a for a in us["naked_areas"]}
+    assert set(naked) == {"G06F", "H01M"}
+    assert naked["G06F"]["threat_patents"] == ["8100004"]
+    assert ep["balance"] == ("naked: the threat can assert, the company has nothing to "
+                             "answer with")
+
+
+def test_text_evidence_adds_to_the_score(world: Store) -> None:
+    # the titles are "Patent <number>": TF-IDF similarity to B's centroid is positive but
+    # below the 0.3 floor for every patent, so the default weights give citation x 0.45 +
+    # CPC x 0.35 (+ text 0): the same matrix as with the text weight at 0
+    with_text = compute_exposure(world, [A, B], "US", ON, ExposureConfig(), "tfidf")
+    without = compute_exposure(world, [A, B], "US", ON, NO_TEXT)
+    assert with_text.text_method == "tfidf"
+    assert with_text.matrix[0][1] == pytest.approx(without.matrix[0][1])
+    # with the floor at 0, the text adds w_text x cosine on top
+    loose = ExposureConfig(w_citation=0.45, w_cpc=0.35, w_text=0.2, text_floor=0.0)
+    assert compute_exposure(world, [A, B], "US", ON, loose, "tfidf").matrix[0][1] > \
+        without.matrix[0][1]
+
+
+def test_errors_name_the_bad_value(world: Store) -> None:
+    with pytest.raises(WarchestError, match="market 'XX' is not in the market table"):
+        compute_exposure(world, [A, B], "XX", ON)
+    with pytest.raises(WarchestError, match="at least two firms"):
+        compute_exposure(world, [A], "US", ON)
+    with pytest.raises(WarchestError, match="Gamma Corp"):
+        compute_exposure(world, [A, "Gamma Corp"], "US", ON)
+
+
+def test_heatmap_and_cli(world: Store, tmp_path: Path) -> None:
+    result = compute_exposure(world, [A, B], "US", ON, NO_TEXT)
+    svg = heatmap_svg(result)
+    assert svg.startswith("<svg") and "Alpha Devices Inc." in svg
+    runner = CliRunner()
+    db = str(world.path)
+    world.close()
+    out = tmp_path / "h.svg"
+    got = runner.invoke(app, ["exposure", "--firms", f"{A};{B}", "--as-of", "2020-06-30",
+                              "--heatmap", str(out), "--json", "--db", db])
+    assert got.exit_code == 0, got.output
+    pairs = json.loads(got.output)["pairs"]
+    assert {(p["holder"], p["target"]) for p in pairs} == {(A, B), (B, A)}
+    assert out.read_text(encoding="utf-8").startswith("<svg")
+    got = runner.invoke(app, ["exposure", "explain", A, B, "--as-of", "2020-06-30",
+                              "--db", db])
+    assert got.exit_code == 0 and "from 4 assertable of 4 patents" in got.output
+    got = runner.invoke(app, ["exposure", "explain", A, B, "--as-of", "2020-06-30",
+                              "--json", "--db", db])
+    assert json.loads(got.output)["patents"][0]["patent_id"] == "8100001"
+    got = runner.invoke(app, ["deterrence", B, "--threats", A, "--markets", "US,EP",
+                              "--as-of", "2020-06-30", "--json", "--db", db])
+    assert got.exit_code == 0 and len(json.loads(got.output)) == 2
+    got = runner.invoke(app, ["exposure", "--firms", f"{A};{B}", "--heatmap", "x.png",
+                              "--db", db])
+    assert got.exit_code == 1 and "write it as .svg" in got.output
