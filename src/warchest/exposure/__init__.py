@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import struct
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,7 @@ class Exposure:
     stock: list[int]
     evidence: dict[tuple[int, int], list[dict[str, Any]]] = field(default_factory=dict)
     text_method: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def to_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -159,6 +160,19 @@ def market_countries(store: Store, market: str) -> list[str]:
                         + ", ".join(known))
 
 
+class _Clock:
+    """Seconds spent per step (reported with the result, read by bench/exposure.py)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def mark(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = self.seconds.get(step, 0.0) + now - self._last
+        self._last = now
+
+
 def _members_table(firms: list[Firm]) -> pa.Table:
     rows = [(k, e) for k, f in enumerate(firms) for e in f.members]
     return pa.table({"firm": pa.array([r[0] for r in rows], pa.int32()),
@@ -178,72 +192,137 @@ in_market AS (
     WHERE jurisdiction IN ({inlist}) AND in_force_from <= DATE '{day}'
       AND (in_force_until IS NULL OR DATE '{day}' < in_force_until)
 )
-SELECT h.firm, h.patent_id, coalesce(i.impact, 1.0) AS impact, p.title, a.abstract
+SELECT h.firm, h.patent_id, CAST(coalesce(i.impact, 1.0) AS DOUBLE) AS impact
 FROM held h JOIN in_market USING (patent_id)
 LEFT JOIN patent_indicators i ON i.patent_id = h.patent_id
-LEFT JOIN patents p ON p.patent_id = h.patent_id
-LEFT JOIN abstracts a ON a.patent_id = h.patent_id
 ORDER BY h.firm, h.patent_id
 """
 
 
 def _profile_sql(day: str, years: int) -> str:
     return f"""
-SELECT DISTINCT m.firm, o.patent_id, p.title, a.abstract
+SELECT DISTINCT m.firm, o.patent_id
 FROM ownership o JOIN firm_members m ON m.entity_id = o.entity_id
 JOIN patents p ON p.patent_id = o.patent_id
-LEFT JOIN abstracts a ON a.patent_id = o.patent_id
 WHERE o.start_date <= DATE '{day}' AND p.grant_date <= DATE '{day}'
   AND p.grant_date > CAST(DATE '{day}' - INTERVAL '{years}' YEAR AS DATE)
 ORDER BY m.firm, o.patent_id
 """
 
 
-def _cpc_sql() -> str:
-    """Per (candidate patent, target firm): Jaffe cosine and the shared groups."""
-    return """
-WITH pg AS (
-    SELECT DISTINCT c.patent_id, c.main_group FROM cpc c
-    JOIN stock s ON s.patent_id = c.patent_id WHERE c.main_group IS NOT NULL
-),
-pk AS (SELECT patent_id, count(*) AS k FROM pg GROUP BY patent_id),
-prof AS (
+def _sum_by(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Rows of ``values`` summed by ``keys`` (0..size-1) into a (size, ...) array: a
+    sort and ``np.add.reduceat`` (much faster than ``np.add.at`` on many rows)."""
+    out = np.zeros((size, *values.shape[1:]), values.dtype)
+    if len(keys) == 0:
+        return out
+    order = np.argsort(keys, kind="stable")
+    k, v = keys[order], values[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    out[k[starts]] = np.add.reduceat(v, starts, axis=0)
+    return out
+
+
+def _cpc_sql() -> tuple[str, str]:
+    """Each firm's recent patents per CPC main group, and the main groups of each stock
+    row, with the groups numbered in SQL (-1: a group no firm's profile has)."""
+    vocab = """
+WITH prof AS (
     SELECT r.firm, c.main_group, count(DISTINCT r.patent_id) AS n
     FROM recent r JOIN cpc c ON c.patent_id = r.patent_id
     WHERE c.main_group IS NOT NULL GROUP BY r.firm, c.main_group
 ),
-norm AS (SELECT firm, sqrt(sum(n * n)) AS norm, sum(n) AS total FROM prof GROUP BY firm)
-SELECT pg.patent_id, prof.firm AS target,
-       sum(prof.n) / (sqrt(pk.k) * norm.norm) AS cpc,
-       string_agg(pg.main_group || ' (' || CAST(round(100.0 * prof.n / norm.total, 1)
-                  AS VARCHAR) || '%)', ', ' ORDER BY prof.n DESC, pg.main_group) AS groups
-FROM pg JOIN pk ON pk.patent_id = pg.patent_id
-JOIN prof ON prof.main_group = pg.main_group
-JOIN norm ON norm.firm = prof.firm
-GROUP BY pg.patent_id, prof.firm, pk.k, norm.norm
+vocab AS (
+    SELECT main_group, CAST(row_number() OVER (ORDER BY main_group) - 1 AS INTEGER) AS g
+    FROM (SELECT DISTINCT main_group FROM prof) d
+)"""
+    profile = vocab + """
+SELECT prof.firm, v.g, prof.n, prof.main_group FROM prof JOIN vocab v USING (main_group)
 """
+    groups = vocab + """
+SELECT s.idx, CAST(coalesce(v.g, -1) AS INTEGER) AS g
+FROM stock s JOIN (SELECT DISTINCT patent_id, main_group FROM cpc
+                   WHERE main_group IS NOT NULL) pg ON pg.patent_id = s.patent_id
+LEFT JOIN vocab v ON v.main_group = pg.main_group
+"""
+    return profile, groups
+
+
+@dataclass
+class _Cpc:
+    """CPC evidence: the proximity matrix and what the explanations need."""
+
+    proximity: np.ndarray
+    share: np.ndarray  # (groups, firms): share of each firm's recent patents in each group
+    names: list[str]  # group number -> main group
+    groups_of: dict[int, list[int]]  # stock row -> its group numbers (filled on demand)
+    rows: np.ndarray
+    cols: np.ndarray
+
+    def shared(self, i: int, target: int) -> str:
+        """The patent's groups in the target's profile, with the target's share, largest
+        first: 'H04W72/00 (4.1%), H04L5/00 (1.2%)'."""
+        if not self.groups_of:
+            for r, g in zip(self.rows.tolist(), self.cols.tolist(), strict=True):
+                self.groups_of.setdefault(r, []).append(g)
+        found = [(float(self.share[g, target]), self.names[g])
+                 for g in self.groups_of.get(i, []) if g >= 0 and self.share[g, target] > 0]
+        return ", ".join(f"{name} ({100 * sh:.1f}%)" for sh, name in
+                         sorted(found, key=lambda x: (-x[0], x[1])))
+
+
+def _cpc_proximity(store: Store, tables: dict[str, pa.Table], n: int, k: int) -> _Cpc:
+    """Jaffe cosine of each stock patent's CPC main groups (equal weights) with each firm's
+    recent vector: the sum over the patent's groups of n_firm(g), divided by sqrt(number
+    of the patent's groups) x the norm of the firm's vector."""
+    profile_sql, groups_sql = _cpc_sql()
+    prof = store.query_using(tables, profile_sql)
+    mine = store.query_using(tables, groups_sql)
+    g = prof.column("g").to_numpy()
+    size = int(g.max()) + 1 if len(g) else 0
+    names = [""] * size
+    for gi, name in zip(g.tolist(), prof.column("main_group").to_pylist(), strict=True):
+        names[gi] = name
+    counts = np.zeros((size + 1, k), np.float32)  # the last row: groups no firm has
+    counts[g, prof.column("firm").to_numpy()] = prof.column("n").to_numpy()
+    totals = counts.sum(axis=0)
+    share = counts / np.where(totals == 0, 1.0, totals)
+    norms = np.sqrt((counts ** 2).sum(axis=0))
+    unit = counts / np.where(norms == 0, 1.0, norms)
+    idx = mine.column("idx").to_numpy()
+    group = mine.column("g").to_numpy().astype(np.int64)
+    proximity = _sum_by(idx, unit[np.where(group < 0, size, group)], n)
+    per_patent = np.bincount(idx, minlength=n).astype(np.float32)
+    proximity /= np.sqrt(np.where(per_patent == 0, 1.0, per_patent))[:, None]
+    return _Cpc(np.minimum(proximity, 1.0), share, names, {}, idx, group)
 
 
 def _citation_sql(day: str) -> str:
-    """Per (candidate patent, target firm): citations from the target's patents."""
+    """Per (stock row, target firm): citations from the target's patents."""
     return f"""
 WITH owned_ever AS (
     SELECT DISTINCT m.firm, o.patent_id
     FROM ownership o JOIN firm_members m ON m.entity_id = o.entity_id
     WHERE o.start_date <= DATE '{day}'
+),
+per_patent AS (
+    SELECT c.cited_patent_id AS patent_id, oe.firm AS target,
+           count(DISTINCT CASE WHEN lower(c.category) LIKE '%examiner%' THEN c.patent_id
+                          END) AS examiner,
+           count(DISTINCT CASE WHEN lower(coalesce(c.category, '')) NOT LIKE '%examiner%'
+                               THEN c.patent_id END) AS applicant,
+           string_agg(DISTINCT c.patent_id, ', ') AS citing
+    FROM citations c
+    JOIN owned_ever oe ON oe.patent_id = c.patent_id
+    JOIN patents p ON p.patent_id = c.patent_id
+    JOIN (SELECT DISTINCT patent_id FROM stock) s ON s.patent_id = c.cited_patent_id
+    WHERE p.grant_date <= DATE '{day}'
+    GROUP BY c.cited_patent_id, oe.firm
 )
-SELECT c.cited_patent_id AS patent_id, oe.firm AS target,
-       count(DISTINCT CASE WHEN lower(c.category) LIKE '%examiner%' THEN c.patent_id END)
-           AS examiner,
-       count(DISTINCT CASE WHEN lower(coalesce(c.category, '')) NOT LIKE '%examiner%'
-                           THEN c.patent_id END) AS applicant,
-       string_agg(DISTINCT c.patent_id, ', ') AS citing
-FROM citations c
-JOIN owned_ever oe ON oe.patent_id = c.patent_id
-JOIN patents p ON p.patent_id = c.patent_id
-JOIN (SELECT DISTINCT patent_id FROM stock) s ON s.patent_id = c.cited_patent_id
-WHERE p.grant_date <= DATE '{day}'
-GROUP BY c.cited_patent_id, oe.firm
+SELECT s.idx, p.target, CAST(p.examiner AS DOUBLE) AS examiner,
+       CAST(p.applicant AS DOUBLE) AS applicant, p.citing
+FROM per_patent p JOIN stock s ON s.patent_id = p.patent_id
+WHERE s.firm <> p.target
 """
 
 
@@ -251,41 +330,72 @@ def _text_of(title: Any, abstract: Any) -> str:
     return f"{title or ''}. {abstract or ''}".strip(". ")
 
 
-def embed(store: Store, patents: list[str], texts: list[str], method: str = "auto"
-          ) -> tuple[np.ndarray, str]:
-    """Normalised text vectors for patents, read from and added to the store's cache
-    (``patent_embeddings``, static model only)."""
+def _vectors_of(column: pa.ChunkedArray | pa.Array, dims: int) -> np.ndarray:
+    """float16 blobs (all ``dims`` long) as a float32 matrix, without a Python loop."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if len(arr) == 0:
+        return np.zeros((0, dims), np.float32)
+    offsets = np.frombuffer(arr.buffers()[1], np.int32, len(arr) + 1, arr.offset * 4)
+    data = np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
+    return data.view(np.float16).reshape(len(arr), dims).astype(np.float32)
+
+
+def embed(store: Store, rows: pa.Table, method: str = "auto") -> tuple[np.ndarray, str]:
+    """Normalised text vectors (title and abstract) for the patents of ``rows`` (a table
+    with a ``patent_id`` column), in its order; vectors of the static model are read from
+    and added to the store's cache (``patent_embeddings``)."""
     from warchest.techmap.text import TextEncoder
 
     encoder = TextEncoder(method)
+    n = rows.num_rows
+    wanted = pa.table({"k": pa.array(np.arange(n), pa.int64()),
+                       "patent_id": rows.column("patent_id")})
     if encoder.method != "static":
+        texts = _texts(store, wanted)
         return encoder.fit(texts).encode(texts), encoder.method
     dims = encoder.dims
     model = f"static-{dims}"
-    vectors = np.zeros((len(patents), dims), np.float32)
-    cached: dict[str, bytes] = {}
-    if patents:
-        for r in store.rows_with("wanted", pa.table({"patent_id": patents}),
-                                 "SELECT e.patent_id, e.vector FROM patent_embeddings e "
-                                 "JOIN wanted USING (patent_id) WHERE e.model = ?", [model]):
-            cached[r["patent_id"]] = r["vector"]
-    missing = [k for k, p in enumerate(patents) if p not in cached]
-    for k, p in enumerate(patents):
-        if p in cached:
-            vectors[k] = np.frombuffer(cached[p], np.float16).astype(np.float32)
-    if missing:
-        fresh = encoder.encode([texts[k] for k in missing])
+    vectors = np.zeros((n, dims), np.float32)
+    have = np.zeros(n, bool)
+    if n:
+        cached = store.query_using({"wanted": wanted}, (
+            "SELECT w.k, e.vector FROM wanted w JOIN patent_embeddings e "
+            "ON e.patent_id = w.patent_id WHERE e.model = ?"), [model])
+        at = cached.column("k").to_numpy()
+        vectors[at] = _vectors_of(cached.column("vector"), dims)
+        have[at] = True
+    missing = np.flatnonzero(~have)
+    if len(missing):
+        todo = wanted.take(pa.array(missing))
+        texts = _texts(store, todo)
+        fresh = encoder.encode(texts)
         vectors[missing] = fresh
+        ids = todo.column("patent_id").to_pylist()
+        first = sorted({p: j for j, p in reversed(list(enumerate(ids)))}.values())
+        blob = fresh[first].astype("<f2").tobytes()
+        size = dims * 2
+        offsets = pa.array(np.arange(0, size * (len(first) + 1), size, dtype=np.int32))
+        vector = pa.BinaryArray.from_buffers(pa.binary(), len(first),
+                                             [None, offsets.buffers()[1], pa.py_buffer(blob)])
         with store.transaction():
             lid = store.begin_load("embeddings", model, None, None, None)
             store.write("patent_embeddings", pa.table({
-                "patent_id": [patents[k] for k in missing],
-                "model": [model] * len(missing),
-                "vector": pa.array([struct.pack(f"<{dims}e", *row) for row in
-                                    fresh.astype(np.float16).tolist()], pa.binary())}), lid)
-            store.finish_load(lid, rows_read=len(missing), rows_loaded=len(missing),
+                "patent_id": pa.array([ids[j] for j in first], pa.string()),
+                "model": pa.array([model] * len(first), pa.string()),
+                "vector": vector}), lid)
+            store.finish_load(lid, rows_read=len(first), rows_loaded=len(first),
                               rows_quarantined=0, outputs={})
     return vectors, encoder.method
+
+
+def _texts(store: Store, wanted: pa.Table) -> list[str]:
+    """Title and abstract of each wanted patent (``k``, ``patent_id``), in ``k`` order."""
+    got = store.query_using({"wanted": wanted}, """
+        SELECT w.k, p.title, a.abstract FROM wanted w
+        LEFT JOIN patents p ON p.patent_id = w.patent_id
+        LEFT JOIN abstracts a ON a.patent_id = w.patent_id ORDER BY w.k""")
+    return [_text_of(t, a) for t, a in zip(got.column("title").to_pylist(),
+                                           got.column("abstract").to_pylist(), strict=True)]
 
 
 def compute_exposure(store: Store, names: list[str], market: str = "US",
@@ -298,104 +408,108 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         raise WarchestError("exposure needs at least two firms, e.g. --firms A,B")
     if not store.scalar("SELECT count(*) > 0 FROM patent_markets"):
         raise NotReady("values are not computed yet: run `warchest value --compute` first")
+    clock = _Clock()
     firms = resolve_firms(store, names)
     countries = market_countries(store, market)
     day = as_of.isoformat()
     members = _members_table(firms)
-    stock = store.rows_with("firm_members", members, _stock_sql(day, countries))
-    recent = store.rows_with("firm_members", members, _profile_sql(day, cfg.profile_years))
-    stock_t = pa.table({"firm": pa.array([r["firm"] for r in stock], pa.int32()),
-                        "patent_id": [r["patent_id"] for r in stock]})
-    recent_t = pa.table({"firm": pa.array([r["firm"] for r in recent], pa.int32()),
-                         "patent_id": [r["patent_id"] for r in recent]})
-    cpc_rows = store.rows_using({"stock": stock_t, "recent": recent_t}, _cpc_sql())
-    cite_rows = store.rows_using({"stock": stock_t, "firm_members": members},
-                                 _citation_sql(day))
+    stock_q = store.query_using({"firm_members": members}, _stock_sql(day, countries))
+    recent_q = store.query_using({"firm_members": members},
+                                 _profile_sql(day, cfg.profile_years))
+    k, n = len(firms), stock_q.num_rows
+    owner = stock_q.column("firm").to_numpy().astype(np.int64)
+    impact = stock_q.column("impact").to_numpy().astype(np.float32)
+    stock_ids = stock_q.column("patent_id").to_pylist()
+    stock = pa.table({"idx": pa.array(np.arange(n), pa.int64()),
+                      "firm": pa.array(owner, pa.int32()), "patent_id": stock_ids})
+    recent = recent_q.select(["firm", "patent_id"])
+    tables = {"stock": stock, "recent": recent, "firm_members": members}
+    clock.mark("stock and profiles")
 
-    k = len(firms)
-    n = len(stock)
-    by_patent: dict[str, list[int]] = {}
-    for i, r in enumerate(stock):
-        by_patent.setdefault(r["patent_id"], []).append(i)
-    cpc = np.zeros((n, k), np.float32)
-    groups: dict[tuple[int, int], str] = {}
-    for r in cpc_rows:
-        for i in by_patent.get(r["patent_id"], []):
-            cpc[i, r["target"]] = min(1.0, float(r["cpc"]))
-            groups[(i, r["target"])] = r["groups"]
+    evidence_cpc = _cpc_proximity(store, tables, n, k)
+    cpc = evidence_cpc.proximity
+    clock.mark("cpc")
     n_ex = np.zeros((n, k), np.float32)
     n_ap = np.zeros((n, k), np.float32)
-    citing: dict[tuple[int, int], str] = {}
-    for r in cite_rows:
-        for i in by_patent.get(r["patent_id"], []):
-            n_ex[i, r["target"]] = r["examiner"]
-            n_ap[i, r["target"]] = r["applicant"]
-            citing[(i, r["target"])] = r["citing"]
+    got = store.query_using(tables, _citation_sql(day))
+    at = (got.column("idx").to_numpy(), got.column("target").to_numpy())
+    n_ex[at] = got.column("examiner").to_numpy()
+    n_ap[at] = got.column("applicant").to_numpy()
+    citing = dict(zip(zip(at[0].tolist(), at[1].tolist(), strict=True),
+                      got.column("citing").to_pylist(), strict=True))
     cite = 1 - np.exp(-(cfg.examiner * n_ex + cfg.applicant * n_ap) / cfg.scale)
+    clock.mark("citations")
 
     # text: each stock patent against each firm's recent-patent centroid
-    all_ids = [r["patent_id"] for r in stock] + [r["patent_id"] for r in recent]
-    all_texts = [_text_of(r["title"], r["abstract"]) for r in stock] + [
-        _text_of(r["title"], r["abstract"]) for r in recent]
-    unique = list(dict.fromkeys(all_ids))
-    text_by_id = dict(zip(all_ids, all_texts, strict=True))
-    vectors, method = embed(store, unique, [text_by_id[p] for p in unique], text_method)
-    row_of = {p: j for j, p in enumerate(unique)}
-    centroids = np.zeros((k, vectors.shape[1]), np.float32)
-    for f in range(k):
-        rows = [row_of[r["patent_id"]] for r in recent if r["firm"] == f]
-        if rows:
-            c = vectors[rows].mean(axis=0)
-            norm = float(np.linalg.norm(c))
-            centroids[f] = c / norm if norm else c
-    sims = vectors[[row_of[r["patent_id"]] for r in stock]] @ centroids.T if n else \
+    stock_vectors, method = embed(store, stock, text_method)
+    recent_vectors, _ = embed(store, recent, text_method)
+    clock.mark("embeddings")
+    recent_firm = recent.column("firm").to_numpy().astype(np.int64)
+    centroids = _sum_by(recent_firm, recent_vectors, k)
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    centroids = (centroids / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+    sims = (stock_vectors @ centroids.T).astype(np.float32) if n else \
         np.zeros((0, k), np.float32)
     text = np.clip((sims - cfg.text_floor) / (1 - cfg.text_floor), 0, 1)
+    clock.mark("text")
 
     score = np.clip(cfg.w_citation * cite + cfg.w_cpc * cpc + cfg.w_text * text, 0, 1)
-    owner = np.array([r["firm"] for r in stock], np.int32)
-    impact = np.array([float(r["impact"]) for r in stock], np.float32)
+    if n:
+        score[np.arange(n), owner] = 0.0  # a firm is never exposed to itself
+    ok = score >= cfg.min_score
+    weighted = impact[:, None] * score * ok
+    matrix = _sum_by(owner, weighted.astype(np.float64), k)
+    assertable = _sum_by(owner, ok.astype(np.int64), k)
+    np.fill_diagonal(matrix, 0.0)
+    np.fill_diagonal(assertable, 0)
     counts = np.bincount(owner, minlength=k) if n else np.zeros(k, np.int64)
-    matrix = [[0.0] * k for _ in range(k)]
-    assertable = [[0] * k for _ in range(k)]
-    evidence: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    clock.mark("scores")
+
+    shown: list[tuple[int, int, int]] = []  # (stock row, holder, target)
     for a in range(k):
         mine = np.flatnonzero(owner == a)
         for b in range(k):
             if a == b or len(mine) == 0:
                 continue
-            s = score[mine, b]
-            ok = s >= cfg.min_score
-            weighted = impact[mine] * s * ok
-            matrix[a][b] = float(weighted.sum())
-            assertable[a][b] = int(ok.sum())
-            top = mine[np.argsort(-weighted, kind="stable")[:evidence_per_pair]]
-            evidence[(a, b)] = [_explain_row(stock[i], i, b, firms, cite, cpc, text, sims,
-                                             score, n_ex, n_ap, citing, groups, impact)
-                                for i in top if score[i, b] >= cfg.min_score]
-    return Exposure(firms, market.upper(), as_of, matrix, assertable,
-                    [int(c) for c in counts], evidence, method)
+            order = mine[np.argsort(-weighted[mine, b], kind="stable")[:evidence_per_pair]]
+            shown += [(int(i), a, b) for i in order if ok[i, b]]
+    titles: dict[str, str | None] = {}
+    if shown:
+        got = store.query_using({"shown": pa.table({"patent_id": [stock_ids[i] for i, _, _
+                                                                   in shown]})},
+                                "SELECT DISTINCT p.patent_id, p.title FROM shown s "
+                                "JOIN patents p USING (patent_id)")
+        titles = dict(zip(got.column("patent_id").to_pylist(),
+                          got.column("title").to_pylist(), strict=True))
+    evidence: dict[tuple[int, int], list[dict[str, Any]]] = {
+        (a, b): [] for a in range(k) for b in range(k) if a != b}
+    for i, a, b in shown:
+        detail = {"title": titles.get(stock_ids[i]), "citing": citing.get((i, b)),
+                  "groups": evidence_cpc.shared(i, b)}
+        evidence[(a, b)].append(_explain_row(
+            stock_ids[i], detail, firms[b].name, float(impact[i]), float(score[i, b]),
+            float(cite[i, b]), float(cpc[i, b]), float(text[i, b]), float(sims[i, b]),
+            int(n_ex[i, b]), int(n_ap[i, b])))
+    clock.mark("evidence details")
+    return Exposure(firms, market.upper(), as_of, matrix.tolist(), assertable.tolist(),
+                    [int(c) for c in counts], evidence, method, clock.seconds)
 
 
-def _explain_row(row: dict[str, Any], i: int, b: int, firms: list[Firm], cite: np.ndarray,
-                 cpc: np.ndarray, text: np.ndarray, sims: np.ndarray, score: np.ndarray,
-                 n_ex: np.ndarray, n_ap: np.ndarray, citing: dict[tuple[int, int], str],
-                 groups: dict[tuple[int, int], str], impact: np.ndarray) -> dict[str, Any]:
-    target = firms[b].name
+def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float,
+                 score: float, cite: float, cpc: float, text: float, sim: float,
+                 n_ex: int, n_ap: int) -> dict[str, Any]:
     reasons = []
-    if n_ex[i, b] or n_ap[i, b]:
-        reasons.append(f"cited by {int(n_ex[i, b] + n_ap[i, b])} of {target}'s patents "
-                       f"({int(n_ex[i, b])} by the examiner): {citing.get((i, b), '')}")
-    if cpc[i, b] > 0:
-        reasons.append(f"CPC groups in {target}'s technology: {groups.get((i, b), '')} "
-                       f"(cosine {cpc[i, b]:.2f})")
-    if text[i, b] > 0:
-        reasons.append(f"text close to {target}'s recent patents (cosine {sims[i, b]:.2f})")
-    return {"patent_id": row["patent_id"], "title": row["title"],
-            "impact": round(float(impact[i]), 3), "score": round(float(score[i, b]), 3),
-            "citation": round(float(cite[i, b]), 3), "cpc": round(float(cpc[i, b]), 3),
-            "text": round(float(text[i, b]), 3),
-            "weighted": round(float(impact[i] * score[i, b]), 3),
+    if n_ex or n_ap:
+        reasons.append(f"cited by {n_ex + n_ap} of {target}'s patents ({n_ex} by the "
+                       f"examiner): {detail.get('citing') or ''}")
+    if cpc > 0:
+        reasons.append(f"CPC groups in {target}'s technology: {detail.get('groups') or ''} "
+                       f"(cosine {cpc:.2f})")
+    if text > 0:
+        reasons.append(f"text close to {target}'s recent patents (cosine {sim:.2f})")
+    return {"patent_id": patent, "title": detail.get("title"), "impact": round(impact, 3),
+            "score": round(score, 3), "citation": round(cite, 3), "cpc": round(cpc, 3),
+            "text": round(text, 3), "weighted": round(impact * score, 3),
             "why": "; ".join(reasons) or "no evidence"}
 
 

@@ -423,17 +423,21 @@ class Store:
     def rows_using(self, tables: dict[str, pa.Table], sql: str,
                    params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run a query that reads each Arrow table under its name; rows as dicts."""
+        rows: list[dict[str, Any]] = self.query_using(tables, sql, params).to_pylist()
+        return rows
+
+    def query_using(self, tables: dict[str, pa.Table], sql: str,
+                    params: Sequence[Any] | None = None) -> pa.Table:
+        """Run a query that reads each Arrow table under its name; an Arrow table."""
         with self._lock:
             for name, data in tables.items():
                 self._con.register(name, data)
             try:
-                result = (self._con.sql(sql, params=list(params)) if params
-                          else self._con.sql(sql)).to_arrow_table()
+                return (self._con.sql(sql, params=list(params)) if params
+                        else self._con.sql(sql)).to_arrow_table()
             finally:
                 for name in tables:
                     self._con.unregister(name)
-        rows: list[dict[str, Any]] = result.to_pylist()
-        return rows
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         table = self.query(sql, params)
