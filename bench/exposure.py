@@ -8,13 +8,16 @@
    abstracts/s on 2 cores.
 2. **Exposure matrix** (``--world N``): on the store `bench/value.py` builds for an N-patent
    SYNTHETIC world (bench/out/value-N.duckdb, copied so the original keeps no cache), the
-   ``--firms`` largest corporate groups, market US, on the world date: a cold run (no text
+   ``--firms`` largest corporate groups, market US, on the world date, with the product
+   areas each company sells in given as a user would (from truth/products.csv: public
+   knowledge, unlike which patents read on them): a cold run (no text
    vectors cached) and a second run (vectors cached), with the time per step. Targets: a
    50 x 50 matrix on a 1M-patent world in under 30 s cold and under 3 s cached.
 3. **Truth recovery** on that world: Spearman rank correlation between the computed
    exposure and the number of patents ``truth/reads_on.csv`` says read on the target, over
    the firm pairs; and precision@50 of each pair's top assertable patents against that
-   truth (pairs with at least 50 true patents). Targets: >= 0.8 and >= 0.7.
+   truth (pairs with at least 50 true patents; the 50 with the highest assertion score).
+   Targets: >= 0.8 and >= 0.7.
 """
 
 from __future__ import annotations
@@ -89,24 +92,33 @@ def embeddings(args: argparse.Namespace) -> None:
 
 MATRIX = r"""
 import datetime as dt, json, resource, sys, time
+from pathlib import Path
 from warchest import Store
 from warchest.exposure import compute_exposure
-db, k = sys.argv[1], int(sys.argv[2])
+from warchest.techmap import map_technology
+db, k, products = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 with Store(db) as s:
+    t = time.perf_counter()
+    map_technology(s)
+    mapped = time.perf_counter() - t
     firms = [r["entity_id"] for r in s.rows(
         "SELECT entity_id FROM owner_entities WHERE entity_id = ultimate_entity_id "
         "ORDER BY patents_at_grant DESC, entity_id LIMIT ?", [k])]
     out = []
     for run in ("cold", "cached"):
         t = time.perf_counter()
-        r = compute_exposure(s, firms, "US", dt.date(2025, 12, 31), evidence_per_pair=50)
+        r = compute_exposure(s, firms, "US", dt.date(2025, 12, 31), evidence_per_pair=50,
+                             evidence_by="score", products=Path(products))
         out.append({"run": run, "seconds": time.perf_counter() - t, "steps": r.seconds,
                     "stock": sum(r.stock)})
-    pairs = [{"holder": r.firms[a].name, "target": r.firms[b].name,
-              "exposure": r.matrix[a][b],
+    pairs = [{"holder": a, "target": b, "exposure": r.matrix[a][b],
+              "assertable": r.assertable[a][b],
               "top": [e["patent_id"] for e in r.evidence[(a, b)]]}
              for a in range(k) for b in range(k) if a != b]
-print(json.dumps({"runs": out, "pairs": pairs,
+    names = [[(x["raw_name"], x["mentions"]) for x in s.rows(
+        "SELECT raw_name, mentions FROM owner_names WHERE entity_id IN (SELECT unnest(?))",
+        [f.members])] for f in r.firms]
+print(json.dumps({"runs": out, "pairs": pairs, "techmap_s": mapped, "names": names,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -141,44 +153,82 @@ def matrix(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "x.duckdb"
         shutil.copy(source, db)
-        done = subprocess.run([sys.executable, "-c", MATRIX, str(db), str(args.firms)],
-                              check=True, capture_output=True, text=True)
+        products = Path(tmp) / "products.csv"
+        write_products(world / "truth", products)
+        done = subprocess.run([sys.executable, "-c", MATRIX, str(db), str(args.firms),
+                               str(products)], check=True, capture_output=True, text=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"\nSYNTHETIC world, {args.world:,} patents: {args.firms} x {args.firms} exposure "
-          f"matrix, US, {WORLD_DATE}; peak {result['peak_mb']:.0f} MB\n")
+          f"matrix, US, {WORLD_DATE}; peak {result['peak_mb']:.0f} MB; `techmap map` "
+          f"first: {result['techmap_s']:.1f} s\n")
     print("| run | seconds | patents in force | steps (s) |\n|---|---|---|---|")
     for r in result["runs"]:
         steps = ", ".join(f"{k} {v:.2f}" for k, v in r["steps"].items())
         print(f"| {r['run']} | {r['seconds']:.1f} | {r['stock']:,} | {steps} |")
-    truth_recovery(world, result["pairs"])
+    truth_recovery(world, result["pairs"], result["names"])
 
 
-def truth_recovery(world: Path, pairs: list[dict[str, object]]) -> None:
+def write_products(truth: Path, out: Path) -> None:
+    """The product areas each company sells in, as a user would supply them (company
+    names from companies.csv, areas from products.csv): what companies sell is public
+    knowledge, unlike which patents read on it."""
+    with open(truth / "companies.csv", newline="", encoding="utf-8") as f:
+        names = {r["company_id"]: r["name"] for r in csv.DictReader(f)}
+    sells: set[str] = set()
+    with open(truth / "products.csv", newline="", encoding="utf-8") as f, \
+            open(out, "w", newline="", encoding="utf-8") as o:
+        w = csv.writer(o)
+        w.writerow(["company", "product"])
+        for r in csv.DictReader(f):
+            w.writerow([names[r["company_id"]], r["market"]])
+            sells.add(r["company_id"])
+        for cid, name in names.items():  # companies known to sell no product
+            if cid not in sells:
+                w.writerow([name, "none"])
+
+
+def truth_recovery(world: Path, pairs: list[dict[str, object]],
+                   names: list[list[tuple[str, int]]]) -> None:
+    """Each firm is the true company group behind most of its raw names' mentions
+    (truth/name_variants.csv), as warchest.synth.check maps entities."""
     truth = world / "truth"
-    name_of = {}
+    group_of, company_of = {}, {}
     with open(truth / "companies.csv", newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            name_of[r["company_id"]] = r["name"]
+            group_of[r["company_id"]] = r["ultimate_parent_id"]
+    with open(truth / "name_variants.csv", newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            company_of.setdefault(r["raw_name"], set()).add(r["company_id"])
+    firm_group = []
+    for raw in names:
+        votes = Counter[str]()
+        for name, mentions in raw:
+            ids = company_of.get(name, set())
+            if len(ids) == 1:
+                votes[group_of[next(iter(ids))]] += int(mentions or 1)
+        firm_group.append(votes.most_common(1)[0][0] if votes else "")
     reads: dict[tuple[str, str], set[str]] = {}
     with open(truth / "reads_on.csv", newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            key = (name_of[r["owner_group"]], name_of[r["target_company_id"]])
+            key = (r["owner_group"], r["target_company_id"])
             reads.setdefault(key, set()).add(r["patent_id"])
-    ours, theirs, precisions = [], [], []
+    ours, counts, theirs, precisions = [], [], [], []
     matched = Counter[str]()
     for p in pairs:
-        key = (str(p["holder"]), str(p["target"]))
+        key = (firm_group[int(p["holder"])], firm_group[int(p["target"])])  # type: ignore[call-overload]
         true = reads.get(key)
         matched["pairs"] += 1
         if true is None:
             matched["pairs without truth"] += 1
         ours.append(float(p["exposure"]))  # type: ignore[arg-type]
+        counts.append(float(p["assertable"]))  # type: ignore[arg-type]
         theirs.append(float(len(true or ())))
         top = list(p["top"])  # type: ignore[call-overload]
         if true and len(true) >= 50 and len(top) >= 50:
             precisions.append(sum(1 for t in top[:50] if t in true) / 50)
     rho = spearman(ours, theirs)
-    print(f"\ntruth recovery: Spearman rho {rho:.3f} over {len(pairs)} pairs "
+    print(f"\ntruth recovery: Spearman rho {rho:.3f} (exposure), "
+          f"{spearman(counts, theirs):.3f} (count of assertable patents) over {len(pairs)} pairs "
           f"({matched['pairs without truth']} with no true patents); precision@50 "
           + (f"{statistics.mean(precisions):.3f} (mean over {len(precisions)} pairs)"
              if precisions else "n/a (no pair with 50 true patents)"))

@@ -50,7 +50,7 @@ PATENTS = {  # id: (grant, filing, owner, CPC symbols, cites [(patent, category)
 }
 IMPACT = {"8100001": 2.0, "8100003": 1.0, "8100004": 1.5, "8100005": 1.0, "8200001": 1.0,
           "8200002": 1.0}
-NO_TEXT = ExposureConfig(w_citation=0.45, w_cpc=0.35, w_text=0.0)
+NO_TEXT = ExposureConfig(w_citation=0.45, w_cpc=0.35, w_subgroup=0.0, w_text=0.0)
 
 
 def _write(store: Store) -> None:
@@ -179,12 +179,14 @@ def test_text_evidence_adds_to_the_score(world: Store) -> None:
     # the titles are "Patent <number>": TF-IDF similarity to B's centroid is positive but
     # below the 0.3 floor for every patent, so the default weights give citation x 0.45 +
     # CPC x 0.35 (+ text 0): the same matrix as with the text weight at 0
-    with_text = compute_exposure(world, [A, B], "US", ON, ExposureConfig(), "tfidf")
+    with_text = compute_exposure(world, [A, B], "US", ON, ExposureConfig(
+        w_citation=0.45, w_cpc=0.35, w_subgroup=0.0, w_text=0.2), "tfidf")
     without = compute_exposure(world, [A, B], "US", ON, NO_TEXT)
     assert with_text.text_method == "tfidf"
     assert with_text.matrix[0][1] == pytest.approx(without.matrix[0][1])
     # with the floor at 0, the text adds w_text x cosine on top
-    loose = ExposureConfig(w_citation=0.45, w_cpc=0.35, w_text=0.2, text_floor=0.0)
+    loose = ExposureConfig(w_citation=0.45, w_cpc=0.35, w_subgroup=0.0, w_text=0.2,
+                           text_floor=0.0)
     assert compute_exposure(world, [A, B], "US", ON, loose, "tfidf").matrix[0][1] > \
         without.matrix[0][1]
 
@@ -224,3 +226,35 @@ def test_heatmap_and_cli(world: Store, tmp_path: Path) -> None:
     got = runner.invoke(app, ["exposure", "--firms", f"{A};{B}", "--heatmap", "x.png",
                               "--db", db])
     assert got.exit_code == 1 and "write it as .svg" in got.output
+
+
+def test_subgroup_evidence_by_hand(world: Store) -> None:
+    # B's recent patents lead with H04W72/04 (8200001) and G06F3/041 (8200002), one each:
+    # the most in each main group, so A's patents leading with those subgroups (8100001,
+    # 8100003, 8100004) get subgroup evidence 1/1 = 1; 8100005 (H01M10/0525) none
+    with_subgroup = ExposureConfig(w_citation=0.45, w_cpc=0.35, w_subgroup=0.3, w_text=0.0)
+    result = compute_exposure(world, [A, B], "US", ON, with_subgroup)
+    base = 2.0 * S1 + 1.0 * S3 + 1.5 * S4 + 1.0 * S5
+    assert result.matrix[0][1] == pytest.approx(base + 0.3 * (2.0 + 1.0 + 1.5))
+    top = result.evidence[(0, 1)][0]
+    assert top["subgroup"] == 1.0
+    assert "leads with a subgroup Beta Phones Corp. files in: H04W72/04 (1 of its" in top["why"]
+
+
+def test_products_the_target_sells_gate_the_score(world: Store, tmp_path: Path) -> None:
+    from warchest.techmap import map_technology
+
+    # shipped taxonomy: H04W72/ is telecom_standards, G06F3/041 smartphone (and G06F3/
+    # software_ui), H01M batteries. B sells smartphones only: outside that area a score
+    # counts 0.1 of itself, below the 0.15 minimum for all of A's other patents, so only
+    # 8100004 (G06F3/041) remains: 1.5 x S4
+    map_technology(world)
+    sells = tmp_path / "products.csv"
+    sells.write_text(f"company,product\n{B.upper()},smartphone\n{A},none\n", encoding="utf-8")
+    result = compute_exposure(world, [A, B], "US", ON, NO_TEXT, products=sells)
+    assert result.matrix[0][1] == pytest.approx(1.5 * S4)
+    assert result.assertable[0][1] == 1
+    assert "in Beta Phones Corp.'s product areas: smartphone" in \
+        result.evidence[(0, 1)][0]["why"]
+    # A sells nothing: B's 8200001 (T1 = 0.286) x 0.1 < 0.15, nothing left
+    assert result.matrix[1][0] == 0.0

@@ -631,6 +631,9 @@ def _split_names(text: str, option: str) -> list[str]:
 
 ConfigOption = Annotated[Path | None, typer.Option(
     "--config", help="Exposure weights YAML; default: the shipped config.yaml.")]
+ProductsOption = Annotated[Path | None, typer.Option(
+    "--products", help="CSV company,product: the product areas companies sell in (else "
+    "inferred from their patents; needs `warchest techmap map`).")]
 
 
 @exposure_app.callback(invoke_without_command=True)
@@ -645,6 +648,7 @@ def exposure(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); default "
                                               "today.")] = None,
     config: ConfigOption = None,
+    products: ProductsOption = None,
     heatmap: Annotated[Path | None, typer.Option("--heatmap", help="Write the matrix as an "
                                                  "SVG heatmap here.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the pairs here.")]
@@ -669,7 +673,8 @@ def exposure(
     day = _parse_date(as_of, "--as-of")
     cfg = ExposureConfig.load(config)
     with _open_store(db) as store:
-        result = compute_exposure(store, [n for n in names if n], market, day, cfg)
+        result = compute_exposure(store, [n for n in names if n], market, day, cfg,
+                                  products=products)
         synthetic = contains_synthetic(store)
     rows = result.to_rows()
     if csv_out is not None:
@@ -714,6 +719,7 @@ def exposure_explain(
     market: Annotated[str, typer.Option("--market")] = "US",
     as_of: Annotated[str | None, typer.Option("--as-of")] = None,
     config: ConfigOption = None,
+    products: ProductsOption = None,
     limit: Annotated[int, typer.Option("--limit", help="Patents to list.")] = 30,
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
@@ -726,7 +732,7 @@ def exposure_explain(
     day = _parse_date(as_of, "--as-of")
     with _open_store(db) as store:
         result = explain(store, holder, target, market, day, ExposureConfig.load(config),
-                         limit)
+                         limit, products)
         if as_json:
             print_json(result)
             return
@@ -747,6 +753,7 @@ def deterrence_cmd(
     markets: Annotated[str, typer.Option("--markets", help="Markets, e.g. US,EP.")] = "US",
     as_of: Annotated[str | None, typer.Option("--as-of")] = None,
     config: ConfigOption = None,
+    products: ProductsOption = None,
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """The deterrence balance of a company against each threat per market: its power
@@ -762,7 +769,8 @@ def deterrence_cmd(
     day = _parse_date(as_of, "--as-of")
     with _open_store(db) as store:
         rows = deterrence(store, company, [n for n in names if n],
-                          _split_names(markets, "--markets"), day, ExposureConfig.load(config))
+                          _split_names(markets, "--markets"), day, ExposureConfig.load(config),
+                          products)
         if as_json:
             print_json(rows)
             return

@@ -14,10 +14,15 @@ countries its grants cover) and a date D:
      applicant x n_applicant) / scale);
    - *cpc*: the cosine between p's CPC main groups and B's share vector (Jaffe 1986
      proximity at group level);
+   - *subgroup*: how much B concentrates on p's leading CPC subgroup: B's recent patents
+     leading with it / the most that lead with any subgroup of that main group (a product
+     feature B files on);
    - *text*: the cosine between p's title and abstract and B's recent patents' centroid,
      rescaled from ``floor``..1 to 0..1.
    The **assertion score** is their weighted sum (``config.yaml``), capped at 1, with an
    explanation naming the citing patents, the shared CPC groups and the similarity.
+   Outside B's active product areas (``warchest techmap map``; B active where at least
+   ``active_share`` of its recent patents fall) the score counts ``outside`` of itself.
 4. **Exposure of B to A in M on D** = sum over A's assertable patents with a score of at
    least ``min_score`` of impact (``patent_indicators``) x score.
 
@@ -51,15 +56,18 @@ class NotReady(WarchestError):
 
 @dataclass
 class ExposureConfig:
-    w_citation: float = 0.45
-    w_cpc: float = 0.35
-    w_text: float = 0.20
+    w_citation: float = 0.35
+    w_cpc: float = 0.20
+    w_subgroup: float = 0.30
+    w_text: float = 0.15
     examiner: float = 2.0
     applicant: float = 1.0
     scale: float = 2.0
     text_floor: float = 0.30
     profile_years: int = 10
     min_score: float = 0.15
+    area_share: float = 0.05
+    off_area: float = 0.1
 
     @classmethod
     def load(cls, path: Path | None = None) -> ExposureConfig:
@@ -75,13 +83,18 @@ class ExposureConfig:
             w, c, t = data.get("weights", {}), data.get("citation", {}), data.get("text", {})
             cfg = cls(
                 w_citation=float(w.get("citation", cls.w_citation)),
-                w_cpc=float(w.get("cpc", cls.w_cpc)), w_text=float(w.get("text", cls.w_text)),
+                w_cpc=float(w.get("cpc", cls.w_cpc)),
+                w_subgroup=float(w.get("subgroup", cls.w_subgroup)),
+                w_text=float(w.get("text", cls.w_text)),
                 examiner=float(c.get("examiner", cls.examiner)),
                 applicant=float(c.get("applicant", cls.applicant)),
                 scale=float(c.get("scale", cls.scale)),
                 text_floor=float(t.get("floor", cls.text_floor)),
                 profile_years=int(data.get("profile_years", cls.profile_years)),
-                min_score=float(data.get("min_score", cls.min_score)))
+                min_score=float(data.get("min_score", cls.min_score)),
+                area_share=float(data.get("products", {}).get("active_share",
+                                                              cls.area_share)),
+                off_area=float(data.get("products", {}).get("outside", cls.off_area)))
         except (TypeError, ValueError, AttributeError) as exc:
             raise BadInputFile(f"{path}: {exc}; see the shipped config.yaml for the layout") \
                 from None
@@ -297,6 +310,93 @@ def _cpc_proximity(store: Store, tables: dict[str, pa.Table], n: int, k: int) ->
     return _Cpc(np.minimum(proximity, 1.0), share, names, {}, idx, group)
 
 
+def _subgroup_sql() -> str:
+    """Per (stock row, target firm): how much the target concentrates on the patent's
+    leading CPC subgroup (``patent_indicators.lead_symbol``): recent target patents leading
+    with it / the most that lead with any one subgroup of the same main group. The holder
+    itself is included (its own column is zeroed afterwards): an inequality here let the
+    planner pick a nested-loop join that blew up on a 1M-patent world."""
+    return """
+WITH prof AS (
+    SELECT r.firm, i.lead_symbol AS symbol, i.lead_group AS main_group,
+           count(DISTINCT r.patent_id) AS n
+    FROM recent r JOIN patent_indicators i ON i.patent_id = r.patent_id
+    WHERE i.lead_symbol IS NOT NULL AND i.lead_group IS NOT NULL
+    GROUP BY r.firm, i.lead_symbol, i.lead_group
+),
+top AS (SELECT firm, main_group, max(n) AS top FROM prof GROUP BY firm, main_group)
+SELECT s.idx, p.firm AS target, CAST(p.n AS DOUBLE) / t.top AS subgroup,
+       p.symbol, CAST(p.n AS INTEGER) AS n
+FROM stock s JOIN patent_indicators i ON i.patent_id = s.patent_id
+JOIN prof p ON p.symbol = i.lead_symbol
+JOIN top t ON t.firm = p.firm AND t.main_group = i.lead_group
+"""
+
+
+def _area_sql(share: float) -> tuple[str, str]:
+    """The product areas (``warchest techmap map``) of the stock patents, and the areas
+    each firm is active in: those the user says it sells in (``known_areas``), else those
+    holding at least ``share`` of its recent patents."""
+    stock_areas = """
+SELECT s.idx, pp.product FROM stock s JOIN patent_products pp ON pp.patent_id = s.patent_id
+GROUP BY s.idx, pp.product
+"""
+    active = f"""
+WITH totals AS (SELECT firm, count(DISTINCT patent_id) AS total FROM recent GROUP BY firm),
+inferred AS (
+    SELECT r.firm, pp.product
+    FROM recent r JOIN patent_products pp ON pp.patent_id = r.patent_id
+    JOIN totals t ON t.firm = r.firm
+    WHERE r.firm NOT IN (SELECT firm FROM known_areas)
+    GROUP BY r.firm, pp.product, t.total
+    HAVING count(DISTINCT r.patent_id) >= {float(share)} * t.total
+)
+SELECT firm, product FROM inferred UNION SELECT firm, product FROM known_areas
+"""
+    return stock_areas, active
+
+
+def read_products(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
+    """A CSV of the product areas companies sell in (``company,product``; extra columns
+    such as countries are ignored), as (firm, product) rows for the firms asked about.
+    Companies are matched by raw name or normalised name; a company listed with the
+    product ``none`` sells in no area (its exposure counts only ``outside`` of each
+    score); firms the file does not list are active where their patents are."""
+    import csv
+
+    from warchest.owners.names import normalise_name
+
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as exc:
+        raise BadInputFile(f"cannot read products file {path}: {exc.strerror}") from None
+    if not rows or not {"company", "product"} <= set(rows[0]):
+        raise BadInputFile(f"{path}: expected a header with 'company' and 'product' columns")
+    member_of = {e: k for k, f in enumerate(firms) for e in f.members}
+    # the file's names matched in one query (raw name, else normalised key), so a file
+    # listing thousands of companies costs one join, not a lookup each
+    names = sorted({r["company"] for r in rows if r.get("company")})
+    keys = [normalise_name(n) for n in names]
+    found = store.rows_with("listed", pa.table({"company": names, "name_key": keys}), """
+        SELECT l.company, n.entity_id, sum(n.mentions) AS m FROM listed l
+        JOIN owner_names n ON n.raw_name = l.company OR n.name_key = l.name_key
+        GROUP BY l.company, n.entity_id""")
+    best: dict[str, tuple[int, str]] = {}
+    for hit in found:
+        m = int(hit["m"] or 0)
+        if hit["company"] not in best or m > best[hit["company"]][0]:
+            best[hit["company"]] = (m, hit["entity_id"])
+    out: set[tuple[int, str]] = set()
+    for r in rows:
+        eid = best.get(r["company"], (0, ""))[1]
+        k = member_of.get(eid)
+        if k is not None and r["product"].strip():
+            out.add((k, r["product"].strip()))
+    return pa.table({"firm": pa.array([k for k, _ in sorted(out)], pa.int32()),
+                     "product": [p for _, p in sorted(out)]})
+
+
 def _citation_sql(day: str) -> str:
     """Per (stock row, target firm): citations from the target's patents."""
     return f"""
@@ -322,7 +422,6 @@ per_patent AS (
 SELECT s.idx, p.target, CAST(p.examiner AS DOUBLE) AS examiner,
        CAST(p.applicant AS DOUBLE) AS applicant, p.citing
 FROM per_patent p JOIN stock s ON s.patent_id = p.patent_id
-WHERE s.firm <> p.target
 """
 
 
@@ -400,12 +499,22 @@ def _texts(store: Store, wanted: pa.Table) -> list[str]:
 
 def compute_exposure(store: Store, names: list[str], market: str = "US",
                      as_of: dt.date | None = None, config: ExposureConfig | None = None,
-                     text_method: str = "auto", evidence_per_pair: int = 5) -> Exposure:
-    """The exposure matrix of the named firms (each as its corporate group)."""
+                     text_method: str = "auto", evidence_per_pair: int = 5,
+                     evidence_by: str = "weighted", products: Path | None = None
+                     ) -> Exposure:
+    """The exposure matrix of the named firms (each as its corporate group).
+
+    ``evidence_per_pair``: how many patents to explain per pair, the strongest by
+    ``evidence_by``: ``weighted`` (impact x score, what the exposure sums) or ``score``
+    (the assertion score alone: the patents most likely to read on the target).
+    ``products``: a CSV of the product areas companies sell in (``company,product``);
+    firms it lists are active in those areas, the others where their patents are."""
     cfg = config or ExposureConfig.load()
     as_of = as_of or dt.date.today()
     if len(names) < 2:
         raise WarchestError("exposure needs at least two firms, e.g. --firms A,B")
+    if evidence_by not in ("weighted", "score"):
+        raise WarchestError(f"evidence_by {evidence_by!r} is not one of: weighted, score")
     if not store.scalar("SELECT count(*) > 0 FROM patent_markets"):
         raise NotReady("values are not computed yet: run `warchest value --compute` first")
     clock = _Clock()
@@ -429,6 +538,14 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     evidence_cpc = _cpc_proximity(store, tables, n, k)
     cpc = evidence_cpc.proximity
     clock.mark("cpc")
+    subgroup = np.zeros((n, k), np.float32)
+    got = store.query_using(tables, _subgroup_sql())
+    at = (got.column("idx").to_numpy(), got.column("target").to_numpy())
+    subgroup[at] = got.column("subgroup").to_numpy()
+    leads = dict(zip(zip(at[0].tolist(), at[1].tolist(), strict=True),
+                     zip(got.column("symbol").to_pylist(), got.column("n").to_pylist(),
+                         strict=True), strict=True))
+    clock.mark("subgroups")
     n_ex = np.zeros((n, k), np.float32)
     n_ap = np.zeros((n, k), np.float32)
     got = store.query_using(tables, _citation_sql(day))
@@ -453,7 +570,30 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     text = np.clip((sims - cfg.text_floor) / (1 - cfg.text_floor), 0, 1)
     clock.mark("text")
 
-    score = np.clip(cfg.w_citation * cite + cfg.w_cpc * cpc + cfg.w_text * text, 0, 1)
+    # product areas: outside the target's active areas a score counts off_area of itself
+    # (only when the taxonomy is mapped: `warchest techmap map`)
+    area_factor = np.ones((n, k), np.float32)
+    areas: dict[str, Any] = {}
+    if store.scalar("SELECT count(*) > 0 FROM patent_products"):
+        known = read_products(store, products, firms) if products else pa.table(
+            {"firm": pa.array([], pa.int32()), "product": pa.array([], pa.string())})
+        stock_sql, active_sql = _area_sql(cfg.area_share)
+        mine = store.query_using(tables, stock_sql)
+        active = store.query_using({**tables, "known_areas": known}, active_sql)
+        names = sorted(set(mine.column("product").to_pylist())
+                       | set(active.column("product").to_pylist()))
+        code = {a: j for j, a in enumerate(names)}
+        has = np.zeros((n, len(names)), np.float32)
+        has[mine.column("idx").to_numpy(),
+            [code[a] for a in mine.column("product").to_pylist()]] = 1.0
+        sells = np.zeros((k, len(names)), np.float32)
+        sells[active.column("firm").to_numpy(),
+              [code[a] for a in active.column("product").to_pylist()]] = 1.0
+        area_factor = np.where(has @ sells.T > 0, 1.0, cfg.off_area).astype(np.float32)
+        areas = {"names": names, "has": has, "sells": sells}  # explained on demand
+    clock.mark("product areas")
+    score = np.clip(cfg.w_citation * cite + cfg.w_cpc * cpc + cfg.w_subgroup * subgroup
+                    + cfg.w_text * text, 0, 1) * area_factor
     if n:
         score[np.arange(n), owner] = 0.0  # a firm is never exposed to itself
     ok = score >= cfg.min_score
@@ -471,7 +611,8 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         for b in range(k):
             if a == b or len(mine) == 0:
                 continue
-            order = mine[np.argsort(-weighted[mine, b], kind="stable")[:evidence_per_pair]]
+            key = weighted[mine, b] if evidence_by == "weighted" else score[mine, b] * ok[mine, b]
+            order = mine[np.argsort(-key, kind="stable")[:evidence_per_pair]]
             shown += [(int(i), a, b) for i in order if ok[i, b]]
     titles: dict[str, str | None] = {}
     if shown:
@@ -484,20 +625,26 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     evidence: dict[tuple[int, int], list[dict[str, Any]]] = {
         (a, b): [] for a in range(k) for b in range(k) if a != b}
     for i, a, b in shown:
-        detail = {"title": titles.get(stock_ids[i]), "citing": citing.get((i, b)),
-                  "groups": evidence_cpc.shared(i, b)}
+        lead = leads.get((i, b))
+        detail = {"areas": ", ".join(a for j, a in enumerate(areas["names"])
+                                     if areas["has"][i, j] and areas["sells"][b, j])
+                  if areas else None, "mapped": bool(areas),
+                  "title": titles.get(stock_ids[i]), "citing": citing.get((i, b)),
+                  "groups": evidence_cpc.shared(i, b),
+                  "lead": f"{lead[0]} ({lead[1]} of its recent patents lead with it)"
+                  if lead else None}
         evidence[(a, b)].append(_explain_row(
             stock_ids[i], detail, firms[b].name, float(impact[i]), float(score[i, b]),
-            float(cite[i, b]), float(cpc[i, b]), float(text[i, b]), float(sims[i, b]),
-            int(n_ex[i, b]), int(n_ap[i, b])))
+            float(cite[i, b]), float(cpc[i, b]), float(subgroup[i, b]), float(text[i, b]),
+            float(sims[i, b]), int(n_ex[i, b]), int(n_ap[i, b])))
     clock.mark("evidence details")
     return Exposure(firms, market.upper(), as_of, matrix.tolist(), assertable.tolist(),
                     [int(c) for c in counts], evidence, method, clock.seconds)
 
 
 def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float,
-                 score: float, cite: float, cpc: float, text: float, sim: float,
-                 n_ex: int, n_ap: int) -> dict[str, Any]:
+                 score: float, cite: float, cpc: float, subgroup: float, text: float,
+                 sim: float, n_ex: int, n_ap: int) -> dict[str, Any]:
     reasons = []
     if n_ex or n_ap:
         reasons.append(f"cited by {n_ex + n_ap} of {target}'s patents ({n_ex} by the "
@@ -505,20 +652,28 @@ def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float
     if cpc > 0:
         reasons.append(f"CPC groups in {target}'s technology: {detail.get('groups') or ''} "
                        f"(cosine {cpc:.2f})")
+    if subgroup > 0:
+        reasons.append(f"leads with a subgroup {target} files in: {detail.get('lead') or ''}"
+                       f" ({subgroup:.2f} of {target}'s most used subgroup there)")
     if text > 0:
         reasons.append(f"text close to {target}'s recent patents (cosine {sim:.2f})")
+    if detail.get("areas"):
+        reasons.append(f"in {target}'s product areas: {detail['areas']}")
+    elif detail.get("mapped"):
+        reasons.append(f"outside {target}'s product areas (score reduced)")
     return {"patent_id": patent, "title": detail.get("title"), "impact": round(impact, 3),
             "score": round(score, 3), "citation": round(cite, 3), "cpc": round(cpc, 3),
-            "text": round(text, 3), "weighted": round(impact * score, 3),
+            "subgroup": round(subgroup, 3), "text": round(text, 3),
+            "weighted": round(impact * score, 3),
             "why": "; ".join(reasons) or "no evidence"}
 
 
 def explain(store: Store, holder: str, target: str, market: str = "US",
             as_of: dt.date | None = None, config: ExposureConfig | None = None,
-            limit: int = 50) -> dict[str, Any]:
+            limit: int = 50, products: Path | None = None) -> dict[str, Any]:
     """The patents behind B's exposure to A, each with its score and reasons."""
     result = compute_exposure(store, [holder, target], market, as_of, config,
-                              evidence_per_pair=limit)
+                              evidence_per_pair=limit, products=products)
     return {"holder": result.firms[0].name, "target": result.firms[1].name,
             "market": result.market, "as_of": result.as_of,
             "exposure": result.matrix[0][1], "assertable_patents": result.assertable[0][1],
@@ -526,14 +681,14 @@ def explain(store: Store, holder: str, target: str, market: str = "US",
 
 
 def deterrence(store: Store, company: str, threats: list[str], markets: list[str],
-               as_of: dt.date | None = None, config: ExposureConfig | None = None
-               ) -> list[dict[str, Any]]:
+               as_of: dt.date | None = None, config: ExposureConfig | None = None,
+               products: Path | None = None) -> list[dict[str, Any]]:
     """Per threat and market: X's power against T, T's against X, their ratio (mutual
     assured destruction when both are large), and the product areas where X is naked."""
     out = []
     for market in markets:
         result = compute_exposure(store, [company, *threats], market, as_of, config,
-                                  evidence_per_pair=200)
+                                  evidence_per_pair=200, products=products)
         areas = _areas(store)
         for t in range(1, len(result.firms)):
             mine, theirs = result.matrix[0][t], result.matrix[t][0]

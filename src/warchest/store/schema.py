@@ -787,6 +787,9 @@ VALUE_TABLES: tuple[Table, ...] = (
                "CPC subclass of the first CPC symbol; its class, section or 'all' when the"
                " subclass cohort has under 30 patents"),
             _c("cpc_subclass", "text", "the patent's own first CPC subclass"),
+            Column("lead_symbol", "text", "its leading CPC symbol (first inventive, else"
+                   " first)", since=7),
+            Column("lead_group", "text", "the main group of that symbol", since=7),
             _c("cohort_size", "bigint"),
             _c("forward_5y", "int", "citations received within 5 years of grant"),
             _c("forward_7y", "int"),
@@ -960,6 +963,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         "technology map: product taxonomies, patents per product area, WIPO fields",
     ),
     Migration(6, "exposure: cache of patent text vectors"),
+    Migration(7, "leading CPC symbol and main group of each patent in patent_indicators"
+              " (run `warchest value --compute` again to fill them)"),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -310,7 +310,8 @@ class Citations:
 
 def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names: Names,
                        tech: Technology, texts: TextMaker, cites: Citations, rows: np.ndarray,
-                       seed: int, year: int, stats: Stats, events: Any) -> None:
+                       seed: int, year: int, stats: Stats, events: Any,
+                       groups_of: np.ndarray, focus_keys: np.ndarray) -> None:
     rng = np.random.default_rng([seed, 10, year])
     pid = p.patent_id(rows)
     doc = p.doc_type[rows]
@@ -360,6 +361,19 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
     sibling = tech.sibling_clusters(own_cluster, rng.random(len(owner)))
     clusters_used = np.where(other & (seq > 0), sibling, own_cluster)
     sid = tech.pick_symbols(clusters_used, rng.random(len(owner)))
+    # a company group's own patents in its focus clusters lead with one of its product
+    # features (Technology.in_product): the first symbol moves to the anchor otherwise
+    lead = seq == 0
+    company = p.company[owner[lead]].astype(np.int64)
+    group = np.where(company >= 0, groups_of[np.maximum(company, 0)], -1)
+    cl = own_cluster[lead]
+    focused = (group >= 0) & np.isin(group * len(tech.groups) + cl, focus_keys)
+    fix = focused & ~tech.in_product(np.maximum(group, 0), cl, sid[lead])
+    lead_sid = sid[lead]
+    lead_sid[fix] = tech.symbol_offset[cl[fix]] + tech.anchor(group[fix], cl[fix])
+    sid[lead] = lead_sid
+    assert p.first_symbol is not None
+    p.first_symbol[owner[lead]] = lead_sid
     _, first = np.unique(owner.astype(np.int64) * 10_000_000 + sid, return_index=True)
     keep = np.zeros(len(owner), bool)
     keep[first] = True
@@ -562,7 +576,7 @@ def generate_world(
     Deterministic: the same ``n_patents``, ``seed`` and ``scenario`` give the same bytes.
     """
     from warchest.synth.events import write_events  # the reassignments, fees, families
-    from warchest.synth.truth import write_truth
+    from warchest.synth.truth import ultimate_parents, write_truth
 
     def step(stage: str, done: int, total: int) -> None:
         if progress is not None:
@@ -580,6 +594,11 @@ def generate_world(
     cites = Citations(p, tech)
     tables = Tables(out)
     stats = Stats(forward=np.zeros(p.n, np.int32))
+    p.first_symbol = np.full(p.n, -1, np.int32)
+    groups_of = ultimate_parents(companies)
+    focus_keys = np.unique(np.concatenate([
+        [int(groups_of[c.id]) * len(tech.groups) + int(f) for f in c.focus]
+        for c in companies if c.parent is None] + [np.zeros(0, np.int64)]).astype(np.int64))
     years = np.unique(p.year)
     for k, year in enumerate(years.tolist()):
         in_year = np.flatnonzero(p.year == year)
@@ -587,7 +606,7 @@ def generate_world(
         for part, start in enumerate(range(0, len(in_year), ROWS_PER_CHUNK)):
             rows = in_year[start:start + ROWS_PER_CHUNK]
             _write_patentsview(tables, p, companies, names, tech, texts, cites, rows, seed,
-                               year * 1000 + part, stats, events)
+                               year * 1000 + part, stats, events, groups_of, focus_keys)
         step("patentsview tables", k + 1, len(years))
     tables.close()
     label = {"label": f"synthetic world (seed {seed})",

@@ -47,6 +47,9 @@ class Patents:
     disclaimer: np.ndarray  # bool
     lapse_stage: np.ndarray  # 0 maintained (or not due), 1..3 = stage not paid
     small_entity: np.ndarray
+    first_symbol: np.ndarray | None = None
+    """Index into ``Technology.symbol_flat`` of each patent's first CPC symbol (-1 for
+    designs); filled while the PatentsView tables are written."""
 
     def patent_id(self, i: np.ndarray | int) -> np.ndarray:
         """Canonical numbers of the given patents: '10000000', 'D812345', 'RE49123'

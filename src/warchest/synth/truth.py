@@ -107,7 +107,6 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
     candidate = np.flatnonzero(np.isin(owner_group, major_ids) & (p.doc_type != DESIGN)
                                & (p.cluster >= 0))
     telecom = np.array(["telecom_standards" in m for m in tech.markets])
-    reach = np.where(telecom[p.cluster[candidate]], 0.55, 0.35)
     market_sets = [set(m) for m in tech.markets]
     reads: list[list[Any]] = []  # kept only for the scenario's seller
     scenario_seller = next((c.id for c in companies if c.role == "seller"), None)
@@ -123,9 +122,14 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
             ok_cluster = (market_of != "") & (focus | (telecom & ("telecom_standards"
                                                                   in b.markets)))
             cl = p.cluster[candidate]
-            u = ((candidate.astype(np.uint64) * np.uint64(2654435761)
-                  + np.uint64(b.id * 40503)) % np.uint64(2**32)).astype(np.float64) / 2**32
-            hit = candidate[ok_cluster[cl] & (owner_group[candidate] != b.id) & (u < reach)]
+            # it reads on b's products when its leading CPC symbol is one of the product
+            # features b builds in that cluster (Technology.in_product), the same set b's
+            # own patents lead with
+            assert p.first_symbol is not None
+            lead = p.first_symbol[candidate]
+            feature = (lead >= 0) & tech.in_product(np.full(len(candidate), b.id), cl,
+                                                    np.maximum(lead, 0))
+            hit = candidate[ok_cluster[cl] & (owner_group[candidate] != b.id) & feature]
             for at in range(0, len(hit), CHUNK):
                 part = hit[at:at + CHUNK]
                 rows = zip(p.patent_id(part).tolist(), owner_group[part].tolist(),

@@ -122,6 +122,30 @@ class Technology:
             u * self.sub_count[sub]).astype(np.int64)]
         return out
 
+    def in_product(self, group: np.ndarray, clusters: np.ndarray, symbols: np.ndarray
+                   ) -> np.ndarray:
+        """Whether each symbol (index into ``symbol_flat``) is one of the product features
+        a company group builds in that cluster: a fixed half of the cluster's symbols,
+        drawn by a hash of (group, cluster, symbol), always with one anchor symbol. The
+        group's own patents in its focus clusters take their first CPC symbol from this
+        set, and truth/reads_on.csv uses the same set, so the truth leaves a trace in the
+        data (the CPC subgroups the target files in)."""
+        g = np.asarray(group).astype(np.uint64)
+        c = np.asarray(clusters).astype(np.int64)
+        j = np.asarray(symbols).astype(np.int64) - self.symbol_offset[c]
+        h = ((g * np.uint64(1000003) + c.astype(np.uint64) * np.uint64(7919)
+              + j.astype(np.uint64) * np.uint64(104729)) * np.uint64(2654435761)
+             ) % np.uint64(2**32)
+        out: np.ndarray = (h.astype(np.float64) / 2**32 < 0.5) | (j == self.anchor(group, c))
+        return out
+
+    def anchor(self, group: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+        """The product symbol a company group always has in a cluster (index within it)."""
+        c = np.asarray(clusters).astype(np.int64)
+        out: np.ndarray = (np.asarray(group).astype(np.int64) * 31 + c * 17) % \
+            self.symbol_count[c]
+        return out
+
     def pick_symbols(self, clusters: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Index into ``symbol_flat`` of a real symbol of each cluster (u in [0, 1))."""
         out: np.ndarray = self.symbol_offset[clusters] + (

@@ -79,16 +79,19 @@ groups AS (
 WITH {groups}
 span AS (SELECT max(grant_date) AS data_end FROM patents),
 first_cpc AS (
-    SELECT patent_id, subclass,
+    SELECT patent_id, subclass, symbol, main_group,
            row_number() OVER (PARTITION BY patent_id ORDER BY
-               CASE WHEN cpc_type = 'inventive' THEN 0 ELSE 1 END, sequence, subclass) AS k
+               CASE WHEN cpc_type = 'inventive' THEN 0 ELSE 1 END, sequence, subclass,
+               symbol) AS k
     FROM cpc WHERE subclass IS NOT NULL
 ),
-field AS (SELECT patent_id, subclass AS field FROM first_cpc WHERE k = 1),
+field AS (SELECT patent_id, subclass AS field, symbol AS lead_symbol,
+                 main_group AS lead_group FROM first_cpc WHERE k = 1),
 dated AS (
     SELECT p.patent_id, p.grant_date, p.num_claims, a.filing_date,
            CAST(EXTRACT(YEAR FROM p.grant_date) AS INTEGER) AS cohort_year,
-           fl.field AS subclass, substr(fl.field, 1, 3) AS cpc_class,
+           fl.field AS subclass, fl.lead_symbol, fl.lead_group,
+           substr(fl.field, 1, 3) AS cpc_class,
            substr(fl.field, 1, 1) AS section,
            date_diff('day', p.grant_date, s.data_end) / {y} AS observed_years
     FROM patents p CROSS JOIN span s
@@ -105,7 +108,7 @@ sized AS (
 ),
 base AS (
     SELECT patent_id, grant_date, num_claims, filing_date, cohort_year, observed_years,
-           subclass AS cpc_subclass,
+           subclass AS cpc_subclass, lead_symbol, lead_group,
            CASE WHEN subclass IS NULL THEN '?'
                 WHEN n_subclass >= {int(min_cohort)} THEN subclass
                 WHEN n_class >= {int(min_cohort)} THEN cpc_class
@@ -227,7 +230,8 @@ family AS (
     GROUP BY l.patent_id
 ),
 raw AS (
-    SELECT b.patent_id, b.cohort_year, b.cohort_field, b.cpc_subclass, b.observed_years,
+    SELECT b.patent_id, b.cohort_year, b.cohort_field, b.cpc_subclass, b.lead_symbol,
+           b.lead_group, b.observed_years,
            coalesce(fw.forward_5y, 0) AS forward_5y, coalesce(fw.forward_7y, 0) AS forward_7y,
            CASE WHEN {'TRUE' if self_citations else 'FALSE'}
                 THEN coalesce(fw.forward_5y_self, 0) END AS forward_5y_self,
@@ -269,7 +273,8 @@ cohort AS (
     FROM raw r
     WINDOW w AS (PARTITION BY cohort_year, cohort_field)
 )
-SELECT patent_id, cohort_year, cohort_field, cpc_subclass, cohort_size,
+SELECT patent_id, cohort_year, cohort_field, cpc_subclass, lead_symbol, lead_group,
+       cohort_size,
        CAST(forward_5y AS INTEGER) AS forward_5y, CAST(forward_7y AS INTEGER) AS forward_7y,
        CAST(forward_5y_self AS INTEGER) AS forward_5y_self,
        CAST(forward_7y_self AS INTEGER) AS forward_7y_self,
