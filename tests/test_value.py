@@ -319,6 +319,11 @@ def test_value_cli(sample_store_path: Path, tmp_path: Path) -> None:
     assert next(iter(samsung["technology_mix"])) == "H04W"
     code, out = run("portfolio", "Samsung Electronics Co., Ltd.", "--as-of", "2025-01-01")
     assert code == 0 and "in force 89, expired or lapsed 0" in out, out
+    # the shipped samples hold 10,992 patents: every report says it is a small sample
+    assert "computed from a small sample (10,992 patents in the store)" in out
+    code, out = run("exposure", "--firms", "Samsung Electronics Co., Ltd.;Apple Inc.",
+                    "--as-of", "2025-01-01")
+    assert code == 0 and "computed from a small sample" in out, out
 
 
 def test_values_needed_before_explaining(tmp_path: Path) -> None:

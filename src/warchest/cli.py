@@ -690,8 +690,8 @@ def exposure(
             for (a, b), ev in result.evidence.items()], "synthetic": synthetic,
             "text_method": result.text_method})
         return
-    if synthetic:
-        console.print("[bold yellow]SYNTHETIC[/bold yellow] this store holds synthetic data")
+    with _open_store(db, read_only=True) as store:
+        _synthetic_note(store)
     table = Table(title=f"exposure in {result.market} on {result.as_of} (row: holder, "
                   "column: exposed firm; sum of impact x score)")
     table.add_column("holder \\ target")
@@ -920,6 +920,18 @@ def synth(
 def _synthetic_note(store: Store) -> None:
     if contains_synthetic(store):
         console.print("[bold yellow]SYNTHETIC[/bold yellow] this store holds synthetic data")
+    _sample_note(store)
+
+
+SMALL_STORE = 100_000
+"""Fewer patents than this: results are labelled as computed from a small sample."""
+
+
+def _sample_note(store: Store) -> None:
+    n = int(store.scalar("SELECT count(*) FROM patents") or 0)
+    if n < SMALL_STORE:
+        console.print(f"[yellow]computed from a small sample ({n:,} patents in the store): "
+                      "not the companies' whole portfolios[/yellow]")
 
 
 @owners_app.command("resolve")
