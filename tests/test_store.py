@@ -78,3 +78,14 @@ def test_memory_limit_from_the_environment(tmp_path: Path,
     monkeypatch.setenv("WARCHEST_MEMORY_LIMIT", "lots")
     with pytest.raises(WarchestError, match="'lots' is not a size; write it like 512MB"):
         Store(tmp_path / "other.duckdb")
+
+
+def test_temp_limit_from_the_environment(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WARCHEST_TEMP_LIMIT", "1GB")
+    with Store(tmp_path / "limited.duckdb") as store:
+        limit = store.scalar("SELECT current_setting('max_temp_directory_size')")
+    assert limit == "953.6 MiB"  # 1,000,000,000 bytes, as DuckDB reports it
+    monkeypatch.setenv("WARCHEST_TEMP_LIMIT", "lots")
+    with pytest.raises(WarchestError, match="'lots' is not a size; write it like 20GB"):
+        Store(tmp_path / "other.duckdb")

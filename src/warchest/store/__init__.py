@@ -126,6 +126,14 @@ class Store:
                     f"memory limit {memory_limit!r} is not a size; write it like 512MB or 2GB "
                     "(WARCHEST_MEMORY_LIMIT)")
             config["memory_limit"] = memory_limit
+        temp_limit = os.environ.get("WARCHEST_TEMP_LIMIT") or None
+        if temp_limit:
+            if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*",
+                                temp_limit, re.IGNORECASE):
+                raise WarchestError(
+                    f"temp limit {temp_limit!r} is not a size; write it like 20GB "
+                    "(WARCHEST_TEMP_LIMIT)")
+            config["max_temp_directory_size"] = temp_limit
         try:
             self._con = duckdb.connect(
                 self.path, read_only=read_only and not in_memory, config=config
