@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import io
 import json
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -622,7 +621,9 @@ def techmap_cpc(
 
 
 def _split_names(text: str, option: str) -> list[str]:
-    names = [n.strip() for n in re.split(r"[,;]", text) if n.strip()]
+    """Names separated by ';', or by ',' when there is no ';' (company names may hold
+    commas: "Samsung Electronics Co., Ltd.")."""
+    names = [n.strip() for n in text.split(";" if ";" in text else ",") if n.strip()]
     if not names:
         raise WarchestError(f"{option} is empty; give comma-separated names, e.g. "
                             f"{option} 'Apple Inc.,Samsung Electronics Co., Ltd.'")
@@ -668,12 +669,11 @@ def exposure(
     if not firms:
         raise WarchestError("give the firms with --firms 'A;B;C' (or use `warchest exposure "
                             "explain A B`)")
-    names = [n.strip() for n in firms.split(";")] if ";" in firms else \
-        _split_names(firms, "--firms")
+    names = _split_names(firms, "--firms")
     day = _parse_date(as_of, "--as-of")
     cfg = ExposureConfig.load(config)
     with _open_store(db) as store:
-        result = compute_exposure(store, [n for n in names if n], market, day, cfg,
+        result = compute_exposure(store, names, market, day, cfg,
                                   products=products)
         synthetic = contains_synthetic(store)
     rows = result.to_rows()
@@ -764,11 +764,10 @@ def deterrence_cmd(
     """
     from warchest.exposure import ExposureConfig, deterrence
 
-    names = [n.strip() for n in threats.split(";")] if ";" in threats else \
-        _split_names(threats, "--threats")
+    names = _split_names(threats, "--threats")
     day = _parse_date(as_of, "--as-of")
     with _open_store(db) as store:
-        rows = deterrence(store, company, [n for n in names if n],
+        rows = deterrence(store, company, names,
                           _split_names(markets, "--markets"), day, ExposureConfig.load(config),
                           products)
         if as_json:

@@ -47,6 +47,17 @@ _TYPES = {
 _READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 
 
+_SIZE = re.compile(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
+
+
+def _size(value: str, what: str, example: str, variable: str) -> str:
+    """A DuckDB size setting, or an error naming the bad value and how to write it."""
+    if not _SIZE.fullmatch(value):
+        raise WarchestError(f"{what} {value!r} is not a size; write it like {example} "
+                            f"({variable})")
+    return value
+
+
 def default_db_path() -> Path:
     """The store path: ``$WARCHEST_DB`` if set, else ``./warchest.duckdb``."""
     return Path(os.environ.get("WARCHEST_DB") or DEFAULT_DB)
@@ -120,20 +131,12 @@ class Store:
         config: dict[str, Any] = {}
         memory_limit = memory_limit or os.environ.get("WARCHEST_MEMORY_LIMIT") or None
         if memory_limit:
-            if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*",
-                                memory_limit, re.IGNORECASE):
-                raise WarchestError(
-                    f"memory limit {memory_limit!r} is not a size; write it like 512MB or 2GB "
-                    "(WARCHEST_MEMORY_LIMIT)")
-            config["memory_limit"] = memory_limit
+            config["memory_limit"] = _size(memory_limit, "memory limit", "512MB or 2GB",
+                                           "WARCHEST_MEMORY_LIMIT")
         temp_limit = os.environ.get("WARCHEST_TEMP_LIMIT") or None
         if temp_limit:
-            if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*",
-                                temp_limit, re.IGNORECASE):
-                raise WarchestError(
-                    f"temp limit {temp_limit!r} is not a size; write it like 20GB "
-                    "(WARCHEST_TEMP_LIMIT)")
-            config["max_temp_directory_size"] = temp_limit
+            config["max_temp_directory_size"] = _size(temp_limit, "temp limit", "20GB",
+                                                      "WARCHEST_TEMP_LIMIT")
         try:
             self._con = duckdb.connect(
                 self.path, read_only=read_only and not in_memory, config=config

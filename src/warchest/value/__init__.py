@@ -166,12 +166,11 @@ def patent_value(store: Store, text: str, as_of: dt.date | None = None) -> dict[
         FROM citations c LEFT JOIN patents p ON p.patent_id = c.cited_patent_id
         WHERE c.patent_id = ? ORDER BY cited""", [pid])
     status = status_on(store, pid, as_of)
-    in_force = status["status"] == "in force"
     return {
         "patent_id": pid,
         "title": store.scalar("SELECT title FROM patents WHERE patent_id = ?", [pid]),
         "as_of": as_of, "status": status, "term": term[0] if term else {},
-        "markets": markets, "coverage": coverage if in_force or coverage else 0.0,
+        "markets": markets, "coverage": coverage,
         "in_force_in": cov[0]["in_force_in"] if cov else "",
         "indicators": info, "cohort": cohort,
         "value": impact * coverage if cov else 0.0,

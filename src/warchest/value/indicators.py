@@ -41,6 +41,8 @@ Working Paper 2013/03; Hall, Jaffe and Trajtenberg 2001, NBER WP 8498; Ernst and
 
 from __future__ import annotations
 
+from warchest.value.markets import FAMILY_LINKS
+
 YEAR_DAYS = 365.25
 MIN_COHORT = 30
 """A cohort needs this many patents; a smaller subclass cohort widens to the CPC class,
@@ -217,13 +219,7 @@ radicalness AS (
                               AND mine.subclass = cc.subclass
     GROUP BY cc.patent_id
 ),
-family_links AS (
-    SELECT f.us_patent_id AS patent_id, f.family_id FROM families f
-    WHERE f.us_patent_id IS NOT NULL
-    UNION
-    SELECT p.patent_id, CAST(p.family_id AS VARCHAR) FROM patents p
-    JOIN families f ON f.family_id = CAST(p.family_id AS VARCHAR)
-),
+family_links AS ({FAMILY_LINKS}),
 family AS (
     SELECT l.patent_id, count(DISTINCT f.jurisdiction) AS offices
     FROM family_links l JOIN families f ON f.family_id = l.family_id

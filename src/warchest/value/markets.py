@@ -63,17 +63,21 @@ def read_market_weights(path: Path | None = None) -> list[dict[str, object]]:
     return out
 
 
-def markets_sql() -> str:
-    """``patent_markets`` rows: where and when each patent is in force."""
-    ending = ", ".join(f"'{s}'" for s in ENDING)
-    return f"""
-WITH links AS (
+FAMILY_LINKS = """
     SELECT f.us_patent_id AS patent_id, f.family_id FROM families f
     WHERE f.us_patent_id IS NOT NULL
     UNION
     SELECT p.patent_id, CAST(p.family_id AS VARCHAR) FROM patents p
     JOIN families f ON f.family_id = CAST(p.family_id AS VARCHAR)
-),
+"""
+"""(patent, family) pairs: families rows naming the patent, or sharing its family id."""
+
+
+def markets_sql() -> str:
+    """``patent_markets`` rows: where and when each patent is in force."""
+    ending = ", ".join(f"'{s}'" for s in ENDING)
+    return f"""
+WITH links AS ({FAMILY_LINKS}),
 members AS (
     SELECT DISTINCT l.patent_id, f.family_id, f.jurisdiction, f.member_number, f.grant_date,
            f.filing_date, lower(replace(coalesce(f.status, ''), '_', ' ')) AS status,
