@@ -145,6 +145,8 @@ def spearman(x: list[float], y: list[float]) -> float:
 
 
 def matrix(args: argparse.Namespace) -> None:
+    from warchest.synth.check import write_products
+
     source = HERE / "out" / f"value-{args.world}.duckdb"
     world = HERE / "out" / f"world-{args.world}"
     if not source.exists():
@@ -166,25 +168,6 @@ def matrix(args: argparse.Namespace) -> None:
         steps = ", ".join(f"{k} {v:.2f}" for k, v in r["steps"].items())
         print(f"| {r['run']} | {r['seconds']:.1f} | {r['stock']:,} | {steps} |")
     truth_recovery(world, result["pairs"], result["names"])
-
-
-def write_products(truth: Path, out: Path) -> None:
-    """The product areas each company sells in, as a user would supply them (company
-    names from companies.csv, areas from products.csv): what companies sell is public
-    knowledge, unlike which patents read on it."""
-    with open(truth / "companies.csv", newline="", encoding="utf-8") as f:
-        names = {r["company_id"]: r["name"] for r in csv.DictReader(f)}
-    sells: set[str] = set()
-    with open(truth / "products.csv", newline="", encoding="utf-8") as f, \
-            open(out, "w", newline="", encoding="utf-8") as o:
-        w = csv.writer(o)
-        w.writerow(["company", "product"])
-        for r in csv.DictReader(f):
-            w.writerow([names[r["company_id"]], r["market"]])
-            sells.add(r["company_id"])
-        for cid, name in names.items():  # companies known to sell no product
-            if cid not in sells:
-                w.writerow([name, "none"])
 
 
 def truth_recovery(world: Path, pairs: list[dict[str, object]],

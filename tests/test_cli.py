@@ -43,7 +43,7 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
 
 def test_demo_then_status_patent_sql(tmp_path: Path) -> None:
     db = str(tmp_path / "demo.duckdb")
-    code, out, _ = run("demo", "--db", db, "--json")
+    code, out, _ = run("demo", "--real-only", "--db", db, "--json")
     assert code == 0
     demo = json.loads(out)
     assert demo["status"]["tables"]["cpc_titles"] == 260263

@@ -114,6 +114,30 @@ def _open_store(db: Path | None, read_only: bool = False) -> Store:
 
 
 @contextmanager
+def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per stage (``update(stage, done, total)``); silent off a terminal."""
+    bar: Progress | None = None
+    tasks: dict[str, TaskID] = {}
+    if enabled and err.is_terminal:
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                       TimeElapsedColumn(), console=err)
+        bar.start()
+
+    def update(stage: str, done: int, total: int) -> None:
+        if bar is None:
+            return
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+@contextmanager
 def load_progress(enabled: bool) -> Iterator[ProgressFn | None]:
     """A progress bar per file, with rows and rows/s; nothing when not on a terminal."""
     if not enabled or not err.is_terminal:
@@ -692,16 +716,8 @@ def exposure(
         return
     with _open_store(db, read_only=True) as store:
         _synthetic_note(store)
-    table = Table(title=f"exposure in {result.market} on {result.as_of} (row: holder, "
-                  "column: exposed firm; sum of impact x score)")
-    table.add_column("holder \\ target")
-    for f in result.firms:
-        table.add_column(escape(f.name), justify="right", overflow="fold")
-    for a, f in enumerate(result.firms):
-        table.add_row(escape(f.name), *["-" if a == b else
-                                        f"{result.matrix[a][b]:.2f} ({result.assertable[a][b]})"
-                                        for b in range(len(result.firms))])
-    console.print(table)
+    console.print(_matrix_table(result, f"exposure in {result.market} on {result.as_of} "
+                                "(row: holder, column: exposed firm; sum of impact x score)"))
     for (a, b), ev in result.evidence.items():
         if ev:
             top = ev[0]
@@ -709,6 +725,19 @@ def exposure(
                           f"{escape(result.firms[b].name)}: top patent {top['patent_id']} "
                           f"(score {top['score']:.2f}): {escape(top['why'])}")
     console.print("the patents behind a number: `warchest exposure explain HOLDER TARGET`")
+
+
+def _matrix_table(result: Any, title: str) -> Table:
+    """An exposure matrix as a table: each cell the power and the assertable patents."""
+    table = Table(title=title)
+    table.add_column("holder \\ target")
+    for f in result.firms:
+        table.add_column(escape(f.name), justify="right", overflow="fold")
+    for a, f in enumerate(result.firms):
+        table.add_row(escape(f.name), *["-" if a == b else
+                                        f"{result.matrix[a][b]:.2f} ({result.assertable[a][b]})"
+                                        for b in range(len(result.firms))])
+    return table
 
 
 @exposure_app.command("explain")
@@ -794,11 +823,65 @@ DEMO_DATE = dt.date(2025, 1, 1)
 
 @app.command()
 @user_errors
-def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Build a store from the real samples shipped with warchest and show what it holds.
+def demo(
+    folder: Annotated[Path, typer.Option("--dir", help="Folder for the demo's world, stores "
+                                         "and report.")] = Path("warchest-demo"),
+    patents: Annotated[int, typer.Option("--patents", min=5000, help="Size of the SYNTHETIC "
+                                         "world.")] = demo_module.WORLD_PATENTS,
+    real_only: Annotated[bool, typer.Option("--real-only", help="Only the real-samples part "
+                                            "(portfolio and exposure views).")] = False,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """The main job, end to end: a SYNTHETIC smartphone-expansion world (generated, loaded,
+    owners resolved, values, technology map, exposure) and the deal a phone maker would
+    make to enter the US and Europe, written as an HTML report; then the real samples
+    shipped with warchest (real companies) in portfolio and exposure views.
 
-    Example: warchest demo --db demo.duckdb
+    Example: warchest demo --dir warchest-demo
     """
+    world: dict[str, Any] | None = None
+    samples_db = db or folder / "real-samples.duckdb"
+    if db is None:
+        folder.mkdir(parents=True, exist_ok=True)
+    real = _real_demo(samples_db, as_json, brief=not real_only)
+    if not real_only:
+        if not as_json:
+            console.rule("[bold yellow]SYNTHETIC[/bold yellow] the deal")
+            console.print(f"a {patents:,}-patent smartphone-expansion world in "
+                          f"{escape(str(folder))} (generated; every company in it is "
+                          "fictional)")
+        with stage_progress(not as_json) as update:
+            world = demo_module.run_world_demo(folder, patents, stage=update)
+        if not as_json:
+            _print_world_demo(world)
+    if as_json:
+        out = dict(real)
+        if world is not None:
+            out["world"] = {k: (str(v) if isinstance(v, Path) else v)
+                            for k, v in world.items() if k not in ("result", "outputs")}
+            out["world"]["outputs"] = [str(p) for p in world["outputs"]]
+            out["world"]["deal"] = world["result"].to_dict()
+        print_json(out)
+
+
+def _print_world_demo(world: dict[str, Any]) -> None:
+    r = world["result"]
+    sec = world["seconds"]
+    console.print(f"loaded {world['read']:,} rows: {world['loaded']:,} loaded, "
+                  f"{world['quarantined']:,} quarantined; "
+                  + ", ".join(f"{k} {v:.1f} s" for k, v in sec.items()))
+    _print_deal(r)
+    html = world["outputs"][0]
+    console.print(f"[bold]report:[/bold] {escape(str(html.resolve()))} (open it in a browser; "
+                  "no network needed); package: "
+                  f"{escape(str(world['outputs'][1]))}; scenario: "
+                  f"{escape(str(world['scenario']))} (edit it and run `warchest deal "
+                  f"{escape(str(world['scenario']))} --db {escape(str(world['store']))} --out "
+                  "report.html`)")
+
+
+def _real_demo(db: Path, as_json: bool, brief: bool = False) -> dict[str, Any]:
+    from warchest.exposure import compute_exposure
     from warchest.owners import resolve_owners
     from warchest.value import compare_portfolios, compute_values
 
@@ -808,15 +891,25 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
         values = compute_values(store)
         result = store_status(store)
         side = compare_portfolios(store, list(DEMO_COMPANIES), DEMO_DATE)
+        exposure = compute_exposure(store, list(DEMO_COMPANIES), "US", DEMO_DATE,
+                                    evidence_per_pair=1)
+    out = {"loads": [r.to_dict() for r in reports], "status": result,
+           "owners": {"names": owners.names, "entities": owners.entities,
+                      "periods": owners.periods},
+           "values": values.__dict__, "portfolios": side, "exposure": exposure.to_rows()}
     if as_json:
-        print_json({"loads": [r.to_dict() for r in reports], "status": result,
-                    "owners": {"names": owners.names, "entities": owners.entities,
-                               "periods": owners.periods},
-                    "values": values.__dict__, "portfolios": side})
-        return
+        return out
+    console.rule("the real samples (real companies; small samples, not their whole "
+                 "portfolios)")
     for report in reports:
-        print_load_report(report)
-    print_status(result)
+        if brief:
+            console.print(f"load {report.loader}: {report.rows_read:,} rows read, "
+                          f"{report.rows_loaded:,} loaded, {report.rows_quarantined:,} "
+                          f"quarantined ({len(report.files)} files)")
+        else:
+            print_load_report(report)
+    if not brief:
+        print_status(result)
     console.print(f"owners: {owners.names:,} names -> {owners.entities:,} entities, "
                   f"{owners.periods:,} ownership periods; values: {values.terms:,} patent "
                   "terms and indicators")
@@ -833,10 +926,138 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     table.add_row("top fields", *[", ".join(f"{k} {v}" for k, v in list(
         r["technology_mix"].items())[:3]) for r in side])
     console.print(table)
+    console.print(_matrix_table(exposure, f"exposure in US on {DEMO_DATE}, computed from a "
+                                "small sample (row: holder, column: exposed firm; sum of "
+                                "impact x score)"))
     console.print(
-        "next: `warchest portfolio \"Apple Inc.\" --as-of 2025-01-01`, "
-        "`warchest value 7157516`, `warchest patent 10000000`, `warchest sql \"SELECT ...\"`"
+        f"next: `warchest portfolio \"Apple Inc.\" --as-of 2025-01-01 --db {db}`, "
+        f"`warchest exposure explain \"Apple Inc.\" \"Samsung Electronics Co., Ltd.\" --db {db}`, "
+        f"`warchest value 7157516 --db {db}`, `warchest sql \"SELECT ...\" --db {db}`"
     )
+    return out
+
+
+def _print_deal(r: Any) -> None:
+    label = " [bold yellow](SYNTHETIC)[/bold yellow]" if r.synthetic else ""
+    obj = r.objective
+    val = r.valuation["range_usd"]
+    sol = r.solution
+    console.print(f"[bold]deal{label}:[/bold] {escape(r.buyer)} buys {len(r.package):,} of "
+                  f"{r.candidates:,} candidate patents from {escape(r.seller)}; deterrence "
+                  f"{obj['before']:.2f} -> {obj['after']:.2f} (of {obj['maximum']:.2f}); "
+                  f"price ${val['low'] / 1e6:,.1f}M - ${val['high'] / 1e6:,.1f}M "
+                  f"(mid ${val['mid'] / 1e6:,.1f}M, a model estimate)")
+    bound = "" if sol.gap is None else f"; within {sol.gap:.2%} of the optimum (proven bound)"
+    console.print(f"optimiser: {escape(sol.method)} in {sol.seconds:.2f} s, guarantee "
+                  f"{escape(sol.guarantee)}{bound}; exact MILP: {escape(r.exact_note)}")
+    table = Table(title="deterrence per threat and market (0 none, 0.63 parity, 1 full)")
+    for c in ("threat", "market", "threat's power", "buyer before", "after", "deterrence",
+              "package patents"):
+        table.add_column(c, overflow="fold", justify="left" if c == "threat" else "right")
+    for t in r.targets:
+        table.add_row(escape(t["threat"]), t["market"], f"{t['threat_power_against_buyer']:.1f}",
+                      f"{t['buyer_power_before']:.1f}", f"{t['buyer_power_after']:.1f}",
+                      f"{t['deterrence_before']:.2f} -> {t['deterrence_after']:.2f}",
+                      str(t["package_patents_reading_on_threat"]))
+    console.print(table)
+    still = [n for n in r.naked if n["still_naked"]]
+    if still:
+        console.print("still naked: " + "; ".join(
+            f"{escape(n['area'])} against {escape(n['threat'])} in {n['market']}"
+            for n in still[:6]))
+
+
+@app.command()
+@user_errors
+def deal(
+    scenario: Annotated[Path, typer.Argument(help="The deal scenario (YAML); see "
+                                             "src/warchest/deal/example.yaml.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the HTML report here.")]
+    = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the package here.")]
+    = None,
+    json_out: Annotated[Path | None, typer.Option("--json-out", help="Write the whole result "
+                                                  "as JSON here.")] = None,
+    exact: Annotated[bool | None, typer.Option("--exact/--greedy-only", help="Also solve the "
+                                               "exact MILP (HiGHS) and report the real gap; "
+                                               "default: the scenario's optimiser.exact.")]
+    = None,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """The package to buy from a seller to deter threats in markets: chosen with a bound on
+    its optimality, before/after, what is still naked, its price, cross-licence payments.
+
+    Example: warchest deal scenario.yaml --out report.html --csv package.csv
+    """
+    from warchest.deal import load_scenario, plan_deal
+    from warchest.deal.report import write_outputs
+
+    sc = load_scenario(scenario)
+    with _open_store(db) as store:
+        result = plan_deal(store, sc, exact)
+    written = write_outputs(result, out, csv_out, json_out)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _print_deal(result)
+    table = Table(title="the package: the patents that add the most (marginal gain)")
+    for c in ("#", "patent", "area", "years left", "gain", "strongest against", "why"):
+        table.add_column(c, overflow="fold")
+    for p in result.package[:10]:
+        table.add_row(str(p["rank"]), p["patent_id"], escape(str(p["area"])),
+                      f"{p['remaining_years']:.1f}", f"{p['marginal_gain']:.3f}",
+                      escape(str(p["strongest_against"])), escape(p["why"][:160]))
+    console.print(table)
+    for row in result.cross_licence:
+        console.print(f"cross-licence with {escape(row['threat'])} in {row['market']}: "
+                      f"before {escape(row['before'])}; after {escape(row['after'])}")
+    for path in written:
+        console.print(f"wrote {escape(str(path))}")
+
+
+@app.command("crosslicence")
+@user_errors
+def crosslicence_cmd(
+    a: Annotated[str, typer.Argument(help="One company (with its corporate group).")],
+    b: Annotated[str, typer.Argument(help="The other company.")],
+    markets: Annotated[str, typer.Option("--markets", help="Markets, e.g. US,EP.")] = "US",
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    rate: Annotated[float, typer.Option("--rate", help="Running royalty rate on the payer's "
+                                        "sales (an assumption).")] = 0.02,
+    sales_a: Annotated[float | None, typer.Option("--sales-a", help="A's yearly sales per "
+                                                  "market (USD); default: a share of sales.")]
+    = None,
+    sales_b: Annotated[float | None, typer.Option("--sales-b", help="B's yearly sales per "
+                                                  "market (USD).")] = None,
+    products: ProductsOption = None,
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """The balancing payment of a cross-licence between two companies per market, from
+    their mutual exposure (formula in docs/deal.md).
+
+    Example: warchest crosslicence "Apple Inc." "Samsung Electronics Co., Ltd." --markets US
+    """
+    from warchest.deal import cross_licence
+
+    names = _split_names(markets, "--markets")
+    day = _parse_date(as_of, "--as-of") or dt.date.today()
+    given = sales_a is not None and sales_b is not None
+    sa = {m.upper(): sales_a for m in names} if sales_a is not None else None
+    sb = {m.upper(): sales_b for m in names} if sales_b is not None else None
+    with _open_store(db) as store:
+        rows = cross_licence(store, a, b, names, day, rate, sa, sb, products)
+        if as_json:
+            print_json(rows)
+            return
+        _synthetic_note(store)
+    for r in rows:
+        amount = (f"${r['payment']:,.0f} a year" if given else
+                  f"{r['payment']:.2%} of sales")
+        who = (f"{escape(r['payer'])} pays {escape(r['payee'])} {amount}" if r["payer"]
+               else "no balancing payment (no exposure either way, or balanced)")
+        console.print(f"[bold]{r['market']}[/bold] on {r['as_of']}: {escape(r['a'])}'s power "
+                      f"against {escape(r['b'])} {r['a_power_against_b']:.2f}, the reverse "
+                      f"{r['b_power_against_a']:.2f}; {who} (rate {rate:g})")
 
 
 @app.command()
@@ -869,25 +1090,8 @@ def synth(
     exists = (out / "truth" / "stats.json").exists()
     given = "--patents" in sys.argv or not report
     if given or not exists:
-        bar: Progress | None = None
-        tasks: dict[str, TaskID] = {}
-        if err.is_terminal and not as_json:
-            bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                           TimeElapsedColumn(), console=err)
-            bar.start()
-
-        def update(stage: str, done: int, total: int) -> None:
-            if bar is None:
-                return
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        try:
+        with stage_progress(not as_json) as update:
             summary = generate_world(out, patents, seed, scenario, progress=update)
-        finally:
-            if bar is not None:
-                bar.stop()
         if not as_json:
             rows = summary["rows"]
             console.print(f"[bold yellow]SYNTHETIC[/bold yellow] world written to "

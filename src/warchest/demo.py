@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from warchest.errors import WarchestError
 from warchest.ingest import (
     LoadReport,
     load_assignments,
@@ -36,3 +45,109 @@ def load_samples(store: Store, progress: ProgressFn | None = None) -> list[LoadR
         load_uspto_xml(store, [sample_path("uspto_xml")], progress=progress),
         load_assignments(store, [sample_path("assignments")], progress=progress),
     ]
+
+
+# ---------------------------------------------------------------- the deal demo (SYNTHETIC)
+WORLD_PATENTS = 300_000
+WORLD_SEED = 7
+StageFn = Callable[[str, int, int], None]
+"""stage(name, done, total): progress of one step of the demo."""
+
+
+def write_demo_scenario(world: Path, out: Path, products: Path | None, size: int) -> Path:
+    """The deal scenario of a smartphone-expansion world, from its truth/stats.json: the
+    buyer, the seller and the threats (weighted by their number of patents: market
+    weight 1 for the US, 0.6 for Europe)."""
+    scenario = json.loads((world / "truth" / "stats.json").read_text(encoding="utf-8"))
+    sc = scenario.get("scenario")
+    if not sc:
+        raise WarchestError(f"{world} has no planted scenario; generate it with "
+                            "--scenario smartphone-expansion")
+    biggest = max(t["patents"] for t in sc["threats"]) or 1
+    doc = {
+        "name": f"{sc['buyer']['name']} enters the US and Europe (SYNTHETIC world)",
+        "synthetic": True,
+        "buyer": sc["buyer"]["name"], "seller": sc["seller"]["name"],
+        "threats": [{"name": t["name"],
+                     "weight": round(1 + 2 * t["patents"] / biggest, 2)}
+                    for t in sc["threats"]],
+        "markets": {"US": 1.0, "EP": 0.6}, "as_of": sc["as_of"],
+        "package": {"size": size},
+        "constraints": {"min_remaining_years": 3, "in_force_in": ["US"],
+                        "exclude_encumbered": True, "max_share_per_area": 0.6},
+        "optimiser": {"exact": True, "time_limit_s": 60, "exact_max_candidates": 5000},
+        "cross_licence": {"royalty_rate": 0.02},
+    }
+    if products is not None:
+        doc["products"] = os.path.relpath(products, out.parent)
+    out.write_text("# Written by `warchest demo` (SYNTHETIC world); see "
+                   "src/warchest/deal/example.yaml for every key.\n"
+                   + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
+                   encoding="utf-8")
+    return out
+
+
+def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD_SEED,
+                   size: int = 150, stage: StageFn | None = None) -> dict[str, Any]:
+    """The main job on a SYNTHETIC smartphone-expansion world: generate it (kept when it is
+    already there), load it into a fresh store, resolve owners, compute values, map the
+    technology, plan the deal and write the report. Returns what was done and where."""
+    from warchest.deal import load_scenario, plan_deal
+    from warchest.deal.report import write_outputs
+    from warchest.ingest import load_families, load_maintenance
+    from warchest.owners import resolve_owners
+    from warchest.synth import generate_world
+    from warchest.synth.check import write_products
+    from warchest.techmap import map_technology
+    from warchest.value import compute_values
+
+    def mark(name: str, done: int, total: int = 1) -> None:
+        if stage is not None:
+            stage(name, done, total)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    world = folder / "world"
+    seconds: dict[str, float] = {}
+    tick = time.perf_counter()
+    stats = world / "truth" / "stats.json"
+    if not stats.exists() or json.loads(stats.read_text(encoding="utf-8")).get(
+            "patents") != patents or json.loads(stats.read_text(encoding="utf-8")).get(
+            "seed") != seed:
+        if world.exists():
+            shutil.rmtree(world)
+        generate_world(world, patents, seed, "smartphone-expansion", progress=stage)
+    seconds["generate"] = time.perf_counter() - tick
+    db = folder / "world.duckdb"
+    for path in (db, db.with_suffix(".duckdb.wal")):
+        path.unlink(missing_ok=True)
+    steps: list[tuple[str, Callable[[Store], Any]]] = [
+        ("load", lambda s: [load_patentsview(s, [world / "patentsview"]),
+                            load_assignments(s, [world / "assignments"]),
+                            load_maintenance(s, [world / "maintfee"]),
+                            load_families(s, [world / "families"])]),
+        ("owners", resolve_owners), ("values", compute_values),
+        ("technology map", map_technology)]
+    done: dict[str, Any] = {}
+    with Store(db) as store:
+        for name, run in steps:
+            mark(name, 0)
+            tick = time.perf_counter()
+            done[name] = run(store)
+            seconds[name] = time.perf_counter() - tick
+            mark(name, 1)
+        products = folder / "products.csv"
+        write_products(world / "truth", products)
+        scenario_path = write_demo_scenario(world, folder / "scenario.yaml", products, size)
+        mark("deal", 0)
+        tick = time.perf_counter()
+        result = plan_deal(store, load_scenario(scenario_path))
+        seconds["deal"] = time.perf_counter() - tick
+        mark("deal", 1)
+    paths = write_outputs(result, folder / "deal-report.html", folder / "package.csv",
+                          folder / "deal.json")
+    loads = done["load"]
+    return {"world": world, "store": db, "scenario": scenario_path, "outputs": paths,
+            "result": result, "seconds": seconds,
+            "read": sum(r.rows_read for r in loads),
+            "loaded": sum(r.rows_loaded for r in loads),
+            "quarantined": sum(r.rows_quarantined for r in loads)}

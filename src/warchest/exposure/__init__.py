@@ -36,16 +36,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import yaml
 
 from warchest.errors import BadInputFile, WarchestError
 from warchest.store import Store
+from warchest.yamlfile import read_yaml
 
 CONFIG = Path(__file__).with_name("config.yaml")
 
@@ -72,13 +73,7 @@ class ExposureConfig:
     @classmethod
     def load(cls, path: Path | None = None) -> ExposureConfig:
         path = path or CONFIG
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except OSError as exc:
-            raise BadInputFile(f"cannot read exposure config {path}: {exc.strerror}") \
-                from None
-        except yaml.YAMLError as exc:
-            raise BadInputFile(f"{path} is not valid YAML: {exc}") from None
+        data = read_yaml(path, "exposure config") or {}
         try:
             w, c, t = data.get("weights", {}), data.get("citation", {}), data.get("text", {})
             cfg = cls(
@@ -112,6 +107,20 @@ class Firm:
 
 
 @dataclass
+class PatentScores:
+    """Every in-force patent of the firms behind an exposure matrix: ``weighted[i, b]`` is
+    what patent ``i`` adds to firm ``b``'s exposure (impact x score when assertable, else
+    0); ``explain(i, b)`` gives its reasons."""
+
+    patent_id: list[str]
+    owner: np.ndarray
+    impact: np.ndarray
+    score: np.ndarray
+    weighted: np.ndarray
+    explain: Callable[[int, int], dict[str, Any]]
+
+
+@dataclass
 class Exposure:
     """The result: ``matrix[a][b]`` is B's exposure to A (A's power against B)."""
 
@@ -124,6 +133,7 @@ class Exposure:
     evidence: dict[tuple[int, int], list[dict[str, Any]]] = field(default_factory=dict)
     text_method: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+    patents: PatentScores | None = None  # per patent, when asked for (``keep_patents``)
 
     def to_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -500,15 +510,16 @@ def _texts(store: Store, wanted: pa.Table) -> list[str]:
 def compute_exposure(store: Store, names: list[str], market: str = "US",
                      as_of: dt.date | None = None, config: ExposureConfig | None = None,
                      text_method: str = "auto", evidence_per_pair: int = 5,
-                     evidence_by: str = "weighted", products: Path | None = None
-                     ) -> Exposure:
+                     evidence_by: str = "weighted", products: Path | None = None,
+                     keep_patents: bool = False) -> Exposure:
     """The exposure matrix of the named firms (each as its corporate group).
 
     ``evidence_per_pair``: how many patents to explain per pair, the strongest by
     ``evidence_by``: ``weighted`` (impact x score, what the exposure sums) or ``score``
     (the assertion score alone: the patents most likely to read on the target).
     ``products``: a CSV of the product areas companies sell in (``company,product``);
-    firms it lists are active in those areas, the others where their patents are."""
+    firms it lists are active in those areas, the others where their patents are.
+    ``keep_patents``: also return every patent's contribution (``Exposure.patents``)."""
     cfg = config or ExposureConfig.load()
     as_of = as_of or dt.date.today()
     if len(names) < 2:
@@ -614,32 +625,42 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
             key = weighted[mine, b] if evidence_by == "weighted" else score[mine, b] * ok[mine, b]
             order = mine[np.argsort(-key, kind="stable")[:evidence_per_pair]]
             shown += [(int(i), a, b) for i in order if ok[i, b]]
-    titles: dict[str, str | None] = {}
-    if shown:
-        got = store.query_using({"shown": pa.table({"patent_id": [stock_ids[i] for i, _, _
-                                                                   in shown]})},
-                                "SELECT DISTINCT p.patent_id, p.title FROM shown s "
-                                "JOIN patents p USING (patent_id)")
-        titles = dict(zip(got.column("patent_id").to_pylist(),
-                          got.column("title").to_pylist(), strict=True))
+    def explain_rows(rows: list[tuple[int, int]]) -> list[dict[str, Any]]:
+        """Evidence for (stock row, target) pairs."""
+        titles: dict[str, str | None] = {}
+        if rows:
+            got = store.query_using(
+                {"shown": pa.table({"patent_id": [stock_ids[i] for i, _ in rows]})},
+                "SELECT DISTINCT p.patent_id, p.title FROM shown s "
+                "JOIN patents p USING (patent_id)")
+            titles = dict(zip(got.column("patent_id").to_pylist(),
+                              got.column("title").to_pylist(), strict=True))
+        out = []
+        for i, b in rows:
+            lead = leads.get((i, b))
+            detail = {"areas": ", ".join(a for j, a in enumerate(areas["names"])
+                                         if areas["has"][i, j] and areas["sells"][b, j])
+                      if areas else None, "mapped": bool(areas),
+                      "title": titles.get(stock_ids[i]), "citing": citing.get((i, b)),
+                      "groups": evidence_cpc.shared(i, b),
+                      "lead": f"{lead[0]} ({lead[1]} of its recent patents lead with it)"
+                      if lead else None}
+            out.append(_explain_row(
+                stock_ids[i], detail, firms[b].name, float(impact[i]), float(score[i, b]),
+                float(cite[i, b]), float(cpc[i, b]), float(subgroup[i, b]),
+                float(text[i, b]), float(sims[i, b]), int(n_ex[i, b]), int(n_ap[i, b])))
+        return out
+
     evidence: dict[tuple[int, int], list[dict[str, Any]]] = {
         (a, b): [] for a in range(k) for b in range(k) if a != b}
-    for i, a, b in shown:
-        lead = leads.get((i, b))
-        detail = {"areas": ", ".join(a for j, a in enumerate(areas["names"])
-                                     if areas["has"][i, j] and areas["sells"][b, j])
-                  if areas else None, "mapped": bool(areas),
-                  "title": titles.get(stock_ids[i]), "citing": citing.get((i, b)),
-                  "groups": evidence_cpc.shared(i, b),
-                  "lead": f"{lead[0]} ({lead[1]} of its recent patents lead with it)"
-                  if lead else None}
-        evidence[(a, b)].append(_explain_row(
-            stock_ids[i], detail, firms[b].name, float(impact[i]), float(score[i, b]),
-            float(cite[i, b]), float(cpc[i, b]), float(subgroup[i, b]), float(text[i, b]),
-            float(sims[i, b]), int(n_ex[i, b]), int(n_ap[i, b])))
+    for (_, a, b), row in zip(shown, explain_rows([(i, b) for i, _, b in shown]),
+                              strict=True):
+        evidence[(a, b)].append(row)
     clock.mark("evidence details")
+    kept = PatentScores(stock_ids, owner, impact, score * ok, weighted.astype(np.float32),
+                        lambda i, b: explain_rows([(i, b)])[0]) if keep_patents else None
     return Exposure(firms, market.upper(), as_of, matrix.tolist(), assertable.tolist(),
-                    [int(c) for c in counts], evidence, method, clock.seconds)
+                    [int(c) for c in counts], evidence, method, clock.seconds, kept)
 
 
 def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float,

@@ -18,14 +18,14 @@ def _colour(value: float, top: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def heatmap_svg(result: Exposure, synthetic: bool = False) -> str:
+def heatmap_svg(result: Exposure, synthetic: bool = False, title: str | None = None) -> str:
     k = len(result.firms)
     top = max((v for row in result.matrix for v in row), default=0.0)
     width, height = LABEL + CELL * k + 20, LABEL + CELL * k + 60
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            'font-family="sans-serif" font-size="11">',
-           f'<text x="10" y="20" font-size="14" font-weight="bold">Exposure in '
-           f'{escape(result.market)} on {result.as_of}'
+           '<text x="10" y="20" font-size="14" font-weight="bold">'
+           + escape(title or f"Exposure in {result.market} on {result.as_of}")
            + (" (SYNTHETIC data)" if synthetic else "") + "</text>",
            '<text x="10" y="38">row: holder of the patents; column: the exposed firm; '
            'value: sum of impact x assertion score</text>']

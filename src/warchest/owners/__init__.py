@@ -405,30 +405,41 @@ def portfolio(store: Store, text: str, as_of: dt.date | None = None,
             WHERE o.entity_id IN ({marks}) AND o.start_date <= ?
               AND (o.end_date IS NULL OR o.end_date > ?)
         ),
-        liens AS (  -- security interests with no later release by the secured party
-            SELECT s.patent_id, count(*) AS open_liens,
-                   string_agg(s.rf_id, ', ' ORDER BY s.rf_id) AS lien_rf_ids
-            FROM ownership_events s
-            WHERE s.kind = 'security interest' AND s.effective_date <= ?
-              AND NOT EXISTS (
-                SELECT 1 FROM ownership_events r
-                WHERE r.patent_id = s.patent_id AND r.kind = 'release'
-                  AND r.effective_date <= ? AND r.effective_date >= s.effective_date
-                  AND (r.assignor_entity_id = s.assignee_entity_id
-                       OR r.conveyance_text LIKE '%' || replace(s.rf_id, '-', '/') || '%'))
-            GROUP BY s.patent_id
-        )
+        liens AS ({encumbrances_sql(as_of.isoformat())})
         SELECT h.patent_id, p.title, p.grant_date, h.owner_name, h.entity_id, h.start_date,
                h.via, h.via_rf_id, h.note, coalesce(l.open_liens, 0) AS open_liens,
                l.lien_rf_ids
         FROM held h LEFT JOIN patents p ON p.patent_id = h.patent_id
         LEFT JOIN liens l ON l.patent_id = h.patent_id
-        ORDER BY h.patent_id""", [*members, as_of, as_of, as_of, as_of])
+        ORDER BY h.patent_id""", [*members, as_of, as_of])
     names = {r["entity_id"]: r["name"] for r in store.rows(
         f"SELECT entity_id, name FROM owner_entities WHERE entity_id IN ({marks})", members)}
     return {"entity_id": eid, "name": names.get(eid, eid), "as_of": as_of, "group": group,
             "members": names, "patents": rows,
             "by_via": dict(Counter(r["via"] for r in rows))}
+
+
+def encumbrances_sql(day: str) -> str:
+    """Per patent on ``day``: open security interests (no later release by the secured
+    party or naming the interest's reel-frame) and recorded licences."""
+    return f"""
+        SELECT s.patent_id,
+               count(*) FILTER (WHERE s.kind = 'security interest') AS open_liens,
+               string_agg(s.rf_id, ', ' ORDER BY s.rf_id)
+                   FILTER (WHERE s.kind = 'security interest') AS lien_rf_ids,
+               count(*) FILTER (WHERE s.kind = 'licence') AS licences,
+               string_agg(s.rf_id, ', ' ORDER BY s.rf_id)
+                   FILTER (WHERE s.kind = 'licence') AS licence_rf_ids
+        FROM ownership_events s
+        WHERE s.kind IN ('security interest', 'licence') AND s.effective_date <= DATE '{day}'
+          AND NOT EXISTS (
+            SELECT 1 FROM ownership_events r
+            WHERE s.kind = 'security interest'
+              AND r.patent_id = s.patent_id AND r.kind = 'release'
+              AND r.effective_date <= DATE '{day}' AND r.effective_date >= s.effective_date
+              AND (r.assignor_entity_id = s.assignee_entity_id
+                   OR r.conveyance_text LIKE '%' || replace(s.rf_id, '-', '/') || '%'))
+        GROUP BY s.patent_id"""
 
 
 def owner_on(store: Store, patent_id: str, on: dt.date) -> list[dict[str, Any]]:

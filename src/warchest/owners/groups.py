@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from warchest.errors import WarchestError
+from warchest.yamlfile import read_yaml
 
 
 class GroupsFileError(WarchestError):
@@ -75,14 +76,7 @@ def read_groups_file(path: Path) -> list[Relation]:
 
 
 def _read_yaml(path: Path) -> list[Relation]:
-    import yaml  # only needed for YAML groups files
-
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise GroupsFileError(f"cannot read {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise GroupsFileError(f"{path} is not valid YAML: {exc}") from None
+    data: Any = read_yaml(path, "groups file", GroupsFileError)
     out: list[Relation] = []
     if isinstance(data, dict) and isinstance(data.get("groups"), dict):
         for parent, children in data["groups"].items():

@@ -162,3 +162,21 @@ def check_ownership(store: Store, world: Path) -> dict[str, Any]:
     return {"counts": counts, "bank_owned_periods": owned_by_banks,
             "entities_mapped": len(ours.company), "misses": tally.misses}
 
+
+def write_products(truth: Path, out: Path) -> None:
+    """The product areas each company sells in, as a user would supply them (company
+    names from companies.csv, areas from products.csv): what companies sell is public
+    knowledge, unlike which patents read on it."""
+    with open(truth / "companies.csv", newline="", encoding="utf-8") as f:
+        names = {r["company_id"]: r["name"] for r in csv.DictReader(f)}
+    sells: set[str] = set()
+    with open(truth / "products.csv", newline="", encoding="utf-8") as f, \
+            open(out, "w", newline="", encoding="utf-8") as o:
+        w = csv.writer(o)
+        w.writerow(["company", "product"])
+        for r in csv.DictReader(f):
+            w.writerow([names[r["company_id"]], r["market"]])
+            sells.add(r["company_id"])
+        for cid, name in names.items():  # companies known to sell no product
+            if cid not in sells:
+                w.writerow([name, "none"])

@@ -2,8 +2,8 @@
 
 Never read by the loaders. Files (see the README written beside them):
 companies.csv, name_variants.csv, tech_profiles.csv, products.csv, deals.csv,
-deal_patents.csv, ownership.csv, ownership_changes.csv, reads_on.csv, scenario.json,
-deterrence.csv, stats.json.
+deal_patents.csv, ownership.csv, ownership_changes.csv, reads_on.csv, deterrence.csv,
+threats_on_buyer.csv, stats.json (with the scenario).
 """
 
 from __future__ import annotations
@@ -108,8 +108,11 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
                                & (p.cluster >= 0))
     telecom = np.array(["telecom_standards" in m for m in tech.markets])
     market_sets = [set(m) for m in tech.markets]
-    reads: list[list[Any]] = []  # kept only for the scenario's seller
+    reads: list[list[Any]] = []  # kept only for the scenario: the seller's, and the
+    # threats' patents that read on the buyer's products
     scenario_seller = next((c.id for c in companies if c.role == "seller"), None)
+    scenario_buyer = next((c.id for c in companies if c.role == "buyer"), None)
+    scenario_threats = {c.id for c in companies if c.role == "threat"}
     n_reads = 0
     with open(folder / "reads_on.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -138,7 +141,8 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
                 for *row, i in rows:
                     w.writerow(row)
                     n_reads += 1
-                    if row[1] == scenario_seller:
+                    if row[1] == scenario_seller or (row[2] == scenario_buyer
+                                                     and row[1] in scenario_threats):
                         reads.append([*row, i])
     summary = _statistics(p, companies, stats, events, n_patents, seed, table_rows)
     summary["reads_on_rows"] = n_reads
@@ -173,12 +177,12 @@ def _in_force_us(p: Patents, events: Events, i: int) -> bool:
 def _scenario(folder: Path, p: Patents, companies: list[Company], events: Events,
               reads: list[list[Any]], scenario: str) -> dict[str, Any]:
     """``reads``: [patent id, owner group, target company, market, patent index] of the
-    seller's patents."""
+    seller's patents and of the threats' patents that read on the buyer's products."""
     roles = {c.role: c for c in companies if c.role in ("buyer", "seller")}
     threats = [c for c in companies if c.role == "threat"]
     seller, buyer = roles["seller"], roles["buyer"]
     threat_ids = {t.id for t in threats}
-    wanted = {r[0] for r in reads if r[1] == seller.id and r[2] in threat_ids}
+    wanted = {r[0] for r in reads}
     in_force_ep: set[str] = set()  # only the patents asked about are kept
     fam_path = folder.parent / "families" / "families.csv"
     with open(fam_path, newline="", encoding="utf-8") as f:
@@ -186,14 +190,17 @@ def _scenario(folder: Path, p: Patents, companies: list[Company], events: Events
             if (row["jurisdiction"] == "EP" and row["status"] == "in_force"
                     and row["us_patent_id"] in wanted):
                 in_force_ep.add(row["us_patent_id"])
-    rows = []
+    rows, against = [], []
     for patent, owner, target, market, i in reads:
-        if owner != seller.id or target not in threat_ids:
-            continue
-        us = _in_force_us(p, events, i)
-        rows.append([patent, target, market, int(us), int(patent in in_force_ep)])
-    _write(folder / "deterrence.csv",
-           ["patent_id", "threat_company_id", "market", "in_force_us", "in_force_ep"], rows)
+        status = [int(_in_force_us(p, events, i)), int(patent in in_force_ep)]
+        if owner == seller.id and target in threat_ids:
+            rows.append([patent, target, market, *status])
+        elif target == buyer.id and owner in threat_ids:
+            against.append([patent, owner, market, *status])
+    header = ["market", "in_force_us", "in_force_ep"]
+    _write(folder / "deterrence.csv", ["patent_id", "threat_company_id", *header], rows)
+    _write(folder / "threats_on_buyer.csv", ["patent_id", "threat_company_id", *header],
+           against)
 
     def owned(c: Company) -> int:
         return int((events.owner_now == c.id).sum())
@@ -205,7 +212,8 @@ def _scenario(folder: Path, p: Patents, companies: list[Company], events: Events
         "seller": {"company_id": seller.id, "name": seller.name, "patents": owned(seller)},
         "threats": [{"company_id": t.id, "name": t.name, "patents": owned(t),
                      "seller_patents_reading_on_it": sum(1 for r in rows if r[1] == t.id),
-                     "in_force_us": sum(1 for r in rows if r[1] == t.id and r[3])}
+                     "in_force_us": sum(1 for r in rows if r[1] == t.id and r[3]),
+                     "patents_reading_on_buyer": sum(1 for r in against if r[1] == t.id)}
                     for t in threats],
         "markets": sorted(MARKETS),
     }

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import yaml
 
 from warchest.errors import BadInputFile
 from warchest.store import Store
+from warchest.yamlfile import read_yaml
 
 TAXONOMY = Path(__file__).with_name("taxonomy.yaml")
 TECHMAP_TABLES = ("taxonomy_terms", "patent_products", "patent_fields")
@@ -54,12 +54,7 @@ def load_taxonomy(path: Path | None = None) -> list[Product]:
     """Read a taxonomy YAML file (see ``taxonomy.yaml``); a bad entry is named in the
     error with what to write instead."""
     path = path or TAXONOMY
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInputFile(f"cannot read taxonomy {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise BadInputFile(f"{path} is not valid YAML: {exc}") from None
+    data = read_yaml(path, "taxonomy")
     if not isinstance(data, dict) or not data:
         raise BadInputFile(f"{path}: expected product areas, e.g. 'smartphone: {{cpc: [H04M1/], "
                            "keywords: [handset]}'")

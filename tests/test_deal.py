@@ -1,0 +1,427 @@
+"""The deal engine: optimiser (brute force, MILP, greedy's guarantee), constraints on a
+SYNTHETIC smartphone-expansion world, valuation and cross-licence worked by hand, report."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from warchest.cli import app
+from warchest.deal import cross_licence, load_scenario, plan_deal
+from warchest.deal.optimise import (
+    GREEDY_BOUND,
+    InfeasibleDeal,
+    Instance,
+    brute_force,
+    deterrence_curve,
+    fill_package,
+    greedy,
+    solve_exact,
+)
+from warchest.deal.report import render_html, write_outputs
+from warchest.deal.scenario import EXAMPLE
+from warchest.deal.valuation import (
+    balancing_payment,
+    patent_factors,
+    price_per_patent,
+    read_comparables,
+    value_package,
+)
+from warchest.demo import run_world_demo
+from warchest.errors import BadInputFile, WarchestError
+from warchest.ingest import load_assignments
+from warchest.owners import resolve_owners
+from warchest.store import Store
+from warchest.value import compute_values, status_on
+
+ON = dt.date(2025, 12, 31)
+
+
+# ------------------------------------------------------------------ the objective by hand
+def test_deterrence_curve_is_the_tangent_envelope_of_1_minus_exp() -> None:
+    # at a tangent point the envelope equals 1 - exp(-r); between, it lies above
+    assert float(deterrence_curve(np.array(1.0))) == pytest.approx(1 - math.exp(-1))
+    assert float(deterrence_curve(np.array(0.0))) == 0.0
+    # between the tangents at 1 and 1.5 (they cross at r* = 1.2449...):
+    # g(1.2) = 1 - e^-1 + e^-1 * 0.2
+    assert float(deterrence_curve(np.array(1.2))) == pytest.approx(
+        1 - math.exp(-1) + math.exp(-1) * 0.2)
+    assert float(deterrence_curve(np.array(1.2))) > 1 - math.exp(-1.2)
+    assert float(deterrence_curve(np.array(50.0))) == 1.0
+
+
+def test_value_of_a_package_by_hand() -> None:
+    # two targets: threat powers 2 and 4, weights 3 and 1, buyer has 0 and 2 today
+    gains = np.array([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
+    inst = Instance(gains, base=[0.0, 2.0], scale=[2.0, 4.0], weight=[3.0, 1.0], size=1)
+    # before: ratios 0 and 0.5 -> g = 0 and 1 - e^-0.5 (0.5 is a tangent point)
+    assert inst.value([]) == pytest.approx(1 - math.exp(-0.5))
+    # patent 0: ratios 1 and 0.5 -> 3 (1 - e^-1) + (1 - e^-0.5)
+    assert inst.value([0]) == pytest.approx(3 * (1 - math.exp(-1)) + 1 - math.exp(-0.5))
+    # patent 1: ratios 0 and 1 -> (1 - e^-1)
+    assert inst.value([1]) == pytest.approx(1 - math.exp(-1))
+    # patent 2: ratios 0.5 and 0.75 -> 3 (1 - e^-0.5) + (1 - e^-0.75)
+    assert inst.value([2]) == pytest.approx(3 * (1 - math.exp(-0.5)) + 1 - math.exp(-0.75))
+    # best single: patent 0 (2.4292) beats patent 2 (1.6607)
+    assert greedy(inst).chosen == [0]
+    assert brute_force(inst)[0] == [0]
+
+
+def _random(seed: int, n: int = 14, j: int = 5, **kw: Any) -> Instance:
+    rng = np.random.default_rng(seed)
+    gains = rng.gamma(0.6, 1.0, (n, j)) * (rng.random((n, j)) < 0.5)
+    return Instance(gains, rng.random(j), rng.random(j) + 0.3, rng.random(j) + 0.1, **kw)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_milp_matches_brute_force_and_greedy_keeps_its_guarantee(seed: int) -> None:
+    inst = _random(seed, size=4)
+    best, opt = brute_force(inst)
+    exact = solve_exact(inst)
+    assert exact.value == pytest.approx(opt, abs=1e-9)
+    assert sorted(exact.chosen) == sorted(best) or inst.value(exact.chosen) == \
+        pytest.approx(opt, abs=1e-9)
+    g = greedy(inst)
+    assert len(g.chosen) <= 4
+    assert g.value >= GREEDY_BOUND * opt - 1e-12
+    # the data-dependent bound is an upper bound on the optimum
+    assert g.bound is not None and g.bound >= opt - 1e-9
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_budget_greedy_keeps_its_guarantee_and_the_budget(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    inst = _random(seed, budget=2.0, cost=rng.random(14) + 0.2)
+    _, opt = brute_force(inst)
+    g = greedy(inst)
+    assert inst.cost is not None and inst.cost[g.chosen].sum() <= 2.0 + 1e-9
+    assert g.value >= (1 - 1 / math.e) / 2 * opt - 1e-12
+    assert solve_exact(inst).value == pytest.approx(opt, abs=1e-9)
+
+
+def test_area_caps_and_must_include_are_respected() -> None:
+    area = np.array([0] * 7 + [1] * 7)
+    inst = _random(7, size=5, area=area, area_cap={0: 2, 1: 2}, must=[13])
+    g = greedy(inst)
+    assert 13 in g.chosen and len(g.chosen) <= 4  # two per area at most
+    assert (area[g.chosen] == 0).sum() <= 2 and (area[g.chosen] == 1).sum() <= 2
+    _, opt = brute_force(inst)
+    assert g.value >= 0.5 * opt - 1e-12  # a matroid: greedy gets at least half
+    assert solve_exact(inst).value == pytest.approx(opt, abs=1e-9)
+    with pytest.raises(InfeasibleDeal, match="must-include"):
+        greedy(_random(7, size=1, must=[1, 2]))
+
+
+def test_fill_adds_the_strongest_rest_once_deterrence_saturates() -> None:
+    # one target, threat power 1: patent 0 alone gives ratio 10 (g = 1, saturated)
+    gains = np.array([[10.0], [0.5], [2.0], [0.0], [1.0]])
+    inst = Instance(gains, base=[0.0], scale=[1.0], weight=[1.0], size=3)
+    g = greedy(inst)
+    assert g.chosen == [0]  # nothing else adds deterrence
+    # the reserve: the most power first (2.0, then 1.0); 0.0-power patents never
+    assert fill_package(inst, g.chosen) == [2, 4]
+    capped = Instance(gains, [0.0], [1.0], [1.0], size=3, area=np.array([0, 0, 1, 1, 1]),
+                      area_cap={1: 1})
+    assert fill_package(capped, [0]) == [2, 1]
+
+
+def test_lazy_greedy_picks_what_plain_greedy_picks() -> None:
+    inst = _random(11, n=300, j=8, size=25)
+    lazy = greedy(inst, batch=4)
+    chosen: list[int] = []
+    for _ in range(25):  # plain greedy: every marginal gain, every step
+        rest = [i for i in range(inst.n) if i not in chosen]
+        gains = [inst.value([*chosen, i]) - inst.value(chosen) for i in rest]
+        if max(gains) <= 0:
+            break
+        chosen.append(rest[int(np.argmax(gains))])
+    assert lazy.chosen == chosen
+
+
+# ------------------------------------------------------------------ valuation by hand
+def test_comparables_percentiles_by_hand() -> None:
+    comps = read_comparables()
+    # per patent: 750,000 (Nortel), 323,529.41 (Motorola), 1,320,000 (AOL),
+    # 846,153.85 (MS-Facebook), 220,588.24 (InterDigital), 225,000 (RPX), 477,272.73
+    # (Kodak); Xiaomi has no price. Sorted, positions 0..6; p25 at 1.5, p75 at 4.5.
+    low, mid, high = price_per_patent(comps)
+    assert low == pytest.approx((225_000 + 5_500_000_000 / 17_000) / 2)  # 274,264.71
+    assert mid == pytest.approx(525_000_000 / 1_100)  # 477,272.73
+    assert high == pytest.approx((750_000 + 550_000_000 / 650) / 2)  # 798,076.92
+    assert [c.seller for c in comps if c.price_usd is None] == ["Microsoft"]
+
+
+def test_package_valuation_by_hand() -> None:
+    comps = read_comparables()
+    # patent 1: value 2 x the reference -> sqrt 2; 10 years left -> 1.0: factor 1.41421
+    # patent 2: value 0.5 -> sqrt 0.5 = 0.70711; 25 years -> 2.5, clipped to 2: 1.41421
+    # patent 3: value 100 -> 10, clipped to 4; 1 year -> 0.1, clipped to 0.25: 1.0
+    f = patent_factors(np.array([2.0, 0.5, 100.0]), np.array([10.0, 25.0, 1.0]), 1.0)
+    assert f.tolist() == pytest.approx([math.sqrt(2), 2 * math.sqrt(0.5), 1.0])
+    v = value_package(comps, np.array([2.0, 0.5, 100.0]), np.array([10.0, 25.0, 1.0]), 1.0)
+    total = 2 * math.sqrt(2) + 1.0  # 3.82843
+    assert v["range_usd"]["mid"] == pytest.approx(477_272.7272727 * total)  # 1,827,206
+    assert v["range_usd"]["low"] == pytest.approx(274_264.7058824 * total)
+    assert v["allocation_usd"] == pytest.approx([477_272.7272727 * math.sqrt(2)] * 2
+                                                + [477_272.7272727])
+    assert sum(v["allocation_usd"]) == pytest.approx(v["range_usd"]["mid"])
+
+
+def test_bad_comparables_table(tmp_path: Path) -> None:
+    bad = tmp_path / "c.csv"
+    bad.write_text("seller,buyer,year,patents\nA,B,2012,10\n", encoding="utf-8")
+    with pytest.raises(BadInputFile, match="lacks the columns price_usd"):
+        read_comparables(bad)
+    bad.write_text("seller,buyer,year,patents,price_usd\nA,B,2012,ten,5\n", encoding="utf-8")
+    with pytest.raises(BadInputFile, match="line 2"):
+        read_comparables(bad)
+
+
+def test_balancing_payment_by_hand() -> None:
+    # A's power against B 30, B's against A 10: shares 0.75 / 0.25; rate 2%;
+    # sales A 100, B 300: B owes 0.02 x 300 x 0.75 = 4.5, A owes 0.02 x 100 x 0.25 = 0.5
+    r = balancing_payment(30.0, 10.0, 0.02, 100.0, 300.0)
+    assert (r["owed_by_b"], r["owed_by_a"]) == pytest.approx((4.5, 0.5))
+    assert r["payment"] == pytest.approx(4.0) and r["payer"] == "B"
+    swapped = balancing_payment(10.0, 30.0, 0.02, 300.0, 100.0)
+    assert swapped["payment"] == pytest.approx(-4.0) and swapped["payer"] == "A"
+    assert balancing_payment(0.0, 0.0, 0.02)["payer"] is None
+
+
+# ------------------------------------------------------------------ scenario files
+def test_example_scenario_reads(tmp_path: Path) -> None:
+    sc = load_scenario(EXAMPLE)
+    assert sc.size == 150 and sc.markets == {"US": 1.0, "EP": 0.6}
+    assert [t.weight for t in sc.threats] == [3, 3, 2, 1, 1]
+    assert sc.threats[1].name == "Corvana Devices, Inc."
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\nsellers: x\n", "unknown key"),
+    ("buyer: A\nseller: B\nthreats: [C]\n", "package needs a size"),
+    ("buyer: A\nthreats: [C]\npackage: {size: 5}\n", "seller is missing"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 0}\n", "package.size"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\nas_of: 2025-13-01\n",
+     "not a date"),
+    ("buyer: A\nseller: B\nthreats: [{weight: 2}]\npackage: {size: 5}\n", "a threat must"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\n"
+     "constraints: {max_share_per_area: 2}\n", "max_share_per_area"),
+    ("buyer: [A\n", "not valid YAML"),
+])
+def test_bad_scenarios_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BadInputFile, match=message):
+        load_scenario(path)
+
+
+# ------------------------------------------------------------------ on a SYNTHETIC world
+@pytest.fixture(scope="module")
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The demo's main job on a 20k-patent SYNTHETIC smartphone-expansion world."""
+    return run_world_demo(tmp_path_factory.mktemp("demo"), 20_000)
+
+
+@pytest.fixture
+def world_store(demo_world: dict[str, Any], tmp_path: Path) -> Iterator[Store]:
+    db = tmp_path / "w.duckdb"
+    shutil.copy(demo_world["store"], db)
+    with Store(db) as store:
+        yield store
+
+
+def test_demo_job_loads_everything_and_writes_the_report(demo_world: dict[str, Any]) -> None:
+    assert demo_world["quarantined"] == 0
+    assert demo_world["loaded"] == demo_world["read"] > 500_000
+    r = demo_world["result"]
+    assert r.synthetic and r.buyer == "Qinara Mobile Technology Co., Ltd."
+    assert r.seller == "Macrovance Software Corporation"
+    assert 0 < len(r.package) <= 150
+    assert r.objective["after"] > r.objective["before"]
+    # the exact MILP ran (optimiser.exact in the demo scenario) and greedy is within its gap
+    assert r.exact is not None and r.exact.status == "Optimal"
+    assert r.solution.value >= r.exact.value * (1 - 1e-6) - 1e-9
+    html = demo_world["outputs"][0].read_text(encoding="utf-8")
+    assert "SYNTHETIC DATA" in html
+    # no network: no script, no link, no URL other than the SVG namespace
+    assert "<script" not in html and "<link" not in html
+    assert set(re.findall(r"https?://[^\s\"'<]+", html)) == {"http://www.w3.org/2000/svg"}
+    # every chart is there: 2 before/after charts, 2 heatmaps per market, areas, comparables
+    assert html.count("<svg") == 2 + 2 * len(r.markets) + 2
+    rows = list(csv.DictReader(demo_world["outputs"][1].open(encoding="utf-8")))
+    assert [row["patent_id"] for row in rows] == [p["patent_id"] for p in r.package]
+    assert {row["synthetic"] for row in rows} == {"True"}
+
+
+def test_constraints_are_respected(demo_world: dict[str, Any]) -> None:
+    r = demo_world["result"]
+    sc = r.scenario
+    db = demo_world["store"]
+    with Store(db, read_only=True) as store:
+        for p in r.package:
+            assert status_on(store, p["patent_id"], ON)["status"] == "in force"  # not expired
+            assert p["remaining_years"] >= sc.min_remaining_years
+            assert "US" in p["in_force_in"].split(",")
+            assert store.scalar("SELECT count(*) FROM ownership o JOIN owner_entities e "
+                                "USING (entity_id) WHERE o.patent_id = ? AND o.start_date "
+                                "<= ? AND (o.end_date IS NULL OR o.end_date > ?) AND "
+                                "e.ultimate_entity_id = (SELECT ultimate_entity_id FROM "
+                                "owner_entities WHERE name = ?)",
+                                [p["patent_id"], ON, ON, r.seller]) == 1
+    areas: dict[str, int] = {}
+    for p in r.package:
+        areas[p["area"]] = areas.get(p["area"], 0) + 1
+    assert max(areas.values()) <= math.floor(0.6 * 150)
+
+
+def _write_encumbrances(folder: Path, seller: str, lien: str, licence: str) -> None:
+    folder.mkdir()
+    rows = {
+        "assignment.csv": (["rf_id", "reel_no", "frame_no", "record_dt", "last_update_dt",
+                            "page_count", "convey_text", "corr_name", "purge_indicator"],
+                           [["90001-1", "90001", "1", "2024-05-02", "2024-05-02", "2",
+                             "SECURITY INTEREST (SEE DOCUMENT FOR DETAILS).", "X", "N"],
+                            ["90001-2", "90001", "2", "2024-06-03", "2024-06-03", "2",
+                             "LICENSE (SEE DOCUMENT FOR DETAILS).", "X", "N"]]),
+        "assignor.csv": (["rf_id", "or_seq", "or_name", "exec_dt", "ack_dt"],
+                         [["90001-1", "1", seller, "2024-05-01", ""],
+                          ["90001-2", "1", seller, "2024-06-01", ""]]),
+        "assignee.csv": (["rf_id", "ee_seq", "ee_name"],
+                         [["90001-1", "1", "Gamma Bank N.A."],
+                          ["90001-2", "1", "Delta Licensing LLC"]]),
+        "documentid.csv": (["rf_id", "doc_seq", "title", "grant_doc_num"],
+                           [["90001-1", "1", "X", lien], ["90001-2", "1", "X", licence]]),
+    }
+    for name, (header, data) in rows.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            w.writerows(data)
+
+
+def test_encumbered_and_excluded_patents_are_never_chosen(world_store: Store,
+                                                          demo_world: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    first = demo_world["result"]
+    top = [p["patent_id"] for p in first.package]
+    assert len(top) >= 3
+    _write_encumbrances(tmp_path / "enc", first.seller, top[0], top[1])
+    report = load_assignments(world_store, [tmp_path / "enc"])
+    assert report.rows_quarantined == 0
+    resolve_owners(world_store)
+    compute_values(world_store)
+    sc = load_scenario(demo_world["scenario"])
+    sc.must_exclude = [top[2]]
+    again = plan_deal(world_store, sc, exact=False)
+    chosen = {p["patent_id"] for p in again.package}
+    assert not chosen & {top[0], top[1], top[2]}
+    assert again.excluded["encumbered: open security interest"] == 1
+    assert again.excluded["encumbered: recorded licence"] == 1
+    assert again.excluded["must_exclude"] == 1
+    # with exclude_encumbered off, the strongest patent is back
+    sc.exclude_encumbered = False
+    assert top[0] in {p["patent_id"] for p in plan_deal(world_store, sc, False).package}
+    # a must-include that a constraint rules out is an error that names it
+    sc.must_include = [top[2]]
+    with pytest.raises(InfeasibleDeal, match=f"{top[2]} is ruled out: must_exclude"):
+        plan_deal(world_store, sc, False)
+
+
+def test_unknown_company_in_a_scenario(world_store: Store, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "seller: Macrovance Software Corporation", "seller: Macrovanse Softwear Corp")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(WarchestError, match="no company named 'Macrovanse Softwear Corp'"):
+        plan_deal(world_store, load_scenario(path))
+
+
+def test_cli_deal_writes_outputs(demo_world: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["deal", str(demo_world["scenario"]), "--db",
+                                      str(demo_world["store"]), "--out", str(out), "--csv",
+                                      str(tmp_path / "p.csv"), "--json-out",
+                                      str(tmp_path / "d.json"), "--greedy-only"])
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.output and "wrote" in result.output
+    data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert data["synthetic"] is True and data["exact"] is None
+    reserve = [p for p in data["package"] if p["role"] == "reserve"]
+    assert data["optimiser"]["patents"] + len(reserve) == len(data["package"])
+    assert all(p["marginal_gain"] == 0 for p in reserve)
+    bad = CliRunner().invoke(app, ["deal", str(tmp_path / "missing.yaml")])
+    assert bad.exit_code != 0 and "cannot read the scenario" in bad.output
+    assert "Traceback" not in bad.output
+
+
+def test_report_renders_without_a_store(demo_world: dict[str, Any], tmp_path: Path) -> None:
+    r = demo_world["result"]
+    assert render_html(r).startswith("<!doctype html>")
+    with pytest.raises(WarchestError, match=r"\.html"):
+        write_outputs(r, html=tmp_path / "report.pdf")
+
+
+# ------------------------------------------------------------------ cross-licence
+A, B = "Alpha Devices Inc.", "Beta Phones Corp."
+
+
+def _cross_world(path: Path, swap: bool) -> Store:
+    """A holds 8100001 and 8100003 (H04W72/04, 2012); B holds 8200001 (H04W72/04, 2018),
+    which cites 8100001 (examiner). ``swap``: the portfolios change hands."""
+    first, second = (B, A) if swap else (A, B)
+    owners = {"8100001": first, "8100003": first, "8200001": second}
+    dates = {"8100001": dt.date(2012, 1, 3), "8100003": dt.date(2012, 1, 3),
+             "8200001": dt.date(2018, 1, 2)}
+    ids = sorted(owners)
+    store = Store(path)
+    with store.transaction():
+        lid = store.begin_load("test", "hand-built cross-licence world", None, None, None)
+        store.write("patents", pa.table({
+            "patent_id": ids, "patent_type": ["utility"] * 3,
+            "grant_date": pa.array([dates[p] for p in ids], pa.date32()),
+            "title": [f"Patent {p}" for p in ids]}), lid)
+        store.write("applications", pa.table({
+            "patent_id": ids, "filing_date": pa.array(
+                [d.replace(year=d.year - 2) for d in (dates[p] for p in ids)], pa.date32())}),
+            lid)
+        store.write("assignees", pa.table({
+            "patent_id": ids, "sequence": pa.array([0] * 3, pa.int32()),
+            "organization": [owners[p] for p in ids]}), lid)
+        store.write("cpc", pa.table({
+            "patent_id": ids, "symbol": ["H04W72/04"] * 3, "subclass": ["H04W"] * 3,
+            "main_group": ["H04W72/00"] * 3, "sequence": pa.array([0, 1, 2], pa.int32())}),
+            lid)
+        store.write("citations", pa.table({
+            "patent_id": ["8200001"], "cited_patent_id": ["8100001"],
+            "category": ["cited by examiner"], "sequence": pa.array([0], pa.int32())}), lid)
+        store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
+    resolve_owners(store)
+    compute_values(store)
+    return store
+
+
+def test_cross_licence_direction_flips_when_portfolios_swap(tmp_path: Path) -> None:
+    with _cross_world(tmp_path / "a.duckdb", swap=False) as store:
+        before = cross_licence(store, A, B, ["US"], dt.date(2020, 6, 30), 0.02)[0]
+    with _cross_world(tmp_path / "b.duckdb", swap=True) as store:
+        after = cross_licence(store, A, B, ["US"], dt.date(2020, 6, 30), 0.02)[0]
+    # A's two older patents, one cited by B's examiner, outweigh B's one: B pays A
+    assert before["a_power_against_b"] > before["b_power_against_a"] > 0
+    assert (before["payer"], before["payee"]) == (B, A)
+    share = before["a_power_against_b"] / (before["a_power_against_b"]
+                                          + before["b_power_against_a"])
+    assert before["payment"] == pytest.approx(0.02 * share - 0.02 * (1 - share))
+    assert (after["payer"], after["payee"]) == (A, B)
+    assert after["payment"] == pytest.approx(before["payment"])
