@@ -89,3 +89,41 @@ def test_temp_limit_from_the_environment(tmp_path: Path,
     monkeypatch.setenv("WARCHEST_TEMP_LIMIT", "lots")
     with pytest.raises(WarchestError, match="'lots' is not a size; write it like 20GB"):
         Store(tmp_path / "other.duckdb")
+
+
+def test_remembered_results_are_dropped_by_any_write(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(1)
+        return int(store.scalar("SELECT count(*) FROM patents"))
+
+    with Store(tmp_path / "r.duckdb") as store:
+        assert store.remember(("n",), count) == 0
+        assert store.remember(("n",), count) == 0 and len(calls) == 1  # remembered
+        lid = store.begin_load("test", "x", None, None, None)
+        store.write("patents", pa.table({"patent_id": ["1"]}), lid)
+        assert store.remember(("n",), count) == 1 and len(calls) == 2  # the write dropped it
+        store.query("UPDATE patents SET title = 'x'")  # a statement that is not a read
+        store.remember(("n",), count)
+        assert len(calls) == 3
+        with store.keeping_results():  # a cache table's write keeps them
+            store.write("patent_embeddings", pa.table({"patent_id": ["1"], "model": ["m"],
+                                                       "vector": [b"\x00\x00"]}), lid)
+        store.remember(("n",), count)
+        assert len(calls) == 3
+        # the same contents give the same fingerprint, other contents another
+        a, b = pa.table({"x": [1, 2]}), pa.table({"x": [1, 3]})
+        assert Store.fingerprint(a) == Store.fingerprint(pa.table({"x": [1, 2]}))
+        assert Store.fingerprint(a) != Store.fingerprint(b)
+    monkeypatch.setenv("WARCHEST_RESULT_CACHE", "0")
+    with Store(tmp_path / "r.duckdb") as store:
+        store.remember(("n",), count)
+        store.remember(("n",), count)
+        assert len(calls) == 5  # off: computed every time
+    monkeypatch.setenv("WARCHEST_RESULT_CACHE", "lots")
+    with pytest.raises(WarchestError, match="'lots' is not a size"):
+        Store(tmp_path / "r.duckdb")

@@ -34,6 +34,7 @@ has nothing to answer with.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -69,6 +70,7 @@ class ExposureConfig:
     min_score: float = 0.15
     area_share: float = 0.05
     off_area: float = 0.1
+    known_off_area: float = 0.0
 
     @classmethod
     def load(cls, path: Path | None = None) -> ExposureConfig:
@@ -89,7 +91,9 @@ class ExposureConfig:
                 min_score=float(data.get("min_score", cls.min_score)),
                 area_share=float(data.get("products", {}).get("active_share",
                                                               cls.area_share)),
-                off_area=float(data.get("products", {}).get("outside", cls.off_area)))
+                off_area=float(data.get("products", {}).get("outside", cls.off_area)),
+                known_off_area=float(data.get("products", {}).get("outside_known",
+                                                                  cls.known_off_area)))
         except (TypeError, ValueError, AttributeError) as exc:
             raise BadInputFile(f"{path}: {exc}; see the shipped config.yaml for the layout") \
                 from None
@@ -215,7 +219,8 @@ in_market AS (
     WHERE jurisdiction IN ({inlist}) AND in_force_from <= DATE '{day}'
       AND (in_force_until IS NULL OR DATE '{day}' < in_force_until)
 )
-SELECT h.firm, h.patent_id, CAST(coalesce(i.impact, 1.0) AS DOUBLE) AS impact
+SELECT h.firm, h.patent_id, CAST(coalesce(i.impact, 1.0) AS DOUBLE) AS impact,
+       i.lead_symbol, i.lead_group
 FROM held h JOIN in_market USING (patent_id)
 LEFT JOIN patent_indicators i ON i.patent_id = h.patent_id
 ORDER BY h.firm, h.patent_id
@@ -239,8 +244,11 @@ def _sum_by(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     out = np.zeros((size, *values.shape[1:]), values.dtype)
     if len(keys) == 0:
         return out
-    order = np.argsort(keys, kind="stable")
-    k, v = keys[order], values[order]
+    if len(keys) > 1 and bool((keys[1:] >= keys[:-1]).all()):
+        k, v = keys, values  # already in key order: no sort, no copy
+    else:
+        order = np.argsort(keys, kind="stable")
+        k, v = keys[order], values[order]
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     out[k[starts]] = np.add.reduceat(v, starts, axis=0)
     return out
@@ -278,18 +286,19 @@ class _Cpc:
     proximity: np.ndarray
     share: np.ndarray  # (groups, firms): share of each firm's recent patents in each group
     names: list[str]  # group number -> main group
-    groups_of: dict[int, list[int]]  # stock row -> its group numbers (filled on demand)
-    rows: np.ndarray
+    rows: np.ndarray  # (stock row, group number) pairs, sorted by row on first use
     cols: np.ndarray
+    _sorted: bool = False
 
     def shared(self, i: int, target: int) -> str:
         """The patent's groups in the target's profile, with the target's share, largest
         first: 'H04W72/00 (4.1%), H04L5/00 (1.2%)'."""
-        if not self.groups_of:
-            for r, g in zip(self.rows.tolist(), self.cols.tolist(), strict=True):
-                self.groups_of.setdefault(r, []).append(g)
+        if not self._sorted:
+            order = np.argsort(self.rows, kind="stable")
+            self.rows, self.cols, self._sorted = self.rows[order], self.cols[order], True
+        lo, hi = np.searchsorted(self.rows, [i, i + 1])
         found = [(float(self.share[g, target]), self.names[g])
-                 for g in self.groups_of.get(i, []) if g >= 0 and self.share[g, target] > 0]
+                 for g in self.cols[lo:hi].tolist() if g >= 0 and self.share[g, target] > 0]
         return ", ".join(f"{name} ({100 * sh:.1f}%)" for sh, name in
                          sorted(found, key=lambda x: (-x[0], x[1])))
 
@@ -299,8 +308,8 @@ def _cpc_proximity(store: Store, tables: dict[str, pa.Table], n: int, k: int) ->
     recent vector: the sum over the patent's groups of n_firm(g), divided by sqrt(number
     of the patent's groups) x the norm of the firm's vector."""
     profile_sql, groups_sql = _cpc_sql()
-    prof = store.query_using(tables, profile_sql)
-    mine = store.query_using(tables, groups_sql)
+    prof = _remembered(store, tables, profile_sql)
+    mine = _remembered(store, tables, groups_sql)
     g = prof.column("g").to_numpy()
     size = int(g.max()) + 1 if len(g) else 0
     names = [""] * size
@@ -317,7 +326,7 @@ def _cpc_proximity(store: Store, tables: dict[str, pa.Table], n: int, k: int) ->
     proximity = _sum_by(idx, unit[np.where(group < 0, size, group)], n)
     per_patent = np.bincount(idx, minlength=n).astype(np.float32)
     proximity /= np.sqrt(np.where(per_patent == 0, 1.0, per_patent))[:, None]
-    return _Cpc(np.minimum(proximity, 1.0), share, names, {}, idx, group)
+    return _Cpc(np.minimum(proximity, 1.0), share, names, idx, group)
 
 
 def _subgroup_sql() -> str:
@@ -337,9 +346,8 @@ WITH prof AS (
 top AS (SELECT firm, main_group, max(n) AS top FROM prof GROUP BY firm, main_group)
 SELECT s.idx, p.firm AS target, CAST(p.n AS DOUBLE) / t.top AS subgroup,
        p.symbol, CAST(p.n AS INTEGER) AS n
-FROM stock s JOIN patent_indicators i ON i.patent_id = s.patent_id
-JOIN prof p ON p.symbol = i.lead_symbol
-JOIN top t ON t.firm = p.firm AND t.main_group = i.lead_group
+FROM stock s JOIN prof p ON p.symbol = s.lead_symbol
+JOIN top t ON t.firm = p.firm AND t.main_group = s.lead_group
 """
 
 
@@ -389,9 +397,14 @@ def read_products(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
     names = sorted({r["company"] for r in rows if r.get("company")})
     keys = [normalise_name(n) for n in names]
     found = store.rows_with("listed", pa.table({"company": names, "name_key": keys}), """
-        SELECT l.company, n.entity_id, sum(n.mentions) AS m FROM listed l
-        JOIN owner_names n ON n.raw_name = l.company OR n.name_key = l.name_key
-        GROUP BY l.company, n.entity_id""")
+        WITH hits AS (  -- two equi-joins: an OR in the join condition is a nested loop
+            SELECT l.company, n.raw_name, n.entity_id, n.mentions FROM listed l
+            JOIN owner_names n ON n.raw_name = l.company
+            UNION
+            SELECT l.company, n.raw_name, n.entity_id, n.mentions FROM listed l
+            JOIN owner_names n ON n.name_key = l.name_key)
+        SELECT company, entity_id, sum(mentions) AS m FROM hits
+        GROUP BY company, entity_id""")
     best: dict[str, tuple[int, str]] = {}
     for hit in found:
         m = int(hit["m"] or 0)
@@ -420,8 +433,7 @@ per_patent AS (
            count(DISTINCT CASE WHEN lower(c.category) LIKE '%examiner%' THEN c.patent_id
                           END) AS examiner,
            count(DISTINCT CASE WHEN lower(coalesce(c.category, '')) NOT LIKE '%examiner%'
-                               THEN c.patent_id END) AS applicant,
-           string_agg(DISTINCT c.patent_id, ', ') AS citing
+                               THEN c.patent_id END) AS applicant
     FROM citations c
     JOIN owned_ever oe ON oe.patent_id = c.patent_id
     JOIN patents p ON p.patent_id = c.patent_id
@@ -430,13 +442,45 @@ per_patent AS (
     GROUP BY c.cited_patent_id, oe.firm
 )
 SELECT s.idx, p.target, CAST(p.examiner AS DOUBLE) AS examiner,
-       CAST(p.applicant AS DOUBLE) AS applicant, p.citing
+       CAST(p.applicant AS DOUBLE) AS applicant
 FROM per_patent p JOIN stock s ON s.patent_id = p.patent_id
 """
 
 
+def _citing_sql(day: str) -> str:
+    """The citing patents behind chosen (stock row, target) ``pairs``, for explanations."""
+    return f"""
+SELECT pr.idx, pr.target, string_agg(DISTINCT c.patent_id, ', ' ORDER BY c.patent_id)
+           AS citing
+FROM pairs pr
+JOIN citations c ON c.cited_patent_id = pr.patent_id
+JOIN patents p ON p.patent_id = c.patent_id
+JOIN ownership o ON o.patent_id = c.patent_id
+JOIN firm_members m ON m.entity_id = o.entity_id AND m.firm = pr.target
+WHERE p.grant_date <= DATE '{day}' AND o.start_date <= DATE '{day}'
+GROUP BY pr.idx, pr.target
+"""
+
+
+def _remembered(store: Store, tables: dict[str, pa.Table], sql: str) -> pa.Table:
+    """A query's result, remembered in this process until the store changes (keyed on the
+    SQL and the contents of the tables it reads): a second matrix on the same firms, market
+    and date reads no evidence again."""
+    key = ("query", sql, tuple(sorted(tables)), store.fingerprint(
+        *(tables[name] for name in sorted(tables))))
+    return store.remember(key, lambda: store.query_using(tables, sql))
+
+
 def _text_of(title: Any, abstract: Any) -> str:
     return f"{title or ''}. {abstract or ''}".strip(". ")
+
+
+@functools.lru_cache(maxsize=1)
+def _float16_table() -> np.ndarray:
+    """Every float16 bit pattern as float32: decoding by lookup costs the same for every
+    value (numpy's float16 cast is slow on subnormals, which small vector components are)."""
+    table: np.ndarray = np.arange(65536, dtype=np.uint16).view(np.float16).astype(np.float32)
+    return table
 
 
 def _vectors_of(column: pa.ChunkedArray | pa.Array, dims: int) -> np.ndarray:
@@ -446,13 +490,26 @@ def _vectors_of(column: pa.ChunkedArray | pa.Array, dims: int) -> np.ndarray:
         return np.zeros((0, dims), np.float32)
     offsets = np.frombuffer(arr.buffers()[1], np.int32, len(arr) + 1, arr.offset * 4)
     data = np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
-    return data.view(np.float16).reshape(len(arr), dims).astype(np.float32)
+    bits = data.view(np.uint16).reshape(len(arr), dims)
+    out: np.ndarray = _float16_table()[bits]
+    return out
 
 
 def embed(store: Store, rows: pa.Table, method: str = "auto") -> tuple[np.ndarray, str]:
     """Normalised text vectors (title and abstract) for the patents of ``rows`` (a table
     with a ``patent_id`` column), in its order; vectors of the static model are read from
-    and added to the store's cache (``patent_embeddings``)."""
+    and added to the store's cache (``patent_embeddings``), and remembered in this process
+    until the store changes."""
+    ids = rows.select(["patent_id"])
+
+    def compute() -> tuple[np.ndarray, str]:
+        vectors, used = _embed(store, ids, method)
+        vectors.setflags(write=False)  # shared by later calls
+        return vectors, used
+    return store.remember(("embed", method, store.fingerprint(ids)), compute)
+
+
+def _embed(store: Store, rows: pa.Table, method: str) -> tuple[np.ndarray, str]:
     from warchest.techmap.text import TextEncoder
 
     encoder = TextEncoder(method)
@@ -464,13 +521,16 @@ def embed(store: Store, rows: pa.Table, method: str = "auto") -> tuple[np.ndarra
         return encoder.fit(texts).encode(texts), encoder.method
     dims = encoder.dims
     model = f"static-{dims}"
-    vectors = np.zeros((n, dims), np.float32)
     have = np.zeros(n, bool)
+    vectors = np.zeros((0, dims), np.float32)
     if n:
         cached = store.query_using({"wanted": wanted}, (
             "SELECT w.k, e.vector FROM wanted w JOIN patent_embeddings e "
-            "ON e.patent_id = w.patent_id WHERE e.model = ?"), [model])
+            "ON e.patent_id = w.patent_id WHERE e.model = ? ORDER BY w.k"), [model])
         at = cached.column("k").to_numpy()
+        if len(at) == n:  # every vector cached: rows 0..n-1 in order, no scatter
+            return _vectors_of(cached.column("vector"), dims), encoder.method
+        vectors = np.zeros((n, dims), np.float32)
         vectors[at] = _vectors_of(cached.column("vector"), dims)
         have[at] = True
     missing = np.flatnonzero(~have)
@@ -486,7 +546,7 @@ def embed(store: Store, rows: pa.Table, method: str = "auto") -> tuple[np.ndarra
         offsets = pa.array(np.arange(0, size * (len(first) + 1), size, dtype=np.int32))
         vector = pa.BinaryArray.from_buffers(pa.binary(), len(first),
                                              [None, offsets.buffers()[1], pa.py_buffer(blob)])
-        with store.transaction():
+        with store.keeping_results(), store.transaction():  # a cache: no result reads it
             lid = store.begin_load("embeddings", model, None, None, None)
             store.write("patent_embeddings", pa.table({
                 "patent_id": pa.array([ids[j] for j in first], pa.string()),
@@ -533,15 +593,17 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     countries = market_countries(store, market)
     day = as_of.isoformat()
     members = _members_table(firms)
-    stock_q = store.query_using({"firm_members": members}, _stock_sql(day, countries))
-    recent_q = store.query_using({"firm_members": members},
+    stock_q = _remembered(store, {"firm_members": members}, _stock_sql(day, countries))
+    recent_q = _remembered(store, {"firm_members": members},
                                  _profile_sql(day, cfg.profile_years))
     k, n = len(firms), stock_q.num_rows
     owner = stock_q.column("firm").to_numpy().astype(np.int64)
     impact = stock_q.column("impact").to_numpy().astype(np.float32)
     stock_ids = stock_q.column("patent_id").to_pylist()
     stock = pa.table({"idx": pa.array(np.arange(n), pa.int64()),
-                      "firm": pa.array(owner, pa.int32()), "patent_id": stock_ids})
+                      "firm": pa.array(owner, pa.int32()), "patent_id": stock_ids,
+                      "lead_symbol": stock_q.column("lead_symbol"),
+                      "lead_group": stock_q.column("lead_group")})
     recent = recent_q.select(["firm", "patent_id"])
     tables = {"stock": stock, "recent": recent, "firm_members": members}
     clock.mark("stock and profiles")
@@ -550,21 +612,26 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     cpc = evidence_cpc.proximity
     clock.mark("cpc")
     subgroup = np.zeros((n, k), np.float32)
-    got = store.query_using(tables, _subgroup_sql())
+    got = _remembered(store, tables, _subgroup_sql())
     at = (got.column("idx").to_numpy(), got.column("target").to_numpy())
     subgroup[at] = got.column("subgroup").to_numpy()
-    leads = dict(zip(zip(at[0].tolist(), at[1].tolist(), strict=True),
-                     zip(got.column("symbol").to_pylist(), got.column("n").to_pylist(),
-                         strict=True), strict=True))
+    lead_key = at[0].astype(np.int64) * k + at[1]
+    lead_order = np.argsort(lead_key, kind="stable")
+    lead_key = lead_key[lead_order]
+    lead_rows = got.select(["symbol", "n"]).take(pa.array(lead_order))
+
+    def lead_of(i: int, b: int) -> tuple[str, int] | None:
+        j = int(np.searchsorted(lead_key, i * k + b))
+        if j < len(lead_key) and lead_key[j] == i * k + b:
+            return (lead_rows.column("symbol")[j].as_py(), lead_rows.column("n")[j].as_py())
+        return None
     clock.mark("subgroups")
     n_ex = np.zeros((n, k), np.float32)
     n_ap = np.zeros((n, k), np.float32)
-    got = store.query_using(tables, _citation_sql(day))
+    got = _remembered(store, tables, _citation_sql(day))
     at = (got.column("idx").to_numpy(), got.column("target").to_numpy())
     n_ex[at] = got.column("examiner").to_numpy()
     n_ap[at] = got.column("applicant").to_numpy()
-    citing = dict(zip(zip(at[0].tolist(), at[1].tolist(), strict=True),
-                      got.column("citing").to_pylist(), strict=True))
     cite = 1 - np.exp(-(cfg.examiner * n_ex + cfg.applicant * n_ap) / cfg.scale)
     clock.mark("citations")
 
@@ -589,8 +656,8 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         known = read_products(store, products, firms) if products else pa.table(
             {"firm": pa.array([], pa.int32()), "product": pa.array([], pa.string())})
         stock_sql, active_sql = _area_sql(cfg.area_share)
-        mine = store.query_using(tables, stock_sql)
-        active = store.query_using({**tables, "known_areas": known}, active_sql)
+        mine = _remembered(store, tables, stock_sql)
+        active = _remembered(store, {**tables, "known_areas": known}, active_sql)
         names = sorted(set(mine.column("product").to_pylist())
                        | set(active.column("product").to_pylist()))
         code = {a: j for j, a in enumerate(names)}
@@ -600,7 +667,12 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         sells = np.zeros((k, len(names)), np.float32)
         sells[active.column("firm").to_numpy(),
               [code[a] for a in active.column("product").to_pylist()]] = 1.0
-        area_factor = np.where(has @ sells.T > 0, 1.0, cfg.off_area).astype(np.float32)
+        # outside the target's areas: off_area, or known_off_area when the products file
+        # says what the target sells (then a patent outside all of it cannot read on it)
+        listed = np.zeros(k, bool)
+        listed[np.unique(known.column("firm").to_numpy()).astype(np.int64)] = True
+        outside = np.where(listed, cfg.known_off_area, cfg.off_area).astype(np.float32)
+        area_factor = np.where(has @ sells.T > 0, np.float32(1.0), outside[None, :])
         areas = {"names": names, "has": has, "sells": sells}  # explained on demand
     clock.mark("product areas")
     score = np.clip(cfg.w_citation * cite + cfg.w_cpc * cpc + cfg.w_subgroup * subgroup
@@ -635,9 +707,20 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
                 "JOIN patents p USING (patent_id)")
             titles = dict(zip(got.column("patent_id").to_pylist(),
                               got.column("title").to_pylist(), strict=True))
+        cited = [(i, b) for i, b in rows if n_ex[i, b] + n_ap[i, b] > 0]
+        citing: dict[tuple[int, int], str] = {}
+        if cited:
+            got = store.query_using({"pairs": pa.table({
+                "idx": pa.array([i for i, _ in cited], pa.int64()),
+                "target": pa.array([b for _, b in cited], pa.int32()),
+                "patent_id": [stock_ids[i] for i, _ in cited]}),
+                "firm_members": members}, _citing_sql(day))
+            citing = dict(zip(zip(got.column("idx").to_pylist(),
+                                  got.column("target").to_pylist(), strict=True),
+                              got.column("citing").to_pylist(), strict=True))
         out = []
         for i, b in rows:
-            lead = leads.get((i, b))
+            lead = lead_of(i, b)
             detail = {"areas": ", ".join(a for j, a in enumerate(areas["names"])
                                          if areas["has"][i, j] and areas["sells"][b, j])
                       if areas else None, "mapped": bool(areas),

@@ -8,14 +8,16 @@ Reads go through :meth:`Store.query`, which returns Arrow tables.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 import pyarrow as pa
@@ -56,6 +58,35 @@ def _size(value: str, what: str, example: str, variable: str) -> str:
         raise WarchestError(f"{what} {value!r} is not a size; write it like {example} "
                             f"({variable})")
     return value
+
+
+_UNITS = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
+_READS = re.compile(r"\s*(SELECT|WITH|FROM|EXPLAIN|DESCRIBE|SHOW|SUMMARIZE|VALUES|\()",
+                    re.IGNORECASE)
+T = TypeVar("T")
+
+
+def _bytes(value: str, variable: str) -> int:
+    """A size like 512MB or 1GB (or 0) in bytes."""
+    if value.strip() == "0":
+        return 0
+    _size(value, "cache size", "512MB or 1GB (0: off)", variable)
+    number = re.match(r"\s*(\d+(?:\.\d+)?)\s*([kmgt])", value, re.IGNORECASE)
+    assert number is not None
+    return int(float(number.group(1)) * _UNITS[number.group(2).lower()])
+
+
+def _nbytes(value: Any) -> int:
+    """Roughly how much memory a remembered value holds."""
+    if isinstance(value, pa.Table | pa.Array | pa.ChunkedArray | pa.RecordBatch):
+        return int(value.nbytes)
+    if hasattr(value, "nbytes"):
+        return int(value.nbytes)
+    if isinstance(value, tuple | list):
+        return sum(_nbytes(v) for v in value) + 64
+    if isinstance(value, dict):
+        return sum(_nbytes(v) for v in value.values()) + 64
+    return 64
 
 
 def default_db_path() -> Path:
@@ -122,6 +153,12 @@ class Store:
         self.tables = {t.name: t for t in tables}
         self._migrations = tuple(migrations)
         self._lock = threading.RLock()
+        self._generation = 0  # bumped by every write: remembered results are then stale
+        self._keeping = 0
+        self._memo: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
+        self._memo_bytes = 0
+        self._memo_limit = _bytes(os.environ.get("WARCHEST_RESULT_CACHE") or "1GB",
+                                  "WARCHEST_RESULT_CACHE")
         in_memory = self.path == ":memory:"
         if read_only and not in_memory and not Path(self.path).exists():
             raise WarchestError(
@@ -225,10 +262,68 @@ class Store:
             self._con.rollback()
             raise
 
+    # ------------------------------------------------------------------ remembered results
+    def _changed(self) -> None:
+        """The data may have changed: results remembered so far are dropped."""
+        if not self._keeping:
+            self._generation += 1
+            self._memo.clear()
+            self._memo_bytes = 0
+
+    def _note_statement(self, sql: str) -> None:
+        if not _READS.match(sql):
+            self._changed()
+
+    @contextmanager
+    def keeping_results(self) -> Iterator[None]:
+        """Writes inside do not drop remembered results: only for caches that no remembered
+        result reads (e.g. ``patent_embeddings``)."""
+        self._keeping += 1
+        try:
+            yield
+        finally:
+            self._keeping -= 1
+
+    def remember(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, remembered in this process under ``key`` until the next write to
+        the store (least recently used first out, within ``$WARCHEST_RESULT_CACHE``, default
+        1GB; 0 turns it off). For derived inputs that are costly to read again, such as the
+        per-patent evidence behind an exposure matrix."""
+        if self._memo_limit <= 0:
+            return compute()
+        full = (self._generation, *key)
+        hit = self._memo.get(full)
+        if hit is not None:
+            self._memo.move_to_end(full)
+            return cast(T, hit[0])
+        value = compute()
+        size = _nbytes(value)
+        if size <= self._memo_limit:
+            self._memo[full] = (value, size)
+            self._memo_bytes += size
+            while self._memo_bytes > self._memo_limit:
+                _, (_, dropped) = self._memo.popitem(last=False)
+                self._memo_bytes -= dropped
+        return value
+
+    @staticmethod
+    def fingerprint(*tables: pa.Table) -> str:
+        """A digest of Arrow tables' contents (to key remembered results on them)."""
+        h = hashlib.blake2b(digest_size=16)
+        for t in tables:
+            h.update(repr((t.schema, t.num_rows)).encode())
+            for column in t.columns:
+                for chunk in column.chunks:
+                    for buf in chunk.buffers():
+                        if buf is not None:
+                            h.update(memoryview(buf))
+        return h.hexdigest()
+
     # ------------------------------------------------------------------ writing
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside is committed together or not at all."""
+        self._changed()
         with self._lock:
             self._con.begin()
             try:
@@ -248,6 +343,7 @@ class Store:
         label: str | None = None,
     ) -> int:
         """Record the start of a load; returns its ``load_id``."""
+        self._changed()
         row = self._one("SELECT coalesce(max(load_id), 0) + 1 FROM load_log")
         assert row is not None
         load_id = int(row[0])
@@ -265,6 +361,7 @@ class Store:
 
     def set_load_file(self, load_id: int, sha256: str | None, size_bytes: int | None) -> None:
         """Record the checksum and size of the file a load read (known once it is read)."""
+        self._changed()
         self._con.execute(
             "UPDATE load_log SET sha256 = ?, size_bytes = ? WHERE load_id = ?",
             [sha256, size_bytes, load_id],
@@ -272,6 +369,7 @@ class Store:
 
     def write(self, table: str, data: pa.Table | pa.RecordBatch, load_id: int) -> int:
         """Append rows (columns matched by name; missing columns are NULL)."""
+        self._changed()
         if data.num_rows == 0:
             return 0
         if table not in self.tables:
@@ -288,6 +386,7 @@ class Store:
 
     def clear(self, table: str) -> int:
         """Delete every row of a derived table (before it is derived again)."""
+        self._changed()
         if table not in self.tables:
             raise KeyError(table)
         before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
@@ -300,6 +399,7 @@ class Store:
         This is where derived tables are computed from loaded ones: the SELECT is written
         once in portable SQL, so another engine can run the same text.
         """
+        self._changed()
         if table not in self.tables:
             raise KeyError(table)
         before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
@@ -323,6 +423,7 @@ class Store:
         The batches are pulled as the engine inserts, so a producer can parse the next part
         of a file meanwhile; memory is bounded by the batches in flight.
         """
+        self._changed()
         if table not in self.tables:
             raise KeyError(table)
         reader = batches if isinstance(batches, pa.RecordBatchReader) else \
@@ -339,6 +440,7 @@ class Store:
     def quarantine_stream(self, load_id: int, path: str, member: str | None,
                           reader: pa.RecordBatchReader) -> None:
         """Store quarantined rows (line, record, reason, raw) read from a stream."""
+        self._changed()
         self._con.register("_quarantine_rows", reader)
         try:
             self._con.execute(
@@ -355,6 +457,7 @@ class Store:
         tables (``merge``) values this load left empty are first taken from the older row.
         Returns the number of older rows replaced.
         """
+        self._changed()
         t = self.tables[table]
         key = t.key[0]
         lid = int(load_id)
@@ -394,6 +497,7 @@ class Store:
         status: str = "ok",
     ) -> None:
         """Close a load's log row; ``outputs`` maps table -> (rows written, rows replaced)."""
+        self._changed()
         self._con.execute(
             "UPDATE load_log SET rows_read = ?, rows_loaded = ?, rows_quarantined = ?, "
             "finished = now(), status = ? WHERE load_id = ?",
@@ -407,6 +511,7 @@ class Store:
 
     def delete_loads_of(self, path: str, member: str | None) -> None:
         """Forget quarantine rows of earlier loads of the same file (a reload supersedes)."""
+        self._changed()
         self._con.execute(
             "DELETE FROM quarantine WHERE path = ? AND member IS NOT DISTINCT FROM ?",
             [path, member],
@@ -415,6 +520,7 @@ class Store:
     # ------------------------------------------------------------------ reading
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
+        self._note_statement(sql)
         with self._lock:
             if params:
                 return self._con.sql(sql, params=list(params)).to_arrow_table()
@@ -440,6 +546,7 @@ class Store:
     def query_using(self, tables: dict[str, pa.Table], sql: str,
                     params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query that reads each Arrow table under its name; an Arrow table."""
+        self._note_statement(sql)
         with self._lock:
             for name, data in tables.items():
                 self._con.register(name, data)

@@ -114,16 +114,23 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
     scenario_buyer = next((c.id for c in companies if c.role == "buyer"), None)
     scenario_threats = {c.id for c in companies if c.role == "threat"}
     n_reads = 0
+    # a group sells what any of its companies sells (a subsidiary's cameras are the group's)
+    group_markets: dict[int, list[str]] = {}
+    for c in companies:
+        sold = group_markets.setdefault(int(group[c.id]), [])
+        sold += [m for m in c.markets if m not in sold]
     with open(folder / "reads_on.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["patent_id", "owner_group", "target_company_id", "market"])
+        w.writerow(["patent_id", "owner_group", "target_company_id", "market",
+                    "in_force_us"])
         for b in majors:
             focus = np.zeros(len(tech.groups), bool)
             focus[b.focus] = True
-            market_of = np.array([next((m for m in b.markets if m in ms), "")
+            sells = group_markets.get(b.id, list(b.markets))
+            market_of = np.array([next((m for m in sells if m in ms), "")
                                   for ms in market_sets], dtype=object)
             ok_cluster = (market_of != "") & (focus | (telecom & ("telecom_standards"
-                                                                  in b.markets)))
+                                                                  in sells)))
             cl = p.cluster[candidate]
             # it reads on b's products when its leading CPC symbol is one of the product
             # features b builds in that cluster (Technology.in_product), the same set b's
@@ -138,8 +145,9 @@ def write_truth(out: Path, p: Patents, companies: list[Company], names: Any,
                 rows = zip(p.patent_id(part).tolist(), owner_group[part].tolist(),
                            [b.id] * len(part), market_of[p.cluster[part]].tolist(),
                            part.tolist(), strict=True)
-                for *row, i in rows:
-                    w.writerow(row)
+                force = _in_force_us_many(p, events, part).tolist()
+                for (*row, i), on in zip(rows, force, strict=True):
+                    w.writerow([*row, int(on)])
                     n_reads += 1
                     if row[1] == scenario_seller or (row[2] == scenario_buyer
                                                      and row[1] in scenario_threats):
@@ -165,6 +173,17 @@ def _ownership_rows(p: Patents, owner_now: np.ndarray, group: np.ndarray
                                          owner_now[idx].tolist(), strict=True):
             yield [pid, grant_owner if grant_owner >= 0 else "", now if now >= 0 else "",
                    int(group[now]) if now >= 0 else ""]
+
+
+def _in_force_us_many(p: Patents, events: Events, idx: np.ndarray) -> np.ndarray:
+    """``_in_force_us`` for many patents at once."""
+    parent = p.parent_filing[idx]
+    earliest = np.where(parent > 0, parent, p.filing_day[idx]).astype(np.float64)
+    expiry = (earliest + 20 * 365.25 + p.pta[idx]).astype(np.int64)
+    lapse = events.lapse_day[idx]
+    lapsed = (lapse >= 0) & (lapse <= WORLD_DAY)
+    out: np.ndarray = (expiry > WORLD_DAY) & ~lapsed
+    return out
 
 
 def _in_force_us(p: Patents, events: Events, i: int) -> bool:
