@@ -46,7 +46,8 @@ def _bars(title: str, labels: list[str], series: list[tuple[str, str, list[float
     for i, label in enumerate(labels):
         y0 = 50 + i * group_h
         out.append(f'<text x="{label_w - 6}" y="{y0 + bar_h * len(series) / 2 + 4}" '
-                   f'text-anchor="end">{escape(label[:48])}</text>')
+                   f'text-anchor="end">{escape(_short(label, 48))}<title>{escape(label)}'
+                   "</title></text>")
         for k, (name, colour, values) in enumerate(series):
             v = values[i]
             w = max(0.0, min(1.0, v / top)) * width
@@ -58,6 +59,10 @@ def _bars(title: str, labels: list[str], series: list[tuple[str, str, list[float
                        f'{fmt.format(v)}</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]],

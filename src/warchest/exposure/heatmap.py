@@ -21,7 +21,7 @@ def _colour(value: float, top: float) -> str:
 def heatmap_svg(result: Exposure, synthetic: bool = False, title: str | None = None) -> str:
     k = len(result.firms)
     top = max((v for row in result.matrix for v in row), default=0.0)
-    width, height = LABEL + CELL * k + 20, LABEL + CELL * k + 60
+    width, height = LABEL + CELL * k + 170, LABEL + CELL * k + 60  # room for the slanted names
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            'font-family="sans-serif" font-size="11">',
            '<text x="10" y="20" font-size="14" font-weight="bold">'
