@@ -425,3 +425,33 @@ def test_cross_licence_direction_flips_when_portfolios_swap(tmp_path: Path) -> N
     assert before["payment"] == pytest.approx(0.02 * share - 0.02 * (1 - share))
     assert (after["payer"], after["payee"]) == (A, B)
     assert after["payment"] == pytest.approx(before["payment"])
+
+
+def test_a_budget_is_respected(world_store: Store, demo_world: dict[str, Any]) -> None:
+    sc = load_scenario(demo_world["scenario"])
+    first = demo_world["result"]
+    prices = sorted(p["price_usd"] for p in first.package)
+    budget = sum(prices[: max(1, len(prices) // 3)])  # about a third of the package
+    sc.size, sc.budget_usd = None, budget
+    r = plan_deal(world_store, sc, exact=False)
+    assert r.package and sum(p["price_usd"] for p in r.package) <= budget * (1 + 1e-9)
+    assert "(1 - 1/e)/2" in r.solution.guarantee
+    assert r.instance is not None and r.instance.cost is not None
+    # each patent's price is the median comparable price x its factor
+    chosen = {p["patent_id"]: p["price_usd"] for p in r.package}
+    for pid, cost in zip(r.candidate_ids, r.instance.cost.tolist(), strict=True):
+        if pid in chosen:
+            assert chosen[pid] == pytest.approx(cost, abs=0.01)
+
+
+def test_cli_demo_runs_the_main_job(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "d"), "--patents",
+                                      "20000", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["world"]["quarantined"] == 0
+    assert data["world"]["deal"]["synthetic"] is True
+    assert (tmp_path / "d" / "deal-report.html").exists()
+    assert data["status"]["tables"]["cpc_titles"] == 260263  # the real samples part too
+    side = {r["name"]: r for r in data["portfolios"]}
+    assert side["Apple Inc."]["owned"] == 39
