@@ -27,9 +27,11 @@ it picks on a SYNTHETIC smartphone-expansion world against the world's truth (is
    curve (a threat with none counts against the median; the buyer's own patents are left
    out). The truth's best package of the same size is the exact optimum of that measure
    over the same candidates and limits (MILP). Target: ratio >= 1 (the package deters as
-   well as the truth's best). Also the weighted coverage: the threat x market pairs where
-   the package holds at least 5 patents truly reading on the threat in force there (all
-   there are when fewer), against the most any package of the size can cover.
+   well as the truth's best). ``--exposure-config FILE...`` plans the same deal with other
+   evidence weights and scores those packages too. Also the weighted coverage: the threat
+   x market pairs where the package holds at least 5 patents truly reading on the threat
+   in force there (all there are when fewer), against the most any package of the size
+   can cover.
    Also timed end to end.
 """
 
@@ -206,6 +208,24 @@ def truth(args: argparse.Namespace) -> dict[str, object]:
           f"patents truly read on a threat ({out['candidates_truly_reading']} candidates "
           f"do); demo job {seconds:.1f} s: "
           + ", ".join(f"{k} {v:.1f}" for k, v in done["seconds"].items()))
+    for config in args.exposure_config:  # sensitivity: the same deal with other weights
+        from warchest import Store
+        from warchest.deal import load_scenario, plan_deal
+
+        other = load_scenario(folder / "scenario.yaml")
+        other.exposure_config = config.resolve()
+        with Store(folder / "world.duckdb") as store:
+            again = plan_deal(store, other, exact=False)
+        assert again.candidate_ids == ids
+        picked = [row_of[p["patent_id"]] for p in again.package]
+        value = true_inst.value(picked)
+        out.setdefault("sensitivity", []).append({
+            "exposure_config": str(config), "ratio": value / best.value,
+            "coverage_ratio": covered(picked) / best_cover if best_cover else None,
+            "package_patents_truly_reading": int((reads[picked].sum(axis=1) > 0).sum())})
+        print(f"  with {config}: ratio {value / best.value:.4f}, coverage "
+              f"{covered(picked) / best_cover:.4f}, "
+              f"{int((reads[picked].sum(axis=1) > 0).sum())} of {len(picked)} truly read")
     return out
 
 
@@ -220,6 +240,9 @@ def main() -> None:
     ap.add_argument("--milp-limit", type=float, default=300.0)
     ap.add_argument("--world", type=int, default=300_000)
     ap.add_argument("--skip-demo", action="store_true")
+    ap.add_argument("--exposure-config", type=Path, nargs="*", default=[],
+                    help="Also plan the world's deal with these exposure configs "
+                    "(sensitivity of the truth ratio to the evidence weights).")
     ap.add_argument("--json", type=Path, help="Write every figure here.")
     args = ap.parse_args()
     result: dict[str, object] = {"speed": speed(args), "gaps": gaps(args)}

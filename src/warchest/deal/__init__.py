@@ -47,7 +47,7 @@ from warchest.deal.valuation import (
     value_package,
 )
 from warchest.errors import WarchestError
-from warchest.exposure import Exposure, compute_exposure
+from warchest.exposure import Exposure, ExposureConfig, compute_exposure
 from warchest.store import Store
 
 __all__ = ["EXAMPLE", "DealResult", "InfeasibleDeal", "Scenario", "Threat", "cross_licence",
@@ -152,7 +152,8 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
         raise WarchestError(f"constraints.in_force_in names {missing[0]!r}, which is not a "
                             f"target market ({', '.join(markets)}); add it to markets or "
                             "drop it")
-    exposures = {m: compute_exposure(store, names, m, scenario.as_of,
+    config = ExposureConfig.load(scenario.exposure_config)
+    exposures = {m: compute_exposure(store, names, m, scenario.as_of, config,
                                      products=scenario.products, keep_patents=True,
                                      evidence_per_pair=0) for m in markets}
     clock["exposure"] = time.perf_counter() - started

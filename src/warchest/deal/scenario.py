@@ -13,7 +13,8 @@ from warchest.yamlfile import read_yaml
 
 EXAMPLE = Path(__file__).with_name("example.yaml")
 KEYS = {"name", "buyer", "seller", "threats", "markets", "as_of", "package", "constraints",
-        "optimiser", "products", "valuation", "cross_licence", "synthetic"}
+        "optimiser", "products", "exposure_config", "valuation", "cross_licence",
+        "synthetic"}
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Scenario:
     time_limit_s: float = 60.0
     exact_max_candidates: int = 5000
     products: Path | None = None
+    exposure_config: Path | None = None
     comparables: Path | None = None
     quality_elasticity: float = 0.5
     reference_remaining_years: float = 10.0
@@ -160,6 +162,7 @@ def load_scenario(path: Path) -> Scenario:
         exact_max_candidates=int(_number(path, "optimiser.exact_max_candidates",
                                          opt.get("exact_max_candidates", 5000), 1)),
         products=local(data.get("products")),
+        exposure_config=local(data.get("exposure_config")),
         comparables=local(val.get("comparables")),
         quality_elasticity=_number(path, "valuation.quality_elasticity",
                                    val.get("quality_elasticity", 0.5)),
