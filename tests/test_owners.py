@@ -56,6 +56,8 @@ D = dt.date.fromisoformat
     ("Devon County Council CNT GB2 COD 17 ITX a part interest", "DEVON COUNTY COUNCIL"),
     ("GOOGLE INC.", "GOOGLE"),
     ("Google LLC", "GOOGLE"),
+    ("Xiaomi Tech Co., Ltd.", "XIAOMI TECHNOLOGY"),  # the short form of Technology
+    ("Xiaomi Technology Co Ltd", "XIAOMI TECHNOLOGY"),
 ])
 def test_normalise_name(raw: str, key: str) -> None:
     assert normalise_name(raw) == key
