@@ -455,3 +455,10 @@ def test_cli_demo_runs_the_main_job(tmp_path: Path) -> None:
     assert data["status"]["tables"]["cpc_titles"] == 260263  # the real samples part too
     side = {r["name"]: r for r in data["portfolios"]}
     assert side["Apple Inc."]["owned"] == 39
+
+
+def test_the_shipped_example_runs_on_the_demo_world(world_store: Store) -> None:
+    r = plan_deal(world_store, load_scenario(EXAMPLE))  # the documented example, as shipped
+    assert r.buyer == "Qinara Mobile Technology Co., Ltd." and len(r.threats) == 5
+    assert r.markets == ["US", "EP"] and 0 < len(r.package) <= 150
+    assert r.exact is None and r.exact_note.startswith("not asked for")
