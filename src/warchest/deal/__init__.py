@@ -271,7 +271,8 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
             sol.gap = (sol.bound - sol.value) / sol.bound
     best = exact_sol if exact_sol is not None and exact_sol.value > sol.value + 1e-12 else sol
     tick = time.perf_counter()
-    reserve = fill_package(inst, best.chosen) if scenario.fill else []
+    # the reserve fills a package size (a budget alone is not spent on saturated threats)
+    reserve = fill_package(inst, best.chosen) if scenario.fill and scenario.size else []
     chosen = best.chosen + reserve
     result = _describe(store, scenario, firms, exposures, keep, facts, rows_in, targets,
                        inst, best, chosen, value, remaining, reference, comparables, params,
