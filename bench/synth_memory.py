@@ -1,0 +1,51 @@
+"""Benchmark: the generator's memory after each stage (issue 3's "memory does not grow").
+
+    python bench/synth_memory.py 100000 1000000
+
+Each size runs in a fresh process: RSS (from /proc/self/status) when each stage of
+``generate_world`` starts, and the peak (getrusage). SYNTHETIC world, seed 7, the
+smartphone-expansion scenario, written to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+STAGES = r"""
+import resource, sys, tempfile
+from pathlib import Path
+from warchest.synth import generate_world
+
+def rss():
+    with open("/proc/self/status") as f:
+        return int(f.read().split("VmRSS:")[1].split()[0]) // 1024
+
+seen = []
+def stage(name, done, total):
+    if name not in seen:
+        seen.append(name)
+        print(f"{name}\t{rss()}", flush=True)
+
+with tempfile.TemporaryDirectory() as d:
+    generate_world(Path(d), int(sys.argv[1]), seed=7, scenario="smartphone-expansion",
+                   progress=stage)
+print(f"peak\t{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}")
+"""
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
+    columns = []
+    for n in sizes:
+        done = subprocess.run([sys.executable, "-c", STAGES, str(n)], check=True,
+                              capture_output=True, text=True)
+        columns.append(dict(line.split("\t") for line in done.stdout.strip().splitlines()))
+    print("| stage | " + " | ".join(f"{n:,} patents MB" for n in sizes) + " |")
+    print("|---|" + "---|" * len(sizes))
+    for name in columns[0]:
+        print(f"| {name} | " + " | ".join(c.get(name, "") for c in columns) + " |")
+
+
+if __name__ == "__main__":
+    main()
