@@ -253,8 +253,19 @@ def test_demo_job_loads_everything_and_writes_the_report(demo_world: dict[str, A
     # the exact MILP ran (optimiser.exact in the demo scenario) and greedy is within its gap
     assert r.exact is not None and r.exact.status == "Optimal"
     assert r.solution.value >= r.exact.value * (1 - 1e-6) - 1e-9
+    # per threat and market, the (at most 3) package patents adding the most, strongest first
+    package = {p["patent_id"] for p in r.package}
+    for d, t in zip(r.difference, r.targets, strict=True):
+        assert (d["threat"], d["market"]) == (t["threat"], t["market"])
+        powers = [p["power"] for p in d["patents"]]
+        assert powers == sorted(powers, reverse=True) and len(powers) <= 3
+        assert {p["patent_id"] for p in d["patents"]} <= package
+        assert len(powers) == min(3, t["package_patents_reading_on_threat"])
+        assert d["power_added"] == pytest.approx(
+            t["buyer_power_after"] - t["buyer_power_before"], abs=1e-3)
     html = demo_world["outputs"][0].read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in html
+    assert "What made the difference" in html
     # no network: no script, no link, no URL other than the SVG namespace
     assert "<script" not in html and "<link" not in html
     assert set(re.findall(r"https?://[^\s\"'<]+", html)) == {"http://www.w3.org/2000/svg"}

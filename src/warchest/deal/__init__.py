@@ -54,6 +54,7 @@ __all__ = ["EXAMPLE", "DealResult", "InfeasibleDeal", "Scenario", "Threat", "cro
            "load_scenario", "plan_deal"]
 
 EXPLAINED = 200  # package patents explained one by one (the rest: numbers only)
+DIFFERENCE = 3  # per threat and market, the package patents shown as making the difference
 
 
 @dataclass
@@ -73,6 +74,7 @@ class DealResult:
     objective: dict[str, float]
     seller_after: dict[str, Any]
     naked: list[dict[str, Any]]
+    difference: list[dict[str, Any]]  # per threat and market: the package patents behind it
     valuation: dict[str, Any]
     cross_licence: list[dict[str, Any]]
     exposures: dict[str, Exposure]
@@ -94,6 +96,7 @@ class DealResult:
             "exact_note": self.exact_note,
             "objective": self.objective, "targets": self.targets,
             "seller_after": self.seller_after, "naked": self.naked,
+            "difference": self.difference,
             "valuation": {k: v for k, v in self.valuation.items() if k != "allocation_usd"},
             "cross_licence": self.cross_licence, "assumptions": self.assumptions,
             "package": self.package, "seconds": self.seconds,
@@ -391,7 +394,21 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
                       "payment_before": -before["payment"],
                       "payment_after": -after["payment"]})
     after_ex = {m: _after_matrix(ex, targets, added, m) for m, ex in exposures.items()}
+    difference = []
+    for j, (t, m) in enumerate(targets):
+        ex = exposures[m]
+        assert ex.patents is not None
+        top = sorted((c for c in chosen if inst.gains[c, j] > 0),
+                     key=lambda c: (-inst.gains[c, j], keep[c]))[:DIFFERENCE]
+        shown = []
+        for c in top:
+            reason = ex.patents.explain(rows_in[keep[c]][m], t)
+            shown.append({"patent_id": keep[c], "title": reason["title"],
+                          "power": round(float(inst.gains[c, j]), 4), "why": reason["why"]})
+        difference.append({"threat": firms[t].name, "market": m,
+                           "power_added": round(float(added[j]), 4), "patents": shown})
     return {"package": package, "targets": rows, "objective": objective,
+            "difference": difference,
             "seller_after": seller_after, "naked": naked, "valuation": valuation,
             "cross_licence": cross, "after": after_ex,
             "assumptions": [

@@ -149,6 +149,17 @@ def render_html(result: DealResult) -> str:
          "ratio_before", "ratio_after", "deterrence_before", "deterrence_after",
          "package_patents_reading_on_threat"}))
 
+    parts.append("<h2>What made the difference, per threat and market</h2>")
+    parts.append('<p class="note">The package patents that add the most power against each '
+                 "threat in each market, with the evidence that they read on it.</p>")
+    rows = [{"target": f"{d['threat']} / {d['market']}", "added": d["power_added"],
+             "patent_id": p["patent_id"], "title": p["title"], "power": p["power"],
+             "why": p["why"]} for d in result.difference for p in d["patents"]]
+    parts.append(_table(rows, [("target", "threat / market"), ("added", "package adds"),
+                               ("patent_id", "patent"), ("title", "title"),
+                               ("power", "its power"), ("why", "why")], {"added", "power"})
+                 if rows else "<p>No package patent can be asserted against a threat.</p>")
+
     parts.append("<h2>Exposure matrices, before and after</h2>")
     parts.append('<p class="note">Row: the holder of the patents; column: the exposed firm. '
                  "After: the package moves from the seller's row to the buyer's.</p>")
