@@ -12,7 +12,7 @@ import pytest
 import sqlglot
 
 from warchest.demo import sample_path
-from warchest.errors import BadInputFile
+from warchest.errors import BadInputFile, WarchestError
 from warchest.ingest import load_ipc
 from warchest.store import Store
 from warchest.techmap import (
@@ -147,3 +147,101 @@ def test_text_similarity_finds_the_related_text(method: str) -> None:
 def test_techmap_sql_transpiles_to_spark() -> None:
     for sql in (products_sql(), fields_sql()):
         assert sqlglot.transpile(sql, read="duckdb", write="spark")
+
+
+SIMILAR = {  # patent: (title, abstract, CPC symbols)
+    "9100001": ("Uplink grant scheduling",
+                "A base station schedules uplink resource blocks for the user equipment.",
+                ["H04W72/12"]),
+    "9100002": ("Resource allocation for the uplink",
+                "The user equipment receives an uplink grant of resource blocks from the base "
+                "station.", ["H04W72/04"]),
+    "9100003": ("Handover between cells",
+                "A terminal measures the neighbouring cells before a handover.",
+                ["H04W36/00"]),
+    "9100004": ("Lithium battery cathode",
+                "A cathode material for a lithium ion battery with high capacity.",
+                ["H01M4/00"]),
+    "9100005": ("Battery electrode", "An electrode for a rechargeable lithium cell.",
+                ["H01M4/13"]),
+    "9100006": ("Uplink grants in a kitchen appliance",
+                "A cooking robot receives an uplink grant of resource blocks from a base "
+                "station.", ["A47J27/00"]),
+}
+
+
+@pytest.fixture
+def similar_store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "s.duckdb") as store:
+        ids = sorted(SIMILAR)
+        with store.transaction():
+            lid = store.begin_load("test", "hand-built", None, None, None)
+            store.write("patents", pa.table({"patent_id": ids,
+                                             "title": [SIMILAR[p][0] for p in ids]}), lid)
+            store.write("abstracts", pa.table({"patent_id": ids,
+                                               "abstract": [SIMILAR[p][1] for p in ids]}), lid)
+            cpc = [(p, s) for p in ids for s in SIMILAR[p][2]]
+            store.write("cpc", pa.table({
+                "patent_id": [c[0] for c in cpc], "symbol": [c[1] for c in cpc],
+                "subclass": [c[1][:4] for c in cpc],
+                "main_group": [c[1].split("/")[0] + "/00" for c in cpc],
+                "sequence": pa.array(range(len(cpc)), pa.int32())}), lid)
+            store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
+        yield store
+
+
+def _text(p: str) -> str:
+    return f"{SIMILAR[p][0]}. {SIMILAR[p][1]}"
+
+
+@pytest.mark.parametrize("method", ["static", "tfidf"])
+def test_nearest_neighbours_blocked_by_technology(similar_store: Store, method: str) -> None:
+    from warchest.techmap.similar import find_similar
+
+    got = find_similar(similar_store, "9100001", method=method)
+    # blocked on H04W: the other two H04W patents only, the uplink one first
+    assert got["candidates"] == 2 and got["blocked_by"] == "CPC subclass H04W"
+    assert [r["patent_id"] for r in got["results"]] == ["9100002", "9100003"]
+    assert got["results"][0]["cpc_subclasses"] == "H04W"
+    if method == "static":  # the cosine of the two texts' vectors (stored as float16)
+        v = TextEncoder("static").encode([_text("9100001"), _text("9100002")])
+        assert got["results"][0]["similarity"] == pytest.approx(float(v[0] @ v[1]), abs=2e-3)
+    everything = find_similar(similar_store, "9100001", block="all", top=3, method=method)
+    assert everything["candidates"] == 5
+    assert "9100006" in [r["patent_id"] for r in everything["results"]]  # the uplink robot
+    sims = [r["similarity"] for r in everything["results"]]
+    assert sims == sorted(sims, reverse=True)
+    text = find_similar(similar_store, text="lithium cathode for a battery", within=["H01M"],
+                        method=method)
+    assert text["candidates"] == 2
+    assert text["results"][0]["patent_id"] == "9100004"
+
+
+def test_nearest_neighbours_errors(similar_store: Store) -> None:
+    from warchest.techmap.similar import find_similar
+
+    with pytest.raises(WarchestError, match="not both and not neither"):
+        find_similar(similar_store)
+    with pytest.raises(WarchestError, match="give --within"):
+        find_similar(similar_store, text="battery")
+    with pytest.raises(WarchestError, match="'everywhere' is not one of"):
+        find_similar(similar_store, "9100001", block="everywhere")
+    with pytest.raises(WarchestError, match="is not in the store"):
+        find_similar(similar_store, "9999999")
+
+
+def test_cli_similar(similar_store: Store) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from warchest.cli import app
+
+    path = similar_store.path
+    similar_store.close()
+    result = CliRunner().invoke(app, ["techmap", "similar", "9100004", "--db", path,
+                                      "--method", "tfidf", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["results"][0]["patent_id"] == "9100005"
+    bad = CliRunner().invoke(app, ["techmap", "similar", "--text", "battery", "--db", path])
+    assert bad.exit_code == 1 and "give --within" in bad.output and "Traceback" not in bad.output

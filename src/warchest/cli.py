@@ -622,6 +622,45 @@ def techmap_map(
     console.print(_rows_table("product areas", summary, limit=50))
 
 
+@techmap_app.command("similar")
+@user_errors
+def techmap_similar(
+    patent: Annotated[str | None, typer.Argument(help="A patent number (or use --text).")]
+    = None,
+    text: Annotated[str | None, typer.Option("--text", help="Find patents close to this "
+                                             "text instead.")] = None,
+    top: Annotated[int, typer.Option("--top", help="How many.")] = 10,
+    block: Annotated[str, typer.Option("--block", help="Compare with the patents sharing a "
+                                       "CPC subclass, a main group, or all.")] = "subclass",
+    within: Annotated[str | None, typer.Option("--within", help="Only patents under these "
+                                               "CPC prefixes, e.g. H04W,H04L.")] = None,
+    method: Annotated[str, typer.Option("--method", help="auto, static or tfidf.")] = "auto",
+    db: DbOption = None, as_json: JsonOption = False,
+) -> None:
+    """The patents closest in text (title and abstract) to a patent or to a text, blocked
+    by technology so that it scales.
+
+    Example: warchest techmap similar 10000000 --top 5
+    """
+    from warchest.techmap.similar import find_similar
+
+    prefixes = [w.strip() for w in within.split(",") if w.strip()] if within else None
+    with _open_store(db) as store:
+        result = find_similar(store, patent, text, top, block, prefixes, method)
+        if as_json:
+            print_json(result)
+            return
+        _synthetic_note(store)
+    table = Table(title=f"closest to {escape(str(result['query']))[:60]} ({result['method']}"
+                  f"; {result['candidates']:,} candidates: {escape(result['blocked_by'])})")
+    for c in ("patent", "similarity", "title", "CPC subclasses"):
+        table.add_column(c, overflow="fold")
+    for r in result["results"]:
+        table.add_row(r["patent_id"], f"{r['similarity']:.3f}", escape(r["title"] or ""),
+                      escape(r["cpc_subclasses"] or ""))
+    console.print(table)
+
+
 @techmap_app.command("cpc")
 @user_errors
 def techmap_cpc(

@@ -517,7 +517,7 @@ def _embed(store: Store, rows: pa.Table, method: str) -> tuple[np.ndarray, str]:
     wanted = pa.table({"k": pa.array(np.arange(n), pa.int64()),
                        "patent_id": rows.column("patent_id")})
     if encoder.method != "static":
-        texts = _texts(store, wanted)
+        texts = patent_texts(store, wanted)
         return encoder.fit(texts).encode(texts), encoder.method
     dims = encoder.dims
     model = f"static-{dims}"
@@ -536,9 +536,10 @@ def _embed(store: Store, rows: pa.Table, method: str) -> tuple[np.ndarray, str]:
     missing = np.flatnonzero(~have)
     if len(missing):
         todo = wanted.take(pa.array(missing))
-        texts = _texts(store, todo)
+        texts = patent_texts(store, todo)
         fresh = encoder.encode(texts)
-        vectors[missing] = fresh
+        # as stored (float16): the same numbers whether a vector was cached or not
+        vectors[missing] = fresh.astype(np.float16).astype(np.float32)
         ids = todo.column("patent_id").to_pylist()
         first = sorted({p: j for j, p in reversed(list(enumerate(ids)))}.values())
         blob = fresh[first].astype("<f2").tobytes()
@@ -557,7 +558,7 @@ def _embed(store: Store, rows: pa.Table, method: str) -> tuple[np.ndarray, str]:
     return vectors, encoder.method
 
 
-def _texts(store: Store, wanted: pa.Table) -> list[str]:
+def patent_texts(store: Store, wanted: pa.Table) -> list[str]:
     """Title and abstract of each wanted patent (``k``, ``patent_id``), in ``k`` order."""
     got = store.query_using({"wanted": wanted}, """
         SELECT w.k, p.title, a.abstract FROM wanted w
