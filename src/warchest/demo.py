@@ -110,9 +110,8 @@ def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
     stats = world / "truth" / "stats.json"
-    if not stats.exists() or json.loads(stats.read_text(encoding="utf-8")).get(
-            "patents") != patents or json.loads(stats.read_text(encoding="utf-8")).get(
-            "seed") != seed:
+    made = json.loads(stats.read_text(encoding="utf-8")) if stats.exists() else {}
+    if (made.get("patents"), made.get("seed")) != (patents, seed):
         if world.exists():
             shutil.rmtree(world)
         generate_world(world, patents, seed, "smartphone-expansion", progress=stage)

@@ -47,7 +47,7 @@ from warchest.deal.valuation import (
     value_package,
 )
 from warchest.errors import WarchestError
-from warchest.exposure import Exposure, ExposureConfig, compute_exposure
+from warchest.exposure import NAKED_SHARE, Exposure, ExposureConfig, compute_exposure
 from warchest.store import Store
 
 __all__ = ["EXAMPLE", "DealResult", "InfeasibleDeal", "Scenario", "Threat", "cross_licence",
@@ -214,12 +214,14 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
     gains = np.zeros((n, jn))
     base, scale, weight, seller_power = (np.zeros(jn) for _ in range(4))
     notes: list[str] = []
+    # per market: each candidate's row in that market's exposure (candidates in force there)
+    in_market = {m: [(c, rows_in[pid][m]) for c, pid in enumerate(keep) if m in rows_in[pid]]
+                 for m in markets}
     for j, (t, m) in enumerate(targets):
         ex = exposures[m]
         assert ex.patents is not None
-        rows = [(c, rows_in[pid][m]) for c, pid in enumerate(keep) if m in rows_in[pid]]
-        if rows:
-            cs, rs = (np.array(x) for x in zip(*rows, strict=True))
+        if in_market[m]:
+            cs, rs = (np.array(x) for x in zip(*in_market[m], strict=True))
             gains[cs, j] = ex.patents.weighted[rs, t]
         base[j] = ex.matrix[0][t]
         scale[j] = ex.matrix[t][0]
@@ -375,13 +377,12 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
             r["seller_power_before"] - r["seller_power_after"], 4) for r in rows}}
     naked = _naked(store, firms, exposures, targets, [keep[c] for c in chosen], rows_in)
     cross = []
-    for t, m in targets:
+    for j, (t, m) in enumerate(targets):
         ex = exposures[m]
         sales = scenario.sales_usd
         given = scenario.buyer in sales and scenario.threats[t - 2].name in sales
         sa = sales.get(scenario.buyer, {}).get(m, 1.0)
         st = sales.get(scenario.threats[t - 2].name, {}).get(m, 1.0)
-        j = targets.index((t, m))
         before = balancing_payment(ex.matrix[0][t], ex.matrix[t][0], scenario.royalty_rate,
                                    sa, st)
         after = balancing_payment(ex.matrix[0][t] + float(added[j]), ex.matrix[t][0],
@@ -471,11 +472,11 @@ def _naked(store: Store, firms: list[Any], exposures: dict[str, Exposure],
         for a, v in sorted(theirs.items(), key=lambda kv: -kv[1]):
             before = mine.get(a, 0.0)
             after = before + gained.get(a, 0.0)
-            if before < 0.1 * v:
+            if before < NAKED_SHARE * v:
                 out.append({"threat": firms[t].name, "market": m, "area": a,
                             "threat_power": round(v, 4), "buyer_before": round(before, 4),
                             "buyer_after": round(after, 4),
-                            "still_naked": after < 0.1 * v})
+                            "still_naked": after < NAKED_SHARE * v})
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -184,10 +185,7 @@ def render_html(result: DealResult) -> str:
                      "answer.</p>")
 
     parts.append("<h2>The package</h2>")
-    areas: dict[str, int] = {}
-    for p in result.package:
-        areas[str(p["area"] or "(unmapped)")] = areas.get(str(p["area"] or "(unmapped)"),
-                                                         0) + 1
+    areas = Counter(str(p["area"] or "(unmapped)") for p in result.package)
     parts.append(_bars("Patents per product area", list(areas),
                        [("patents", AFTER, [float(v) for v in areas.values()])],
                        fmt="{:.0f}"))

@@ -50,6 +50,7 @@ from warchest.store import Store
 from warchest.yamlfile import read_yaml
 
 CONFIG = Path(__file__).with_name("config.yaml")
+NAKED_SHARE = 0.1  # naked in an area: less than this share of the threat's power there
 
 
 class NotReady(WarchestError):
@@ -847,4 +848,4 @@ def _naked_areas(areas: dict[str, list[str]], theirs: list[dict[str, Any]],
     return [{"area": a, "threat_power": round(v, 3), "company_power": round(m.get(a, 0.0), 3),
              "threat_patents": [r["patent_id"] for r in theirs
                                 if a in areas.get(r["patent_id"], ["(unmapped)"])][:5]}
-            for a, v in sorted(t.items(), key=lambda kv: -kv[1]) if m.get(a, 0.0) < 0.1 * v]
+            for a, v in sorted(t.items(), key=lambda kv: -kv[1]) if m.get(a, 0.0) < NAKED_SHARE * v]
