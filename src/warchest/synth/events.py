@@ -24,7 +24,6 @@ from warchest.synth.names import (
     LAST_NAMES,
     company_names,
     person_name,
-    person_name_indexes,
 )
 from warchest.synth.patents import DESIGN, UTILITY, Patents
 from warchest.synth.world import EPOCH, Company, day_of
@@ -73,27 +72,35 @@ class Events:
     owner_now: np.ndarray
     changes: list[tuple[int, int, int, Deal]] = field(default_factory=list)
     """(patent index, day, new owner, the deal) in date order"""
-    # documentid rows, in patent order: reel, frame, sequence, patent index and the
-    # employee record (-1: a deal) whose inventors the row names
+    # documentid links of the deals' records, in patent order (the employee records'
+    # links are drawn again with their patents: EmployeeRecords)
     doc_reel: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     doc_frame: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     doc_seq: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     doc_patent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    doc_employee: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    # inventors of the employee records: (first, last) name indexes, start and count
-    inventor_names: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int16))
-    inventor_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    inventor_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     lapse_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    foreign: dict[str, np.ndarray] = field(default_factory=dict)
-    records: int = 0
+    employees: EmployeeRecords | None = None
+    numbers: RecordNumbers | None = None
+    files: AssignmentFiles | None = None
+    names: Any = None
+    companies: list[Company] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return self.files.records if self.files is not None else 0
+
+    def close(self) -> None:
+        if self.files is not None:
+            self.files.close()
 
 
 def lapse_days(p: Patents) -> np.ndarray:
     """Day a patent lapsed for an unpaid maintenance fee (end of the 6-month grace period
     after the fee due 3.5, 7.5 or 11.5 years after grant); -1 when it did not lapse."""
     years = np.where(p.lapse_stage > 0, 4.0 * p.lapse_stage, 0.0)
-    return np.where(p.lapse_stage > 0, p.grant_day + (years * 365.25).astype(np.int32), -1)
+    out: np.ndarray = np.where(p.lapse_stage > 0, p.grant_day + (years * 365.25).astype(
+        np.int32), -1).astype(np.int32)
+    return out
 
 
 def _pick_companies(rng: np.random.Generator, companies: list[Company], lo: int, hi: int,
@@ -146,7 +153,7 @@ def plan_deals(p: Patents, companies: list[Company], names: Any, seed: int) -> E
         deals.append(Deal("security", day, giver, -1, np.zeros(0, np.int64), bank=bank))
     deals.sort(key=lambda d: (d.day, d.kind, d.giver))
 
-    owner = p.company.astype(np.int64).copy()
+    owner = p.company.copy()
     lapse = lapse_days(p)
     events = Events(deals=[], owner_now=owner, lapse_day=lapse)
     releases: list[Deal] = []
@@ -189,29 +196,171 @@ def plan_deals(p: Patents, companies: list[Company], names: Any, seed: int) -> E
     return events
 
 
-def _reel_frames(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Reel and frame numbers increasing with the record date (unique): days in date
-    order -> (reels, frames); frames go up by 7 within a reel."""
-    reels = np.interp(days, [d for d, _ in REELS], [r for _, r in REELS]).astype(np.int64)
-    if len(reels) == 0:
-        return reels, reels.copy()
-    first = np.concatenate([[True], reels[1:] != reels[:-1]])
-    run_start = np.maximum.accumulate(np.where(first, np.arange(len(reels)), 0))
-    frames = 1 + (reels * 37) % 200 + 7 * (np.arange(len(reels)) - run_start)
-    return reels, frames
+EMPLOYEE_BLOCK = 20_000
+"""Patents per block of employee assignment records: each block is drawn from its own
+stream, so any block can be drawn again and nothing is kept for the whole world."""
+FIRST_RECORD_DAY = day_of("1960-01-01")
+"""Record days are counted from here (filings reach back before 1970)."""
 
 
-RECORDS_PER_CHUNK = 20_000
+class EmployeeRecords:
+    """The employee-to-employer assignment records (one for 45% of assigned patents,
+    recorded 10 to 200 days after filing), drawn a block of patents at a time."""
+
+    def __init__(self, p: Patents, seed: int) -> None:
+        self.p, self.seed = p, seed
+        self._cache: tuple[int, dict[str, np.ndarray]] | None = None
+
+    def block(self, b: int) -> dict[str, np.ndarray]:
+        """Records of patents ``[b * EMPLOYEE_BLOCK, (b + 1) * EMPLOYEE_BLOCK)``: patent
+        index, record day, inventor count, inventors' name indexes and the days before the
+        record each inventor signed (drawn in a fixed order from the block's own stream)."""
+        if self._cache is not None and self._cache[0] == b:
+            return self._cache[1]
+        p = self.p
+        lo, hi = b * EMPLOYEE_BLOCK, min(p.n, (b + 1) * EMPLOYEE_BLOCK)
+        m = hi - lo
+        rng = np.random.default_rng([self.seed, 5, b])
+        chosen = rng.random(m) < cal.EMPLOYEE_ASSIGNMENT_SHARE
+        offset = rng.integers(10, 200, m)
+        count = 1 + rng.binomial(2, 0.4, m)
+        first = rng.integers(len(FIRST_NAMES), size=(m, 3))
+        last = rng.integers(len(LAST_NAMES), size=(m, 3))
+        signed = rng.integers(1, 40, size=(m, 3))
+        has = np.flatnonzero(chosen & (p.company[lo:hi] >= 0))
+        out = {"patent": (lo + has).astype(np.int64),
+               "day": (p.filing_day[lo + has] + offset[has]).astype(np.int64),
+               "count": count[has], "first": first[has], "last": last[has],
+               "signed": signed[has]}
+        self._cache = (b, out)
+        return out
+
+    def between(self, lo: int, hi: int) -> dict[str, np.ndarray]:
+        """Records of patents ``[lo, hi)`` (which may span blocks)."""
+        parts = []
+        for b in range(lo // EMPLOYEE_BLOCK, (hi - 1) // EMPLOYEE_BLOCK + 1):
+            r = self.block(b)
+            keep = (r["patent"] >= lo) & (r["patent"] < hi)
+            parts.append({k: v[keep] for k, v in r.items()})
+        return {k: np.concatenate([x[k] for x in parts]) for k in parts[0]}
+
+    def days_histogram(self) -> np.ndarray:
+        """How many employee records are recorded on each day (from FIRST_RECORD_DAY)."""
+        counts = np.zeros(WORLD_DAY + 400 - FIRST_RECORD_DAY, np.int64)
+        for b in range((self.p.n + EMPLOYEE_BLOCK - 1) // EMPLOYEE_BLOCK):
+            counts += np.bincount(self.block(b)["day"] - FIRST_RECORD_DAY,
+                                  minlength=len(counts))
+        return counts
+
+
+class RecordNumbers:
+    """Reel and frame of every assignment record without sorting the records: reels and
+    frames increase with the record date (deals first within a day, then employee records
+    in patent order), so a record's place follows from how many records come before its
+    day, which two counts per day give."""
+
+    def __init__(self, employee_days: np.ndarray, deal_days: np.ndarray) -> None:
+        self.deals_on = np.bincount(deal_days - FIRST_RECORD_DAY,
+                                    minlength=len(employee_days))
+        on_day = employee_days + self.deals_on
+        self.before = np.concatenate([[0], np.cumsum(on_day)[:-1]])
+        days = np.arange(len(on_day)) + FIRST_RECORD_DAY
+        self.reel = np.interp(days, [d for d, _ in REELS], [r for _, r in REELS]).astype(
+            np.int64)
+        # first place of each day's reel: the place of the first day with that reel
+        first_day = np.concatenate([[True], self.reel[1:] != self.reel[:-1]])
+        self.reel_start = self.before[np.maximum.accumulate(
+            np.where(first_day, np.arange(len(days)), 0))]
+        self.employees_seen = np.zeros(len(on_day), np.int64)
+        self.deals_seen = np.zeros(len(on_day), np.int64)
+
+    def _numbers(self, at: np.ndarray, place: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        reel = self.reel[at]
+        return reel, 1 + (reel * 37) % 200 + 7 * (place - self.reel_start[at])
+
+    def deal(self, day: int) -> tuple[int, int]:
+        """Reel and frame of the next deal recorded on ``day``."""
+        at = day - FIRST_RECORD_DAY
+        place = self.before[at] + self.deals_seen[at]
+        self.deals_seen[at] += 1
+        reel, frame = self._numbers(np.array([at]), np.array([place]))
+        return int(reel[0]), int(frame[0])
+
+    def employees(self, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Reels and frames of employee records given in patent order (each call continues
+        where the last one stopped)."""
+        at = days - FIRST_RECORD_DAY
+        order = np.argsort(at, kind="stable")
+        sorted_at = at[order]
+        new = np.ones(len(at), bool)
+        new[1:] = sorted_at[1:] != sorted_at[:-1]
+        run = np.arange(len(at)) - np.maximum.accumulate(
+            np.where(new, np.arange(len(at)), 0))
+        rank = np.empty(len(at), np.int64)
+        rank[order] = run
+        place = self.before[at] + self.deals_on[at] + self.employees_seen[at] + rank
+        np.add.at(self.employees_seen, at, 1)
+        return self._numbers(at, place)
+
+
+ASSIGNMENT_HEADERS = {
+    "assignment.csv": ["rf_id", "reel_no", "frame_no", "record_dt", "last_update_dt",
+                       "page_count", "convey_text", "corr_name", "purge_indicator"],
+    "assignor.csv": ["rf_id", "or_seq", "or_name", "exec_dt", "ack_dt"],
+    "assignee.csv": ["rf_id", "ee_seq", "ee_name", "ee_address_1", "ee_address_2",
+                     "ee_city", "ee_state", "ee_postcode", "ee_country"],
+    "assignment_conveyance.csv": ["rf_id", "convey_ty", "employer_assign"],
+}
+
+
+class AssignmentFiles:
+    """The four record-level assignment tables, open for the whole generation: the deals'
+    records are written first, the employee records with their patents' year."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        # open until close(): records are written across the whole generation
+        self.files = [open(folder / name, "w", newline="", encoding="utf-8")  # noqa: SIM115
+                      for name in ASSIGNMENT_HEADERS]
+        self.wa, self.wo, self.we, self.wc = (csv.writer(f) for f in self.files)
+        for w, header in zip((self.wa, self.wo, self.we, self.wc), ASSIGNMENT_HEADERS.values(),
+                             strict=True):
+            w.writerow(header)
+        self.records = 0
+
+    def record(self, reel: int, frame: int, day: int, kind: str, count: int,
+               assignors: list[tuple[str, int]], receiver: str, country: str) -> None:
+        rf = f"{reel}-{frame}"
+        record_dt = _iso(EPOCH.toordinal() + day)
+        text, short, employer = CONVEYANCE[kind]
+        self.wa.writerow([rf, reel, frame, record_dt, record_dt, 2 + count // 20, text,
+                          "SYNTHETIC LAW OFFICES LLP", "N"])
+        for seq, (name, exec_day) in enumerate(assignors, start=1):
+            self.wo.writerow([rf, seq, name, _iso(EPOCH.toordinal() + exec_day), ""])
+        self.wc.writerow([rf, short, 1 if employer else 0])
+        self.we.writerow([rf, 1, receiver, "", "", "", "", "",
+                          "" if country == "US" else _COUNTRY_NAMES.get(country, country)])
+        self.records += 1
+
+    def close(self) -> None:
+        for f in self.files:
+            f.close()
 
 
 def write_events(out: Path, p: Patents, companies: list[Company], names: Any, seed: int,
                  step: Callable[[str, int, int], None]) -> Events:
-    """Plan the deals, write the assignment tables, then the maintenance-fee and family
-    files. Records are kept as arrays and written in chunks: memory holds a few bytes a
-    record, not the records."""
+    """Plan the deals and write their assignment records, then the maintenance-fee and
+    family files. The employee records are written with their patents' year
+    (``write_employee_records``); ``events.files`` stays open until ``close``."""
     step("reassignments", 0, 1)
     events = plan_deals(p, companies, names, seed)
-    _write_assignments(out, p, companies, names, seed, events)
+    employees = EmployeeRecords(p, seed)
+    events.employees = employees
+    events.numbers = RecordNumbers(employees.days_histogram(),
+                                   np.array([d.day for d in events.deals], np.int64))
+    events.files = AssignmentFiles(out / "assignments")
+    events.names, events.companies = names, companies
+    _write_deal_records(events, seed)
     step("maintenance fees", 0, 1)
     _write_maintenance(out, p, events)
     step("families", 0, 1)
@@ -219,136 +368,72 @@ def write_events(out: Path, p: Patents, companies: list[Company], names: Any, se
     return events
 
 
-def _write_assignments(out: Path, p: Patents, companies: list[Company], names: Any,
-                       seed: int, events: Events) -> None:
+def _write_deal_records(events: Events, seed: int) -> None:
+    """The deals' records, and the documentid links of their patents (by patent)."""
     rng = np.random.default_rng([seed, 5])
-    # employee-to-employer assignments, recorded soon after filing
-    assigned = np.flatnonzero((p.company >= 0)
-                              & (rng.random(p.n) < cal.EMPLOYEE_ASSIGNMENT_SHARE)
-                              ).astype(np.int32)
-    record_day = (p.filing_day[assigned] + rng.integers(10, 200, len(assigned))).astype(
-        np.int32)
-    n_inventors = (1 + rng.binomial(2, 0.4, len(assigned))).astype(np.int8)
-    people = person_name_indexes(rng, int(n_inventors.sum()))
-    starts = np.concatenate([[0], np.cumsum(n_inventors, dtype=np.int64)[:-1]])
-    # every record in date order: employee records (key = patent index) before deals
-    # recorded the same day (key = -1 - deal number), as arrays
-    n_deals = len(events.deals)
-    days = np.concatenate([record_day.astype(np.int64),
-                           np.array([d.day for d in events.deals], np.int64)])
-    keys = np.concatenate([assigned.astype(np.int64), -1 - np.arange(n_deals, dtype=np.int64)])
-    order = np.lexsort((keys, days))
-    del keys
-    reels, frames = _reel_frames(days[order])
-    # documentid rows: one per patent of each record (employee records: its patent)
-    doc_parts: list[tuple[np.ndarray, ...]] = []
-
-    folder = out / "assignments"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "assignment.csv", "w", newline="", encoding="utf-8") as fa, \
-            open(folder / "assignor.csv", "w", newline="", encoding="utf-8") as fo, \
-            open(folder / "assignee.csv", "w", newline="", encoding="utf-8") as fe, \
-            open(folder / "assignment_conveyance.csv", "w", newline="", encoding="utf-8") as fc:
-        wa, wo, we, wc = (csv.writer(f) for f in (fa, fo, fe, fc))
-        wa.writerow(["rf_id", "reel_no", "frame_no", "record_dt", "last_update_dt",
-                     "page_count", "convey_text", "corr_name", "purge_indicator"])
-        wo.writerow(["rf_id", "or_seq", "or_name", "exec_dt", "ack_dt"])
-        we.writerow(["rf_id", "ee_seq", "ee_name", "ee_address_1", "ee_address_2", "ee_city",
-                     "ee_state", "ee_postcode", "ee_country"])
-        wc.writerow(["rf_id", "convey_ty", "employer_assign"])
-        for at in range(0, len(order), RECORDS_PER_CHUNK):
-            part = order[at:at + RECORDS_PER_CHUNK]
-            emp_rows: list[int] = []  # positions (in `part`) of employee records
-            for pos, (which, reel, frame) in enumerate(zip(
-                    part.tolist(), reels[at:at + RECORDS_PER_CHUNK].tolist(),
-                    frames[at:at + RECORDS_PER_CHUNK].tolist(), strict=True)):
-                day = int(days[which])
-                rf = f"{reel}-{frame}"
-                record_dt = _iso(EPOCH.toordinal() + day)
-                if which < len(assigned):  # an employee record
-                    kind = "employee"
-                    i = int(assigned[which])
-                    inventors = [person_name(*people[k]) for k in range(
-                        int(starts[which]), int(starts[which]) + int(n_inventors[which]))]
-                    owner = int(p.company[i])
-                    assignors = [(name, day - int(rng.integers(1, 40))) for name in inventors]
-                    receiver = _name_at(names, owner, day)
-                    country = companies[owner].country
-                    count = 1
-                    emp_rows.append(pos)
-                else:
-                    this: Deal = events.deals[which - len(assigned)]
-                    kind = this.kind
-                    this.rf_id = rf
-                    count = len(this.patents)
-                    if kind == "name_change":
-                        old = names.canonical[this.giver]
-                        assignors = [(old, day - int(rng.integers(5, 90)))]
-                        receiver, country = this.new_name, companies[this.giver].country
-                    elif kind == "security":
-                        assignors = [(_name_at(names, this.giver, day),
-                                      day - int(rng.integers(1, 10)))]
-                        receiver, country = this.bank, "US"
-                    elif kind == "release":
-                        assignors = [(this.bank, day - int(rng.integers(1, 10)))]
-                        receiver = _name_at(names, this.taker, day)
-                        country = companies[this.taker].country
-                    else:
-                        assignors = [(_name_at(names, this.giver, day),
-                                      day - int(rng.integers(1, 60)))]
-                        receiver = _name_at(names, this.taker, day)
-                        country = companies[this.taker].country
-                    this.executed = assignors[0][1]
-                    if count:
-                        doc_parts.append((
-                            np.full(count, reel, np.int32), np.full(count, frame, np.int32),
-                            np.arange(1, count + 1, dtype=np.int32),
-                            this.patents.astype(np.int32), np.full(count, -1, np.int32)))
-                if not count:
-                    continue
-                text, short, employer = CONVEYANCE[kind]
-                wa.writerow([rf, reel, frame, record_dt, record_dt, 2 + count // 20, text,
-                             "SYNTHETIC LAW OFFICES LLP", "N"])
-                for seq, (name, exec_day) in enumerate(assignors, start=1):
-                    wo.writerow([rf, seq, name, _iso(EPOCH.toordinal() + exec_day), ""])
-                wc.writerow([rf, short, 1 if employer else 0])
-                we.writerow([rf, 1, receiver, "", "", "", "", "",
-                             "" if country == "US" else _COUNTRY_NAMES.get(country, country)])
-                events.records += 1
-            if emp_rows:
-                at_rows = np.array(emp_rows, np.int64)
-                which = part[at_rows]
-                doc_parts.append((reels[at + at_rows].astype(np.int32),
-                                  frames[at + at_rows].astype(np.int32),
-                                  np.ones(len(which), np.int32), assigned[which],
-                                  which.astype(np.int32)))
-    if doc_parts:
-        reel_, frame_, seq_, patent_, emp_ = (np.concatenate(c)
-                                              for c in zip(*doc_parts, strict=True))
-    else:
-        reel_ = frame_ = seq_ = patent_ = emp_ = np.zeros(0, np.int32)
-    by_patent = np.argsort(patent_, kind="stable")
-    events.doc_reel, events.doc_frame = reel_[by_patent], frame_[by_patent]
-    events.doc_seq, events.doc_patent = seq_[by_patent], patent_[by_patent]
-    events.doc_employee = emp_[by_patent]
-    events.inventor_names = people
-    events.inventor_start, events.inventor_count = starts, n_inventors
-
-
-def inventors_text(events: Events, employee: np.ndarray) -> list[str]:
-    """The documentid ``inventors`` text of records (employee record index, -1 = none):
-    'First Last, First Last'."""
-    out = []
-    for e in employee.tolist():
-        if e < 0:
-            out.append("")
+    names, companies, files, numbers = events.names, events.companies, events.files, \
+        events.numbers
+    assert files is not None and numbers is not None
+    docs: list[tuple[np.ndarray, ...]] = []
+    for this in events.deals:
+        day = this.day
+        reel, frame = numbers.deal(day)
+        this.rf_id = f"{reel}-{frame}"
+        kind = this.kind
+        count = len(this.patents)
+        if kind == "name_change":
+            assignors = [(names.canonical[this.giver], day - int(rng.integers(5, 90)))]
+            receiver, country = this.new_name, companies[this.giver].country
+        elif kind == "security":
+            assignors = [(_name_at(names, this.giver, day), day - int(rng.integers(1, 10)))]
+            receiver, country = this.bank, "US"
+        elif kind == "release":
+            assignors = [(this.bank, day - int(rng.integers(1, 10)))]
+            receiver = _name_at(names, this.taker, day)
+            country = companies[this.taker].country
+        else:
+            assignors = [(_name_at(names, this.giver, day), day - int(rng.integers(1, 60)))]
+            receiver = _name_at(names, this.taker, day)
+            country = companies[this.taker].country
+        this.executed = assignors[0][1]
+        if not count:
             continue
-        start = int(events.inventor_start[e])
-        out.append(", ".join(
-            FIRST_NAMES[first].title() + " " + LAST_NAMES[last].title()
-            for first, last in events.inventor_names[start:start + int(
-                events.inventor_count[e])].tolist()))
-    return out
+        docs.append((this.patents.astype(np.int32), np.full(count, reel, np.int32),
+                     np.full(count, frame, np.int32), np.arange(1, count + 1, dtype=np.int32)))
+        files.record(reel, frame, day, kind, count, assignors, receiver, country)
+    if docs:
+        patent, reel_, frame_, seq = (np.concatenate(c) for c in zip(*docs, strict=True))
+    else:
+        patent = reel_ = frame_ = seq = np.zeros(0, np.int32)
+    by_patent = np.argsort(patent, kind="stable")
+    events.doc_patent, events.doc_reel = patent[by_patent], reel_[by_patent]
+    events.doc_frame, events.doc_seq = frame_[by_patent], seq[by_patent]
+
+
+def write_employee_records(events: Events, lo: int, hi: int) -> dict[str, np.ndarray]:
+    """Write the employee records of patents ``[lo, hi)`` (called in patent order) and
+    return their documentid links: patent, reel, frame and the inventors' text."""
+    employees, numbers, files = events.employees, events.numbers, events.files
+    assert employees is not None and numbers is not None and files is not None
+    r = employees.between(lo, hi)
+    reels, frames = numbers.employees(r["day"])
+    p = employees.p
+    inventors = []
+    for k, (i, day, reel, frame, n) in enumerate(zip(
+            r["patent"].tolist(), r["day"].tolist(), reels.tolist(), frames.tolist(),
+            r["count"].tolist(), strict=True)):
+        people = list(zip(r["first"][k, :n].tolist(), r["last"][k, :n].tolist(),
+                          strict=True))
+        signed = r["signed"][k, :n].tolist()
+        owner = int(p.company[i])
+        files.record(reel, frame, day, "employee", 1,
+                     [(person_name(a, b), day - s) for (a, b), s in zip(people, signed,
+                                                                       strict=True)],
+                     _name_at(events.names, owner, day), events.companies[owner].country)
+        inventors.append(", ".join(FIRST_NAMES[a].title() + " " + LAST_NAMES[b].title()
+                                   for a, b in people))
+    return {"patent": r["patent"], "reel": reels, "frame": frames,
+            "inventors": np.array(inventors, dtype=object)}
 
 
 _COUNTRY_NAMES = {"JP": "JAPAN", "KR": "KOREA, REPUBLIC OF", "CN": "CHINA", "TW": "TAIWAN",

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from warchest.synth import calibration as cal
-from warchest.synth.events import inventors_text
+from warchest.synth.events import write_employee_records
 from warchest.synth.names import LAST_NAMES, make_variant
 from warchest.synth.patents import (
     CONTINUATION_KINDS,
@@ -542,12 +542,21 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
 
 def _write_documents(out: Tables, p: Patents, events: Any, rows: np.ndarray,
                      titles: list[str]) -> None:
-    """documentid rows of the assignment records that cover this year's patents."""
-    lo, hi = np.searchsorted(events.doc_patent, [rows[0], rows[-1] + 1])
-    if hi <= lo:
+    """The employee assignment records of these patents (rows: consecutive, in patent
+    order), and the documentid rows of every assignment record that covers them."""
+    first, end = int(rows[0]), int(rows[-1]) + 1
+    employee = write_employee_records(events, first, end)
+    lo, hi = np.searchsorted(events.doc_patent, [first, end])
+    idx = np.concatenate([events.doc_patent[lo:hi], employee["patent"]]).astype(np.int64)
+    if len(idx) == 0:
         return
-    idx = events.doc_patent[lo:hi]
-    first = int(rows[0])
+    reel = np.concatenate([events.doc_reel[lo:hi], employee["reel"]])
+    frame = np.concatenate([events.doc_frame[lo:hi], employee["frame"]])
+    seq = np.concatenate([events.doc_seq[lo:hi], np.ones(len(employee["patent"]), np.int32)])
+    inventors = np.concatenate([np.full(hi - lo, "", dtype=object), employee["inventors"]])
+    order = np.argsort(idx, kind="stable")
+    idx, reel, frame, seq, inventors = idx[order], reel[order], frame[order], seq[order], \
+        inventors[order]
     app = p.app_series[idx].astype(np.int64) * 1_000_000 + p.app_serial[idx]
     published = p.filing_day[idx] >= day_of("2000-11-29")
     pub_day = p.filing_day[idx] + 548
@@ -555,9 +564,8 @@ def _write_documents(out: Tables, p: Patents, events: Any, rows: np.ndarray,
     pub_number = np.char.add(pub_year, np.char.zfill(((idx.astype(np.int64) * 7919) % 10**7)
                                                      .astype("U7"), 7))
     out.write("assignments/documentid.csv", {
-        "rf_id": np.char.add(np.char.add(events.doc_reel[lo:hi].astype(str), "-"),
-                             events.doc_frame[lo:hi].astype(str)),
-        "doc_seq": events.doc_seq[lo:hi],
+        "rf_id": np.char.add(np.char.add(reel.astype(str), "-"), frame.astype(str)),
+        "doc_seq": seq.astype(np.int32),
         "title": np.char.upper(np.array([titles[i - first] for i in idx.tolist()], dtype=str)),
         "appno_doc_num": np.char.zfill(app.astype("U8"), 8),
         "appno_date": iso(p.filing_day[idx]),
@@ -566,8 +574,7 @@ def _write_documents(out: Tables, p: Patents, events: Any, rows: np.ndarray,
         "grant_doc_num": p.patent_id(idx),
         "grant_date": iso(p.grant_day[idx]),
         "pct_num": pa.array([None] * len(idx), pa.string()),
-        "inventors": pa.array(inventors_text(events, events.doc_employee[lo:hi]),
-                              pa.string()),
+        "inventors": pa.array(inventors.tolist(), pa.string()),
     })
 
 
@@ -616,6 +623,7 @@ def generate_world(
                                year * 1000 + part, stats, events, groups_of, focus_keys)
         step("patentsview tables", k + 1, len(years))
     tables.close()
+    events.close()
     label = {"label": f"synthetic world (seed {seed})",
              "note": f"warchest synth --patents {n_patents} --seed {seed}"
                      + (f" --scenario {scenario}" if scenario else "")
