@@ -43,6 +43,7 @@ class Layout:
     phase: np.ndarray  # (Y, B) int64 in [0, ONE)
     start: np.ndarray = field(init=False)  # (Y * B + 1,) first index of each bucket
     days: list[np.ndarray] = field(init=False)  # each year's Tuesdays
+    t_count: np.ndarray = field(init=False)  # (Y,) Tuesdays in each year
     _ranks: OrderedDict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = field(
         init=False, default_factory=OrderedDict)
 
@@ -50,6 +51,7 @@ class Layout:
         flat = self.counts.reshape(-1)
         self.start = np.concatenate([[0], np.cumsum(flat)]).astype(np.int64)
         self.days = [tuesdays(int(y)) for y in self.years.tolist()]
+        self.t_count = np.array([len(d) for d in self.days], np.int64)
 
     @classmethod
     def draw(cls, year_counts: dict[int, int], probs: np.ndarray, seed: int) -> Layout:
@@ -84,7 +86,8 @@ class Layout:
         return flat // self.buckets, flat % self.buckets, i - self.start[flat]
 
     def _tn(self, year: np.ndarray) -> np.ndarray:
-        return np.array([len(d) for d in self.days], np.int64)[year]
+        out: np.ndarray = self.t_count[year]
+        return out
 
     def tuesday(self, year: np.ndarray, bucket: np.ndarray, k: np.ndarray) -> np.ndarray:
         """Position (among the year's Tuesdays) of the k-th patent's grant."""
