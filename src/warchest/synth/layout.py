@@ -44,6 +44,12 @@ class Layout:
     start: np.ndarray = field(init=False)  # (Y * B + 1,) first index of each bucket
     days: list[np.ndarray] = field(init=False)  # each year's Tuesdays
     t_count: np.ndarray = field(init=False)  # (Y,) Tuesdays in each year
+    flat_days: np.ndarray = field(init=False)
+    t_offset: np.ndarray = field(init=False)
+    day0: int = field(init=False)
+    day_year: np.ndarray = field(init=False)
+    day_after: np.ndarray = field(init=False)
+    day_before: np.ndarray = field(init=False)
     _ranks: OrderedDict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = field(
         init=False, default_factory=OrderedDict)
 
@@ -52,6 +58,19 @@ class Layout:
         self.start = np.concatenate([[0], np.cumsum(flat)]).astype(np.int64)
         self.days = [tuesdays(int(y)) for y in self.years.tolist()]
         self.t_count = np.array([len(d) for d in self.days], np.int64)
+        # every day of the layout's years -> its year and the Tuesdays on/after and
+        # on/before it (positions in that year): lookups without per-year loops
+        self.flat_days = np.concatenate(self.days).astype(np.int64)
+        self.t_offset = np.concatenate([[0], np.cumsum(self.t_count)[:-1]]).astype(np.int64)
+        firsts = np.array([tuesdays(int(y))[0] - ((tuesdays(int(y))[0] + 3) % 7)
+                           for y in self.years.tolist()], np.int64)  # the year's Monday
+        self.day0 = int(firsts[0]) - 7
+        span = np.arange(self.day0, int(self.flat_days[-1]) + 8)
+        self.day_year = np.clip(np.searchsorted(firsts, span, side="right") - 1, 0,
+                                len(self.years) - 1)
+        first_t = self.t_offset[self.day_year]
+        self.day_after = np.searchsorted(self.flat_days, span, side="left") - first_t
+        self.day_before = np.searchsorted(self.flat_days, span, side="right") - 1 - first_t
 
     @classmethod
     def draw(cls, year_counts: dict[int, int], probs: np.ndarray, seed: int) -> Layout:
@@ -100,11 +119,7 @@ class Layout:
     def grant_day(self, index: np.ndarray | int) -> np.ndarray:
         """Grant day (days since 1970) of each patent index."""
         year, bucket, k = self.locate(index)
-        t = self.tuesday(year, bucket, k)
-        out = np.empty(len(t), np.int64)
-        for y in np.unique(year).tolist():
-            m = year == y
-            out[m] = self.days[y][t[m]]
+        out: np.ndarray = self.flat_days[self.t_offset[year] + self.tuesday(year, bucket, k)]
         return out
 
     def first_k(self, year: np.ndarray, bucket: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -159,19 +174,19 @@ class Layout:
 
     def year_of_day(self, day: np.ndarray) -> np.ndarray:
         """Year position of each day (clipped to the layout's years)."""
-        firsts = np.array([d[0] for d in self.days], np.int64)
-        out: np.ndarray = np.clip(np.searchsorted(firsts, day, side="right") - 1, 0,
-                                  len(self.years) - 1)
+        at = np.clip(np.asarray(day, np.int64) - self.day0, 0, len(self.day_year) - 1)
+        out: np.ndarray = self.day_year[at]
         return out
 
     def tuesday_of_day(self, year: np.ndarray, day: np.ndarray, after: bool) -> np.ndarray:
         """Position among the year's Tuesdays of the first Tuesday on or after ``day``
         (``after``), or of the last one on or before it."""
-        out = np.empty(len(day), np.int64)
-        for y in np.unique(year).tolist():
-            m = year == y
-            pos = np.searchsorted(self.days[y], day[m], side="left" if after else "right")
-            out[m] = pos if after else pos - 1
+        at = np.clip(np.asarray(day, np.int64) - self.day0, 0, len(self.day_year) - 1)
+        same = self.day_year[at] == year
+        if after:  # a day before the year's first Monday: its first Tuesday
+            out: np.ndarray = np.where(same, self.day_after[at], 0)
+        else:  # a day after the year's end: its last Tuesday
+            out = np.where(same, self.day_before[at], self.t_count[year] - 1)
         return out
 
     def draw_in_window(self, bucket: np.ndarray, lo_day: np.ndarray, hi_day: np.ndarray,
