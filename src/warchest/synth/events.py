@@ -3,8 +3,9 @@ mergers, changes of name, security interests and their releases), maintenance-fe
 (payments and expiry for non-payment) and foreign family members.
 
 Files written here: ``assignments/assignment.csv``, ``assignor.csv``, ``assignee.csv``,
-``assignment_conveyance.csv`` (``documentid.csv`` is written with the patents, which carry
-the titles), ``maintfee/MaintFeeEvents_20251229.txt`` and ``families/families.csv``.
+``assignment_conveyance.csv`` (the deals' records here, the employee records and every
+``documentid.csv`` row with the patents' year, which carries the titles),
+``maintfee/MaintFeeEvents_20251229.txt`` and ``families/families.csv``.
 """
 
 from __future__ import annotations

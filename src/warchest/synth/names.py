@@ -197,13 +197,6 @@ LAST_NAMES = ("Varela", "Okonkwo", "Lindqvist", "Moreau", "Tanaka", "Haddad", "K
               "Halvorsen", "Ferreira", "Nakamura", "Dumont", "Keller", "Rossi", "Chen")
 
 
-def person_name_indexes(rng: np.random.Generator, n: int) -> np.ndarray:
-    """``n`` inventors as (first name, last name) indexes, int16 pairs."""
-    first = rng.integers(len(FIRST_NAMES), size=n)
-    last = rng.integers(len(LAST_NAMES), size=n)
-    return np.stack([first, last], axis=1).astype(np.int16)
-
-
 def person_name(first: int, last: int) -> str:
     """An inventor's name as the assignment dataset writes it: ``LAST, FIRST``."""
     return f"{LAST_NAMES[last].upper()}, {FIRST_NAMES[first].upper()}"
