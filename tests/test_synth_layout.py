@@ -80,7 +80,7 @@ def test_draws_in_a_window_fall_in_it_in_proportion_to_weight() -> None:
     lo, hi = int(day.min()) + 200, int(day.max()) - 100  # across the turn of the year
     m = 40_000
     got = lay.draw_in_window(np.full(m, 1), np.full(m, lo), np.full(m, hi),
-                             lambda x: weight[x], 3.0, seed=5, stream=9, key=np.arange(m),
+                             lambda x, _r: weight[x], 3.0, seed=5, stream=9, key=np.arange(m),
                              rounds=40)
     inside = i[(bucket == 1) & (day >= lo) & (day <= hi)]
     assert set(got.tolist()) <= set(inside.tolist())
@@ -92,5 +92,5 @@ def test_draws_in_a_window_fall_in_it_in_proportion_to_weight() -> None:
     # a window with no Tuesday (Wednesday to Sunday) holds no patent: -1
     tuesday = int(day[0])
     none = lay.draw_in_window(np.array([1]), np.array([tuesday + 1]), np.array([tuesday + 5]),
-                              lambda x: weight[x], 3.0, 5, 9, np.array([0]))
+                              lambda x, _r: weight[x], 3.0, 5, 9, np.array([0]))
     assert none.tolist() == [-1]

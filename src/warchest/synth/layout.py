@@ -50,12 +50,21 @@ class Layout:
     day_year: np.ndarray = field(init=False)
     day_after: np.ndarray = field(init=False)
     day_before: np.ndarray = field(init=False)
+    bucket_before: np.ndarray = field(init=False)
+    bucket_flat: np.ndarray = field(init=False)
     _ranks: OrderedDict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = field(
         init=False, default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         flat = self.counts.reshape(-1)
         self.start = np.concatenate([[0], np.cumsum(flat)]).astype(np.int64)
+        # patents of each bucket granted in the years before each year, (B, Y + 1), and
+        # the same with each bucket's row shifted by (bucket x (n + 1)): one sorted array
+        self.bucket_before = np.concatenate([
+            np.zeros((self.counts.shape[1], 1), np.int64),
+            np.cumsum(self.counts.T, axis=1)], axis=1).astype(np.int64)
+        self.bucket_flat = (self.bucket_before + np.arange(self.counts.shape[1])[:, None]
+                            * (int(self.start[-1]) + 1)).reshape(-1)
         self.days = [tuesdays(int(y)) for y in self.years.tolist()]
         self.t_count = np.array([len(d) for d in self.days], np.int64)
         # every day of the layout's years -> its year and the Tuesdays on/after and
@@ -153,9 +162,10 @@ class Layout:
         on = (first[1:] - first[:-1]) * members[None, :]  # (T, B)
         per_day = on.sum(axis=1)
         before_day = np.concatenate([[0], np.cumsum(per_day)[:-1]])
-        before_bucket = np.cumsum(on, axis=1) - on
+        before_bucket = (np.cumsum(on, axis=1) - on).astype(np.int32)
         self._ranks[key] = (before_day, before_bucket)
-        if len(self._ranks) > 8:  # a few years at a time: memory stays bounded
+        # (T x B) int32 a year, whatever the world's size: every year's table fits
+        if len(self._ranks) > 64:
             self._ranks.popitem(last=False)
         return before_day, before_bucket
 
@@ -189,46 +199,51 @@ class Layout:
             out = np.where(same, self.day_before[at], self.t_count[year] - 1)
         return out
 
+    def count_before(self, bucket: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Patents of each bucket granted before each day."""
+        y = self.year_of_day(day)
+        t = self.tuesday_of_day(y, day, after=True)
+        b = np.asarray(bucket, np.int64)
+        out: np.ndarray = self.bucket_before[b, y] + self.first_k(y, b, t)
+        return out
+
+    def nth_of_bucket(self, bucket: np.ndarray, rank: np.ndarray) -> np.ndarray:
+        """Index of the patent of each bucket with the given rank (in grant order)."""
+        b = np.asarray(bucket, np.int64)
+        width = self.bucket_before.shape[1]
+        at = np.searchsorted(self.bucket_flat, b * (self.n + 1) + rank, side="right") - 1
+        y = at - b * width
+        out: np.ndarray = self.start[y * self.buckets + b] + rank - self.bucket_before[b, y]
+        return out
+
     def draw_in_window(self, bucket: np.ndarray, lo_day: np.ndarray, hi_day: np.ndarray,
-                       weight: Callable[[np.ndarray], np.ndarray], weight_cap: float,
-                       seed: int, stream: int, key: np.ndarray, rounds: int = 12
-                       ) -> np.ndarray:
+                       weight: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                       weight_cap: float, seed: int, stream: int, key: np.ndarray,
+                       rounds: int = 12) -> np.ndarray:
         """For each request, a patent of ``bucket`` granted in [lo_day, hi_day], drawn in
-        proportion to ``weight(index)`` (rejection: accepted with weight / weight_cap);
+        proportion to ``weight(index, requests)`` (``requests``: the positions of the
+        proposals among the requests; rejection: accepted with weight / weight_cap);
         -1 where the window holds none or every round was rejected. ``key`` numbers the
-        requests for the counter-based draws (distinct keys: independent draws)."""
+        requests for the counter-based draws (distinct keys: independent draws).
+
+        The patents of a bucket in a window are a range of its ranks in grant order
+        (``count_before``), so a proposal is a uniform rank in that range."""
         m = len(bucket)
         out = np.full(m, -1, np.int64)
-        y1, y2 = self.year_of_day(lo_day), self.year_of_day(hi_day)
-        span = int((y2 - y1).max()) + 1 if m else 0
-        # patents of the bucket in the window, per year of the window
-        k_lo = np.zeros((m, span), np.int64)
-        k_hi = np.zeros((m, span), np.int64)
-        for s in range(span):
-            y = np.minimum(y1 + s, y2)
-            live = (y1 + s) <= y2
-            t_from = np.where(y == y1, self.tuesday_of_day(y, lo_day, after=True), 0)
-            t_to = np.where(y == y2, self.tuesday_of_day(y, hi_day, after=False),
-                            self._tn(y) - 1)
-            a, b = self.k_range(y, bucket, np.maximum(t_from, 0),
-                                np.maximum(t_to, np.maximum(t_from, 0) - 1))
-            ok = live & (t_to >= t_from)
-            k_lo[:, s] = np.where(ok, a, 0)
-            k_hi[:, s] = np.where(ok, np.maximum(b, a), 0)
-        sizes = k_hi - k_lo
-        cum = np.cumsum(sizes, axis=1)
-        total = cum[:, -1] if span else np.zeros(m, np.int64)
+        if m == 0:
+            return out
+        first = self.count_before(bucket, lo_day)
+        total = self.count_before(bucket, np.asarray(hi_day, np.int64) + 1) - first
         todo = np.flatnonzero(total > 0)
         for r in range(rounds):
             if len(todo) == 0:
                 break
             u = streams.uniform(seed, stream, key[todo], 2 * r)
-            pick = (u * total[todo]).astype(np.int64)
-            s = (cum[todo] <= pick[:, None]).sum(axis=1)
-            k = k_lo[todo, s] + pick - (cum[todo, s] - sizes[todo, s])
-            index = self.index(y1[todo] + s, bucket[todo], k)
+            rank = first[todo] + np.minimum((u * total[todo]).astype(np.int64),
+                                            total[todo] - 1)
+            index = self.nth_of_bucket(bucket[todo], rank)
             accept = streams.uniform(seed, stream, key[todo], 2 * r + 1) * weight_cap \
-                < weight(index)
+                < weight(index, todo)
             out[todo[accept]] = index[accept]
             todo = todo[~accept]
         return out
