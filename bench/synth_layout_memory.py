@@ -1,4 +1,4 @@
-"""Benchmark (issue 3, flat-memory generator, work in progress): the arithmetic layout's
+"""Benchmark (issue 3): the arithmetic layout's
 citation sampler keeps no per-patent state.
 
     python bench/synth_layout_memory.py 100000 1000000

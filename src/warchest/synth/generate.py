@@ -386,7 +386,7 @@ class Stats:
     def sampled(cls, p: Patents, seed: int) -> Stats:
         rate = min(1.0, FORWARD_SAMPLE / max(1, p.n))
         parts = [lo + np.flatnonzero(streams.uniform(seed, S_SAMPLE, np.arange(
-            lo, min(p.n, lo + 1_000_000))) < rate) for lo in range(0, p.n, 1_000_000)]
+            lo, min(p.n, lo + 65_536))) < rate) for lo in range(0, p.n, 65_536)]
         sample = np.concatenate([*parts, np.zeros(0, np.int64)]).astype(np.int64)
         return cls(sample=sample, forward=np.zeros(len(sample), np.int64))
 
@@ -768,9 +768,7 @@ def generate_world(
     tables = Tables(out)
     stats = Stats.sampled(p, seed)
     groups_of = ultimate_parents(companies)
-    focus_keys = np.unique(np.concatenate([
-        [int(groups_of[c.id]) * len(tech.groups) + int(f) for f in c.focus]
-        for c in companies if c.parent is None] + [np.zeros(0, np.int64)]).astype(np.int64))
+    focus_keys = p.sampler.focus_keys(groups_of)
     truth = Truth(out, p, companies, names, tech, events, scenario)
     maintfee = out / "maintfee"
     maintfee.mkdir(parents=True, exist_ok=True)

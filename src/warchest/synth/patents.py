@@ -158,10 +158,11 @@ class CompanySampler:
         st = np.concatenate([np.full(len(c.focus), c.start_year, np.int64) for c in top]
                             + [np.zeros(0, np.int64)])
         order = np.lexsort((who, st, cl))
-        self.f_key = cl[order] * 10_000 + st[order]
+        self.f_key = (cl[order] * 10_000 + st[order]).astype(np.int32)
         self.f_company = who[order].astype(np.int32)
         self.f_cum = np.concatenate([[0.0], np.cumsum(mass[order])])
-        self.f_first = np.searchsorted(self.f_key, np.arange(n_clusters) * 10_000)
+        self.f_first = np.searchsorted(self.f_key, (np.arange(n_clusters) * 10_000).astype(
+            np.int32))
         # per year: each archetype's active share (Y, A), the buyer's weight, the total
         self.arch_share = np.zeros((len(years), len(self.archetypes)))
         for j, y in enumerate(years.tolist()):
@@ -183,7 +184,8 @@ class CompanySampler:
         # focus mass of each (year, cluster)
         self.focus_mass = np.zeros((len(years), n_clusters))
         for j, y in enumerate(years.tolist()):
-            hi = np.searchsorted(self.f_key, np.arange(n_clusters) * 10_000 + y, side="right")
+            hi = np.searchsorted(self.f_key, (np.arange(n_clusters) * 10_000 + y).astype(
+                np.int32), side="right")
             self.focus_mass[j] = self.f_cum[hi] - self.f_cum[self.f_first]
         self.profile_mass = (1 - FOCUS_SHARE) * self.arch_share @ self.profile  # (Y, C)
         self.buyer_mass = self.buyer_weight[:, None] * self.buyer_profile[None, :]
@@ -215,6 +217,18 @@ class CompanySampler:
         lo = np.searchsorted(keys, lo_key, side="left")
         hi = np.searchsorted(keys, hi_key, side="right")
         return float(cum[hi] - cum[lo])
+
+    def focus_keys(self, group_of: np.ndarray) -> np.ndarray:
+        """Sorted ``group x clusters + cluster`` of every top-level company's focus clusters
+        (the scenario buyer's included)."""
+        n_clusters = self.general.shape[0]
+        keys = group_of[self.f_company].astype(np.int64) * n_clusters + self.f_key // 10_000
+        if self.buyer >= 0:
+            b = self.companies[self.buyer]
+            keys = np.concatenate([keys, int(group_of[self.buyer]) * n_clusters
+                                   + b.focus.astype(np.int64)])
+        out: np.ndarray = np.unique(keys)
+        return out
 
     def cluster_probs(self) -> np.ndarray:
         """P(cluster | year) of utility patents, (Y, C)."""
@@ -262,7 +276,8 @@ class CompanySampler:
             f = np.flatnonzero(part == 2)
             if len(f):
                 lo = self.f_first[c[f]]
-                hi = np.searchsorted(self.f_key, c[f] * 10_000 + year[t][f], side="right")
+                hi = np.searchsorted(self.f_key, (c[f] * 10_000 + year[t][f]).astype(np.int32),
+                                     side="right")
                 target = self.f_cum[lo] + u2[t][f] * (self.f_cum[hi] - self.f_cum[lo])
                 pick = np.clip(np.searchsorted(self.f_cum, target, side="right") - 1, lo,
                                np.maximum(hi - 1, lo))
