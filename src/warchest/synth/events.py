@@ -20,19 +20,18 @@ from typing import Any
 import numpy as np
 
 from warchest.synth import calibration as cal
+from warchest.synth import streams
 from warchest.synth.names import (
     FIRST_NAMES,
     LAST_NAMES,
     company_names,
     person_name,
 )
-from warchest.synth.patents import DESIGN, UTILITY, Patents
+from warchest.synth.patents import DESIGN, UTILITY, Facts, Patents
 from warchest.synth.world import EPOCH, Company, day_of
 
 WORLD_DAY = day_of(cal.WORLD_DATE)
 MAINTFEE_FILE = "MaintFeeEvents_20251229.txt"
-CHUNK = 20_000
-"""Patents per chunk of the maintenance-fee and family files (memory stays bounded)."""
 ASSIGNMENT = "ASSIGNMENT OF ASSIGNORS INTEREST (SEE DOCUMENT FOR DETAILS)."
 CONVEYANCE = {
     "employee": (ASSIGNMENT, "assignment", True),
@@ -52,6 +51,7 @@ BANKS = ("Harwick Trust Bank, N.A., as Collateral Agent", "Solvane Capital Fundi
          "Merrow Street Bank, N.A.", "Aldermoor Credit Partners, L.P., as Administrative Agent")
 
 
+
 @dataclass
 class Deal:
     """A recorded conveyance between companies (the truth behind assignment records)."""
@@ -60,31 +60,31 @@ class Deal:
     day: int
     giver: int  # company id (-1: a bank)
     taker: int
-    patents: np.ndarray
+    patents: np.ndarray  # sales, security interests, releases: the patents conveyed
     bank: str = ""
     rf_id: str = ""
     new_name: str = ""
-    executed: int = -1  # execution day of the recorded document (set when written)
+    executed: int = -1  # execution day of the recorded document
+    size: int = 0  # sales and security interests: patents wanted
+    backup: int = -1  # the giver when the drawn one owns nothing alive then
+    count: int = 0  # patents covered (mergers and name changes: counted while written)
+    assignors: list[tuple[str, int]] = field(default_factory=list)
+    receiver: str = ""
+    country: str = ""
 
 
 @dataclass
 class Events:
     deals: list[Deal]
-    owner_now: np.ndarray
-    changes: list[tuple[int, int, int, Deal]] = field(default_factory=list)
-    """(patent index, day, new owner, the deal) in date order"""
-    # documentid links of the deals' records, in patent order (the employee records'
-    # links are drawn again with their patents: EmployeeRecords)
-    doc_reel: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    doc_frame: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    doc_seq: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    doc_patent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    lapse_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     employees: EmployeeRecords | None = None
     numbers: RecordNumbers | None = None
     files: AssignmentFiles | None = None
     names: Any = None
     companies: list[Company] = field(default_factory=list)
+    # the patents of sales, security interests and releases, in patent order
+    link_patent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    link_deal: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    link_seq: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def records(self) -> int:
@@ -95,43 +95,41 @@ class Events:
             self.files.close()
 
 
-def lapse_days(p: Patents) -> np.ndarray:
-    """Day a patent lapsed for an unpaid maintenance fee (end of the 6-month grace period
-    after the fee due 3.5, 7.5 or 11.5 years after grant); -1 when it did not lapse."""
-    years = np.where(p.lapse_stage > 0, 4.0 * p.lapse_stage, 0.0)
-    out: np.ndarray = np.where(p.lapse_stage > 0, p.grant_day + (years * 365.25).astype(
-        np.int32), -1).astype(np.int32)
-    return out
+POOL_STREAM = 60
+"""Counter-based stream of the priorities that pick a deal's patents among its giver's."""
 
 
 def _pick_companies(rng: np.random.Generator, companies: list[Company], lo: int, hi: int,
-                    count: int, exclude: set[int]) -> list[int]:
+                    count: int, exclude: set[int], by_share: bool = False) -> list[int]:
+    """``count`` distinct companies of ranks [lo, hi) (uniformly, or by their share)."""
     pool = [c.id for c in companies[lo:hi] if c.id not in exclude and c.parent is None
             and not c.role]
     if not pool:
         return []
-    return [int(x) for x in rng.choice(pool, size=min(count, len(pool)), replace=False)]
+    weights = np.array([companies[c].share for c in pool]) if by_share else None
+    return [int(x) for x in rng.choice(pool, size=min(count, len(pool)), replace=False,
+                                       p=None if weights is None else weights / weights.sum())]
 
 
-def plan_deals(p: Patents, companies: list[Company], names: Any, seed: int) -> Events:
-    """Draw the name changes, mergers, sales and security interests, and apply them to the
-    owners of the patents in date order."""
+def plan_deals(n: int, companies: list[Company], names: Any, seed: int) -> list[Deal]:
+    """Draw the name changes, mergers, sales and security interests (their patents are
+    chosen later: ``choose_deal_patents``), in date order."""
     rng = np.random.default_rng([seed, 4])
     n_companies = len(companies)
     deals: list[Deal] = []
     used: set[int] = set()
     # changes of name (the company stays the same; later grants carry the new name)
     for c in _pick_companies(rng, companies, 10, min(300, n_companies),
-                             max(1, round(p.n * cal.NAME_CHANGES_PER_PATENT)), used):
+                             max(1, round(n * cal.NAME_CHANGES_PER_PATENT)), used):
         used.add(c)
         first = day_of(f"{min(max(companies[c].start_year + 5, 1990), 2023)}-01-01")
         day = int(rng.integers(first, day_of("2024-06-30")))
         new = company_names(rng, [companies[c].archetype], [companies[c].country])[0][0]
         names.renamed[c] = (day, new)
         deals.append(Deal("name_change", day, c, c, np.zeros(0, np.int64), new_name=new))
-    # mergers: a mid-size company merges into a large one
+    # mergers: a mid-size company (by its share: one with patents) merges into a large one
     for c in _pick_companies(rng, companies, 30, min(600, n_companies),
-                             max(1, round(p.n * cal.MERGERS_PER_PATENT)), used):
+                             max(1, round(n * cal.MERGERS_PER_PATENT)), used, by_share=True):
         used.add(c)
         taker = int(rng.choice([x.id for x in companies[:50] if not x.role and x.parent is None
                                 and x.id != c]))
@@ -139,62 +137,236 @@ def plan_deals(p: Patents, companies: list[Company], names: Any, seed: int) -> E
         deals.append(Deal("merger", day, c, taker, np.zeros(0, np.int64)))
     shares = np.array([c.share for c in companies])
     shares = shares / shares.sum()
-    n_sales = max(3, round(p.n * cal.SALES_PER_PATENT))
-    for _ in range(n_sales):
+    old = shares[:30] / shares[:30].sum()  # the oldest companies: patents at every date
+
+    def size() -> int:
+        return int(min(2500, max(1, round(rng.lognormal(np.log(12), 1.3)))))
+
+    for _ in range(max(3, round(n * cal.SALES_PER_PATENT))):
         giver = int(rng.choice(n_companies, p=shares))
         taker = int(rng.choice(n_companies, p=shares))
         while taker == giver or companies[taker].role == "buyer":
             taker = int(rng.choice(n_companies, p=shares))
         day = int(rng.integers(day_of("1990-01-01"), day_of("2025-06-30")))
-        deals.append(Deal("sale", day, giver, taker, np.zeros(0, np.int64)))
-    for _ in range(max(2, round(p.n * cal.SECURITY_INTERESTS_PER_PATENT))):
+        backup = int(rng.choice(30, p=old))
+        deals.append(Deal("sale", day, giver, taker, np.zeros(0, np.int64), size=size(),
+                          backup=backup if backup != taker else -1))
+    for _ in range(max(2, round(n * cal.SECURITY_INTERESTS_PER_PATENT))):
         giver = int(rng.choice(n_companies, p=shares))
         day = int(rng.integers(day_of("1995-01-01"), day_of("2025-06-30")))
         bank = BANKS[int(rng.integers(len(BANKS)))]
-        deals.append(Deal("security", day, giver, -1, np.zeros(0, np.int64), bank=bank))
+        deals.append(Deal("security", day, giver, -1, np.zeros(0, np.int64), bank=bank,
+                          size=size(), backup=int(rng.choice(30, p=old))))
     deals.sort(key=lambda d: (d.day, d.kind, d.giver))
+    return deals
 
-    owner = p.company.copy()
-    lapse = lapse_days(p)
-    events = Events(deals=[], owner_now=owner, lapse_day=lapse)
+
+@dataclass
+class Pool:
+    """A deal's candidate patents: the ``cap`` with the smallest priorities among its
+    giver's (and its backup giver's) alive patents on the deal's day, ignoring sales."""
+
+    cap: int
+    index: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    priority: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    filing: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    lapse: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def offer(self, index: np.ndarray, priority: np.ndarray, filing: np.ndarray,
+              lapse: np.ndarray) -> None:
+        if len(index) == 0:
+            return
+        idx = np.concatenate([self.index, index])
+        pri = np.concatenate([self.priority, priority])
+        fil = np.concatenate([self.filing, filing])
+        lap = np.concatenate([self.lapse, lapse])
+        keep = np.argsort(pri, kind="stable")[:self.cap]
+        self.index, self.priority, self.filing, self.lapse = idx[keep], pri[keep], \
+            fil[keep], lap[keep]
+
+
+def merged(owner: np.ndarray, filing: np.ndarray, mergers: list[Deal], after: np.ndarray,
+           until: int) -> np.ndarray:
+    """Owners after the mergers recorded in (after, until] (a merger takes the patents
+    its company owns that were filed before it)."""
+    out = owner.copy()
+    for m in mergers:
+        if m.day > until:
+            break
+        hit = (out == m.giver) & (filing < m.day) & (after < m.day)
+        out[hit] = m.taker
+    return out
+
+
+def collect_pools(p: Patents, deals: list[Deal], seed: int, chunk: int = 50_000
+                  ) -> dict[int, tuple[Pool, Pool]]:
+    """One pass over the patents: every sale's and security interest's candidates."""
+    pools = {k: (Pool(2 * d.size + 16), Pool(2 * d.size + 16)) for k, d in enumerate(deals)
+             if d.kind in ("sale", "security")}
+    for lo in range(0, p.n, chunk):
+        idx = np.arange(lo, min(p.n, lo + chunk), dtype=np.int64)
+        f = p.basics(idx)
+        owner = f["company"].copy()
+        for k, d in enumerate(deals):
+            if d.kind == "merger":
+                owner[(owner == d.giver) & (f["filing_day"] < d.day)] = d.taker
+            elif k in pools:
+                alive = (f["grant_day"] < d.day) & (f["doc_type"] != DESIGN) & (
+                    (f["lapse_day"] < 0) | (f["lapse_day"] > d.day))
+                for pool, giver in zip(pools[k], (d.giver, d.backup), strict=True):
+                    if giver < 0:
+                        continue
+                    rows = np.flatnonzero(alive & (owner == giver))
+                    pool.offer(idx[rows], streams.uniform(seed, POOL_STREAM, idx[rows], k),
+                               f["filing_day"][rows], f["lapse_day"][rows])
+    return pools
+
+
+def choose_deal_patents(p: Patents, deals: list[Deal], seed: int) -> list[Deal]:
+    """Pick each sale's and security interest's patents in date order (what earlier sales
+    moved is no longer the giver's; what the giver bought is), add the releases, and
+    return every deal in date order."""
+    rng = np.random.default_rng([seed, 4, 1])
+    pools = collect_pools(p, deals, seed)
+    mergers = [d for d in deals if d.kind == "merger"]
+    # patents sold so far: index -> (day, taker, filing, lapse)
+    sold: dict[int, tuple[int, int, int, int]] = {}
+    kept: list[Deal] = []
     releases: list[Deal] = []
-    for deal in deals:
-        if deal.kind == "name_change":
-            covered = np.flatnonzero((owner == deal.giver) & (p.grant_day < deal.day))
-            deal.patents = covered
-        elif deal.kind == "merger":
-            covered = np.flatnonzero((owner == deal.giver) & (p.filing_day < deal.day))
-            deal.patents = covered
-        elif deal.kind in ("sale", "security"):
-            alive = (p.grant_day < deal.day) & (p.doc_type != DESIGN) \
-                & ((lapse < 0) | (lapse > deal.day))
-            pool = np.flatnonzero(alive & (owner == deal.giver))
-            if len(pool) == 0:  # the drawn company owned nothing then: take an owner who did
-                owned = np.flatnonzero(alive & (owner >= 0))
-                if len(owned) == 0:
+    for k, d in enumerate(deals):
+        if k in pools:
+            picked = np.zeros(0, np.int64)
+            for pool, giver in zip(pools[k], (d.giver, d.backup), strict=True):
+                if giver < 0 or giver == d.taker:
                     continue
-                deal.giver = int(owner[owned[int(rng.integers(len(owned)))]])
-                if deal.giver == deal.taker:
-                    continue
-                pool = np.flatnonzero(alive & (owner == deal.giver))
-            size = int(min(len(pool), max(1, round(rng.lognormal(np.log(12), 1.3)))))
-            size = min(size, 2500)
-            deal.patents = np.sort(rng.choice(pool, size=size, replace=False))
-        if len(deal.patents) == 0 and deal.kind != "name_change":
+                cand, pri = _available(pool, giver, d.day, sold, mergers, seed, k)
+                if len(cand):
+                    picked = np.sort(cand[np.argsort(pri, kind="stable")[:d.size]])
+                    d.giver = giver
+                    break
+            if len(picked) == 0:
+                continue
+            d.patents = picked
+            d.count = len(picked)
+            if d.kind == "sale":
+                f = p.basics(picked)
+                for i, fil, lap in zip(picked.tolist(), f["filing_day"].tolist(),
+                                       f["lapse_day"].tolist(), strict=True):
+                    sold[i] = (d.day, d.taker, fil, lap)
+            if d.kind == "security" and rng.random() < cal.SECURITY_RELEASE_SHARE:
+                day = d.day + int(rng.integers(365, 6 * 365))
+                if day < WORLD_DAY:
+                    releases.append(Deal("release", day, -1, d.giver, d.patents, bank=d.bank,
+                                         count=len(d.patents)))
+        kept.append(d)
+    kept.extend(releases)
+    kept.sort(key=lambda d: (d.day, d.kind, d.giver))
+    return kept
+
+
+def _available(pool: Pool, giver: int, day: int, sold: dict[int, tuple[int, int, int, int]],
+               mergers: list[Deal], seed: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pool's patents still the giver's on ``day`` (not sold away), and those it
+    bought earlier and still holds (alive), with their priorities."""
+    if pool.index.size:
+        gone = np.array([i in sold and sold[i][0] < day for i in pool.index.tolist()], bool)
+        # sold earlier, and maybe bought back (or merged back): owner now
+        own = ~gone
+        if gone.any():
+            g = np.flatnonzero(gone)
+            taker = np.array([sold[i][1] for i in pool.index[g].tolist()], np.int64)
+            since = np.array([sold[i][0] for i in pool.index[g].tolist()], np.int64)
+            own[g] = merged(taker, pool.filing[g], mergers, since, day) == giver
+        cand, pri = pool.index[own], pool.priority[own]
+    else:
+        cand, pri = np.zeros(0, np.int64), np.zeros(0)
+    if sold:
+        items = [(i, v) for i, v in sold.items() if v[0] < day]
+        if items:
+            idx = np.array([i for i, _ in items], np.int64)
+            since = np.array([v[0] for _, v in items], np.int64)
+            taker = np.array([v[1] for _, v in items], np.int64)
+            filing = np.array([v[2] for _, v in items], np.int64)
+            lapse = np.array([v[3] for _, v in items], np.int64)
+            mine = (merged(taker, filing, mergers, since, day) == giver) & (
+                (lapse < 0) | (lapse > day)) & ~np.isin(idx, cand)
+            cand = np.concatenate([cand, idx[mine]])
+            pri = np.concatenate([pri, streams.uniform(seed, POOL_STREAM, idx[mine], k)])
+    return cand, pri
+
+
+def link_deals(events: Events) -> None:
+    """Index the conveyed patents of sales, security interests and releases by patent."""
+    parts = [(d.patents, np.full(len(d.patents), k, np.int64),
+              np.arange(1, len(d.patents) + 1, dtype=np.int64))
+             for k, d in enumerate(events.deals) if len(d.patents)]
+    if parts:
+        patent, deal, seq = (np.concatenate(c) for c in zip(*parts, strict=True))
+    else:
+        patent = deal = seq = np.zeros(0, np.int64)
+    order = np.lexsort((deal, patent))
+    events.link_patent, events.link_deal, events.link_seq = patent[order], deal[order], \
+        seq[order]
+
+
+@dataclass
+class ChunkDeals:
+    """What the deals do to a chunk of patents (rows into the chunk)."""
+
+    owner_now: np.ndarray
+    doc_row: np.ndarray  # documentid links: row, reel, frame, doc_seq
+    doc_reel: np.ndarray
+    doc_frame: np.ndarray
+    doc_seq: np.ndarray
+    deal_rows: list[tuple[int, np.ndarray]]  # (deal id, rows covered)
+    changes: list[tuple[int, int, int]]  # (row, deal id, new owner) in date order
+
+
+def apply_deals(events: Events, f: Facts) -> ChunkDeals:
+    """Run the deals in date order over a chunk of patents (in patent order)."""
+    owner = f.company.copy()
+    lo, hi = np.searchsorted(events.link_patent, [f.index[0], f.index[-1] + 1])
+    link_patent = events.link_patent[lo:hi]
+    link_deal = events.link_deal[lo:hi]
+    link_seq = events.link_seq[lo:hi]
+    explicit = set(np.unique(link_deal).tolist())
+    rows_of = f.index[0]  # chunks are consecutive indexes
+    doc: list[tuple[np.ndarray, int, np.ndarray]] = []  # (rows, deal id, seq)
+    deal_rows: list[tuple[int, np.ndarray]] = []
+    changes: list[tuple[int, int, int]] = []
+    for k, d in enumerate(events.deals):
+        if d.kind == "merger":
+            rows = np.flatnonzero((owner == d.giver) & (f.filing_day < d.day))
+        elif d.kind == "name_change":
+            rows = np.flatnonzero((owner == d.giver) & (f.grant_day < d.day))
+        elif k in explicit:
+            m = link_deal == k
+            rows = link_patent[m] - rows_of
+            doc.append((rows, k, link_seq[m]))
+            deal_rows.append((k, rows))
+            if d.kind == "sale":
+                owner[rows] = d.taker
+                changes += [(r, k, d.taker) for r in rows.tolist()]
             continue
-        if deal.kind in ("sale", "merger"):
-            owner[deal.patents] = deal.taker
-            for i in deal.patents.tolist():
-                events.changes.append((i, deal.day, deal.taker, deal))
-        if deal.kind == "security" and rng.random() < cal.SECURITY_RELEASE_SHARE:
-            day = deal.day + int(rng.integers(365, 6 * 365))
-            if day < WORLD_DAY:
-                releases.append(Deal("release", day, -1, deal.giver, deal.patents,
-                                     bank=deal.bank))
-        events.deals.append(deal)
-    events.deals.extend(releases)
-    events.deals.sort(key=lambda d: (d.day, d.kind, d.giver))
-    return events
+        else:
+            continue
+        if len(rows) == 0:
+            continue
+        doc.append((rows, k, d.count + 1 + np.arange(len(rows))))
+        d.count += len(rows)
+        deal_rows.append((k, rows))
+        if d.kind == "merger":
+            owner[rows] = d.taker
+            changes += [(r, k, d.taker) for r in rows.tolist()]
+    reel = np.array([int(events.deals[k].rf_id.split("-")[0]) for _, k, _ in doc], np.int64)
+    frame = np.array([int(events.deals[k].rf_id.split("-")[1]) for _, k, _ in doc], np.int64)
+    sizes = np.array([len(r) for r, _, _ in doc], np.int64)
+    return ChunkDeals(
+        owner_now=owner,
+        doc_row=np.concatenate([r for r, _, _ in doc] + [np.zeros(0, np.int64)]),
+        doc_reel=np.repeat(reel, sizes), doc_frame=np.repeat(frame, sizes),
+        doc_seq=np.concatenate([s for _, _, s in doc] + [np.zeros(0, np.int64)]),
+        deal_rows=deal_rows, changes=changes)
 
 
 EMPLOYEE_BLOCK = 20_000
@@ -229,13 +401,13 @@ class EmployeeRecords:
         last = rng.integers(len(LAST_NAMES), size=(m, 3))
         signed = rng.integers(1, 40, size=(m, 3))
         has = np.flatnonzero(chosen & (p.company[lo:hi] >= 0))
+        filing = p.basics(lo + has)["filing_day"]
         out = {"patent": (lo + has).astype(np.int64),
-               "day": (p.filing_day[lo + has] + offset[has]).astype(np.int64),
+               "day": (filing + offset[has]).astype(np.int64),
                "count": count[has], "first": first[has], "last": last[has],
                "signed": signed[has]}
         self._cache = (b, out)
         return out
-
     def between(self, lo: int, hi: int) -> dict[str, np.ndarray]:
         """Records of patents ``[lo, hi)`` (which may span blocks)."""
         parts = []
@@ -252,6 +424,7 @@ class EmployeeRecords:
             counts += np.bincount(self.block(b)["day"] - FIRST_RECORD_DAY,
                                   minlength=len(counts))
         return counts
+
 
 
 class RecordNumbers:
@@ -348,40 +521,37 @@ class AssignmentFiles:
             f.close()
 
 
-def write_events(out: Path, p: Patents, companies: list[Company], names: Any, seed: int,
-                 step: Callable[[str, int, int], None]) -> Events:
-    """Plan the deals and write their assignment records, then the maintenance-fee and
-    family files. The employee records are written with their patents' year
-    (``write_employee_records``); ``events.files`` stays open until ``close``."""
+
+def prepare_events(out: Path, p: Patents, companies: list[Company], names: Any, seed: int,
+                   step: Callable[[str, int, int], None]) -> Events:
+    """Plan the deals, pick the patents of sales and security interests (one pass over the
+    patents), number every assignment record and open the assignment files. The records
+    are written while the patents are (``write_employee_records``, ``apply_deals``) and
+    at the end (``write_deal_records``); ``events.files`` stays open until ``close``."""
     step("reassignments", 0, 1)
-    events = plan_deals(p, companies, names, seed)
+    deals = choose_deal_patents(p, plan_deals(p.n, companies, names, seed), seed)
+    events = Events(deals=deals)
+    link_deals(events)
     employees = EmployeeRecords(p, seed)
     events.employees = employees
     events.numbers = RecordNumbers(employees.days_histogram(),
                                    np.array([d.day for d in events.deals], np.int64))
     events.files = AssignmentFiles(out / "assignments")
     events.names, events.companies = names, companies
-    _write_deal_records(events, seed)
-    step("maintenance fees", 0, 1)
-    _write_maintenance(out, p, events)
-    step("families", 0, 1)
-    _write_families(out, p, companies, events, seed)
+    _number_deals(events, seed)
     return events
 
 
-def _write_deal_records(events: Events, seed: int) -> None:
-    """The deals' records, and the documentid links of their patents (by patent)."""
+def _number_deals(events: Events, seed: int) -> None:
+    """Reel, frame, parties and execution day of every deal's record."""
     rng = np.random.default_rng([seed, 5])
-    names, companies, files, numbers = events.names, events.companies, events.files, \
-        events.numbers
-    assert files is not None and numbers is not None
-    docs: list[tuple[np.ndarray, ...]] = []
+    names, companies, numbers = events.names, events.companies, events.numbers
+    assert numbers is not None
     for this in events.deals:
         day = this.day
         reel, frame = numbers.deal(day)
         this.rf_id = f"{reel}-{frame}"
         kind = this.kind
-        count = len(this.patents)
         if kind == "name_change":
             assignors = [(names.canonical[this.giver], day - int(rng.integers(5, 90)))]
             receiver, country = this.new_name, companies[this.giver].country
@@ -397,18 +567,17 @@ def _write_deal_records(events: Events, seed: int) -> None:
             receiver = _name_at(names, this.taker, day)
             country = companies[this.taker].country
         this.executed = assignors[0][1]
-        if not count:
-            continue
-        docs.append((this.patents.astype(np.int32), np.full(count, reel, np.int32),
-                     np.full(count, frame, np.int32), np.arange(1, count + 1, dtype=np.int32)))
-        files.record(reel, frame, day, kind, count, assignors, receiver, country)
-    if docs:
-        patent, reel_, frame_, seq = (np.concatenate(c) for c in zip(*docs, strict=True))
-    else:
-        patent = reel_ = frame_ = seq = np.zeros(0, np.int32)
-    by_patent = np.argsort(patent, kind="stable")
-    events.doc_patent, events.doc_reel = patent[by_patent], reel_[by_patent]
-    events.doc_frame, events.doc_seq = frame_[by_patent], seq[by_patent]
+        this.assignors, this.receiver, this.country = assignors, receiver, country
+
+
+def write_deal_records(events: Events) -> None:
+    """The deals' assignment records (once every patent was written: a merger's and a
+    change of name's patents are counted then)."""
+    files = events.files
+    assert files is not None
+    for d in events.deals:
+        reel, frame = (int(x) for x in d.rf_id.split("-"))
+        files.record(reel, frame, d.day, d.kind, d.count, d.assignors, d.receiver, d.country)
 
 
 def write_employee_records(events: Events, lo: int, hi: int) -> dict[str, np.ndarray]:
@@ -453,23 +622,17 @@ def _name_at(names: Any, company: int, day: int) -> str:
     return str(names.canonical[company])
 
 
-def _write_maintenance(out: Path, p: Patents, events: Events) -> None:
-    """USPTO maintenance fee events: ``patent application entity filing grant event code``
-    (space separated), one line per event, in patent order. Codes: M1551/M1552/M1553 (fee
-    paid in year 4/8/12, large entity), M2551/M2552/M2553 (small entity), REM. (reminder
-    mailed), EXP. (patent expired for failure to pay)."""
-    folder = out / "maintfee"
-    folder.mkdir(parents=True, exist_ok=True)
-    all_eligible = np.flatnonzero((p.doc_type == UTILITY) & (p.grant_day >= day_of(
+
+def maintenance_lines(f: Facts, rng: np.random.Generator) -> str:
+    """USPTO maintenance fee events of a chunk of patents: ``patent application entity
+    filing grant event code`` (space separated), one line per event, in patent order.
+    Codes: M1551/M1552/M1553 (fee paid in year 4/8/12, large entity), M2551/M2552/M2553
+    (small entity), REM. (reminder mailed), EXP. (patent expired for failure to pay)."""
+    p = f
+    eligible = np.flatnonzero((f.doc_type == UTILITY) & (f.grant_day >= day_of(
         cal.MAINTENANCE_FROM)))
-    with open(folder / MAINTFEE_FILE, "w", encoding="ascii") as f:
-        for k, start in enumerate(range(0, len(all_eligible), CHUNK)):
-            eligible = all_eligible[start:start + CHUNK]
-            rng = np.random.default_rng([p.n, 6, k])
-            f.write(_maintenance_lines(p, eligible, rng))
-
-
-def _maintenance_lines(p: Patents, eligible: np.ndarray, rng: np.random.Generator) -> str:
+    if len(eligible) == 0:
+        return ""
     small = p.small_entity[eligible]
     app = np.char.zfill((p.app_series[eligible].astype(np.int64) * 1_000_000
                          + p.app_serial[eligible]).astype("U8"), 8)
@@ -511,9 +674,12 @@ def _iso_days(days: np.ndarray | int) -> np.ndarray:
         "U10")
 
 
-def _write_families(out: Path, p: Patents, companies: list[Company], events: Events,
-                    seed: int) -> None:
-    """One row per family and jurisdiction: the member and its status at the world date.
+
+def family_rows(w: Any, f: Facts, companies: list[Company], rng: np.random.Generator
+                ) -> np.ndarray:
+    """Write the family rows of a chunk's family roots, one per family and jurisdiction:
+    the member and its status at the world date. Returns the chunk rows whose family is
+    in force in the EP.
 
     US rows come from the patents (expiry 20 years from the earliest US filing plus PTA,
     17 years from grant for pre-June-1995 filings; lapse for an unpaid maintenance fee);
@@ -521,20 +687,11 @@ def _write_families(out: Path, p: Patents, companies: list[Company], events: Eve
     DE, GB and FR; foreign patents lapse when yearly renewal fees stop (exponential, mean
     9 years after grant) or expire 20 years after filing.
     """
-    folder = out / "families"
-    folder.mkdir(parents=True, exist_ok=True)
-    all_roots = np.flatnonzero((p.parent < 0) & (p.original < 0) & (p.doc_type == UTILITY))
-    with open(folder / "families.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["family_id", "us_patent_id", "jurisdiction", "member_number",
-                    "filing_date", "grant_date", "status", "status_date"])
-        for k, start in enumerate(range(0, len(all_roots), CHUNK)):
-            rng = np.random.default_rng([seed, 7, k])
-            _family_rows(w, p, companies, events, all_roots[start:start + CHUNK], rng)
-
-
-def _family_rows(w: Any, p: Patents, companies: list[Company], events: Events,
-                 roots: np.ndarray, rng: np.random.Generator) -> None:
+    p = f
+    roots = np.flatnonzero((f.parent < 0) & (f.original < 0) & (f.doc_type == UTILITY))
+    ep_in_force = np.zeros(0, np.int64)
+    if len(roots) == 0:
+        return ep_in_force
     big = np.array([c.share > 0.001 or c.role in ("threat", "seller") for c in companies]
                    + [False])[p.company[roots]]
     home = np.array([c.country for c in companies] + ["US"])[p.company[roots]]
@@ -542,7 +699,7 @@ def _family_rows(w: Any, p: Patents, companies: list[Company], events: Events,
     expiry = (earliest + int(20 * 365.25) + p.pta[roots]).astype(np.int64)
     old = p.filing_day[roots] < day_of("1995-06-08")
     expiry = np.where(old, np.maximum(expiry, p.grant_day[roots] + int(17 * 365.25)), expiry)
-    lapse = events.lapse_day[roots]
+    lapse = f.lapse_day()[roots]
     lapsed = (lapse >= 0) & (lapse <= WORLD_DAY)
     expired = ~lapsed & (expiry <= WORLD_DAY)
     status = np.where(lapsed, "lapsed", np.where(expired, "expired", "in_force"))
@@ -588,10 +745,14 @@ def _family_rows(w: Any, p: Patents, companies: list[Company], events: Events,
                           np.where(end == filed + int(20 * 365.25), "expired", "lapsed"))))
         st_day = np.where(~granted, np.where(refused, filed + 2000, filed),
                           np.where(pending, filed, np.where(end > WORLD_DAY, grant, end)))
-        member = np.char.add(jur, np.char.zfill(((roots[rows] * 104729) % 10**7).astype("U7"),
-                                                7))
+        if len(rows) == 0:
+            continue
+        member = np.char.add(jur, np.char.zfill(((f.index[roots[rows]] * 104729) % 10**7)
+                                                .astype("U7"), 7))
         shown_grant = np.where(granted & ~pending, grant, -1)
         add(rows, jur, member, filed, shown_grant, st, st_day)
+        if jur == "EP":
+            ep_in_force = roots[rows[st == "in_force"]]
         if jur == "EP":
             ok = granted & ~pending
             for nat, share in (("DE", 0.9), ("GB", 0.8), ("FR", 0.7)):
@@ -606,3 +767,4 @@ def _family_rows(w: Any, p: Patents, companies: list[Company], events: Events,
     table = {k: np.concatenate(v) for k, v in columns.items()}
     order = np.argsort(table["family_id"].astype(np.int64), kind="stable")
     w.writerows(zip(*(table[k][order].tolist() for k in table), strict=True))
+    return ep_in_force

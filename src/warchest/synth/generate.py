@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import json
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,13 +31,25 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from warchest.synth import calibration as cal
-from warchest.synth.events import write_employee_records
+from warchest.synth import streams
+from warchest.synth.events import (
+    MAINTFEE_FILE,
+    ChunkDeals,
+    apply_deals,
+    family_rows,
+    maintenance_lines,
+    prepare_events,
+    write_deal_records,
+    write_employee_records,
+)
 from warchest.synth.names import LAST_NAMES, make_variant
 from warchest.synth.patents import (
     CONTINUATION_KINDS,
     DESIGN,
+    FITNESS_CAP,
     REISSUE,
     UTILITY,
+    Facts,
     Patents,
     draw_patents,
 )
@@ -61,6 +74,15 @@ VARIANT_KINDS = [k for k, _ in cal.VARIANT_SHARES if k != "subsidiary"]
 VARIANT_P = np.array([p for k, p in cal.VARIANT_SHARES if k != "subsidiary"])
 VARIANT_P = VARIANT_P / VARIANT_P.sum()
 WORLD_DAY = day_of(cal.WORLD_DATE)
+B2_FROM = day_of("2001-01-02")
+"""Grants from 2001 are B1/B2 documents (A before)."""
+S_CITE, S_RECENT, S_SAMPLE = 70, 80, 81
+SELF_OVERDRAW = 1.35
+"""Self-citation candidates per self-citation kept (repeats of a citing patent's
+candidates are dropped, and a company's own earlier patents repeat most)."""
+"""Counter-based streams of the citation draws, remembered patents, statistics sample."""
+FAMILY_HEADER = ["family_id", "us_patent_id", "jurisdiction", "member_number", "filing_date",
+                 "grant_date", "status", "status_date"]
 
 
 def nullable(values: np.ndarray, present: np.ndarray) -> pa.Array:
@@ -108,41 +130,63 @@ class Tables:
             w.close()
 
 
-@dataclass
 class Names:
-    """Every company's raw spellings, drawn once, so spellings repeat across patents."""
+    """Every company's raw spellings: drawn from the company's own stream whenever needed
+    (a few recent companies' are kept), so spellings repeat across patents and nothing is
+    kept per company but its canonical name."""
 
-    canonical: list[str]
-    pools: list[dict[str, list[str]]]
-    renamed: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (day, new name)
+    CACHE = 2048
+
+    def __init__(self, companies: list[Company], seed: int) -> None:
+        self.companies, self.seed = companies, seed
+        self.canonical = [c.name for c in companies]
+        self.renamed: dict[int, tuple[int, str]] = {}  # id -> (day, new name)
+        # (company << 32) + CRC-32 of each abbreviation a later company must spell out
+        self.spelled_out = np.zeros(0, np.int64)
+        self._cache: OrderedDict[int, dict[str, list[str]]] = OrderedDict()
 
     @classmethod
     def draw(cls, companies: list[Company], seed: int) -> Names:
-        rng = np.random.default_rng([seed, 3])
-        pools = []
-        initials_of: dict[str, int] = {}  # an abbreviation's initials -> the company using it
+        names = cls(companies, seed)
+        # initials shared with another company would make the truth of a raw name
+        # ambiguous (no resolver could tell them apart): the later company spells out
+        first: dict[str, int] = {}
+        out: list[int] = []
         for c in companies:
-            pool = {kind: sorted({make_variant(kind, c.name, c.base, c.form, c.country, rng)
-                                  for _ in range(3)}) for kind in VARIANT_KINDS}
-            # initials shared with another company would make the truth of a raw name
-            # ambiguous (no resolver could tell them apart): the later company spells out
-            pool["abbreviation"] = sorted({
-                v if initials_of.setdefault(v.split()[0], c.id) == c.id else c.name.upper()
-                for v in pool["abbreviation"]})
-            pool["canonical"] = [c.name]
-            pools.append(pool)
-        return cls([c.name for c in companies], pools)
+            for v in names._drawn(c.id)["abbreviation"]:
+                if first.setdefault(v.split()[0], c.id) != c.id:
+                    out.append(names._key(c.id, v))
+        names.spelled_out = np.unique(np.array(out, np.int64))
+        return names
 
+    @staticmethod
+    def _key(company: int, spelling: str) -> int:
+        return (company << 32) + zlib.crc32(spelling.encode())
 
-@dataclass
-class Stats:
-    """What the report compares with the calibration targets."""
+    def _drawn(self, company: int) -> dict[str, list[str]]:
+        c = self.companies[company]
+        rng = np.random.default_rng([self.seed, 3, company])
+        return {kind: sorted({make_variant(kind, c.name, c.base, c.form, c.country, rng)
+                              for _ in range(3)}) for kind in VARIANT_KINDS}
 
-    values: dict[str, Any] = field(default_factory=dict)
-    forward: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-
-    def add(self, key: str, amount: float = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + amount
+    def pool(self, company: int) -> dict[str, list[str]]:
+        """The company's spellings by variant kind (and its canonical name)."""
+        got = self._cache.get(company)
+        if got is not None:
+            self._cache.move_to_end(company)
+            return got
+        pool = self._drawn(company)
+        name = self.canonical[company]
+        spelled = self.spelled_out
+        pool["abbreviation"] = sorted({
+            name.upper() if len(spelled) and spelled[min(len(spelled) - 1, int(
+                np.searchsorted(spelled, self._key(company, v))))] == self._key(company, v)
+            else v for v in pool["abbreviation"]})
+        pool["canonical"] = [name]
+        self._cache[company] = pool
+        if len(self._cache) > self.CACHE:
+            self._cache.popitem(last=False)
+        return pool
 
 
 def _mentions(names: Names, company: np.ndarray, grant_day: np.ndarray,
@@ -159,37 +203,26 @@ def _mentions(names: Names, company: np.ndarray, grant_day: np.ndarray,
             raw.append(renamed[1])
             kind_names.append("new_name")
             continue
-        pool = names.pools[c][kind]
+        pool = names.pool(c)[kind]
         raw.append(pool[int(u * len(pool))])
         kind_names.append(kind)
     return raw, kind_names
 
 
 class Citations:
-    """Draws the citations a year's patents make (fitness-weighted, technology-local,
-    lag-distributed, with self-citations)."""
+    """Draws the citations a chunk of patents makes: fitness-weighted (capped log-normal
+    fitness, by rejection), technology-local, lag-distributed, with self-citations; every
+    target is drawn by arithmetic on the layout (``Layout.draw_in_window``), so nothing is
+    kept per patent."""
 
-    def __init__(self, p: Patents, tech: Technology) -> None:
+    RECENT = 16
+    """Remembered patents per company (self-citations when its cluster holds none near)."""
+
+    def __init__(self, p: Patents, tech: Technology, n_companies: int) -> None:
         self.p = p
-        # indexes as int32, keys as int64, cumulative fitness as float64: 48 bytes a patent
-        utility = np.flatnonzero(p.doc_type != DESIGN).astype(np.int32)
-        self.order_cluster = utility[np.lexsort((p.grant_day[utility], p.cluster[utility]))]
-        self.key_cluster = (p.cluster[self.order_cluster].astype(np.int64) << 16) \
-            + p.grant_day[self.order_cluster]
-        self.cum_cluster = np.concatenate([[0.0], np.cumsum(
-            p.fitness[self.order_cluster], dtype=np.float64)])
-        assigned = utility[p.company[utility] >= 0]  # int32
-        self.order_company = assigned[np.lexsort((p.grant_day[assigned],
-                                                  p.company[assigned]))]
-        self.key_company = (p.company[self.order_company].astype(np.int64) << 16) \
-            + p.grant_day[self.order_company]
-        self.cum_company = np.concatenate([[0.0], np.cumsum(
-            p.fitness[self.order_company], dtype=np.float64)])
-        self.order_all = utility  # already in grant order
-        self.key_all = p.grant_day[utility].astype(np.int64)
-        self.cum_all = np.concatenate([[0.0], np.cumsum(p.fitness[utility], dtype=np.float64)])
-        self.designs = np.flatnonzero(p.doc_type == DESIGN).astype(np.int32)
         self.tech = tech
+        self.recent = np.full((n_companies, self.RECENT), -1, np.int64)
+        self.first_day = int(p.layout.flat_days[0])
         years = np.arange(cal.FIRST_YEAR, cal.LAST_YEAR + 1)
         lo, hi = cal.CITATIONS_TREND
         trend = lo + (hi - lo) * (years - years[0]) / (years[-1] - years[0])
@@ -200,31 +233,36 @@ class Citations:
             trend * cal.CITATIONS_PER_PATENT / np.average(trend, weights=weights)
             / design_factor).tolist(), strict=True))
 
-    def _pick(self, keys: np.ndarray, cum: np.ndarray, order: np.ndarray, lo_key: np.ndarray,
-              hi_key: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        lo = np.searchsorted(keys, lo_key, side="left")
-        hi = np.searchsorted(keys, hi_key, side="right")
-        ok = hi > lo
-        out = np.full(len(lo_key), -1, np.int64)
-        if ok.any():
-            a, b = cum[lo[ok]], cum[hi[ok]]
-            u = a + rng.random(int(ok.sum())) * (b - a)
-            pos = np.searchsorted(cum, u, side="right") - 1
-            pos = np.clip(pos, lo[ok], hi[ok] - 1)
-            out[ok] = order[pos]
+    def remember(self, f: Facts) -> None:
+        """Note a chunk's utility patents as their companies' recent ones."""
+        rows = np.flatnonzero((f.company >= 0) & (f.doc_type == UTILITY))
+        slot = (streams.bits(self.p.seed, S_RECENT, f.index[rows]) % np.uint64(
+            self.RECENT)).astype(np.int64)
+        self.recent[f.company[rows], slot] = f.index[rows]
+
+    def _window(self, bucket: np.ndarray, lo: np.ndarray, hi: np.ndarray, key: np.ndarray,
+                stream: int, weight: Any = None, cap: float = FITNESS_CAP,
+                rounds: int = 12) -> np.ndarray:
+        p = self.p
+        if weight is None:
+            def weight(i: np.ndarray, _pos: np.ndarray) -> np.ndarray:
+                return p.fitness(i)
+        out: np.ndarray = p.layout.draw_in_window(bucket, lo, hi, weight, cap, p.seed,
+                                                  stream, key, rounds)
         return out
 
-    def draw(self, rows: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        p = self.p
-        mean = np.array([self.mean_by_year[int(y)] for y in p.year[rows]])
-        mean = np.where(p.doc_type[rows] == DESIGN, mean * 0.5, mean)
+    def draw(self, f: Facts, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        p, seed = self.p, self.p.seed
+        mean = np.array([self.mean_by_year[int(y)] for y in f.year])
+        mean = np.where(f.doc_type == DESIGN, mean * 0.5, mean)
         r = cal.CITATION_DISPERSION
         wanted = rng.negative_binomial(r, r / (r + mean))
-        # draw half again as many candidates as wanted: duplicates and misses are dropped
-        k = wanted + wanted // 2 + 2
-        citing = np.repeat(rows, k)
-        n = len(citing)
-        day = p.grant_day[citing].astype(np.int64)
+        # a third again as many candidates as wanted: duplicates and misses are dropped
+        k = np.minimum(wanted + wanted // 3 + 2, 1000)
+        local = np.repeat(np.arange(f.n), k)
+        n = len(local)
+        key = f.index[local] * 1024 + (np.arange(n) - np.repeat(np.cumsum(k) - k, k))
+        day = f.grant_day[local].astype(np.int64)
         lag = rng.lognormal(np.log(cal.CITATION_LAG_MEDIAN_YEARS), cal.CITATION_LAG_SIGMA, n)
         target = day - (lag * 365.25).astype(np.int64)
         window = np.maximum((lag * 365.25 * 0.35).astype(np.int64), 120)
@@ -233,64 +271,75 @@ class Citations:
         cited = np.full(n, -1, np.int64)
         kind = np.full(n, 3, np.int8)  # 0 self, 1 same group, 2 same subclass, 3 any
         u = rng.random(n)
-        company = p.company[citing]
-        is_design = p.doc_type[citing] == DESIGN
-        self_share = cal.SELF_CITATION_SHARE
+        company = f.company[local]
+        is_design = f.doc_type[local] == DESIGN
+        # self-citations repeat the few patents of small companies more often than other
+        # kinds repeat theirs, and repeats are dropped: candidates have a third more
+        self_share = cal.SELF_CITATION_SHARE * SELF_OVERDRAW
         kind[(u < self_share) & (company >= 0)] = 0
         kind[(u >= self_share) & (u < self_share + cal.SAME_GROUP_SHARE)] = 1
         kind[(u >= self_share + cal.SAME_GROUP_SHARE)
              & (u < self_share + cal.SAME_GROUP_SHARE + cal.SAME_SUBCLASS_SHARE)] = 2
         kind[is_design] = 4
-        # self-citations: the company's own earlier patents, near the target date
-        m = kind == 0
-        if m.any():
-            base = company[m].astype(np.int64) << 16
-            cited[m] = self._pick(self.key_company, self.cum_company, self.order_company,
-                                  base + lo_day[m], base + hi_day[m], rng)
-            miss = np.flatnonzero(m)[cited[m] < 0]
-            cited[miss] = self._pick(self.key_company, self.cum_company, self.order_company,
-                                     company[miss].astype(np.int64) << 16,
-                                     (company[miss].astype(np.int64) << 16) + day[miss] - 7,
-                                     rng)
+        clusters = np.maximum(f.cluster[local], 0)
+        earliest = np.full(n, self.first_day, np.int64)
+        # self-citations: the company's own earlier patents of its cluster, near the target
+        # date, else any earlier, else one it was granted recently
+        m = np.flatnonzero(kind == 0)
+        if len(m):
+            want = company[m]
+
+            def same_company(i: np.ndarray, pos: np.ndarray) -> np.ndarray:
+                out: np.ndarray = p.company[i] == want[pos]
+                return out
+
+            cited[m] = self._window(clusters[m], lo_day[m], hi_day[m], key[m], S_CITE,
+                                    same_company, 1.0, 16)
+            miss = m[cited[m] < 0]
+            want = company[miss]
+            cited[miss] = self._window(clusters[miss], earliest[miss], day[miss] - 7,
+                                       key[miss], S_CITE + 1, same_company, 1.0, 16)
+            miss = miss[cited[miss] < 0]
+            for attempt in range(4):
+                slot = (streams.bits(seed, S_CITE + 2, key[miss], attempt) % np.uint64(
+                    self.RECENT)).astype(np.int64)
+                pick = self.recent[company[miss], slot]
+                ok = pick >= 0
+                ok[ok] = p.grant_day(pick[ok]) <= day[miss[ok]] - 7
+                cited[miss[ok]] = pick[ok]
+                miss = miss[~ok]
+            kind[miss] = 1  # none: a citation of the same group instead
         # same group, or another group of the same subclass
-        clusters = p.cluster[citing].astype(np.int64)
         m2 = kind == 2
         if m2.any():
-            clusters[m2] = self.tech.sibling_clusters(np.maximum(clusters[m2], 0),
-                                                      rng.random(int(m2.sum())))
-        m = (kind == 1) | (kind == 2)
-        if m.any():
-            base = clusters[m] << 16
-            cited[m] = self._pick(self.key_cluster, self.cum_cluster, self.order_cluster,
-                                  base + lo_day[m], base + hi_day[m], rng)
+            clusters[m2] = self.tech.sibling_clusters(clusters[m2], rng.random(int(m2.sum())))
+        m = np.flatnonzero(((kind == 1) | (kind == 2)) & (cited < 0))
+        if len(m):
+            cited[m] = self._window(clusters[m], lo_day[m], hi_day[m], key[m], S_CITE + 3)
             # nothing near the target date: any earlier patent of the group
-            miss = np.flatnonzero(m)[cited[m] < 0]
-            base = clusters[miss] << 16
-            cited[miss] = self._pick(self.key_cluster, self.cum_cluster, self.order_cluster,
-                                     base, base + day[miss] - 7, rng)
-        # anything else, or what found no candidate: any earlier patent near the target date
-        m = (cited < 0) & (kind != 4)
-        if m.any():
-            cited[m] = self._pick(self.key_all, self.cum_all, self.order_all, lo_day[m],
-                                  hi_day[m], rng)
-        m = (cited < 0) & (kind != 4)
-        if m.any():
-            cited[m] = self._pick(self.key_all, self.cum_all, self.order_all,
-                                  np.zeros(int(m.sum()), np.int64), day[m] - 7, rng)
-        m = kind == 4  # designs cite earlier designs
-        if m.any() and len(self.designs):
-            before = np.searchsorted(p.grant_day[self.designs], day[m] - 7)
-            ok = before > 0
-            choice = (rng.random(int(m.sum())) * np.maximum(before, 1)).astype(np.int64)
-            picked = np.where(ok, self.designs[np.minimum(choice, len(self.designs) - 1)], -1)
-            cited[np.flatnonzero(m)] = picked
+            miss = m[cited[m] < 0]
+            cited[miss] = self._window(clusters[miss], earliest[miss], day[miss] - 7,
+                                       key[miss], S_CITE + 4)
+        # anything else, or what found no candidate: an earlier patent near the target date
+        # of a cluster drawn by that year's grants
+        m = np.flatnonzero((cited < 0) & (kind != 4))
+        if len(m):
+            year_pos = p.layout.year_of_day(np.maximum(target[m], self.first_day))
+            bucket = p.any_cluster(year_pos, streams.uniform(seed, S_CITE + 5, key[m]))
+            cited[m] = self._window(bucket, lo_day[m], hi_day[m], key[m], S_CITE + 6)
+        m = np.flatnonzero(is_design)  # designs cite earlier designs
+        if len(m):
+            cited[m] = self._window(np.full(len(m), p.design_bucket), earliest[m],
+                                    day[m] - 7, key[m], S_CITE + 7,
+                                    lambda i, _pos: np.ones(len(i)), 1.0, 1)
         # targets before 1976 are older patents outside the world (numbers below 3,930,271)
         old = (cited < 0) & (target < day_of("1976-01-06")) & ~is_design
         pre_number = 3930270 - (rng.exponential(350000, n)).astype(np.int64)
         keep = (cited >= 0) | old
         # one citation per cited patent and citing patent
-        pair = citing.astype(np.int64) * 20_000_000 + np.where(cited >= 0, cited,
-                                                              10_000_000 + pre_number % 10**7)
+        base = p.n + 10**7
+        pair = local.astype(np.int64) * base + np.where(cited >= 0, cited,
+                                                        p.n + pre_number % 10**7)
         _, first = np.unique(pair, return_index=True)
         unique = np.zeros(n, bool)
         unique[first] = True
@@ -300,25 +349,125 @@ class Citations:
         start = np.repeat(np.cumsum(k) - k, k)
         rank = kept_before - kept_before[start] if n else kept_before
         keep &= rank < np.repeat(wanted, k)
-        counts = np.bincount(np.repeat(np.arange(len(rows)), k)[keep], minlength=len(rows))
+        counts = np.bincount(local[keep], minlength=f.n)
         seq = np.arange(int(keep.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-        return {"citing": citing[keep], "sequence": seq, "cited": cited[keep],
+        return {"citing": local[keep], "sequence": seq, "cited": cited[keep],
                 "old_number": np.maximum(pre_number[keep], 1_000_000),
                 "old_day": np.maximum(target[keep], day_of("1836-07-13")),
                 "kind": kind[keep]}
 
 
-def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names: Names,
-                       tech: Technology, texts: TextMaker, cites: Citations, rows: np.ndarray,
-                       seed: int, year: int, stats: Stats, events: Any,
-                       groups_of: np.ndarray, focus_keys: np.ndarray) -> None:
-    rng = np.random.default_rng([seed, 10, year])
-    pid = p.patent_id(rows)
-    doc = p.doc_type[rows]
+DECADES = (1980, 1990, 2000, 2010, 2020)
+FORWARD_SAMPLE = 50_000
+"""Patents whose forward citations are counted (a hashed sample: the counts of every
+patent would grow with the world)."""
+
+
+@dataclass
+class Stats:
+    """What the report compares with the calibration targets, accumulated a chunk at a
+    time in fixed-size counters and histograms (0.01-year and 1-day bins)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sample: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    forward: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    lag: np.ndarray = field(default_factory=lambda: np.zeros(6000, np.int64))
+    pendency: np.ndarray = field(default_factory=lambda: np.zeros((len(DECADES), 1300),
+                                                                  np.int64))
+    pta_days: np.ndarray = field(default_factory=lambda: np.zeros(3001, np.int64))
+    top_2016: np.ndarray = field(default_factory=lambda: np.zeros(len(cal.TOP_2016),
+                                                                  np.int64))
+    continuation: np.ndarray = field(default_factory=lambda: np.zeros((len(DECADES), 2),
+                                                                      np.int64))
+    maintenance: np.ndarray = field(default_factory=lambda: np.zeros((2, 3, 2), np.int64))
+    """(large/small, stage, eligible/lapsed)"""
+
+    @classmethod
+    def sampled(cls, p: Patents, seed: int) -> Stats:
+        rate = min(1.0, FORWARD_SAMPLE / max(1, p.n))
+        parts = [lo + np.flatnonzero(streams.uniform(seed, S_SAMPLE, np.arange(
+            lo, min(p.n, lo + 65_536))) < rate) for lo in range(0, p.n, 65_536)]
+        sample = np.concatenate([*parts, np.zeros(0, np.int64)]).astype(np.int64)
+        return cls(sample=sample, forward=np.zeros(len(sample), np.int64))
+
+    def add(self, key: str, amount: float = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + amount
+
+    def count_forward(self, cited: np.ndarray) -> None:
+        at = np.searchsorted(self.sample, cited)
+        ok = at < len(self.sample)
+        ok[ok] = self.sample[at[ok]] == cited[ok]
+        np.add.at(self.forward, at[ok], 1)
+
+    def add_lags(self, years: np.ndarray) -> None:
+        self.lag += np.bincount(np.clip((years * 100).astype(np.int64), 0, len(self.lag) - 1),
+                                minlength=len(self.lag))
+
+    def add_facts(self, f: Facts) -> None:
+        add = self.add
+        add("patents", f.n)
+        add("designs", int((f.doc_type == DESIGN).sum()))
+        add("unassigned", int((f.company < 0).sum()))
+        y16 = f.year == 2016
+        add("grants_2016", int(y16.sum()))
+        if y16.any():
+            top = f.company[y16]
+            top = top[(top >= 0) & (top < len(self.top_2016))]
+            self.top_2016 += np.bincount(top, minlength=len(self.top_2016))
+        not_reissue = f.doc_type != REISSUE
+        utility = f.doc_type == UTILITY
+        pend = np.clip(((f.grant_day - f.filing_day) / 365.25 * 100).astype(np.int64), 0,
+                       self.pendency.shape[1] - 1)
+        for j, start in enumerate(DECADES):
+            m = (f.year >= start) & (f.year < start + 10)
+            self.pendency[j] += np.bincount(pend[m & not_reissue],
+                                            minlength=self.pendency.shape[1])
+            self.continuation[j] += [int((m & utility).sum()),
+                                     int((m & utility & (f.parent_kind >= 0)).sum())]
+        post = f.filing_day >= day_of("2000-05-29")
+        add("post_2000", int(post.sum()))
+        add("post_2000_pta", int((post & (f.pta > 0)).sum()))
+        self.pta_days += np.bincount(np.clip(f.pta[post & (f.pta > 0)], 0, 3000),
+                                     minlength=len(self.pta_days))
+        add("utility", int(utility.sum()))
+        add("disclaimers", int((utility & f.disclaimer).sum()))
+        lapse = f.lapse_day()
+        add("lapsed", int(((lapse >= 0) & (lapse <= WORLD_DAY)).sum()))
+        for e, small in enumerate((False, True)):
+            alive = utility & (f.grant_day >= day_of(cal.MAINTENANCE_FROM)) & (
+                f.small_entity == small)
+            for stage, years in enumerate((3.5, 7.5, 11.5)):
+                due_passed = f.grant_day + int((years + 0.5) * 365.25) <= WORLD_DAY
+                eligible = alive & due_passed
+                lapsed = eligible & (f.lapse_stage == stage + 1)
+                self.maintenance[e, stage] += [int(eligible.sum()), int(lapsed.sum())]
+                alive = alive & ~lapsed
+
+
+def median_of(histogram: np.ndarray, scale: float) -> float | None:
+    """Median of values binned by ``histogram`` (bin i holds values in [i, i+1) / scale)."""
+    total = int(histogram.sum())
+    if total == 0:
+        return None
+    at = int(np.searchsorted(np.cumsum(histogram), (total + 1) / 2))
+    return (at + 0.5) / scale
+
+
+def _write_patentsview(out: Tables, p: Patents, f: Facts, companies: list[Company],
+                       names: Names, tech: Technology, texts: TextMaker, cites: Citations,
+                       seed: int, part: int, stats: Stats, deals: ChunkDeals, events: Any,
+                       groups_of: np.ndarray, focus_keys: np.ndarray) -> np.ndarray:
+    """Write the PatentsView rows, the assignment records and documentid rows of a chunk of
+    patents (consecutive indexes); returns each patent's first CPC symbol (index into
+    ``Technology.symbol_flat``, -1 for designs)."""
+    rng = np.random.default_rng([seed, 10, part])
+    rows = np.arange(f.n)
+    pid = f.patent_id()
+    doc = f.doc_type
     kind = np.where(doc == DESIGN, "S", np.where(doc == REISSUE, "E",
-                    np.where(p.year[rows] < 2001, "A", np.where(p.parent[rows] >= 0, "B2",
+                    np.where(f.year < 2001, "A", np.where(f.parent >= 0, "B2",
                              np.where(rng.random(len(rows)) < 0.25, "B1", "B2")))))
-    clusters = np.maximum(p.cluster[rows], 0)
+    clusters = np.maximum(f.cluster, 0)
     titles = texts.titles(rng, clusters)
     design_rows = np.flatnonzero(doc == DESIGN)
     for j in design_rows.tolist():
@@ -329,7 +478,7 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
         "patent_id": pid,
         "patent_type": np.where(doc == DESIGN, "design", np.where(doc == REISSUE, "reissue",
                                                                    "utility")),
-        "patent_date": iso(p.grant_day[rows]),
+        "patent_date": iso(f.grant_day),
         "patent_title": titles,
         "wipo_kind": kind,
         "num_claims": claims,
@@ -338,16 +487,16 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
     })
     util = rows[doc != DESIGN]
     out.write("patentsview/g_patent_abstract.tsv", {
-        "patent_id": p.patent_id(util),
-        "patent_abstract": texts.abstracts(rng, np.maximum(p.cluster[util], 0)),
+        "patent_id": f.patent_id(util),
+        "patent_abstract": texts.abstracts(rng, np.maximum(f.cluster[util], 0)),
     })
-    series = p.app_series[rows]
+    series = f.app_series
     out.write("patentsview/g_application.tsv", {
         "application_id": np.char.add(np.char.add(np.char.zfill(series.astype("U2"), 2), "/"),
-                                      np.char.zfill(p.app_serial[rows].astype("U6"), 6)),
+                                      np.char.zfill(f.app_serial.astype("U6"), 6)),
         "patent_id": pid,
         "patent_application_type": np.char.zfill(series.astype("U2"), 2),
-        "filing_date": iso(p.filing_day[rows]),
+        "filing_date": iso(f.filing_day),
         "series_code": np.char.zfill(series.astype("U2"), 2),
         "rule_47_flag": np.zeros(len(rows), np.int8),
     })
@@ -356,7 +505,7 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
     n_cpc = 1 + rng.poisson(4.9, len(util_rows))
     owner = np.repeat(util_rows, n_cpc)
     seq = np.arange(len(owner)) - np.repeat(np.cumsum(n_cpc) - n_cpc, n_cpc)
-    own_cluster = p.cluster[owner].astype(np.int64)
+    own_cluster = f.cluster[owner].astype(np.int64)
     other = rng.random(len(owner)) < 0.35  # some symbols from a group of the same subclass
     sibling = tech.sibling_clusters(own_cluster, rng.random(len(owner)))
     clusters_used = np.where(other & (seq > 0), sibling, own_cluster)
@@ -364,7 +513,7 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
     # a company group's own patents in its focus clusters lead with one of its product
     # features (Technology.in_product): the first symbol moves to the anchor otherwise
     lead = seq == 0
-    company = p.company[owner[lead]].astype(np.int64)
+    company = f.company[owner[lead]].astype(np.int64)
     group = np.where(company >= 0, groups_of[np.maximum(company, 0)], -1)
     cl = own_cluster[lead]
     key = group * len(tech.groups) + cl
@@ -379,15 +528,15 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
     lead_sid = sid[lead]
     lead_sid[fix] = tech.symbol_offset[cl[fix]] + tech.anchor(group[fix], cl[fix])
     sid[lead] = lead_sid
-    assert p.first_symbol is not None
-    p.first_symbol[owner[lead]] = lead_sid
+    first_symbol = np.full(f.n, -1, np.int64)
+    first_symbol[owner[lead]] = lead_sid
     _, first = np.unique(owner.astype(np.int64) * 10_000_000 + sid, return_index=True)
     keep = np.zeros(len(owner), bool)
     keep[first] = True
     owner, seq, sid = owner[keep], seq[keep], sid[keep]
     sym_str = tech.symbol_flat[sid].astype(str)
     out.write("patentsview/g_cpc_current.tsv", {
-        "patent_id": p.patent_id(owner),
+        "patent_id": f.patent_id(owner),
         "cpc_sequence": seq,
         "cpc_section": sym_str.astype("U1"),
         "cpc_class": sym_str.astype("U3"),
@@ -399,16 +548,16 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
     })
     stats.add("cpc_rows", len(owner))
     # assignees as printed and as PatentsView disambiguates them
-    assigned = rows[p.company[rows] >= 0]
-    raw, kinds = _mentions(names, p.company[assigned], p.grant_day[assigned], rng)
-    comp = p.company[assigned]
+    assigned = rows[f.company >= 0]
+    raw, kinds = _mentions(names, f.company[assigned], f.grant_day[assigned], rng)
+    comp = f.company[assigned]
     subsidiary = np.array([companies[c].parent is not None for c in comp.tolist()], bool)
     for k, flag in zip(kinds, subsidiary.tolist(), strict=True):
         stats.add("variant_subsidiary" if flag else f"variant_{k}")
     foreign = np.array([companies[c].country != "US" for c in comp.tolist()], bool)
     atype = np.where(foreign, "3", "2")
     canonical = np.array([names.canonical[c] if c not in names.renamed
-                          or p.grant_day[a] < names.renamed[c][0] else names.renamed[c][1]
+                          or f.grant_day[a] < names.renamed[c][0] else names.renamed[c][1]
                           for c, a in zip(comp.tolist(), assigned.tolist(), strict=True)],
                          dtype=object)
     # PatentsView's disambiguation is good but not perfect: typos and abbreviations often
@@ -421,7 +570,7 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
     empty = np.full(len(assigned), "", dtype=object)
     loc = np.array([f"syn-loc-{companies[c].country.lower()}" for c in comp.tolist()])
     out.write("patentsview/g_assignee_not_disambiguated.tsv", {
-        "patent_id": p.patent_id(assigned),
+        "patent_id": f.patent_id(assigned),
         "assignee_sequence": np.zeros(len(assigned), np.int8),
         "assignee_id": aid,
         "raw_assignee_individual_name_first": pa.array(empty.tolist(), pa.string()),
@@ -431,7 +580,7 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
         "rawlocation_id": loc,
     })
     out.write("patentsview/g_assignee_disambiguated.tsv", {
-        "patent_id": p.patent_id(assigned),
+        "patent_id": f.patent_id(assigned),
         "assignee_sequence": np.zeros(len(assigned), np.int8),
         "assignee_id": aid,
         "disambig_assignee_individual_name_first": pa.array(empty.tolist(), pa.string()),
@@ -441,17 +590,17 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
         "location_id": loc,
     })
     # term of grant: PTA days and terminal disclaimers
-    tg = rows[(p.pta[rows] > 0) | p.disclaimer[rows]]
-    dd = p.disclaimer[tg]
-    parent_exp = np.where(p.parent_filing[tg] > 0, p.parent_filing[tg],
-                          p.filing_day[tg] - 900) + int(20 * 365.25)
+    tg = rows[(f.pta > 0) | f.disclaimer]
+    dd = f.disclaimer[tg]
+    parent_exp = np.where(f.parent_filing[tg] > 0, f.parent_filing[tg],
+                          f.filing_day[tg] - 900) + int(20 * 365.25)
     out.write("patentsview/g_us_term_of_grant.tsv", {
-        "patent_id": p.patent_id(tg),
+        "patent_id": f.patent_id(tg),
         "disclaimer_date": nullable(iso(parent_exp), dd),
         "term_disclaimer": nullable(np.full(len(tg), "This patent is subject to a terminal "
                                             "disclaimer."), dd),
         "term_grant": pa.array([None] * len(tg), pa.int32()),
-        "term_extension": p.pta[tg],
+        "term_extension": f.pta[tg],
     })
     # related documents: parent applications (and the patents granted on them), provisionals,
     # reissued originals
@@ -466,56 +615,68 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
                                     wk), strict=True):
             rel[key].append(value)
 
-    for i in rows[(p.parent_kind[rows] >= 0) | (p.provisional_day[rows] >= 0)
-                  | (p.original[rows] >= 0)].tolist():
-        pat = str(p.patent_id(i)[0])
-        wk = "B2" if p.doc_type[i] == UTILITY else "E"
+    related = rows[(f.parent_kind >= 0) | (f.provisional_day >= 0) | (f.original >= 0)]
+    ups = np.concatenate([f.parent[related], f.original[related]])
+    ups = ups[ups >= 0]
+    up_id = dict(zip(ups.tolist(), p.patent_id(ups).tolist(), strict=True))
+    up_day = dict(zip(ups.tolist(), p.grant_day(ups).tolist(), strict=True))
+    for i in related.tolist():
+        pat = str(pid[i])
+        wk = "B2" if f.doc_type[i] == UTILITY else "E"
         seq_ = 0
-        if p.parent_kind[i] >= 0:
-            kind_name = CONTINUATION_KINDS[p.parent_kind[i]].replace("-", "_")
-            par = int(p.parent[i])
+        if f.parent_kind[i] >= 0:
+            kind_name = CONTINUATION_KINDS[f.parent_kind[i]].replace("-", "_")
+            par = int(f.parent[i])
             status = "GRANTED" if par >= 0 else "ABANDONED"
-            add(pat, f"{p.parent_app[i]:08d}", kind_name, "00", str(iso(p.parent_filing[i])),
+            add(pat, f"{f.parent_app[i]:08d}", kind_name, "00", str(iso(f.parent_filing[i])),
                 status, seq_, wk)
             seq_ += 1
             if par >= 0:
-                add(pat, str(p.patent_id(par)[0]), kind_name, "B2" if p.year[par] >= 2001
-                    else "A", str(iso(p.grant_day[par])), "", seq_, wk)
+                add(pat, up_id[par], kind_name, "B2" if up_day[par] >= B2_FROM else "A",
+                    str(iso(up_day[par])), "", seq_, wk)
                 seq_ += 1
-        if p.provisional_day[i] >= 0:
-            number = f"{60 + max(0, (int(p.year[i]) - 1996) // 7)}{(i * 7919) % 999999:06d}"
+        if f.provisional_day[i] >= 0:
+            number = (f"{60 + max(0, (int(f.year[i]) - 1996) // 7)}"
+                      f"{(int(f.index[i]) * 7919) % 999999:06d}")
             add(pat, number, "us_provisional_application", "00",
-                str(iso(p.provisional_day[i])), "", seq_, wk)
+                str(iso(f.provisional_day[i])), "", seq_, wk)
             seq_ += 1
-        if p.original[i] >= 0:
-            o = int(p.original[i])
-            add(pat, str(p.patent_id(o)[0]), "reissue", "A" if p.year[o] < 2001 else "B2",
-                str(iso(p.grant_day[o])), "", seq_, wk)
+        if f.original[i] >= 0:
+            o = int(f.original[i])
+            add(pat, up_id[o], "reissue", "A" if up_day[o] < B2_FROM else "B2",
+                str(iso(up_day[o])), "", seq_, wk)
     out.write("patentsview/g_us_rel_doc.tsv", {
         **{k: rel[k] for k in rel if k not in ("related_doc_sequence",)},
         "related_doc_sequence": pa.array(rel["related_doc_sequence"], pa.int32()),
     } if rel["patent_id"] else {k: pa.array([], pa.string()) for k in rel})
-    _write_documents(out, p, events, rows, titles)
+    _write_documents(out, f, events, deals, titles)
     # citations
-    c = cites.draw(rows, rng)
+    c = cites.draw(f, rng)
     cited = c["cited"]
     inside = cited >= 0
-    cited_id = np.where(inside, p.patent_id(np.maximum(cited, 0)), c["old_number"].astype("U8"))
-    cited_day = np.where(inside, p.grant_day[np.maximum(cited, 0)], c["old_day"])
+    hit_id, hit_day, hit_doc, hit_cluster = p.cited_facts(cited[inside])
+    cited_id = c["old_number"].astype("U8").astype(object)
+    cited_id[inside] = hit_id
+    cited_id = cited_id.astype(str)
+    cited_day = c["old_day"].copy()
+    cited_day[inside] = hit_day
+    cited_doc = np.full(len(cited), UTILITY, np.int8)
+    cited_doc[inside] = hit_doc
+    cited_cluster = np.full(len(cited), -2, np.int64)
+    cited_cluster[inside] = hit_cluster
     month = np.char.add(np.char.ljust(iso(cited_day), 7).astype("U7"), "-01")
-    year_citing = p.year[c["citing"]]
+    year_citing = f.year[c["citing"]]
     u = rng.random(len(cited))
     category = np.where(year_citing < 2001, "", np.where(u < cal.EXAMINER_SHARE,
                                                         "cited by examiner",
                                                         "cited by applicant"))
-    cited_kind = np.where(~inside, "A", np.where(p.doc_type[np.maximum(cited, 0)] == DESIGN,
-                                                 "S", np.where(cited_day < day_of("2001-01-02"),
-                                                               "A", "B2")))
+    cited_kind = np.where(~inside, "A", np.where(cited_doc == DESIGN, "S", np.where(
+        cited_day < B2_FROM, "A", "B2")))
     name_idx = (np.where(inside, cited, c["old_number"]) * 2654435761) % (len(LAST_NAMES) * 3)
     surnames = np.array(LAST_NAMES)[name_idx // 3]
     record_name = np.where(name_idx % 3 == 0, surnames, np.char.add(surnames, " et al."))
     out.write("patentsview/g_us_patent_citation.tsv", {
-        "patent_id": p.patent_id(c["citing"]),
+        "patent_id": pid[c["citing"]],
         "citation_sequence": c["sequence"],
         "citation_patent_id": cited_id,
         "citation_date": month,
@@ -525,54 +686,51 @@ def _write_patentsview(out: Tables, p: Patents, companies: list[Company], names:
     })
     stats.add("citations", len(cited))
     stats.add("citations_self", int((c["kind"] == 0).sum()))
-    stats.add("citations_same_group", int((inside & (p.cluster[np.maximum(cited, 0)]
-                                                     == p.cluster[c["citing"]])).sum()))
+    stats.add("citations_same_group", int((cited_cluster == f.cluster[c["citing"]]).sum()))
     stats.add("citations_outside_world", int((~inside).sum()))
     recent = year_citing >= 2001
     stats.add("citations_2001_on", int(recent.sum()))
     stats.add("citations_examiner_2001_on", int((recent & (category == "cited by examiner"))
                                                 .sum()))
-    lag = (p.grant_day[c["citing"]][inside] - cited_day[inside]) / 365.25
-    stats.values.setdefault("lag_samples", []).extend(lag[::97].round(2).tolist())
-    hits = cited[inside]
-    if len(hits):  # cited patents are earlier ones: count over that range only
-        counts = np.bincount(hits)
-        stats.forward[:len(counts)] += counts.astype(np.int32)
+    lag = (f.grant_day[c["citing"]][inside] - cited_day[inside]) / 365.25
+    stats.add_lags(lag)
+    stats.count_forward(cited[inside])
+    return first_symbol
 
 
-def _write_documents(out: Tables, p: Patents, events: Any, rows: np.ndarray,
+def _write_documents(out: Tables, f: Facts, events: Any, deals: ChunkDeals,
                      titles: list[str]) -> None:
-    """The employee assignment records of these patents (rows: consecutive, in patent
-    order), and the documentid rows of every assignment record that covers them."""
-    first, end = int(rows[0]), int(rows[-1]) + 1
+    """The employee assignment records of a chunk's patents, and the documentid rows of
+    every assignment record that covers them."""
+    first, end = int(f.index[0]), int(f.index[-1]) + 1
     employee = write_employee_records(events, first, end)
-    lo, hi = np.searchsorted(events.doc_patent, [first, end])
-    idx = np.concatenate([events.doc_patent[lo:hi], employee["patent"]]).astype(np.int64)
+    idx = np.concatenate([deals.doc_row, employee["patent"] - first]).astype(np.int64)
     if len(idx) == 0:
         return
-    reel = np.concatenate([events.doc_reel[lo:hi], employee["reel"]])
-    frame = np.concatenate([events.doc_frame[lo:hi], employee["frame"]])
-    seq = np.concatenate([events.doc_seq[lo:hi], np.ones(len(employee["patent"]), np.int32)])
-    inventors = np.concatenate([np.full(hi - lo, "", dtype=object), employee["inventors"]])
+    reel = np.concatenate([deals.doc_reel, employee["reel"]])
+    frame = np.concatenate([deals.doc_frame, employee["frame"]])
+    seq = np.concatenate([deals.doc_seq, np.ones(len(employee["patent"]), np.int64)])
+    inventors = np.concatenate([np.full(len(deals.doc_row), "", dtype=object),
+                                employee["inventors"]])
     order = np.argsort(idx, kind="stable")
     idx, reel, frame, seq, inventors = idx[order], reel[order], frame[order], seq[order], \
         inventors[order]
-    app = p.app_series[idx].astype(np.int64) * 1_000_000 + p.app_serial[idx]
-    published = p.filing_day[idx] >= day_of("2000-11-29")
-    pub_day = p.filing_day[idx] + 548
+    app = f.application_number()[idx]
+    published = f.filing_day[idx] >= day_of("2000-11-29")
+    pub_day = f.filing_day[idx] + 548
     pub_year = np.char.ljust(iso(pub_day), 4).astype("U4")
-    pub_number = np.char.add(pub_year, np.char.zfill(((idx.astype(np.int64) * 7919) % 10**7)
+    pub_number = np.char.add(pub_year, np.char.zfill(((f.index[idx] * 7919) % 10**7)
                                                      .astype("U7"), 7))
     out.write("assignments/documentid.csv", {
         "rf_id": np.char.add(np.char.add(reel.astype(str), "-"), frame.astype(str)),
         "doc_seq": seq.astype(np.int32),
-        "title": np.char.upper(np.array([titles[i - first] for i in idx.tolist()], dtype=str)),
+        "title": np.char.upper(np.array([titles[i] for i in idx.tolist()], dtype=str)),
         "appno_doc_num": np.char.zfill(app.astype("U8"), 8),
-        "appno_date": iso(p.filing_day[idx]),
+        "appno_date": iso(f.filing_day[idx]),
         "pgpub_doc_num": nullable(pub_number, published),
         "pgpub_date": nullable(iso(pub_day), published),
-        "grant_doc_num": p.patent_id(idx),
-        "grant_date": iso(p.grant_day[idx]),
+        "grant_doc_num": f.patent_id(idx),
+        "grant_date": iso(f.grant_day[idx]),
         "pct_num": pa.array([None] * len(idx), pa.string()),
         "inventors": pa.array(inventors.tolist(), pa.string()),
     })
@@ -588,9 +746,10 @@ def generate_world(
     """Write a synthetic world to ``out``; returns its statistics (also in truth/stats.json).
 
     Deterministic: the same ``n_patents``, ``seed`` and ``scenario`` give the same bytes.
+    Two passes over the patents, a chunk at a time: one to pick the deals' patents, one
+    to write every table; nothing is kept per patent but its company at grant.
     """
-    from warchest.synth.events import write_events  # the reassignments, fees, families
-    from warchest.synth.truth import ultimate_parents, write_truth
+    from warchest.synth.truth import Truth, ultimate_parents
 
     def step(stage: str, done: int, total: int) -> None:
         if progress is not None:
@@ -603,25 +762,40 @@ def generate_world(
     names = Names.draw(companies, seed)
     step("patents", 0, 1)
     p = draw_patents(n_patents, seed, companies, tech)
-    events = write_events(out, p, companies, names, seed, step)
+    events = prepare_events(out, p, companies, names, seed, step)
     texts = TextMaker(cluster_vocabularies(tech))
-    cites = Citations(p, tech)
+    cites = Citations(p, tech, len(companies))
     tables = Tables(out)
-    stats = Stats(forward=np.zeros(p.n, np.int32))
-    p.first_symbol = np.full(p.n, -1, np.int32)
+    stats = Stats.sampled(p, seed)
     groups_of = ultimate_parents(companies)
-    focus_keys = np.unique(np.concatenate([
-        [int(groups_of[c.id]) * len(tech.groups) + int(f) for f in c.focus]
-        for c in companies if c.parent is None] + [np.zeros(0, np.int64)]).astype(np.int64))
-    years = np.unique(p.year)
-    for k, year in enumerate(years.tolist()):
-        in_year = np.flatnonzero(p.year == year)
-        # at most ROWS_PER_CHUNK patents at a time, so memory does not grow with the world
-        for part, start in enumerate(range(0, len(in_year), ROWS_PER_CHUNK)):
-            rows = in_year[start:start + ROWS_PER_CHUNK]
-            _write_patentsview(tables, p, companies, names, tech, texts, cites, rows, seed,
-                               year * 1000 + part, stats, events, groups_of, focus_keys)
-        step("patentsview tables", k + 1, len(years))
+    focus_keys = p.sampler.focus_keys(groups_of)
+    truth = Truth(out, p, companies, names, tech, events, scenario)
+    maintfee = out / "maintfee"
+    maintfee.mkdir(parents=True, exist_ok=True)
+    families = out / "families"
+    families.mkdir(parents=True, exist_ok=True)
+    with open(maintfee / MAINTFEE_FILE, "w", encoding="ascii") as fees, \
+            open(families / "families.csv", "w", newline="", encoding="utf-8") as fam:
+        fam_writer = csv.writer(fam)
+        fam_writer.writerow(FAMILY_HEADER)
+        for k, year in enumerate(p.years.tolist()):
+            lo, hi = p.year_range(k)
+            # at most ROWS_PER_CHUNK patents at a time, so memory does not grow with the world
+            for part, start in enumerate(range(lo, hi, ROWS_PER_CHUNK)):
+                f = p.facts(np.arange(start, min(hi, start + ROWS_PER_CHUNK)))
+                chunk_id = year * 1000 + part
+                deals = apply_deals(events, f)
+                first_symbol = _write_patentsview(
+                    tables, p, f, companies, names, tech, texts, cites, seed, chunk_id, stats,
+                    deals, events, groups_of, focus_keys)
+                cites.remember(f)
+                fees.write(maintenance_lines(f, np.random.default_rng([seed, 6, chunk_id])))
+                ep = family_rows(fam_writer, f, companies,
+                                 np.random.default_rng([seed, 7, chunk_id]))
+                truth.add(f, deals, first_symbol, ep)
+                stats.add_facts(f)
+            step("patentsview tables", k + 1, len(p.years))
+    write_deal_records(events)
     tables.close()
     events.close()
     label = {"label": f"synthetic world (seed {seed})",
@@ -631,8 +805,7 @@ def generate_world(
     for folder in ("patentsview", "assignments", "maintfee", "families"):
         (out / folder).mkdir(exist_ok=True)
         (out / folder / "PROVENANCE.json").write_text(json.dumps(label, indent=1) + "\n")
-    summary = write_truth(out, p, companies, names, tech, stats, events, seed, n_patents,
-                          scenario, tables.rows)
+    summary = truth.finish(stats, seed, n_patents, tables.rows)
     step("done", 1, 1)
     return summary
 

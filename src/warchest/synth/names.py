@@ -11,6 +11,7 @@ legal names ("... America, Inc.", "... (China) Co., Ltd.").
 from __future__ import annotations
 
 import re
+import zlib
 
 import numpy as np
 
@@ -102,6 +103,31 @@ def _stem(rng: np.random.Generator) -> str:
     return word[:1].upper() + word[1:]
 
 
+class Seen:
+    """A Bloom filter of strings (three CRC-32 positions each; Bloom 1970): no false
+    negatives, about 0.1% false positives when sized at 30 bits an entry."""
+
+    SALTS = (0, 0x9E3779B9, 0x7F4A7C15)
+
+    def __init__(self, entries: int) -> None:
+        self.bits = max(1 << 16, entries * 30)
+        self.table = bytearray(self.bits // 8 + 1)
+
+    def _positions(self, text: str) -> list[int]:
+        data = text.encode()
+        return [zlib.crc32(data, salt) % self.bits for salt in self.SALTS]
+
+    def any_of(self, texts: set[str]) -> bool:
+        """Whether any of the strings may have been added."""
+        return any(all(self.table[p >> 3] >> (p & 7) & 1 for p in self._positions(t))
+                   for t in texts)
+
+    def add_all(self, texts: set[str]) -> None:
+        for t in texts:
+            for p in self._positions(t):
+                self.table[p >> 3] |= 1 << (p & 7)
+
+
 def company_names(rng: np.random.Generator, archetypes: list[str], countries: list[str]
                   ) -> list[tuple[str, str, str]]:
     """One fictional ``(name, stem, legal form)`` per company, all distinct.
@@ -110,8 +136,10 @@ def company_names(rng: np.random.Generator, archetypes: list[str], countries: li
     a one-letter typo of one is never another's name and the truth of every raw spelling
     stays unambiguous. The check is a symmetric-delete index: two strings are within one
     edit when one of them, or one of its single-letter deletions, equals one of the other's.
+    The index is a Bloom filter (``Seen``): a few bytes a company, never a missed clash,
+    and a rare false alarm only draws another name.
     """
-    seen: set[str] = set()
+    seen = Seen(len(archetypes) * 30)
     out: list[tuple[str, str, str]] = []
     for archetype, country in zip(archetypes, countries, strict=True):
         while True:
@@ -129,8 +157,8 @@ def company_names(rng: np.random.Generator, archetypes: list[str], countries: li
                 name = f"{stem} {descriptor}, {form}"
             base = f"{stem} {descriptor}".lower().replace(" ", "")
             near = {base} | {base[:i] + base[i + 1:] for i in range(len(base))}
-            if seen.isdisjoint(near):
-                seen |= near
+            if not seen.any_of(near):
+                seen.add_all(near)
                 out.append((name, f"{stem} {descriptor}", form))
                 break
     return out

@@ -67,7 +67,7 @@ ARCHETYPE_PRODUCTS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Company:
     """A true company (or subsidiary) of the world."""
 
