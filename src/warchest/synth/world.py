@@ -1,9 +1,10 @@
 """The synthetic world: companies, technologies, markets and patents, drawn from a seed.
 
-Everything is drawn with one ``numpy.random.Generator`` (PCG64) per concern, seeded from the
-world seed, so the same seed gives the same world, byte for byte. Per-patent facts are kept
-in compact arrays (about 60 bytes a patent); the large tables (citations, texts, CPC rows)
-are drawn year by year and written at once (see ``warchest.synth.generate``).
+Companies are drawn with one ``numpy.random.Generator`` (PCG64) per concern, seeded from the
+world seed, so the same seed gives the same world, byte for byte. Patents keep no state but
+their company at grant: every other fact is a counter-based draw recomputed on demand
+(``warchest.synth.patents``), and the large tables are written a chunk of patents at a time
+(``warchest.synth.generate``).
 """
 
 from __future__ import annotations
