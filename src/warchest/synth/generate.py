@@ -17,7 +17,6 @@ every g_patent row has ``filename`` = ``synthetic-<seed>``.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import zlib
 from collections import OrderedDict
@@ -55,7 +54,6 @@ from warchest.synth.patents import (
 )
 from warchest.synth.text import TextMaker, cluster_vocabularies
 from warchest.synth.world import (
-    EPOCH,
     MARKETS,
     Company,
     Technology,
@@ -808,18 +806,6 @@ def generate_world(
     summary = truth.finish(stats, seed, n_patents, tables.rows)
     step("done", 1, 1)
     return summary
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def date_text(day: int) -> str:
-    return (EPOCH + dt.timedelta(days=int(day))).isoformat()
 
 
 __all__ = ["MARKETS", "generate_world", "interpolate"]

@@ -49,7 +49,6 @@ class Layout:
     day0: int = field(init=False)
     day_year: np.ndarray = field(init=False)
     day_after: np.ndarray = field(init=False)
-    day_before: np.ndarray = field(init=False)
     bucket_before: np.ndarray = field(init=False)
     bucket_flat: np.ndarray = field(init=False)
     _ranks: OrderedDict[tuple[int, bytes], tuple[np.ndarray, np.ndarray]] = field(
@@ -67,8 +66,8 @@ class Layout:
                             * (int(self.start[-1]) + 1)).reshape(-1)
         self.days = [tuesdays(int(y)) for y in self.years.tolist()]
         self.t_count = np.array([len(d) for d in self.days], np.int64)
-        # every day of the layout's years -> its year and the Tuesdays on/after and
-        # on/before it (positions in that year): lookups without per-year loops
+        # every day of the layout's years -> its year and the first Tuesday on or after
+        # it (position in that year): lookups without per-year loops
         self.flat_days = np.concatenate(self.days).astype(np.int64)
         self.t_offset = np.concatenate([[0], np.cumsum(self.t_count)[:-1]]).astype(np.int64)
         firsts = np.array([tuesdays(int(y))[0] - ((tuesdays(int(y))[0] + 3) % 7)
@@ -79,7 +78,6 @@ class Layout:
                                 len(self.years) - 1)
         first_t = self.t_offset[self.day_year]
         self.day_after = np.searchsorted(self.flat_days, span, side="left") - first_t
-        self.day_before = np.searchsorted(self.flat_days, span, side="right") - 1 - first_t
 
     @classmethod
     def draw(cls, year_counts: dict[int, int], probs: np.ndarray, seed: int) -> Layout:
@@ -188,21 +186,17 @@ class Layout:
         out: np.ndarray = self.day_year[at]
         return out
 
-    def tuesday_of_day(self, year: np.ndarray, day: np.ndarray, after: bool) -> np.ndarray:
-        """Position among the year's Tuesdays of the first Tuesday on or after ``day``
-        (``after``), or of the last one on or before it."""
+    def tuesday_from(self, year: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Position among the year's Tuesdays of the first Tuesday on or after ``day`` (its
+        first Tuesday for a day before the year's first Monday)."""
         at = np.clip(np.asarray(day, np.int64) - self.day0, 0, len(self.day_year) - 1)
-        same = self.day_year[at] == year
-        if after:  # a day before the year's first Monday: its first Tuesday
-            out: np.ndarray = np.where(same, self.day_after[at], 0)
-        else:  # a day after the year's end: its last Tuesday
-            out = np.where(same, self.day_before[at], self.t_count[year] - 1)
+        out: np.ndarray = np.where(self.day_year[at] == year, self.day_after[at], 0)
         return out
 
     def count_before(self, bucket: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Patents of each bucket granted before each day."""
         y = self.year_of_day(day)
-        t = self.tuesday_of_day(y, day, after=True)
+        t = self.tuesday_from(y, day)
         b = np.asarray(bucket, np.int64)
         out: np.ndarray = self.bucket_before[b, y] + self.first_k(y, b, t)
         return out

@@ -16,6 +16,7 @@ and the companies' sizes and technology mixes are those of drawing the company f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -102,12 +103,29 @@ class Facts:
         return out
 
     def lapse_day(self) -> np.ndarray:
-        """Day the patent lapsed for an unpaid maintenance fee (end of the 6-month grace
-        period after the fee due 3.5, 7.5 or 11.5 years after grant); -1 when it did not."""
-        years = np.where(self.lapse_stage > 0, 4.0 * self.lapse_stage, 0.0)
-        out: np.ndarray = np.where(self.lapse_stage > 0, self.grant_day + (
-            years * DAYS_PER_YEAR).astype(np.int64), -1)
-        return out
+        return lapse_day(self.grant_day, self.lapse_stage)
+
+
+def lapse_day(grant_day: np.ndarray, stage: np.ndarray) -> np.ndarray:
+    """Day a patent lapsed for an unpaid maintenance fee (end of the 6-month grace period
+    after the fee due 3.5, 7.5 or 11.5 years after grant: 4 years a stage); -1 when it
+    did not."""
+    out: np.ndarray = np.where(stage > 0, grant_day + (4.0 * stage * DAYS_PER_YEAR).astype(
+        np.int64), -1)
+    return out
+
+
+class Lineage(NamedTuple):
+    """See ``Patents.lineage``."""
+
+    year_pos: np.ndarray
+    bucket: np.ndarray
+    grant_day: np.ndarray
+    filing_day: np.ndarray
+    parent: np.ndarray
+    kind: np.ndarray
+    original: np.ndarray
+    cluster: np.ndarray
 
 
 def format_ids(number: np.ndarray, doc_type: np.ndarray, rows: np.ndarray | None = None
@@ -484,25 +502,45 @@ class Patents:
             1.0, self.seed, S_ORIGINAL + 100, index, rounds=1)
         return out
 
-    def assign_companies(self, progress: object = None, chunk: int = 50_000) -> None:
+    def _reissue_origins(self, index: np.ndarray, y: np.ndarray, b: np.ndarray,
+                         day: np.ndarray, filing: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """Each patent's original (reissues; -1 elsewhere or when none is found) and
+        cluster (a reissue has its original's, one without an original a cluster drawn by
+        its year's grants; designs -1). A reissue is filed at least 200 days after its
+        original's grant: ``filing`` is moved in place."""
+        cluster = np.where(b < self.n_clusters, b, -1).astype(np.int64)
+        original = np.full(len(index), -1, np.int64)
+        r = np.flatnonzero(b == self.reissue_bucket)
+        if len(r):
+            original[r] = self.originals(index[r], y[r], day[r])
+            has = r[original[r] >= 0]
+            if len(has):
+                _, ob, oday = self.where(original[has])
+                cluster[has] = ob
+                filing[has] = np.maximum(oday + 200, filing[has])
+            none = r[original[r] < 0]
+            cluster[none] = self.any_cluster(y[none], streams.uniform(
+                self.seed, S_ORIGINAL, index[none], 1))
+        return original, cluster
+
+    def lineage(self, index: np.ndarray) -> Lineage:
+        """Where, when and from what each patent comes: year position, bucket, grant and
+        filing day, parent and continuation kind, original and cluster."""
+        y, b, day = self.where(index)
+        filing = self.drawn_filing_day(index, self.years[y], day)
+        parent, kind = self.parents(index, self.years[y], b, day, filing)
+        original, cluster = self._reissue_origins(index, y, b, day, filing)
+        return Lineage(y, b, day, filing, parent, kind, original, cluster)
+
+    def assign_companies(self, chunk: int = 50_000) -> None:
         """Draw the company at grant of every patent, in index order (a continuation's
         parent and a reissue's original always come first: they are granted earlier)."""
         for lo in range(0, self.n, chunk):
             idx = np.arange(lo, min(self.n, lo + chunk), dtype=np.int64)
-            y, b, day = self.where(idx)
-            cluster = np.where(b < self.n_clusters, b, -1)
-            filing = self.drawn_filing_day(idx, self.years[y], day)
-            parent, _ = self.parents(idx, self.years[y], b, day, filing)
-            original = np.full(len(idx), -1, np.int64)
-            r = np.flatnonzero(b == self.reissue_bucket)
-            if len(r):
-                original[r] = self.originals(idx[r], y[r], day[r])
-            source = np.where(parent >= 0, parent, original)
-            # reissues without an original: a cluster by the year's grants
-            if len(r):
-                cluster[r] = self.any_cluster(y[r], streams.uniform(self.seed, S_ORIGINAL,
-                                                                    idx[r], 1))
-            own = self.sampler.draw(y, cluster, idx, self.seed)
+            line = self.lineage(idx)
+            source = np.where(line.parent >= 0, line.parent, line.original)
+            own = self.sampler.draw(line.year_pos, line.cluster, idx, self.seed)
             company = self.company
             company[lo:lo + len(idx)] = np.where(source < 0, own, -1)
             inherit = np.flatnonzero(source >= 0)
@@ -517,24 +555,9 @@ class Patents:
     def facts(self, index: np.ndarray) -> Facts:
         seed = self.seed
         index = np.asarray(index, np.int64)
-        y, b, day = self.where(index)
+        y, b, day, filing, parent, kind, original, cluster = self.lineage(index)
         year = self.years[y]
         doc = self.doc_type(b)
-        filing = self.drawn_filing_day(index, year, day)
-        cluster = np.where(b < self.n_clusters, b, -1).astype(np.int64)
-        parent, kind = self.parents(index, year, b, day, filing)
-        original = np.full(len(index), -1, np.int64)
-        r = np.flatnonzero(doc == REISSUE)
-        if len(r):
-            original[r] = self.originals(index[r], y[r], day[r])
-            has = r[original[r] >= 0]
-            if len(has):
-                _, ob, oday = self.where(original[has])
-                cluster[has] = ob
-                filing[has] = np.maximum(oday + 200, filing[has])
-            none = r[original[r] < 0]
-            cluster[none] = self.any_cluster(y[none], streams.uniform(seed, S_ORIGINAL,
-                                                                      index[none], 1))
         company = self.company[index].astype(np.int64)
         series, serial = self.application(index, filing, doc)
         # continuations
@@ -583,14 +606,9 @@ class Patents:
         y, b, day = self.where(index)
         doc = self.doc_type(b)
         filing = self.drawn_filing_day(index, self.years[y], day)
-        r = np.flatnonzero(doc == REISSUE)
-        if len(r):
-            original = self.originals(index[r], y[r], day[r])
-            has = original >= 0
-            filing[r[has]] = np.maximum(self.grant_day(original[has]) + 200, filing[r[has]])
+        self._reissue_origins(index, y, b, day, filing)
         company = self.company[index].astype(np.int64)
-        stage = self.lapse_stages(index, doc, day, self.small[company])
-        lapse = np.where(stage > 0, day + (4.0 * stage * DAYS_PER_YEAR).astype(np.int64), -1)
+        lapse = lapse_day(day, self.lapse_stages(index, doc, day, self.small[company]))
         return {"company": company, "grant_day": day, "filing_day": filing, "doc_type": doc,
                 "lapse_day": lapse}
 
@@ -642,15 +660,8 @@ class Patents:
         todo = np.flatnonzero(up >= 0)
         while len(todo):
             root[todo] = up[todo]
-            i = root[todo]
-            y, b, day = self.where(i)
-            filing = self.drawn_filing_day(i, self.years[y], day)
-            p, _ = self.parents(i, self.years[y], b, day, filing)
-            o = np.full(len(i), -1, np.int64)
-            r = np.flatnonzero(b == self.reissue_bucket)
-            if len(r):
-                o[r] = self.originals(i[r], y[r], day[r])
-            nxt = np.where(p >= 0, p, o)
+            line = self.lineage(root[todo])
+            nxt = np.where(line.parent >= 0, line.parent, line.original)
             up[todo] = nxt
             todo = todo[nxt >= 0]
         out: np.ndarray = root + 10_000_000
