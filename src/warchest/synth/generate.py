@@ -175,11 +175,9 @@ class Names:
             return got
         pool = self._drawn(company)
         name = self.canonical[company]
-        spelled = self.spelled_out
         pool["abbreviation"] = sorted({
-            name.upper() if len(spelled) and spelled[min(len(spelled) - 1, int(
-                np.searchsorted(spelled, self._key(company, v))))] == self._key(company, v)
-            else v for v in pool["abbreviation"]})
+            name.upper() if np.isin(self._key(company, v), self.spelled_out) else v
+            for v in pool["abbreviation"]})
         pool["canonical"] = [name]
         self._cache[company] = pool
         if len(self._cache) > self.CACHE:
