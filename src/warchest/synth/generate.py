@@ -161,6 +161,12 @@ class Names:
     def _key(company: int, spelling: str) -> int:
         return (company << 32) + zlib.crc32(spelling.encode())
 
+    def _spelled_out(self, key: int) -> bool:
+        """Whether ``key`` is in the sorted ``spelled_out`` (a binary search: np.isin
+        would sort the whole array on every call)."""
+        at = int(np.searchsorted(self.spelled_out, key))
+        return at < len(self.spelled_out) and int(self.spelled_out[at]) == key
+
     def _drawn(self, company: int) -> dict[str, list[str]]:
         c = self.companies[company]
         rng = np.random.default_rng([self.seed, 3, company])
@@ -176,7 +182,7 @@ class Names:
         pool = self._drawn(company)
         name = self.canonical[company]
         pool["abbreviation"] = sorted({
-            name.upper() if np.isin(self._key(company, v), self.spelled_out) else v
+            name.upper() if self._spelled_out(self._key(company, v)) else v
             for v in pool["abbreviation"]})
         pool["canonical"] = [name]
         self._cache[company] = pool
