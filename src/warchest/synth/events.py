@@ -28,7 +28,7 @@ from warchest.synth.names import (
     person_name,
 )
 from warchest.synth.patents import DESIGN, UTILITY, Facts, Patents
-from warchest.synth.world import EPOCH, Company, day_of
+from warchest.synth.world import EPOCH, Companies, day_of
 
 WORLD_DAY = day_of(cal.WORLD_DATE)
 MAINTFEE_FILE = "MaintFeeEvents_20251229.txt"
@@ -80,7 +80,7 @@ class Events:
     numbers: RecordNumbers | None = None
     files: AssignmentFiles | None = None
     names: Any = None
-    companies: list[Company] = field(default_factory=list)
+    companies: Companies | None = None
     # the patents of sales, security interests and releases, in patent order
     link_patent: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     link_deal: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -99,7 +99,7 @@ POOL_STREAM = 60
 """Counter-based stream of the priorities that pick a deal's patents among its giver's."""
 
 
-def _pick_companies(rng: np.random.Generator, companies: list[Company], lo: int, hi: int,
+def _pick_companies(rng: np.random.Generator, companies: Companies, lo: int, hi: int,
                     count: int, exclude: set[int], by_share: bool = False) -> list[int]:
     """``count`` distinct companies of ranks [lo, hi) (uniformly, or by their share)."""
     pool = [c.id for c in companies[lo:hi] if c.id not in exclude and c.parent is None
@@ -111,7 +111,7 @@ def _pick_companies(rng: np.random.Generator, companies: list[Company], lo: int,
                                        p=None if weights is None else weights / weights.sum())]
 
 
-def plan_deals(n: int, companies: list[Company], names: Any, seed: int) -> list[Deal]:
+def plan_deals(n: int, companies: Companies, names: Any, seed: int) -> list[Deal]:
     """Draw the name changes, mergers, sales and security interests (their patents are
     chosen later: ``choose_deal_patents``), in date order."""
     rng = np.random.default_rng([seed, 4])
@@ -522,7 +522,7 @@ class AssignmentFiles:
 
 
 
-def prepare_events(out: Path, p: Patents, companies: list[Company], names: Any, seed: int,
+def prepare_events(out: Path, p: Patents, companies: Companies, names: Any, seed: int,
                    step: Callable[[str, int, int], None]) -> Events:
     """Plan the deals, pick the patents of sales and security interests (one pass over the
     patents), number every assignment record and open the assignment files. The records
@@ -546,7 +546,7 @@ def _number_deals(events: Events, seed: int) -> None:
     """Reel, frame, parties and execution day of every deal's record."""
     rng = np.random.default_rng([seed, 5])
     names, companies, numbers = events.names, events.companies, events.numbers
-    assert numbers is not None
+    assert numbers is not None and companies is not None
     for this in events.deals:
         day = this.day
         reel, frame = numbers.deal(day)
@@ -584,7 +584,9 @@ def write_employee_records(events: Events, lo: int, hi: int) -> dict[str, np.nda
     """Write the employee records of patents ``[lo, hi)`` (called in patent order) and
     return their documentid links: patent, reel, frame and the inventors' text."""
     employees, numbers, files = events.employees, events.numbers, events.files
+    companies = events.companies
     assert employees is not None and numbers is not None and files is not None
+    assert companies is not None
     r = employees.between(lo, hi)
     reels, frames = numbers.employees(r["day"])
     p = employees.p
@@ -599,7 +601,7 @@ def write_employee_records(events: Events, lo: int, hi: int) -> dict[str, np.nda
         files.record(reel, frame, day, "employee", 1,
                      [(person_name(a, b), day - s) for (a, b), s in zip(people, signed,
                                                                        strict=True)],
-                     _name_at(events.names, owner, day), events.companies[owner].country)
+                     _name_at(events.names, owner, day), companies.country[owner])
         inventors.append(", ".join(FIRST_NAMES[a].title() + " " + LAST_NAMES[b].title()
                                    for a, b in people))
     return {"patent": r["patent"], "reel": reels, "frame": frames,
@@ -675,7 +677,7 @@ def _iso_days(days: np.ndarray | int) -> np.ndarray:
 
 
 
-def family_rows(w: Any, f: Facts, companies: list[Company], rng: np.random.Generator
+def family_rows(w: Any, f: Facts, companies: Companies, rng: np.random.Generator
                 ) -> np.ndarray:
     """Write the family rows of a chunk's family roots, one per family and jurisdiction:
     the member and its status at the world date. Returns the chunk rows whose family is
@@ -692,9 +694,9 @@ def family_rows(w: Any, f: Facts, companies: list[Company], rng: np.random.Gener
     ep_in_force = np.zeros(0, np.int64)
     if len(roots) == 0:
         return ep_in_force
-    big = np.array([c.share > 0.001 or c.role in ("threat", "seller") for c in companies]
-                   + [False])[p.company[roots]]
-    home = np.array([c.country for c in companies] + ["US"])[p.company[roots]]
+    big = np.append((companies.share > 0.001) | np.isin(companies.role, ["threat", "seller"]),
+                    False)[p.company[roots]]
+    home = np.append(companies.country, "US")[p.company[roots]].astype(str)
     earliest = np.where(p.parent_filing > 0, p.parent_filing, p.filing_day)[roots]
     expiry = (earliest + int(20 * 365.25) + p.pta[roots]).astype(np.int64)
     old = p.filing_day[roots] < day_of("1995-06-08")

@@ -55,7 +55,7 @@ from warchest.synth.patents import (
 from warchest.synth.text import TextMaker, cluster_vocabularies
 from warchest.synth.world import (
     MARKETS,
-    Company,
+    Companies,
     Technology,
     day_of,
     interpolate,
@@ -135,25 +135,25 @@ class Names:
 
     CACHE = 2048
 
-    def __init__(self, companies: list[Company], seed: int) -> None:
+    def __init__(self, companies: Companies, seed: int) -> None:
         self.companies, self.seed = companies, seed
-        self.canonical = [c.name for c in companies]
+        self.canonical = companies.name
         self.renamed: dict[int, tuple[int, str]] = {}  # id -> (day, new name)
         # (company << 32) + CRC-32 of each abbreviation a later company must spell out
         self.spelled_out = np.zeros(0, np.int64)
         self._cache: OrderedDict[int, dict[str, list[str]]] = OrderedDict()
 
     @classmethod
-    def draw(cls, companies: list[Company], seed: int) -> Names:
+    def draw(cls, companies: Companies, seed: int) -> Names:
         names = cls(companies, seed)
         # initials shared with another company would make the truth of a raw name
         # ambiguous (no resolver could tell them apart): the later company spells out
         first: dict[str, int] = {}
         out: list[int] = []
-        for c in companies:
-            for v in names._drawn(c.id)["abbreviation"]:
-                if first.setdefault(v.split()[0], c.id) != c.id:
-                    out.append(names._key(c.id, v))
+        for c in range(len(companies)):
+            for v in names._drawn(c)["abbreviation"]:
+                if first.setdefault(v.split()[0], c) != c:
+                    out.append(names._key(c, v))
         names.spelled_out = np.unique(np.array(out, np.int64))
         return names
 
@@ -168,9 +168,11 @@ class Names:
         return at < len(self.spelled_out) and int(self.spelled_out[at]) == key
 
     def _drawn(self, company: int) -> dict[str, list[str]]:
-        c = self.companies[company]
+        c = self.companies
+        name, base, form, country = (c.name[company], c.base[company], c.form[company],
+                                     c.country[company])
         rng = np.random.default_rng([self.seed, 3, company])
-        return {kind: sorted({make_variant(kind, c.name, c.base, c.form, c.country, rng)
+        return {kind: sorted({make_variant(kind, name, base, form, country, rng)
                               for _ in range(3)}) for kind in VARIANT_KINDS}
 
     def pool(self, company: int) -> dict[str, list[str]]:
@@ -455,7 +457,7 @@ def median_of(histogram: np.ndarray, scale: float) -> float | None:
     return (at + 0.5) / scale
 
 
-def _write_patentsview(out: Tables, p: Patents, f: Facts, companies: list[Company],
+def _write_patentsview(out: Tables, p: Patents, f: Facts, companies: Companies,
                        names: Names, tech: Technology, texts: TextMaker, cites: Citations,
                        seed: int, part: int, stats: Stats, deals: ChunkDeals, events: Any,
                        groups_of: np.ndarray, focus_keys: np.ndarray) -> np.ndarray:
@@ -553,10 +555,10 @@ def _write_patentsview(out: Tables, p: Patents, f: Facts, companies: list[Compan
     assigned = rows[f.company >= 0]
     raw, kinds = _mentions(names, f.company[assigned], f.grant_day[assigned], rng)
     comp = f.company[assigned]
-    subsidiary = np.array([companies[c].parent is not None for c in comp.tolist()], bool)
+    subsidiary = companies.parent[comp] >= 0
     for k, flag in zip(kinds, subsidiary.tolist(), strict=True):
         stats.add("variant_subsidiary" if flag else f"variant_{k}")
-    foreign = np.array([companies[c].country != "US" for c in comp.tolist()], bool)
+    foreign = companies.country[comp] != "US"
     atype = np.where(foreign, "3", "2")
     canonical = np.array([names.canonical[c] if c not in names.renamed
                           or f.grant_day[a] < names.renamed[c][0] else names.renamed[c][1]
@@ -570,7 +572,7 @@ def _write_patentsview(out: Tables, p: Patents, f: Facts, companies: list[Compan
                     for c, r, s in zip(comp.tolist(), raw, split.tolist(), strict=True)])
     org = np.where(split, np.array(raw, dtype=object), canonical).astype(str)
     empty = np.full(len(assigned), "", dtype=object)
-    loc = np.array([f"syn-loc-{companies[c].country.lower()}" for c in comp.tolist()])
+    loc = np.array([f"syn-loc-{c.lower()}" for c in companies.country[comp].tolist()])
     out.write("patentsview/g_assignee_not_disambiguated.tsv", {
         "patent_id": f.patent_id(assigned),
         "assignee_sequence": np.zeros(len(assigned), np.int8),

@@ -23,7 +23,7 @@ import numpy as np
 from warchest.synth import calibration as cal
 from warchest.synth import streams
 from warchest.synth.layout import Layout
-from warchest.synth.world import Company, Technology, day_of, interpolate
+from warchest.synth.world import Companies, Technology, day_of, interpolate
 
 UTILITY, DESIGN, REISSUE = 0, 1, 2
 DAYS_PER_YEAR = 365.25
@@ -141,23 +141,24 @@ def format_ids(number: np.ndarray, doc_type: np.ndarray, rows: np.ndarray | None
 class CompanySampler:
     """Draws a patent's company given its year and cluster (or, for designs, its year)."""
 
-    def __init__(self, companies: list[Company], tech: Technology, years: np.ndarray) -> None:
+    def __init__(self, companies: Companies, tech: Technology, years: np.ndarray) -> None:
         self.companies = companies
         self.years = years
         general = tech.profiles["general"]
         self.general = general
         n_clusters = len(general)
-        self.buyer = next((c.id for c in companies if c.role == "buyer"), -1)
-        top = [c for c in companies if c.parent is None and c.id != self.buyer
-               and c.share > 0]
-        self.archetypes = sorted({c.archetype for c in top})
+        buyers = companies.with_role("buyer")
+        self.buyer = buyers[0] if buyers else -1
+        ids = np.flatnonzero((companies.parent < 0) & (companies.share > 0)
+                             & (np.arange(len(companies)) != self.buyer))
+        top_arch = companies.archetype[ids]
+        self.archetypes = sorted(set(top_arch.tolist()))
         arch_index = {a: i for i, a in enumerate(self.archetypes)}
         self.profile = np.array([tech.profiles.get(a, general) for a in self.archetypes])
         # every ordinary company by archetype and start year, with cumulative shares
-        arch = np.array([arch_index[c.archetype] for c in top], np.int64)
-        start = np.array([c.start_year for c in top], np.int64)
-        share = np.array([c.share for c in top])
-        ids = np.array([c.id for c in top], np.int64)
+        arch = np.array([arch_index[a] for a in top_arch.tolist()], np.int64)
+        start = companies.start_year[ids].astype(np.int64)
+        share = companies.share[ids]
         order = np.lexsort((ids, start, arch))
         self.a_key = arch[order] * 10_000 + start[order]
         self.a_company = ids[order].astype(np.int32)
@@ -167,18 +168,21 @@ class CompanySampler:
         self.d_start = start[order]
         self.d_company = ids[order].astype(np.int32)
         self.d_cum = np.concatenate([[0.0], np.cumsum(share[order])])
+        del arch, order
         # focus entries: (cluster, start year) -> company, share x focus weight
-        cl = np.concatenate([c.focus.astype(np.int64) for c in top] + [np.zeros(0, np.int64)])
-        mass = np.concatenate([c.share * FOCUS_SHARE * c.focus_weights for c in top]
-                              + [np.zeros(0)])
-        who = np.concatenate([np.full(len(c.focus), c.id, np.int64) for c in top]
-                             + [np.zeros(0, np.int64)])
-        st = np.concatenate([np.full(len(c.focus), c.start_year, np.int64) for c in top]
-                            + [np.zeros(0, np.int64)])
+        length = companies.focus_len[ids].astype(np.int64)
+        who = np.repeat(ids.astype(np.int32), length)
+        entry = np.repeat(companies.focus_start[ids] - np.concatenate(
+            [[0], np.cumsum(length)[:-1]]), length) + np.arange(int(length.sum()))
+        cl = companies.focus_flat[entry]
+        mass = np.repeat(share * FOCUS_SHARE, length) * companies.focus_weight_flat[entry]
+        del entry
+        st = np.repeat(start.astype(np.int32), length)
         order = np.lexsort((who, st, cl))
         self.f_key = (cl[order] * 10_000 + st[order]).astype(np.int32)
-        self.f_company = who[order].astype(np.int32)
+        self.f_company = who[order]
         self.f_cum = np.concatenate([[0.0], np.cumsum(mass[order])])
+        del cl, mass, who, st, order
         self.f_first = np.searchsorted(self.f_key, (np.arange(n_clusters) * 10_000).astype(
             np.int32))
         # per year: each archetype's active share (Y, A), the buyer's weight, the total
@@ -213,11 +217,10 @@ class CompanySampler:
         self.unassigned_mass = cal.UNASSIGNED_SHARE * general[None, :]
         # subsidiaries: a share of a parent's patents is held by its subsidiaries
         self.children: dict[int, list[int]] = {}
-        for c in companies:
-            if c.parent is not None:
-                self.children.setdefault(c.parent, []).append(c.id)
-        shares = np.array([c.share for c in companies])
-        with_kids = sum(companies[c].share for c in self.children) / max(1e-12, shares.sum())
+        for cid in np.flatnonzero(companies.parent >= 0).tolist():
+            self.children.setdefault(int(companies.parent[cid]), []).append(cid)
+        with_kids = sum(float(companies.share[c]) for c in self.children) / max(
+            1e-12, companies.share.sum())
         self.move = min(0.3, dict(cal.VARIANT_SHARES)["subsidiary"] / max(with_kids, 1e-9))
         self.kids_from = np.full(len(companies), 9999, np.int64)
         self.kid_offset = np.zeros(len(companies) + 1, np.int64)
@@ -227,7 +230,7 @@ class CompanySampler:
             kids += mine
             self.kid_offset[cid + 1] = len(kids)
             if mine:
-                self.kids_from[cid] = min(companies[k].start_year for k in mine)
+                self.kids_from[cid] = int(companies.start_year[mine].min())
         self.kids = np.array(kids, np.int64)
 
     @staticmethod
@@ -329,7 +332,7 @@ class CompanySampler:
 class Patents:
     """The world's patents: the layout, the draws, and the company at grant of each."""
 
-    def __init__(self, n: int, seed: int, companies: list[Company], tech: Technology
+    def __init__(self, n: int, seed: int, companies: Companies, tech: Technology
                  ) -> None:
         self.seed = seed
         self.companies = companies
@@ -360,7 +363,7 @@ class Patents:
         self.design_before = np.concatenate([[0], np.cumsum(lay.counts[:, self.design_bucket])])
         self.reissue_before = np.concatenate([[0], np.cumsum(
             lay.counts[:, self.reissue_bucket])])
-        self.small = np.array([c.small_entity for c in companies] + [True])
+        self.small = np.append(companies.small_entity, True)
         self.company = np.full(self.n, -1, np.int32)
         """The company each patent was granted to (filled by ``assign_companies``)."""
 
@@ -668,7 +671,7 @@ class Patents:
         return out
 
 
-def draw_patents(n: int, seed: int, companies: list[Company], tech: Technology) -> Patents:
+def draw_patents(n: int, seed: int, companies: Companies, tech: Technology) -> Patents:
     """The world's patents, with the company at grant of each drawn."""
     p = Patents(n, seed, companies, tech)
     p.assign_companies()

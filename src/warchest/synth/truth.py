@@ -18,7 +18,7 @@ import numpy as np
 from warchest.synth import calibration as cal
 from warchest.synth.events import ChunkDeals, Events
 from warchest.synth.patents import DESIGN, Facts, Patents
-from warchest.synth.world import EPOCH, MARKETS, Company, Technology, day_of
+from warchest.synth.world import EPOCH, MARKETS, Companies, Technology, day_of
 
 WORLD_DAY = day_of(cal.WORLD_DATE)
 README = Path(__file__).with_name("truth_README.md")
@@ -37,21 +37,21 @@ def _write(path: Path, header: list[str], rows: Any) -> None:
         w.writerows(rows)
 
 
-def ultimate_parents(companies: list[Company]) -> np.ndarray:
+def ultimate_parents(companies: Companies) -> np.ndarray:
+    """The top company of each company's tree."""
     top = np.arange(len(companies))
-    for c in companies:
-        root = c
-        while root.parent is not None:
-            root = companies[root.parent]
-        top[c.id] = root.id
-    return top
+    while True:
+        up = companies.parent[top]
+        if not (up >= 0).any():
+            return top
+        top = np.where(up >= 0, up, top)
 
 
 class Truth:
     """Writes the truth folder: the per-patent files a chunk of patents at a time (``add``),
     the rest at the end (``finish``)."""
 
-    def __init__(self, out: Path, p: Patents, companies: list[Company], names: Any,
+    def __init__(self, out: Path, p: Patents, companies: Companies, names: Any,
                  tech: Technology, events: Events, scenario: str | None) -> None:
         self.folder = folder = out / "truth"
         folder.mkdir(parents=True, exist_ok=True)
@@ -76,9 +76,12 @@ class Truth:
         self.scenario_rows: list[list[Any]] = []  # (threat, in force us) of deterrence rows
         self.against_rows: list[int] = []  # threat of each threats_on_buyer row
         # which patents read on which major company's products
-        parents = [c for c in companies if c.parent is None]
-        majors = sorted(parents, key=lambda c: -c.share)[:50]
-        majors += [c for c in companies if c.role and c not in majors]
+        parents = np.flatnonzero(companies.parent < 0)
+        largest = parents[np.argsort(-companies.share[parents], kind="stable")[:50]]
+        majors = [companies[i] for i in largest.tolist()]
+        chosen = set(largest.tolist())
+        majors += [companies[i] for i in np.flatnonzero(companies.role != "").tolist()
+                   if i not in chosen]
         self.majors = majors
         self.major_ids = np.array([c.id for c in majors])
         telecom = np.array(["telecom_standards" in m for m in tech.markets])
@@ -100,9 +103,9 @@ class Truth:
             self.market_of.append(market_of)
             self.ok_cluster.append((market_of != "") & (focus | (
                 telecom & ("telecom_standards" in sells))))
-        self.seller = next((c.id for c in companies if c.role == "seller"), None)
-        self.buyer = next((c.id for c in companies if c.role == "buyer"), None)
-        self.threats = {c.id for c in companies if c.role == "threat"}
+        self.seller = next(iter(companies.with_role("seller")), None)
+        self.buyer = next(iter(companies.with_role("buyer")), None)
+        self.threats = set(companies.with_role("threat"))
 
     def _open(self, name: str, header: list[str]) -> Any:
         f = open(self.folder / name, "w", newline="", encoding="utf-8")  # noqa: SIM115
@@ -210,8 +213,8 @@ class Truth:
 
     def _scenario(self) -> dict[str, Any]:
         companies = self.companies
-        roles = {c.role: c for c in companies if c.role in ("buyer", "seller")}
-        threats = [c for c in companies if c.role == "threat"]
+        roles = {r: companies[companies.with_role(r)[0]] for r in ("buyer", "seller")}
+        threats = [companies[i] for i in companies.with_role("threat")]
         seller, buyer = roles["seller"], roles["buyer"]
         rows = self.scenario_rows
         return {
@@ -243,7 +246,7 @@ def in_force_us(f: Facts) -> np.ndarray:
     return out
 
 
-def _statistics(p: Patents, companies: list[Company], stats: Any, events: Events,
+def _statistics(p: Patents, companies: Companies, stats: Any, events: Events,
                 n_patents: int, seed: int, table_rows: dict[str, int]) -> dict[str, Any]:
     from warchest.synth.generate import DECADES, median_of
 

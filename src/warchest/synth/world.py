@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -70,7 +72,7 @@ ARCHETYPE_PRODUCTS = {
 
 @dataclass(slots=True)
 class Company:
-    """A true company (or subsidiary) of the world."""
+    """One company (or subsidiary) of the world: a view of a row of ``Companies``."""
 
     id: int
     name: str
@@ -87,6 +89,70 @@ class Company:
     focus_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
     role: str = ""
     small_entity: bool = False
+
+
+class Companies:
+    """The world's companies as columns (about 500 bytes a company, most of it the focus
+    clusters and the name): ``companies[i]`` builds a ``Company`` view of row ``i``.
+
+    Text columns are object arrays of shared strings; each company's focus clusters and
+    weights are a range of two flat arrays (a subsidiary shares its parent's range).
+    """
+
+    def __init__(self, name: list[str], base: list[str], form: list[str],
+                 country: list[str], archetype: list[str], share: np.ndarray,
+                 start_year: np.ndarray, parent: np.ndarray, role: list[str],
+                 small_entity: np.ndarray) -> None:
+        self.name = np.array(name, dtype=object)
+        self.base = np.array(base, dtype=object)
+        self.form = np.array(form, dtype=object)
+        self.country = np.array(country, dtype=object)
+        self.archetype = np.array(archetype, dtype=object)
+        self.share = np.asarray(share, np.float64)
+        self.start_year = np.asarray(start_year, np.int16)
+        self.parent = np.asarray(parent, np.int32)  # -1: none
+        self.role = np.array(role, dtype=object)
+        self.small_entity = np.asarray(small_entity, bool)
+        n = len(self.name)
+        self.markets = np.empty(n, dtype=object)
+        self.sells_in = np.empty(n, dtype=object)
+        self.focus_start = np.zeros(n, np.int64)
+        self.focus_len = np.zeros(n, np.int32)
+        self.focus_flat = np.zeros(0, np.int32)
+        self.focus_weight_flat = np.zeros(0)
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+    def _row(self, i: int) -> Company:
+        lo = int(self.focus_start[i])
+        hi = lo + int(self.focus_len[i])
+        parent = int(self.parent[i])
+        return Company(i, self.name[i], self.base[i], self.form[i], self.country[i],
+                       self.archetype[i], float(self.share[i]), int(self.start_year[i]),
+                       None if parent < 0 else parent, self.markets[i], self.sells_in[i],
+                       self.focus_flat[lo:hi], self.focus_weight_flat[lo:hi],
+                       self.role[i], bool(self.small_entity[i]))
+
+    @overload
+    def __getitem__(self, i: int) -> Company: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Company]: ...
+
+    def __getitem__(self, i: int | slice) -> Company | list[Company]:
+        if isinstance(i, slice):
+            return [self._row(k) for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._row(i % len(self))
+
+    def __iter__(self) -> Iterator[Company]:
+        return (self._row(i) for i in range(len(self)))
+
+    def with_role(self, role: str) -> list[int]:
+        """Ids of the companies that play ``role`` in the scenario."""
+        return [int(i) for i in np.flatnonzero(self.role == role)]
 
 
 @dataclass
@@ -210,7 +276,7 @@ def _choice(rng: np.random.Generator, options: tuple[tuple[str, float], ...]) ->
 
 
 def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | None
-                   ) -> list[Company]:
+                   ) -> Companies:
     """The companies of the world: the top-10 analogues of 2016's largest US patentees with
     their real grant shares, a Zipf tail, subsidiaries, and the scenario's firms."""
     rng = np.random.default_rng([seed, 1])
@@ -224,62 +290,94 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
     tail = tail / tail.sum() * (1 - top_total)
     archetypes = [a for _, _, a in top] + [_choice(rng, TAIL_ARCHETYPES) for _ in tail]
     countries = [_choice(rng, ARCHETYPE_COUNTRIES[a]) for a in archetypes]
-    shares = [s for _, s, _ in top] + tail.tolist()
+    shares = np.concatenate([[s for _, s, _ in top], tail])
     named = company_names(rng, archetypes, countries)
-    roles: dict[int, tuple[str, str, str, str, str]] = {}
+    names = [x[0] for x in named]
+    bases = [x[1] for x in named]
+    forms = [x[2] for x in named]
+    del named
+    roles = [""] * n
     if scenario == "smartphone-expansion":
         slots = {label: i for i, (label, _, _) in enumerate(top)}
         for role, name, base, form, country, arch, slot in SMARTPHONE_ROLES:
             i = slots[slot]
-            roles[i] = (role, name, base, form, country)
+            roles[i], names[i], bases[i], forms[i], countries[i] = role, name, base, form, \
+                country
             archetypes[i] = arch
-    companies: list[Company] = []
-    for i in range(n):
-        name, base, form = named[i]
-        country = countries[i]
-        role = ""
-        if i in roles:
-            role, name, base, form, country = roles[i]
-        start = 1976 if i < 30 else int(rng.integers(1976, 2021))
-        companies.append(Company(i, name, base, form, country, archetypes[i], shares[i],
-                                 start, role=role, small_entity=i > n // 20))
+    starts = [1976 if i < 30 else int(rng.integers(1976, 2021)) for i in range(n)]
+    parents = [-1] * n
+    small = [i > n // 20 for i in range(n)]
+    extra_shares: list[float] = []
+
+    def add(role: str, name: str, base: str, form: str, country: str, arch: str,
+            start: int, parent: int, share: float) -> None:
+        for column, value in ((roles, role), (names, name), (bases, base), (forms, form),
+                              (countries, country), (archetypes, arch)):
+            column.append(value)
+        starts.append(start)
+        parents.append(parent)
+        small.append(False)
+        extra_shares.append(share)
+
     if scenario == "smartphone-expansion":
         role, name, base, form, country, arch = BUYER
-        companies.append(Company(len(companies), name, base, form, country, arch,
-                                 1 / 20000, 2014, role=role, small_entity=False))
+        add(role, name, base, form, country, arch, 2014, -1, 1 / 20000)
     # subsidiaries of the larger companies: own legal names, same technology
-    taken = {c.name.lower() for c in companies}
-    for parent in list(companies[: max(10, n // 20)]):
-        sub_name, sub_country = subsidiary_name(parent.base, rng)
+    taken = {x.lower() for x in names}
+    for parent in range(max(10, n // 20)):
+        sub_name, sub_country = subsidiary_name(bases[parent], rng)
         if sub_name.lower() in taken:
             continue
         taken.add(sub_name.lower())
-        companies.append(Company(len(companies), sub_name, sub_name.rsplit(" ", 1)[0],
-                                     sub_name.rsplit(" ", 1)[-1], sub_country, parent.archetype,
-                                     0.0, max(parent.start_year, 1980), parent=parent.id))
-    for c in companies:
-        profile = tech.profiles.get(c.archetype, tech.profiles["general"])
-        source = companies[c.parent] if c.parent is not None else c
-        if c.parent is not None:
-            c.focus, c.focus_weights = source.focus, source.focus_weights
+        add("", sub_name, sub_name.rsplit(" ", 1)[0], sub_name.rsplit(" ", 1)[-1],
+            sub_country, archetypes[parent], max(starts[parent], 1980), parent, 0.0)
+    del taken
+    out = Companies(names, bases, forms, countries, archetypes,
+                    np.concatenate([shares, extra_shares]),
+                    np.array(starts), np.array(parents), roles, np.array(small))
+    # each top-level company's number of focus clusters, then the clusters drawn in place
+    # into two flat arrays (no small array kept per company)
+    own = out.parent < 0
+    nonzero = {a: int(np.count_nonzero(tech.profiles.get(a, tech.profiles["general"])))
+               for a in set(archetypes)}
+    size = np.zeros(len(out), np.int64)
+    for i in np.flatnonzero(own).tolist():
+        k = int(min(400, 6 + 25 * math.log10(1 + float(out.share[i]) * n_patents)))
+        size[i] = min(k, nonzero[archetypes[i]])
+    out.focus_start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    out.focus_len = size.astype(np.int32)
+    out.focus_flat = np.zeros(int(size.sum()), np.int32)
+    out.focus_weight_flat = np.zeros(int(size.sum()))
+    market_tuples = {m: (m,) for m in MARKETS}
+    sells_tuples: dict[frozenset[str], tuple[str, ...]] = {}
+    for i in range(len(out)):
+        arch = archetypes[i]
+        profile = tech.profiles.get(arch, tech.profiles["general"])
+        if parents[i] >= 0:  # a subsidiary: its parent's range (parents come first)
+            out.focus_start[i] = out.focus_start[parents[i]]
+            out.focus_len[i] = out.focus_len[parents[i]]
         else:
-            k = int(min(400, 6 + 25 * math.log10(1 + c.share * n_patents)))
-            k = min(k, int(np.count_nonzero(profile)))
-            c.focus = rng.choice(len(profile), size=k, replace=False, p=profile).astype(np.int32)
-            w = rng.gamma(0.7, size=k) * profile[c.focus]
-            c.focus_weights = w / w.sum()
-        c.markets = ARCHETYPE_PRODUCTS.get(c.archetype, ())
-        if c.archetype == "general" and rng.random() < 0.3:
-            c.markets = (str(rng.choice(list(MARKETS))),)
+            lo, k = int(out.focus_start[i]), int(out.focus_len[i])
+            f = rng.choice(len(profile), size=k, replace=False, p=profile).astype(np.int32)
+            w = rng.gamma(0.7, size=k) * profile[f]
+            out.focus_flat[lo:lo + k] = f
+            out.focus_weight_flat[lo:lo + k] = w / w.sum()
+        markets = ARCHETYPE_PRODUCTS.get(arch, ())
+        if arch == "general" and rng.random() < 0.3:
+            markets = market_tuples[str(rng.choice(list(MARKETS)))]
+        out.markets[i] = markets
+        country = countries[i]
         home = {"FI": "EP", "SE": "EP", "DE": "EP", "FR": "EP", "NL": "EP", "GB": "EP",
-                "CH": "EP", "TW": "CN"}.get(c.country, c.country)
+                "CH": "EP", "TW": "CN"}.get(country, country)
         sells = {"US", home}
-        if c.share > 0.001 or c.role in ("threat", "seller"):
+        role = out.role[i]
+        if out.share[i] > 0.001 or role in ("threat", "seller"):
             sells |= {"EP", "DE", "GB", "FR", "CN", "JP", "KR"}
-        if c.role == "buyer":
+        if role == "buyer":
             sells = {"CN", "IN"}  # home markets only: it wants to enter the US and Europe
-        c.sells_in = tuple(sorted(sells))
-    return companies
+        key = frozenset(sells)
+        out.sells_in[i] = sells_tuples.setdefault(key, tuple(sorted(sells)))
+    return out
 
 
 def tuesdays(year: int) -> np.ndarray:
