@@ -460,7 +460,7 @@ def median_of(histogram: np.ndarray, scale: float) -> float | None:
 def _write_patentsview(out: Tables, p: Patents, f: Facts, companies: Companies,
                        names: Names, tech: Technology, texts: TextMaker, cites: Citations,
                        seed: int, part: int, stats: Stats, deals: ChunkDeals, events: Any,
-                       groups_of: np.ndarray, focus_keys: np.ndarray) -> np.ndarray:
+                       groups_of: np.ndarray) -> np.ndarray:
     """Write the PatentsView rows, the assignment records and documentid rows of a chunk of
     patents (consecutive indexes); returns each patent's first CPC symbol (index into
     ``Technology.symbol_flat``, -1 for designs)."""
@@ -520,14 +520,7 @@ def _write_patentsview(out: Tables, p: Patents, f: Facts, companies: Companies,
     company = f.company[owner[lead]].astype(np.int64)
     group = np.where(company >= 0, groups_of[np.maximum(company, 0)], -1)
     cl = own_cluster[lead]
-    key = group * len(tech.groups) + cl
-    # sorted keys and searchsorted: np.isin would pick its lookup-table method here and
-    # allocate the whole key range (~100 MB) for every chunk, doubling the 1M-patent time
-    if len(focus_keys):
-        at = np.minimum(np.searchsorted(focus_keys, key), len(focus_keys) - 1)
-        focused = (group >= 0) & (focus_keys[at] == key)
-    else:
-        focused = np.zeros(len(key), bool)
+    focused = p.sampler.in_focus(group, cl)
     fix = focused & ~tech.in_product(np.maximum(group, 0), cl, sid[lead])
     lead_sid = sid[lead]
     lead_sid[fix] = tech.symbol_offset[cl[fix]] + tech.anchor(group[fix], cl[fix])
@@ -772,7 +765,6 @@ def generate_world(
     tables = Tables(out)
     stats = Stats.sampled(p, seed)
     groups_of = ultimate_parents(companies)
-    focus_keys = p.sampler.focus_keys(groups_of)
     truth = Truth(out, p, companies, names, tech, events, scenario)
     maintfee = out / "maintfee"
     maintfee.mkdir(parents=True, exist_ok=True)
@@ -791,7 +783,7 @@ def generate_world(
                 deals = apply_deals(events, f)
                 first_symbol = _write_patentsview(
                     tables, p, f, companies, names, tech, texts, cites, seed, chunk_id, stats,
-                    deals, events, groups_of, focus_keys)
+                    deals, events, groups_of)
                 cites.remember(f)
                 fees.write(maintenance_lines(f, np.random.default_rng([seed, 6, chunk_id])))
                 ep = family_rows(fam_writer, f, companies,

@@ -174,15 +174,18 @@ class CompanySampler:
         who = np.repeat(ids.astype(np.int32), length)
         entry = np.repeat(companies.focus_start[ids] - np.concatenate(
             [[0], np.cumsum(length)[:-1]]), length) + np.arange(int(length.sum()))
-        cl = companies.focus_flat[entry]
+        key = companies.focus_flat[entry] * 10_000 + np.repeat(start.astype(np.int32), length)
         mass = np.repeat(share * FOCUS_SHARE, length) * companies.focus_weight_flat[entry]
         del entry
-        st = np.repeat(start.astype(np.int32), length)
-        order = np.lexsort((who, st, cl))
-        self.f_key = (cl[order] * 10_000 + st[order]).astype(np.int32)
+        # sorted by (cluster, start year, company): the entries come in company order, so a
+        # stable sort on (cluster, start year) keeps the companies ascending within each
+        order = np.argsort(key, kind="stable")
+        self.f_key = key[order]
+        del key
         self.f_company = who[order]
+        del who
         self.f_cum = np.concatenate([[0.0], np.cumsum(mass[order])])
-        del cl, mass, who, st, order
+        del mass, order
         self.f_first = np.searchsorted(self.f_key, (np.arange(n_clusters) * 10_000).astype(
             np.int32))
         # per year: each archetype's active share (Y, A), the buyer's weight, the total
@@ -239,16 +242,30 @@ class CompanySampler:
         hi = np.searchsorted(keys, hi_key, side="right")
         return float(cum[hi] - cum[lo])
 
-    def focus_keys(self, group_of: np.ndarray) -> np.ndarray:
-        """Sorted ``group x clusters + cluster`` of every top-level company's focus clusters
-        (the scenario buyer's included)."""
-        n_clusters = self.general.shape[0]
-        keys = group_of[self.f_company].astype(np.int64) * n_clusters + self.f_key // 10_000
+    def in_focus(self, company: np.ndarray, cluster: np.ndarray) -> np.ndarray:
+        """Whether each cluster is one of its top-level company's focus clusters (the
+        scenario buyer's included; company -1: False). A vectorised binary search in the
+        focus entries, which are sorted by (cluster, start year, company): no table of
+        (company, cluster) keys is kept."""
+        company = np.asarray(company, np.int64)
+        cluster = np.asarray(cluster, np.int64)
+        who = np.maximum(company, 0)
+        key = (cluster * 10_000 + self.companies.start_year[who]).astype(np.int32)
+        lo = np.searchsorted(self.f_key, key, side="left")
+        hi = np.searchsorted(self.f_key, key, side="right")
+        last = max(len(self.f_company) - 1, 0)
+        while (lo < hi).any():  # first entry of the key's range with company >= who
+            mid = (lo + hi) // 2
+            less = self.f_company[np.minimum(mid, last)] < who
+            active = lo < hi
+            lo = np.where(active & less, mid + 1, lo)
+            hi = np.where(active & ~less, mid, hi)
+        at = np.minimum(lo, last)
+        found = (lo < len(self.f_company)) & (self.f_key[at] == key) & (
+            self.f_company[at] == who)
         if self.buyer >= 0:
-            b = self.companies[self.buyer]
-            keys = np.concatenate([keys, int(group_of[self.buyer]) * n_clusters
-                                   + b.focus.astype(np.int64)])
-        out: np.ndarray = np.unique(keys)
+            found |= (company == self.buyer) & np.isin(cluster, self.companies[self.buyer].focus)
+        out: np.ndarray = (company >= 0) & found
         return out
 
     def cluster_probs(self) -> np.ndarray:
