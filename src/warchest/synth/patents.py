@@ -169,23 +169,11 @@ class CompanySampler:
         self.d_company = ids[order].astype(np.int32)
         self.d_cum = np.concatenate([[0.0], np.cumsum(share[order])])
         del arch, order
-        # focus entries: (cluster, start year) -> company, share x focus weight
-        length = companies.focus_len[ids].astype(np.int64)
-        who = np.repeat(ids.astype(np.int32), length)
-        entry = np.repeat(companies.focus_start[ids] - np.concatenate(
-            [[0], np.cumsum(length)[:-1]]), length) + np.arange(int(length.sum()))
-        key = companies.focus_flat[entry] * 10_000 + np.repeat(start.astype(np.int32), length)
-        mass = np.repeat(share * FOCUS_SHARE, length) * companies.focus_weight_flat[entry]
-        del entry
-        # sorted by (cluster, start year, company): the entries come in company order, so a
-        # stable sort on (cluster, start year) keeps the companies ascending within each
-        order = np.argsort(key, kind="stable")
-        self.f_key = key[order]
-        del key
-        self.f_company = who[order]
-        del who
-        self.f_cum = np.concatenate([[0.0], np.cumsum(mass[order])])
-        del mass, order
+        # focus entries: (cluster, start year) -> company, share x focus weight, sorted by
+        # (cluster, start year, company), built a block of clusters at a time so that the
+        # sort's temporaries stay small
+        self._sort_focus(companies, ids, start.astype(np.int32), share * FOCUS_SHARE,
+                         n_clusters)
         self.f_first = np.searchsorted(self.f_key, (np.arange(n_clusters) * 10_000).astype(
             np.int32))
         # per year: each archetype's active share (Y, A), the buyer's weight, the total
@@ -235,6 +223,36 @@ class CompanySampler:
             if mine:
                 self.kids_from[cid] = int(companies.start_year[mine].min())
         self.kids = np.array(kids, np.int64)
+
+    def _sort_focus(self, companies: Companies, ids: np.ndarray, start: np.ndarray,
+                    scale: np.ndarray, n_clusters: int, block: int = 64) -> None:
+        """``f_key`` (cluster x 10,000 + start year), ``f_company`` and ``f_cum`` (the
+        cumulative share x focus weight) of the focus entries of the companies ``ids``
+        (ascending; their focus ranges ascend with them), sorted by (cluster, start year,
+        company)."""
+        flat = companies.focus_flat
+        first = companies.focus_start[ids]
+        end = first + companies.focus_len[ids]
+        total = int((end - first).sum())
+        self.f_key = np.empty(total, np.int32)
+        self.f_company = np.empty(total, np.int32)
+        mass = np.empty(total)
+        pos = 0
+        for lo in range(0, n_clusters, block):
+            at = np.flatnonzero((flat >= lo) & (flat < lo + block))
+            owner = np.maximum(np.searchsorted(first, at, side="right") - 1, 0)
+            mine = (at >= first[owner]) & (at < end[owner])  # not the buyer's range
+            at, owner = at[mine], owner[mine]
+            key = flat[at] * 10_000 + start[owner]
+            # ascending positions are ascending companies: a stable sort on the key keeps
+            # them in company order within each (cluster, start year)
+            order = np.argsort(key, kind="stable")
+            m = len(order)
+            self.f_key[pos:pos + m] = key[order]
+            self.f_company[pos:pos + m] = ids[owner[order]]
+            mass[pos:pos + m] = scale[owner[order]] * companies.focus_weight_flat[at[order]]
+            pos += m
+        self.f_cum = np.concatenate([[0.0], np.cumsum(mass)])
 
     @staticmethod
     def _cum_at(keys: np.ndarray, cum: np.ndarray, lo_key: int, hi_key: int) -> float:
