@@ -1,0 +1,67 @@
+"""The synthetic world's company table (warchest.synth.world.Companies) and the company
+sampler's focus lookup, checked against brute force on a small world."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from warchest.synth.patents import CompanySampler
+from warchest.synth.world import Technology, make_companies
+
+
+@pytest.fixture(scope="module")
+def world() -> tuple[Technology, object]:
+    tech = Technology.load()
+    return tech, make_companies(20_000, 5, tech, "smartphone-expansion")
+
+
+def test_rows_are_views_of_the_columns_and_subsidiaries_share_their_parents_focus(
+        world: tuple[Technology, object]) -> None:
+    _, companies = world
+    from warchest.synth.world import Companies
+    assert isinstance(companies, Companies)
+    # 20,000 patents / 40 = 500 companies, the scenario's buyer, and one subsidiary for
+    # each of the largest 500 // 20 = 25 (no subsidiary name clashes at this seed)
+    n = len(companies)
+    assert n == 500 + 1 + 25 and len(list(companies)) == n
+    assert (companies.parent[526 - 25:] >= 0).all() and (companies.parent[:501] < 0).all()
+    assert [c.id for c in companies[3:6]] == [3, 4, 5]
+    with pytest.raises(IndexError):
+        companies[n]
+    subsidiaries = np.flatnonzero(companies.parent >= 0)
+    assert len(subsidiaries) > 0
+    for i in subsidiaries.tolist():
+        c = companies[i]
+        parent = companies[c.parent]
+        assert parent.parent is None and c.archetype == parent.archetype
+        assert c.focus.tolist() == parent.focus.tolist()
+        assert c.focus_weights.tolist() == parent.focus_weights.tolist()
+    for c in companies:
+        assert c.name == companies.name[c.id] and c.share == companies.share[c.id]
+        if c.parent is None:
+            # distinct clusters, weights summing to 1
+            assert len(set(c.focus.tolist())) == len(c.focus) >= 1
+            assert abs(float(c.focus_weights.sum()) - 1) < 1e-9
+    (buyer,) = companies.with_role("buyer")
+    assert companies[buyer].sells_in == ("CN", "IN")
+    assert len(companies.with_role("threat")) == 5
+
+
+def test_in_focus_matches_the_set_of_focus_pairs(world: tuple[Technology, object]) -> None:
+    tech, companies = world
+    sampler = CompanySampler(companies, tech, np.arange(1976, 2025))  # type: ignore[arg-type]
+    pairs = {(c.id, g) for c in companies if c.parent is None for g in c.focus.tolist()}
+    rng = np.random.default_rng(1)
+    top = np.flatnonzero(companies.parent < 0)  # type: ignore[attr-defined]
+    company = np.concatenate([
+        np.array([p[0] for p in pairs]),  # every true pair
+        rng.choice(top, 20_000), [-1, -1]])
+    cluster = np.concatenate([
+        np.array([p[1] for p in pairs]),
+        rng.integers(0, len(tech.groups), 20_000), [0, 5]])
+    expected = np.array([(int(c), int(g)) in pairs for c, g in zip(company, cluster,
+                                                                   strict=True)])
+    got = sampler.in_focus(company, cluster)
+    assert got.tolist() == expected.tolist()
+    assert got[:len(pairs)].all() and not got[-2:].any() and not got[len(pairs):-2].all()
