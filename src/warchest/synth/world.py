@@ -92,8 +92,8 @@ class Company:
 
 
 class Companies:
-    """The world's companies as columns (about 500 bytes a company, most of it the focus
-    clusters and the name): ``companies[i]`` builds a ``Company`` view of row ``i``.
+    """The world's companies as columns (about 300 bytes a company, most of it the names,
+    and 12 bytes a focus cluster): ``companies[i]`` builds a ``Company`` view of row ``i``.
 
     Text columns are object arrays of shared strings; each company's focus clusters and
     weights are a range of two flat arrays (a subsidiary shares its parent's range).
@@ -145,7 +145,7 @@ class Companies:
             return [self._row(k) for k in range(*i.indices(len(self)))]
         if not -len(self) <= i < len(self):
             raise IndexError(i)
-        return self._row(i % len(self))
+        return self._row(int(i) % len(self))
 
     def __iter__(self) -> Iterator[Company]:
         return (self._row(i) for i in range(len(self)))
