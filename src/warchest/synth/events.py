@@ -51,7 +51,6 @@ BANKS = ("Harwick Trust Bank, N.A., as Collateral Agent", "Solvane Capital Fundi
          "Merrow Street Bank, N.A.", "Aldermoor Credit Partners, L.P., as Administrative Agent")
 
 
-
 @dataclass
 class Deal:
     """A recorded conveyance between companies (the truth behind assignment records)."""
@@ -62,7 +61,8 @@ class Deal:
     taker: int
     patents: np.ndarray  # sales, security interests, releases: the patents conveyed
     bank: str = ""
-    rf_id: str = ""
+    reel: int = 0  # the recorded document's reel and frame
+    frame: int = 0
     new_name: str = ""
     executed: int = -1  # execution day of the recorded document
     size: int = 0  # sales and security interests: patents wanted
@@ -71,6 +71,10 @@ class Deal:
     assignors: list[tuple[str, int]] = field(default_factory=list)
     receiver: str = ""
     country: str = ""
+
+    @property
+    def rf_id(self) -> str:
+        return f"{self.reel}-{self.frame}"
 
 
 @dataclass
@@ -106,7 +110,7 @@ def _pick_companies(rng: np.random.Generator, companies: Companies, lo: int, hi:
             and not c.role]
     if not pool:
         return []
-    weights = np.array([companies[c].share for c in pool]) if by_share else None
+    weights = companies.share[pool] if by_share else None
     return [int(x) for x in rng.choice(pool, size=min(count, len(pool)), replace=False,
                                        p=None if weights is None else weights / weights.sum())]
 
@@ -135,8 +139,7 @@ def plan_deals(n: int, companies: Companies, names: Any, seed: int) -> list[Deal
                                 and x.id != c]))
         day = int(rng.integers(day_of("1995-01-01"), day_of("2024-06-30")))
         deals.append(Deal("merger", day, c, taker, np.zeros(0, np.int64)))
-    shares = np.array([c.share for c in companies])
-    shares = shares / shares.sum()
+    shares = companies.share / companies.share.sum()
     old = shares[:30] / shares[:30].sum()  # the oldest companies: patents at every date
 
     def size() -> int:
@@ -358,8 +361,8 @@ def apply_deals(events: Events, f: Facts) -> ChunkDeals:
         if d.kind == "merger":
             owner[rows] = d.taker
             changes += [(r, k, d.taker) for r in rows.tolist()]
-    reel = np.array([int(events.deals[k].rf_id.split("-")[0]) for _, k, _ in doc], np.int64)
-    frame = np.array([int(events.deals[k].rf_id.split("-")[1]) for _, k, _ in doc], np.int64)
+    reel = np.array([events.deals[k].reel for _, k, _ in doc], np.int64)
+    frame = np.array([events.deals[k].frame for _, k, _ in doc], np.int64)
     sizes = np.array([len(r) for r, _, _ in doc], np.int64)
     return ChunkDeals(
         owner_now=owner,
@@ -408,6 +411,7 @@ class EmployeeRecords:
                "signed": signed[has]}
         self._cache = (b, out)
         return out
+
     def between(self, lo: int, hi: int) -> dict[str, np.ndarray]:
         """Records of patents ``[lo, hi)`` (which may span blocks)."""
         parts = []
@@ -424,7 +428,6 @@ class EmployeeRecords:
             counts += np.bincount(self.block(b)["day"] - FIRST_RECORD_DAY,
                                   minlength=len(counts))
         return counts
-
 
 
 class RecordNumbers:
@@ -521,7 +524,6 @@ class AssignmentFiles:
             f.close()
 
 
-
 def prepare_events(out: Path, p: Patents, companies: Companies, names: Any, seed: int,
                    step: Callable[[str, int, int], None]) -> Events:
     """Plan the deals, pick the patents of sales and security interests (one pass over the
@@ -549,8 +551,7 @@ def _number_deals(events: Events, seed: int) -> None:
     assert numbers is not None and companies is not None
     for this in events.deals:
         day = this.day
-        reel, frame = numbers.deal(day)
-        this.rf_id = f"{reel}-{frame}"
+        this.reel, this.frame = numbers.deal(day)
         kind = this.kind
         if kind == "name_change":
             assignors = [(names.canonical[this.giver], day - int(rng.integers(5, 90)))]
@@ -576,8 +577,7 @@ def write_deal_records(events: Events) -> None:
     files = events.files
     assert files is not None
     for d in events.deals:
-        reel, frame = (int(x) for x in d.rf_id.split("-"))
-        files.record(reel, frame, d.day, d.kind, d.count, d.assignors, d.receiver, d.country)
+        files.record(d.reel, d.frame, d.day, d.kind, d.count, d.assignors, d.receiver, d.country)
 
 
 def write_employee_records(events: Events, lo: int, hi: int) -> dict[str, np.ndarray]:
@@ -622,7 +622,6 @@ def _name_at(names: Any, company: int, day: int) -> str:
     if renamed is not None and day >= renamed[0]:
         return str(renamed[1])
     return str(names.canonical[company])
-
 
 
 def maintenance_lines(f: Facts, rng: np.random.Generator) -> str:
@@ -676,7 +675,6 @@ def _iso_days(days: np.ndarray | int) -> np.ndarray:
         "U10")
 
 
-
 def family_rows(w: Any, f: Facts, companies: Companies, rng: np.random.Generator
                 ) -> np.ndarray:
     """Write the family rows of a chunk's family roots, one per family and jurisdiction:
@@ -694,9 +692,11 @@ def family_rows(w: Any, f: Facts, companies: Companies, rng: np.random.Generator
     ep_in_force = np.zeros(0, np.int64)
     if len(roots) == 0:
         return ep_in_force
-    big = np.append((companies.share > 0.001) | np.isin(companies.role, ["threat", "seller"]),
-                    False)[p.company[roots]]
-    home = np.append(companies.country, "US")[p.company[roots]].astype(str)
+    owner = p.company[roots]
+    known = np.maximum(owner, 0)
+    big = (owner >= 0) & ((companies.share[known] > 0.001)
+                          | np.isin(companies.role[known], ["threat", "seller"]))
+    home = np.where(owner >= 0, companies.country[known], "US").astype(str)
     earliest = np.where(p.parent_filing > 0, p.parent_filing, p.filing_day)[roots]
     expiry = (earliest + int(20 * 365.25) + p.pta[roots]).astype(np.int64)
     old = p.filing_day[roots] < day_of("1995-06-08")
@@ -755,7 +755,6 @@ def family_rows(w: Any, f: Facts, companies: Companies, rng: np.random.Generator
         add(rows, jur, member, filed, shown_grant, st, st_day)
         if jur == "EP":
             ep_in_force = roots[rows[st == "in_force"]]
-        if jur == "EP":
             ok = granted & ~pending
             for nat, share in (("DE", 0.9), ("GB", 0.8), ("FR", 0.7)):
                 v = ok & (rng.random(len(rows)) < share)

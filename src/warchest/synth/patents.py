@@ -183,8 +183,10 @@ class CompanySampler:
                 self.arch_share[j, a] = self._cum_at(self.a_key, self.a_cum,
                                                      a * 10_000, a * 10_000 + y)
         self.buyer_weight = np.zeros(len(years))
+        self.buyer_focus = np.zeros(0, np.int32)
         if self.buyer >= 0:
             b = companies[self.buyer]
+            self.buyer_focus = b.focus
             self.buyer_weight = np.array([
                 b.share * BUYER_GROWTH ** max(0, y - 2014) if y >= b.start_year else 0.0
                 for y in years.tolist()])
@@ -282,7 +284,7 @@ class CompanySampler:
         found = (lo < len(self.f_company)) & (self.f_key[at] == key) & (
             self.f_company[at] == who)
         if self.buyer >= 0:
-            found |= (company == self.buyer) & np.isin(cluster, self.companies[self.buyer].focus)
+            found |= (company == self.buyer) & np.isin(cluster, self.buyer_focus)
         out: np.ndarray = (company >= 0) & found
         return out
 

@@ -89,9 +89,9 @@ class Truth:
         # a group sells what any of its companies sells (a subsidiary's cameras are the
         # group's)
         group_markets: dict[int, list[str]] = {}
-        for c in companies:
-            sold = group_markets.setdefault(int(self.group[c.id]), [])
-            sold += [m for m in c.markets if m not in sold]
+        for g, markets in zip(self.group.tolist(), companies.markets.tolist(), strict=True):
+            sold = group_markets.setdefault(g, [])
+            sold += [m for m in markets if m not in sold]
         self.market_of: list[np.ndarray] = []
         self.ok_cluster: list[np.ndarray] = []
         for b in majors:
