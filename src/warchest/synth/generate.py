@@ -62,7 +62,7 @@ from warchest.synth.world import (
     make_companies,
 )
 
-ROWS_PER_CHUNK = 5_000
+ROWS_PER_CHUNK = 2_000
 """Patents per chunk of the PatentsView tables: their citations (up to ~40 candidates a
 patent) are the largest buffers, so a small chunk keeps memory flat."""
 ProgressFn = Callable[[str, int, int], None]
