@@ -41,6 +41,7 @@ from warchest.synth.events import (
     write_deal_records,
     write_employee_records,
 )
+from warchest.synth.heap import release_free_memory
 from warchest.synth.names import LAST_NAMES, make_variant
 from warchest.synth.patents import (
     CONTINUATION_KINDS,
@@ -169,7 +170,7 @@ class Names:
 
     def _drawn(self, company: int) -> dict[str, list[str]]:
         c = self.companies
-        name, base, form, country = (c.name[company], c.base[company], c.form[company],
+        name, base, form, country = (c.name[company], c.base_of(company), c.form[company],
                                      c.country[company])
         rng = np.random.default_rng([self.seed, 3, company])
         return {kind: sorted({make_variant(kind, name, base, form, country, rng)
@@ -220,12 +221,13 @@ class Citations:
     kept per patent."""
 
     RECENT = 16
-    """Remembered patents per company (self-citations when its cluster holds none near)."""
+    """Remembered patents per company (self-citations when its cluster holds none near),
+    as int32 indexes: 64 bytes a company."""
 
     def __init__(self, p: Patents, tech: Technology, n_companies: int) -> None:
         self.p = p
         self.tech = tech
-        self.recent = np.full((n_companies, self.RECENT), -1, np.int64)
+        self.recent = np.full((n_companies, self.RECENT), -1, np.int32)
         self.first_day = int(p.layout.flat_days[0])
         years = np.arange(cal.FIRST_YEAR, cal.LAST_YEAR + 1)
         lo, hi = cal.CITATIONS_TREND
@@ -757,9 +759,12 @@ def generate_world(
     step("companies", 0, 1)
     companies = make_companies(n_patents, seed, tech, scenario)
     names = Names.draw(companies, seed)
+    release_free_memory()  # after each stage and year: see warchest.synth.heap
     step("patents", 0, 1)
     p = draw_patents(n_patents, seed, companies, tech)
+    release_free_memory()
     events = prepare_events(out, p, companies, names, seed, step)
+    release_free_memory()
     texts = TextMaker(cluster_vocabularies(tech))
     cites = Citations(p, tech, len(companies))
     tables = Tables(out)
@@ -790,6 +795,7 @@ def generate_world(
                                  np.random.default_rng([seed, 7, chunk_id]))
                 truth.add(f, deals, first_symbol, ep)
                 stats.add_facts(f)
+            release_free_memory()
             step("patentsview tables", k + 1, len(p.years))
     write_deal_records(events)
     tables.close()

@@ -160,12 +160,12 @@ class CompanySampler:
         start = companies.start_year[ids].astype(np.int64)
         share = companies.share[ids]
         order = np.lexsort((ids, start, arch))
-        self.a_key = arch[order] * 10_000 + start[order]
+        self.a_key = (arch[order] * 10_000 + start[order]).astype(np.int32)
         self.a_company = ids[order].astype(np.int32)
         self.a_cum = np.concatenate([[0.0], np.cumsum(share[order])])
         # the same, all archetypes together (designs)
         order = np.lexsort((ids, start))
-        self.d_start = start[order]
+        self.d_start = start[order].astype(np.int32)
         self.d_company = ids[order].astype(np.int32)
         self.d_cum = np.concatenate([[0.0], np.cumsum(share[order])])
         del arch, order
@@ -215,8 +215,8 @@ class CompanySampler:
         with_kids = sum(float(companies.share[c]) for c in self.children) / max(
             1e-12, companies.share.sum())
         self.move = min(0.3, dict(cal.VARIANT_SHARES)["subsidiary"] / max(with_kids, 1e-9))
-        self.kids_from = np.full(len(companies), 9999, np.int64)
-        self.kid_offset = np.zeros(len(companies) + 1, np.int64)
+        self.kids_from = np.full(len(companies), 9999, np.int16)
+        self.kid_offset = np.zeros(len(companies) + 1, np.int32)
         kids: list[int] = []
         for cid in range(len(companies)):
             mine = self.children.get(cid, [])
@@ -312,7 +312,7 @@ class CompanySampler:
             buyer_p = self.buyer_weight[yp] / np.maximum(self.total_weight[yp], 1e-300)
             v = (u[d] - cal.UNASSIGNED_SHARE) / (1 - cal.UNASSIGNED_SHARE)
             is_buyer = assigned & (v < buyer_p)
-            hi = np.searchsorted(self.d_start, year[d], side="right")
+            hi = np.searchsorted(self.d_start, year[d].astype(np.int32), side="right")
             pick = np.searchsorted(self.d_cum, u2[d] * self.d_cum[hi], side="right") - 1
             pick = np.clip(pick, 0, np.maximum(hi - 1, 0))
             got = np.where(hi > 0, self.d_company[np.minimum(pick, len(self.d_company) - 1)],
@@ -346,8 +346,9 @@ class CompanySampler:
                 wc = np.cumsum(w, axis=1)
                 a = np.minimum((wc <= (u2[t][g] * wc[:, -1])[:, None]).sum(axis=1),
                                len(self.archetypes) - 1)
-                lo = np.searchsorted(self.a_key, a * 10_000, side="left")
-                hi = np.searchsorted(self.a_key, a * 10_000 + year[t][g], side="right")
+                lo = np.searchsorted(self.a_key, (a * 10_000).astype(np.int32), side="left")
+                hi = np.searchsorted(self.a_key, (a * 10_000 + year[t][g]).astype(np.int32),
+                                     side="right")
                 target = self.a_cum[lo] + u3[t][g] * (self.a_cum[hi] - self.a_cum[lo])
                 pick = np.clip(np.searchsorted(self.a_cum, target, side="right") - 1, lo,
                                np.maximum(hi - 1, lo))

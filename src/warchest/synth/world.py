@@ -104,7 +104,11 @@ class Companies:
                  start_year: np.ndarray, parent: np.ndarray, role: list[str],
                  small_entity: np.ndarray) -> None:
         self.name = np.array(name, dtype=object)
-        self.base = np.array(base, dtype=object)
+        # the base name is the name's beginning ("Sunvale Electronics" of "Sunvale
+        # Electronics Co., Ltd."): its length is kept, not a second string
+        self.base_len = np.array([len(b) for b in base], np.int16)
+        if not all(n.startswith(b) for n, b in zip(name, base, strict=True)):
+            raise ValueError("a company's base name must begin its name")
         self.form = np.array(form, dtype=object)
         self.country = np.array(country, dtype=object)
         self.archetype = np.array(archetype, dtype=object)
@@ -116,7 +120,7 @@ class Companies:
         n = len(self.name)
         self.markets = np.empty(n, dtype=object)
         self.sells_in = np.empty(n, dtype=object)
-        self.focus_start = np.zeros(n, np.int64)
+        self.focus_start = np.zeros(n, np.int32)
         self.focus_len = np.zeros(n, np.int32)
         self.focus_flat = np.zeros(0, np.int32)
         self.focus_weight_flat = np.zeros(0)
@@ -124,11 +128,16 @@ class Companies:
     def __len__(self) -> int:
         return len(self.name)
 
+    def base_of(self, i: int) -> str:
+        """The company's name without its legal form."""
+        out: str = self.name[i][:self.base_len[i]]
+        return out
+
     def _row(self, i: int) -> Company:
         lo = int(self.focus_start[i])
         hi = lo + int(self.focus_len[i])
         parent = int(self.parent[i])
-        return Company(i, self.name[i], self.base[i], self.form[i], self.country[i],
+        return Company(i, self.name[i], self.base_of(i), self.form[i], self.country[i],
                        self.archetype[i], float(self.share[i]), int(self.start_year[i]),
                        None if parent < 0 else parent, self.markets[i], self.sells_in[i],
                        self.focus_flat[lo:hi], self.focus_weight_flat[lo:hi],
@@ -347,7 +356,7 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
         if not roles[i]:  # a small applicant: no more clusters than it has patents, and 2
             k = min(k, math.ceil(expected) + 2)
         size[i] = min(k, nonzero[archetypes[i]])
-    out.focus_start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    out.focus_start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int32)
     out.focus_len = size.astype(np.int32)
     out.focus_flat = np.zeros(int(size.sum()), np.int32)
     out.focus_weight_flat = np.zeros(int(size.sum()))
