@@ -351,10 +351,7 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
                for a in set(archetypes)}
     size = np.zeros(len(out), np.int64)
     for i in np.flatnonzero(own).tolist():
-        expected = float(out.share[i]) * n_patents
-        k = int(min(400, 6 + 25 * math.log10(1 + expected)))
-        if not roles[i]:  # a small applicant: no more clusters than it has patents, and 2
-            k = min(k, math.ceil(expected) + 2)
+        k = int(min(400, 6 + 25 * math.log10(1 + float(out.share[i]) * n_patents)))
         size[i] = min(k, nonzero[archetypes[i]])
     out.focus_start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int32)
     out.focus_len = size.astype(np.int32)
