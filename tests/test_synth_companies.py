@@ -65,3 +65,23 @@ def test_in_focus_matches_the_set_of_focus_pairs(world: tuple[Technology, object
     got = sampler.in_focus(company, cluster)
     assert got.tolist() == expected.tolist()
     assert got[:len(pairs)].all() and not got[-2:].any() and not got[len(pairs):-2].all()
+
+
+def test_the_sampler_still_answers_after_the_table_releases_its_focus() -> None:
+    # generate_world writes truth/tech_profiles.csv, then frees the company table's focus
+    # clusters: the sampler must keep answering from its own sorted copy
+    tech = Technology.load()
+    companies = make_companies(20_000, 5, tech, "smartphone-expansion")
+    pairs = sorted({(c.id, g) for c in companies if c.parent is None
+                    for g in c.focus.tolist()})
+    (buyer,) = companies.with_role("buyer")
+    buyer_focus = companies[buyer].focus.tolist()
+    sampler = CompanySampler(companies, tech, np.arange(1976, 2025))
+    companies.release_focus()
+    assert companies.focus_released and len(companies.focus_flat) == 0
+    assert companies[0].focus.tolist() == [] and companies[buyer].focus.tolist() == []
+    company = np.array([p[0] for p in pairs])
+    cluster = np.array([p[1] for p in pairs])
+    assert sampler.in_focus(company, cluster).all()
+    assert not sampler.in_focus(company, (cluster + 1) % len(tech.groups)).all()
+    assert sampler.buyer_focus.tolist() == buyer_focus and len(buyer_focus) > 0

@@ -771,6 +771,9 @@ def generate_world(
     stats = Stats.sampled(p, seed)
     groups_of = ultimate_parents(companies)
     truth = Truth(out, p, companies, names, tech, events, scenario)
+    truth.write_profiles()
+    companies.release_focus()  # the sampler keeps its own sorted copy
+    release_free_memory()
     maintfee = out / "maintfee"
     maintfee.mkdir(parents=True, exist_ok=True)
     families = out / "families"

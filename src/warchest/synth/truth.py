@@ -107,6 +107,17 @@ class Truth:
         self.buyer = next(iter(companies.with_role("buyer")), None)
         self.threats = set(companies.with_role("threat"))
 
+    def write_profiles(self) -> None:
+        """truth/tech_profiles.csv: each top-level company's focus CPC main groups and
+        weights (written before the patents, so that the company table's focus clusters
+        can then be released: ``Companies.release_focus``)."""
+        companies, tech = self.companies, self.tech
+        if companies.focus_released:
+            raise ValueError("the companies' focus clusters were already released")
+        _write(self.folder / "tech_profiles.csv", ["company_id", "cpc_main_group", "weight"],
+               ([c.id, tech.groups[g], f"{w:.5f}"] for c in companies if c.parent is None
+                for g, w in zip(c.focus.tolist(), c.focus_weights.tolist(), strict=True)))
+
     def _open(self, name: str, header: list[str]) -> Any:
         f = open(self.folder / name, "w", newline="", encoding="utf-8")  # noqa: SIM115
         self.files.append(f)
@@ -171,7 +182,7 @@ class Truth:
             f.close()
         folder, companies, names, events = self.folder, self.companies, self.names, \
             self.events
-        group, tech = self.group, self.tech
+        group = self.group
         merged = {d.giver: (d.taker, d.day) for d in events.deals if d.kind == "merger"}
         _write(folder / "companies.csv",
                ["company_id", "name", "country", "archetype", "parent_id",
@@ -191,9 +202,6 @@ class Truth:
                                         *([("new_name", [names.renamed[c.id][1]])]
                                           if c.id in names.renamed else [])]
                 for s in spellings))
-        _write(folder / "tech_profiles.csv", ["company_id", "cpc_main_group", "weight"],
-               ([c.id, tech.groups[g], f"{w:.5f}"] for c in companies if c.parent is None
-                for g, w in zip(c.focus.tolist(), c.focus_weights.tolist(), strict=True)))
         _write(folder / "products.csv", ["company_id", "market", "countries"],
                ([c.id, m, ";".join(c.sells_in)] for c in companies for m in c.markets))
         _write(folder / "deals.csv",
