@@ -188,6 +188,13 @@ class Pool:
             fil[keep], lap[keep]
 
 
+def merger_takes(merger: Deal, owner: np.ndarray, filing: np.ndarray) -> np.ndarray:
+    """Which patents a merger moves to its taker: those its company owns that were filed
+    before the merger (the one rule the pools, the sales and the tables apply)."""
+    out: np.ndarray = (owner == merger.giver) & (filing < merger.day)
+    return out
+
+
 def merged(owner: np.ndarray, filing: np.ndarray, mergers: list[Deal], after: np.ndarray,
            until: int) -> np.ndarray:
     """Owners after the mergers recorded in (after, until] (a merger takes the patents
@@ -196,7 +203,7 @@ def merged(owner: np.ndarray, filing: np.ndarray, mergers: list[Deal], after: np
     for m in mergers:
         if m.day > until:
             break
-        hit = (out == m.giver) & (filing < m.day) & (after < m.day)
+        hit = merger_takes(m, out, filing) & (after < m.day)
         out[hit] = m.taker
     return out
 
@@ -212,7 +219,7 @@ def collect_pools(p: Patents, deals: list[Deal], seed: int, chunk: int = 50_000
         owner = f["company"].copy()
         for k, d in enumerate(deals):
             if d.kind == "merger":
-                owner[(owner == d.giver) & (f["filing_day"] < d.day)] = d.taker
+                owner[merger_takes(d, owner, f["filing_day"])] = d.taker
             elif k in pools:
                 alive = (f["grant_day"] < d.day) & (f["doc_type"] != DESIGN) & (
                     (f["lapse_day"] < 0) | (f["lapse_day"] > d.day))
@@ -339,7 +346,7 @@ def apply_deals(events: Events, f: Facts) -> ChunkDeals:
     changes: list[tuple[int, int, int]] = []
     for k, d in enumerate(events.deals):
         if d.kind == "merger":
-            rows = np.flatnonzero((owner == d.giver) & (f.filing_day < d.day))
+            rows = np.flatnonzero(merger_takes(d, owner, f.filing_day))
         elif d.kind == "name_change":
             rows = np.flatnonzero((owner == d.giver) & (f.grant_day < d.day))
         elif k in explicit:
