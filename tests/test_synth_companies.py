@@ -67,7 +67,7 @@ def test_in_focus_matches_the_set_of_focus_pairs(world: tuple[Technology, object
     assert got[:len(pairs)].all() and not got[-2:].any() and not got[len(pairs):-2].all()
 
 
-def test_the_sampler_still_answers_after_the_table_releases_its_focus() -> None:
+def test_the_sampler_still_answers_after_the_focus_and_the_draws_are_released() -> None:
     # generate_world writes truth/tech_profiles.csv, then frees the company table's focus
     # clusters: the sampler must keep answering from its own sorted copy
     tech = Technology.load()
@@ -85,3 +85,9 @@ def test_the_sampler_still_answers_after_the_table_releases_its_focus() -> None:
     assert sampler.in_focus(company, cluster).all()
     assert not sampler.in_focus(company, (cluster + 1) % len(tech.groups)).all()
     assert sampler.buyer_focus.tolist() == buyer_focus and len(buyer_focus) > 0
+    # once every patent's company is drawn, the draws' masses are freed too
+    sampler.release_draws()
+    assert sampler.draws_released and len(sampler.f_cum) == 0
+    assert sampler.in_focus(company, cluster).all()
+    with pytest.raises(RuntimeError, match="released"):
+        sampler.draw(np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1, np.int64), 5)

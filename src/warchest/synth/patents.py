@@ -225,6 +225,21 @@ class CompanySampler:
             if mine:
                 self.kids_from[cid] = int(companies.start_year[mine].min())
         self.kids = np.array(kids, np.int64)
+        self.draws_released = False
+
+    def release_draws(self) -> None:
+        """Free what only ``draw`` needs once every patent's company is drawn: the focus
+        entries' cumulative masses (8 bytes each, 0.7 a patent) and the companies by
+        archetype, start year and parent. ``in_focus`` keeps working; ``draw`` refuses."""
+        self.f_cum = np.zeros(0)
+        self.a_key = self.d_start = np.zeros(0, np.int32)
+        self.a_company = self.d_company = np.zeros(0, np.int32)
+        self.a_cum = self.d_cum = np.zeros(0)
+        self.kids = np.zeros(0, np.int64)
+        self.kids_from = np.zeros(0, np.int16)
+        self.kid_offset = np.zeros(0, np.int32)
+        self.children = {}
+        self.draws_released = True
 
     def _sort_focus(self, companies: Companies, ids: np.ndarray, start: np.ndarray,
                     scale: np.ndarray, n_clusters: int, block: int = 64) -> None:
@@ -297,6 +312,8 @@ class CompanySampler:
     def draw(self, year_pos: np.ndarray, cluster: np.ndarray, index: np.ndarray,
              seed: int) -> np.ndarray:
         """Company of each patent (-1: unassigned); ``cluster`` -1 for designs."""
+        if self.draws_released:
+            raise RuntimeError("the sampler's draws were released (release_draws)")
         m = len(index)
         out = np.full(m, -1, np.int64)
         u = streams.uniform(seed, S_COMPANY, index, 0)
@@ -713,4 +730,5 @@ def draw_patents(n: int, seed: int, companies: Companies, tech: Technology) -> P
     """The world's patents, with the company at grant of each drawn."""
     p = Patents(n, seed, companies, tech)
     p.assign_companies()
+    p.sampler.release_draws()  # only in_focus is asked from here on
     return p
