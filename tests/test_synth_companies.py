@@ -91,3 +91,14 @@ def test_the_sampler_still_answers_after_the_focus_and_the_draws_are_released() 
     assert sampler.in_focus(company, cluster).all()
     with pytest.raises(RuntimeError, match="released"):
         sampler.draw(np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1, np.int64), 5)
+
+
+def test_the_sampler_needs_consecutive_years_that_hold_every_start_year(
+        world: tuple[Technology, object]) -> None:
+    # its cut table has one column a year: a gap, or a company started outside the years,
+    # would put entries of different start years in one searched range
+    tech, companies = world
+    with pytest.raises(ValueError, match="consecutive"):
+        CompanySampler(companies, tech, np.arange(1976, 2025, 2))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="every start year"):
+        CompanySampler(companies, tech, np.arange(1990, 2025))  # type: ignore[arg-type]

@@ -172,10 +172,11 @@ class CompanySampler:
         # focus entries: (cluster, start year) -> company, share x focus weight, sorted by
         # (cluster, start year, company), built a block of clusters at a time so that the
         # sort's temporaries stay small
+        if len(years) and (np.any(np.diff(years) != 1) or companies.start_year.min() < years[0]
+                           or companies.start_year.max() > years[-1]):
+            raise ValueError("the sampler's years must be consecutive and hold every start year")
         self._sort_focus(companies, ids, start.astype(np.int32), share * FOCUS_SHARE,
-                         n_clusters)
-        self.f_first = np.searchsorted(self.f_key, (np.arange(n_clusters) * 10_000).astype(
-            np.int32))
+                         n_clusters, years)
         # per year: each archetype's active share (Y, A), the buyer's weight, the total
         self.arch_share = np.zeros((len(years), len(self.archetypes)))
         for j, y in enumerate(years.tolist()):
@@ -198,10 +199,8 @@ class CompanySampler:
         self.total_weight = self.arch_share.sum(axis=1) + self.buyer_weight  # (Y,)
         # focus mass of each (year, cluster)
         self.focus_mass = np.zeros((len(years), n_clusters))
-        for j, y in enumerate(years.tolist()):
-            hi = np.searchsorted(self.f_key, (np.arange(n_clusters) * 10_000 + y).astype(
-                np.int32), side="right")
-            self.focus_mass[j] = self.f_cum[hi] - self.f_cum[self.f_first]
+        for j in range(len(years)):
+            self.focus_mass[j] = self.f_cum[self.f_cut[:, j + 1]] - self.f_cum[self.f_cut[:, 0]]
         self.profile_mass = (1 - FOCUS_SHARE) * self.arch_share @ self.profile  # (Y, C)
         self.buyer_mass = self.buyer_weight[:, None] * self.buyer_profile[None, :]
         assigned = (self.focus_mass + self.profile_mass + self.buyer_mass) \
@@ -242,16 +241,18 @@ class CompanySampler:
         self.draws_released = True
 
     def _sort_focus(self, companies: Companies, ids: np.ndarray, start: np.ndarray,
-                    scale: np.ndarray, n_clusters: int, block: int = 64) -> None:
-        """``f_key`` (cluster x 10,000 + start year), ``f_company`` and ``f_cum`` (the
-        cumulative share x focus weight) of the focus entries of the companies ``ids``
-        (ascending; their focus ranges ascend with them), sorted by (cluster, start year,
-        company)."""
+                    scale: np.ndarray, n_clusters: int, years: np.ndarray, block: int = 64
+                    ) -> None:
+        """``f_company`` and ``f_cum`` (the cumulative share x focus weight) of the focus
+        entries of the companies ``ids`` (ascending; their focus ranges ascend with them),
+        sorted by (cluster, start year, company), and ``f_cut``: for each cluster, where
+        its entries begin (column 0) and end for the companies started by each year
+        (column j + 1: start year <= years[j]). The sort keys are not kept."""
         flat = companies.focus_flat
         first = companies.focus_start[ids]
         end = first + companies.focus_len[ids]
         total = int((end - first).sum())
-        self.f_key = np.empty(total, np.int32)
+        self.f_cut = np.zeros((n_clusters, len(years) + 1), np.int32)
         self.f_company = np.empty(total, np.int32)
         mass = np.empty(total)
         pos = 0
@@ -265,7 +266,11 @@ class CompanySampler:
             # them in company order within each (cluster, start year)
             order = np.argsort(key, kind="stable")
             m = len(order)
-            self.f_key[pos:pos + m] = key[order]
+            sorted_key = key[order]
+            cl = np.arange(lo, min(lo + block, n_clusters), dtype=np.int64)
+            self.f_cut[cl, 0] = pos + np.searchsorted(sorted_key, cl * 10_000, side="left")
+            self.f_cut[cl, 1:] = pos + np.searchsorted(
+                sorted_key, cl[:, None] * 10_000 + years[None, :], side="right")
             self.f_company[pos:pos + m] = ids[owner[order]]
             mass[pos:pos + m] = scale[owner[order]] * companies.focus_weight_flat[at[order]]
             pos += m
@@ -285,9 +290,11 @@ class CompanySampler:
         company = np.asarray(company, np.int64)
         cluster = np.asarray(cluster, np.int64)
         who = np.maximum(company, 0)
-        key = (cluster * 10_000 + self.companies.start_year[who]).astype(np.int32)
-        lo = np.searchsorted(self.f_key, key, side="left")
-        hi = np.searchsorted(self.f_key, key, side="right")
+        # the entries of the cluster whose company started in the company's start year
+        j = self.companies.start_year[who].astype(np.int64) - int(self.years[0])
+        lo = self.f_cut[cluster, j].astype(np.int64)
+        hi = self.f_cut[cluster, j + 1].astype(np.int64)
+        end = hi.copy()
         last = max(len(self.f_company) - 1, 0)
         while (lo < hi).any():  # first entry of the key's range with company >= who
             mid = (lo + hi) // 2
@@ -296,8 +303,7 @@ class CompanySampler:
             lo = np.where(active & less, mid + 1, lo)
             hi = np.where(active & ~less, mid, hi)
         at = np.minimum(lo, last)
-        found = (lo < len(self.f_company)) & (self.f_key[at] == key) & (
-            self.f_company[at] == who)
+        found = (lo < end) & (self.f_company[at] == who)
         if self.buyer >= 0:
             found |= (company == self.buyer) & np.isin(cluster, self.buyer_focus)
         out: np.ndarray = (company >= 0) & found
@@ -350,9 +356,8 @@ class CompanySampler:
             res[part == 1] = self.buyer
             f = np.flatnonzero(part == 2)
             if len(f):
-                lo = self.f_first[c[f]]
-                hi = np.searchsorted(self.f_key, (c[f] * 10_000 + year[t][f]).astype(np.int32),
-                                     side="right")
+                lo = self.f_cut[c[f], 0].astype(np.int64)
+                hi = self.f_cut[c[f], yp[f] + 1].astype(np.int64)
                 target = self.f_cum[lo] + u2[t][f] * (self.f_cum[hi] - self.f_cum[lo])
                 pick = np.clip(np.searchsorted(self.f_cum, target, side="right") - 1, lo,
                                np.maximum(hi - 1, lo))
