@@ -748,7 +748,7 @@ def generate_world(
     Two passes over the patents, a chunk at a time: one to pick the deals' patents, one
     to write every table; nothing is kept per patent but its company at grant.
     """
-    from warchest.synth.truth import Truth, ultimate_parents
+    from warchest.synth.truth import Truth
 
     def step(stage: str, done: int, total: int) -> None:
         if progress is not None:
@@ -769,8 +769,8 @@ def generate_world(
     cites = Citations(p, tech, len(companies))
     tables = Tables(out)
     stats = Stats.sampled(p, seed)
-    groups_of = ultimate_parents(companies)
     truth = Truth(out, p, companies, names, tech, events, scenario)
+    groups_of = truth.group  # each company's top company, computed once
     truth.write_profiles()
     companies.release_focus()  # the sampler keeps its own sorted copy
     release_free_memory()
