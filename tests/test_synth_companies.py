@@ -77,7 +77,14 @@ def test_the_sampler_still_answers_after_the_focus_and_the_draws_are_released() 
     (buyer,) = companies.with_role("buyer")
     buyer_focus = companies[buyer].focus.tolist()
     sampler = CompanySampler(companies, tech, np.arange(1976, 2025))
+    # a view made before the release (the truth keeps some) holds copies: it keeps its
+    # focus, and does not keep the freed flat arrays alive
+    kept = companies[0]
+    assert not np.shares_memory(kept.focus, companies.focus_flat)
+    assert not np.shares_memory(kept.focus_weights, companies.focus_weight_flat)
     companies.release_focus()
+    assert sorted(kept.focus.tolist()) == [g for c, g in pairs if c == 0]
+    assert len(kept.focus) == len(kept.focus_weights) > 0
     assert companies.focus_released and len(companies.focus_flat) == 0
     assert companies[0].focus.tolist() == [] and companies[buyer].focus.tolist() == []
     company = np.array([p[0] for p in pairs])

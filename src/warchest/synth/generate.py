@@ -41,7 +41,7 @@ from warchest.synth.events import (
     write_deal_records,
     write_employee_records,
 )
-from warchest.synth.heap import release_free_memory
+from warchest.synth.heap import release_free_memory, system_allocator
 from warchest.synth.names import LAST_NAMES, make_variant
 from warchest.synth.patents import (
     CONTINUATION_KINDS,
@@ -748,6 +748,12 @@ def generate_world(
     Two passes over the patents, a chunk at a time: one to pick the deals' patents, one
     to write every table; nothing is kept per patent but its company at grant.
     """
+    with system_allocator():  # Arrow's freed pages can go back too: warchest.synth.heap
+        return _write_world(out, n_patents, seed, scenario, progress)
+
+
+def _write_world(out: Path, n_patents: int, seed: int, scenario: str | None,
+                 progress: ProgressFn | None) -> dict[str, Any]:
     from warchest.synth.truth import Truth
 
     def step(stage: str, done: int, total: int) -> None:

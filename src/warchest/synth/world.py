@@ -142,7 +142,9 @@ class Companies:
         return Company(i, self.name[i], self.base_of(i), self.form[i], self.country[i],
                        self.archetype[i], float(self.share[i]), int(self.start_year[i]),
                        None if parent < 0 else parent, self.markets[i], self.sells_in[i],
-                       self.focus_flat[lo:hi], self.focus_weight_flat[lo:hi],
+                       # copies: a view kept by a caller must not keep the flat
+                       # arrays alive after ``release_focus``
+                       self.focus_flat[lo:hi].copy(), self.focus_weight_flat[lo:hi].copy(),
                        self.role[i], bool(self.small_entity[i]))
 
     @overload
