@@ -80,6 +80,26 @@ def test_memory_limit_from_the_environment(tmp_path: Path,
         Store(tmp_path / "other.duckdb")
 
 
+def test_memory_at_most_lowers_the_default_limit_for_a_block_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WARCHEST_MEMORY_LIMIT", raising=False)
+    query = "SELECT current_setting('memory_limit')"
+    with Store(tmp_path / "default.duckdb") as store:
+        default = store.scalar(query)  # DuckDB's own: 80% of this machine's RAM
+        with store.memory_at_most("200MB"):
+            assert store.scalar(query) == "190.7 MiB"  # 200,000,000 bytes
+        assert store.scalar(query) == default
+        with store.memory_at_most("100TB"):  # above the default: the default stays
+            assert store.scalar(query) == default
+        with pytest.raises(WarchestError, match="'a lot' is not a size"), \
+                store.memory_at_most("a lot"):
+            pass
+    # a limit the user chose is kept, even a higher one
+    monkeypatch.setenv("WARCHEST_MEMORY_LIMIT", "300MB")
+    with Store(tmp_path / "limited.duckdb") as store, store.memory_at_most("200MB"):
+        assert store.scalar(query) == "286.1 MiB"
+
+
 def test_temp_limit_from_the_environment(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WARCHEST_TEMP_LIMIT", "1GB")

@@ -167,6 +167,9 @@ class Store:
             )
         config: dict[str, Any] = {}
         memory_limit = memory_limit or os.environ.get("WARCHEST_MEMORY_LIMIT") or None
+        self.memory_limit_chosen = bool(memory_limit)
+        """Whether the store runs under a memory limit chosen by its user (``memory_limit``
+        or $WARCHEST_MEMORY_LIMIT) rather than DuckDB's default (80% of RAM)."""
         if memory_limit:
             config["memory_limit"] = _size(memory_limit, "memory limit", "512MB or 2GB",
                                            "WARCHEST_MEMORY_LIMIT")
@@ -320,6 +323,25 @@ class Store:
         return h.hexdigest()
 
     # ------------------------------------------------------------------ writing
+    @contextmanager
+    def memory_at_most(self, limit: str) -> Iterator[None]:
+        """Run the block under a memory limit of at most ``limit`` (like ``4GB``), the
+        limit before it restored afterwards. A limit the user chose (``memory_limit`` or
+        $WARCHEST_MEMORY_LIMIT) is kept as it is, and a lower default too. For the large
+        derivations, whose peak is otherwise what DuckDB's default allows (80% of RAM:
+        it keeps what it may), not what they need."""
+        _size(limit, "memory limit", "512MB or 2GB", "memory_at_most")
+        before = str(self.scalar("SELECT current_setting('memory_limit')"))
+        if self.memory_limit_chosen or _bytes(before, "memory_limit") <= _bytes(
+                limit, "memory_at_most"):
+            yield
+            return
+        self._con.execute(f"SET memory_limit = '{limit}'").fetchall()
+        try:
+            yield
+        finally:  # back to DuckDB's default, exactly (not its rounded text)
+            self._con.execute("RESET memory_limit").fetchall()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside is committed together or not at all."""

@@ -25,6 +25,11 @@ from warchest.value.markets import coverage_sql, markets_sql, read_market_weight
 from warchest.value.terms import terms_sql
 
 VALUE_TABLES = ("market_weights", "patent_terms", "patent_markets", "patent_indicators")
+VALUE_MEMORY = "4GB"
+"""The value computation's memory limit unless the user chose one ($WARCHEST_MEMORY_LIMIT):
+under DuckDB's default (80% of RAM) its peak on a 1M-patent world was about 6 GB, what the
+default allows rather than what it needs; under 4GB it peaked at 4.1 GB in 1.3x the time
+(bench/RESULTS.md, 2026-11-24)."""
 
 
 class UnknownPatent(WarchestError):
@@ -57,7 +62,7 @@ def compute_values(store: Store, markets_csv: Path | None = None, *,
     weights = read_market_weights(markets_csv)
     report.self_citations = bool(store.scalar(
         "SELECT count(*) > 0 FROM ownership WHERE via = 'grant'"))
-    with store.transaction():
+    with store.memory_at_most(VALUE_MEMORY), store.transaction():
         load_id = store.begin_load("value compute", str(markets_csv or "(default markets)"),
                                    None, None, None)
         for t in VALUE_TABLES:
