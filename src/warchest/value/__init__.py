@@ -28,7 +28,7 @@ VALUE_TABLES = ("market_weights", "patent_terms", "patent_markets", "patent_indi
 VALUE_MEMORY = "4GB"
 """The value computation's memory limit unless the user chose one ($WARCHEST_MEMORY_LIMIT):
 under DuckDB's default (80% of RAM) its peak on a 1M-patent world was about 6 GB, what the
-default allows rather than what it needs; under 4GB it peaked at 4.1 GB in 1.3x the time
+default allows rather than what it needs; under 4GB it peaked at 4.1-4.3 GB in 1.3x the time
 (bench/RESULTS.md, 2026-11-24)."""
 
 
