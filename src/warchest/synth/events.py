@@ -701,8 +701,7 @@ def family_rows(w: Any, f: Facts, companies: Companies, rng: np.random.Generator
         return ep_in_force
     owner = p.company[roots]
     known = np.maximum(owner, 0)
-    big = (owner >= 0) & ((companies.share[known] > 0.001)
-                          | np.isin(companies.role[known], ["threat", "seller"]))
+    big = (owner >= 0) & companies.worldwide(known)
     home = np.where(owner >= 0, companies.country[known], "US").astype(str)
     earliest = np.where(p.parent_filing > 0, p.parent_filing, p.filing_day)[roots]
     expiry = (earliest + int(20 * 365.25) + p.pta[roots]).astype(np.int64)

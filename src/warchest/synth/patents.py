@@ -187,7 +187,7 @@ class CompanySampler:
         self.buyer_focus = np.zeros(0, np.int32)
         if self.buyer >= 0:
             b = companies[self.buyer]
-            self.buyer_focus = b.focus.copy()  # kept when the table's focus is released
+            self.buyer_focus = b.focus  # a copy (views copy): kept after release_focus
             self.buyer_weight = np.array([
                 b.share * BUYER_GROWTH ** max(0, y - 2014) if y >= b.start_year else 0.0
                 for y in years.tolist()])

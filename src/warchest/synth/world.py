@@ -57,6 +57,11 @@ MARKETS: dict[str, tuple[str, ...]] = {
     "payments": ("G06Q20/", "G06Q40/", "G06Q30/"),
     "medical_devices": ("A61B", "A61M", "A61G", "A61F", "A61N"),
 }
+HOME_MARKET = {"FI": "EP", "SE": "EP", "DE": "EP", "FR": "EP", "NL": "EP", "GB": "EP",
+               "CH": "EP", "TW": "CN"}
+"""The market a company's home country is part of, where it is not the country itself."""
+WORLDWIDE_SHARE = 0.001
+"""Above this share of the grants a company sells and files abroad (``Companies.worldwide``)."""
 ARCHETYPE_PRODUCTS = {
     "phone_maker": ("smartphone", "cameras", "batteries", "software_ui", "telecom_standards"),
     "telecom_standards": ("telecom_standards", "smartphone"),
@@ -172,6 +177,13 @@ class Companies:
         self.focus_start[:] = 0
         self.focus_len[:] = 0
         self.focus_released = True
+
+    def worldwide(self, ids: np.ndarray) -> np.ndarray:
+        """Whether each company sells, and files its families, in every large market: more
+        than 0.1% of the grants, or one of the scenario's threats or its seller."""
+        out: np.ndarray = (self.share[ids] > WORLDWIDE_SHARE) | np.isin(
+            self.role[ids], ["threat", "seller"])
+        return out
 
     def with_role(self, role: str) -> list[int]:
         """Ids of the companies that play ``role`` in the scenario."""
@@ -372,6 +384,7 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
     out.focus_flat = np.zeros(int(size.sum()), np.int32)
     out.focus_weight_flat = np.zeros(int(size.sum()))
     market_tuples = {m: (m,) for m in MARKETS}
+    worldwide = out.worldwide(np.arange(len(out)))
     sells_tuples: dict[frozenset[str], tuple[str, ...]] = {}
     for i in range(len(out)):
         arch = archetypes[i]
@@ -390,13 +403,10 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
             markets = market_tuples[str(rng.choice(list(MARKETS)))]
         out.markets[i] = markets
         country = countries[i]
-        home = {"FI": "EP", "SE": "EP", "DE": "EP", "FR": "EP", "NL": "EP", "GB": "EP",
-                "CH": "EP", "TW": "CN"}.get(country, country)
-        sells = {"US", home}
-        role = out.role[i]
-        if out.share[i] > 0.001 or role in ("threat", "seller"):
+        sells = {"US", HOME_MARKET.get(country, country)}
+        if worldwide[i]:
             sells |= {"EP", "DE", "GB", "FR", "CN", "JP", "KR"}
-        if role == "buyer":
+        if out.role[i] == "buyer":
             sells = {"CN", "IN"}  # home markets only: it wants to enter the US and Europe
         key = frozenset(sells)
         out.sells_in[i] = sells_tuples.setdefault(key, tuple(sorted(sells)))
