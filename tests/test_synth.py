@@ -133,6 +133,12 @@ def test_scenario_roles_and_deterrence_truth(world: Path) -> None:
              _rows(world / "truth" / "reads_on.csv")}
     assert deterrence and all((d["patent_id"], d["threat_company_id"]) in reads
                               for d in deterrence)
+    # the seller can counter-sue every threat (at least 5 patents truly reading on each,
+    # the deal benchmark's credible counter-suit): its acquired wireless portfolio reads
+    # on the telecom and chip makers too (without it, 0 on three of the five here)
+    per_threat = Counter(d["threat_company_id"] for d in deterrence)
+    assert all(t["seller_patents_reading_on_it"] == per_threat[str(t["company_id"])] >= 5
+               for t in scenario["threats"])
 
 
 def test_maintenance_and_family_files(world: Path) -> None:

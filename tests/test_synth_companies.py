@@ -48,6 +48,28 @@ def test_rows_are_views_of_the_columns_and_subsidiaries_share_their_parents_focu
     assert len(companies.with_role("threat")) == 5
 
 
+def test_the_scenario_seller_holds_an_acquired_wireless_portfolio(
+        world: tuple[Technology, object]) -> None:
+    from warchest.synth.world import SELLER_ACQUIRED, Companies
+    tech, companies = world
+    assert isinstance(companies, Companies)
+    (seller,) = companies.with_role("seller")
+    c = companies[seller]
+    kind, count, share = SELLER_ACQUIRED
+    software = tech.profiles["software_giant"]
+    wireless = tech.profiles[kind]
+    # its own clusters first (from its archetype's profile), then the acquired ones: all
+    # distinct, the acquired ones from the wireless profile, holding their share of weight
+    own, bought = c.focus[:-count], c.focus[-count:]
+    assert len(bought) == count and not set(own.tolist()) & set(bought.tolist())
+    assert (software[own] > 0).all() and (wireless[bought] > 0).all()
+    assert abs(float(c.focus_weights[-count:].sum()) - share) < 1e-9
+    assert abs(float(c.focus_weights.sum()) - 1) < 1e-9
+    # its subsidiaries share the whole range
+    for i in np.flatnonzero(companies.parent == seller).tolist():
+        assert companies[i].focus.tolist() == c.focus.tolist()
+
+
 def test_in_focus_matches_the_set_of_focus_pairs(world: tuple[Technology, object]) -> None:
     tech, companies = world
     sampler = CompanySampler(companies, tech, np.arange(1976, 2025))  # type: ignore[arg-type]

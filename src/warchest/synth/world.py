@@ -300,6 +300,13 @@ SMARTPHONE_ROLES = [
     ("threat", "Norrvik Networks Oy", "Norrvik Networks", "Oy", "FI", "telecom_standards",
      "Nokia"),
 ]
+SELLER_ACQUIRED = ("telecom_standards", 40, 0.25)
+"""The scenario seller also holds a wireless portfolio it acquired (the patents Microsoft
+sold to Xiaomi in 2016 were reported to include wireless communications besides software):
+that many more focus clusters drawn from that archetype's profile, holding that share of
+its focus weight. Without it the software giant's patents hardly read on the
+telecom-standards and chip threats (1 patent in force in the US against each of two of
+them on the 300,000-patent world, seed 7)."""
 BUYER = ("buyer", "Qinara Mobile Technology Co., Ltd.", "Qinara Mobile", "Technology Co., Ltd.",
          "CN", "phone_maker")
 
@@ -308,6 +315,25 @@ def _choice(rng: np.random.Generator, options: tuple[tuple[str, float], ...]) ->
     names = [o[0] for o in options]
     p = np.array([o[1] for o in options])
     return names[int(rng.choice(len(names), p=p / p.sum()))]
+
+
+def _acquire_focus(tech: Technology, own: np.ndarray, own_weights: np.ndarray, count: int,
+                   seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The scenario seller's acquired portfolio: ``count`` more focus clusters (fewer when
+    the profile has no more) drawn from the acquired profile (its own stream, so the rest
+    of the world's draws stay where they were), none of them already its own, and the
+    weights of all its focus clusters, the acquired ones holding SELLER_ACQUIRED[2]."""
+    profile = tech.profiles[SELLER_ACQUIRED[0]].copy()
+    profile[own] = 0.0
+    count = min(count, int(np.count_nonzero(profile)))
+    if count == 0:
+        return np.zeros(0, np.int32), own_weights
+    rng = np.random.default_rng([seed, 9])
+    f = rng.choice(len(profile), size=count, replace=False, p=profile / profile.sum())
+    w = rng.gamma(0.7, size=count) * profile[f]
+    share = SELLER_ACQUIRED[2]
+    weights = np.concatenate([own_weights * (1 - share), w / w.sum() * share])
+    return f.astype(np.int32), weights
 
 
 def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | None
@@ -379,6 +405,11 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
     for i in np.flatnonzero(own).tolist():
         k = int(min(400, 6 + 25 * math.log10(1 + float(out.share[i]) * n_patents)))
         size[i] = min(k, nonzero[archetypes[i]])
+    # room for the scenario seller's acquired portfolio (SELLER_ACQUIRED)
+    acquired = np.zeros(len(out), np.int64)
+    if scenario == "smartphone-expansion":
+        acquired[out.with_role("seller")] = SELLER_ACQUIRED[1]
+    size += acquired
     out.focus_start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int32)
     out.focus_len = size.astype(np.int32)
     out.focus_flat = np.zeros(int(size.sum()), np.int32)
@@ -393,11 +424,17 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
             out.focus_start[i] = out.focus_start[parents[i]]
             out.focus_len[i] = out.focus_len[parents[i]]
         else:
-            lo, k = int(out.focus_start[i]), int(out.focus_len[i])
+            lo, k = int(out.focus_start[i]), int(out.focus_len[i] - acquired[i])
             f = rng.choice(len(profile), size=k, replace=False, p=profile).astype(np.int32)
             w = rng.gamma(0.7, size=k) * profile[f]
             out.focus_flat[lo:lo + k] = f
             out.focus_weight_flat[lo:lo + k] = w / w.sum()
+            if acquired[i]:
+                more = _acquire_focus(tech, f, out.focus_weight_flat[lo:lo + k],
+                                      int(acquired[i]), seed)
+                out.focus_len[i] = k + len(more[0])
+                out.focus_flat[lo + k:lo + k + len(more[0])] = more[0]
+                out.focus_weight_flat[lo:lo + k + len(more[0])] = more[1]
         markets = ARCHETYPE_PRODUCTS.get(arch, ())
         if arch == "general" and rng.random() < 0.3:
             markets = market_tuples[str(rng.choice(list(MARKETS)))]
