@@ -430,11 +430,11 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
             out.focus_flat[lo:lo + k] = f
             out.focus_weight_flat[lo:lo + k] = w / w.sum()
             if acquired[i]:
-                more = _acquire_focus(tech, f, out.focus_weight_flat[lo:lo + k],
-                                      int(acquired[i]), seed)
-                out.focus_len[i] = k + len(more[0])
-                out.focus_flat[lo + k:lo + k + len(more[0])] = more[0]
-                out.focus_weight_flat[lo:lo + k + len(more[0])] = more[1]
+                extra, weights = _acquire_focus(tech, f, out.focus_weight_flat[lo:lo + k],
+                                                int(acquired[i]), seed)
+                out.focus_len[i] = k + len(extra)
+                out.focus_flat[lo + k:lo + k + len(extra)] = extra
+                out.focus_weight_flat[lo:lo + k + len(extra)] = weights
         markets = ARCHETYPE_PRODUCTS.get(arch, ())
         if arch == "general" and rng.random() < 0.3:
             markets = market_tuples[str(rng.choice(list(MARKETS)))]
