@@ -7,7 +7,26 @@ import numpy as np
 import pytest
 
 from warchest.synth.patents import CompanySampler
-from warchest.synth.world import Technology, make_companies
+from warchest.synth.world import Coded, Technology, Texts, make_companies
+
+
+def test_coded_and_text_columns_give_back_what_they_were_given() -> None:
+    roles = Coded(["", "threat", "", "seller", "threat"])
+    assert len(roles) == 5 and roles.codes.dtype == np.uint8
+    assert roles[1] == "threat" and roles[np.array([3, 0])].tolist() == ["seller", ""]
+    assert roles.matches("threat").tolist() == [False, True, False, False, True]
+    assert not roles.matches("buyer").any()
+    markets = Coded([("US",), ("CN", "IN"), ("US",)])
+    assert markets[1] == ("CN", "IN") and markets.tolist() == [("US",), ("CN", "IN"), ("US",)]
+    assert len(markets.table) == 2  # each distinct tuple kept once
+    many = Coded([str(i) for i in range(300)])
+    assert many.codes.dtype == np.uint16 and many[299] == "299"
+    names = Texts(["Sunvale Electronics Co., Ltd.", "", "Økovik Søndergård A/S"])
+    assert len(names) == 3 and names[np.int64(2)] == "Økovik Søndergård A/S"
+    assert names.tolist() == ["Sunvale Electronics Co., Ltd.", "", "Økovik Søndergård A/S"]
+    # UTF-8 bytes and offsets: 29 + 0 + 24 bytes (21 characters; "Ø", "ø" and "å" take
+    # two bytes each)
+    assert names.offset.tolist() == [0, 29, 29, 53]
 
 
 @pytest.fixture(scope="module")

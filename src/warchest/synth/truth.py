@@ -80,7 +80,7 @@ class Truth:
         largest = parents[np.argsort(-companies.share[parents], kind="stable")[:50]]
         majors = [companies[i] for i in largest.tolist()]
         chosen = set(largest.tolist())
-        majors += [companies[i] for i in np.flatnonzero(companies.role != "").tolist()
+        majors += [companies[i] for i in np.flatnonzero(~companies.role.matches("")).tolist()
                    if i not in chosen]
         self.majors = majors
         self.major_ids = np.array([c.id for c in majors])

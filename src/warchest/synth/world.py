@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
@@ -96,36 +96,90 @@ class Company:
     small_entity: bool = False
 
 
+class Coded:
+    """A column of a few distinct values (strings or tuples of them): each row a small
+    code (1 or 2 bytes), each value kept once. ``column[i]`` is row i's value,
+    ``column[ids]`` an object array of the rows' values."""
+
+    def __init__(self, values: Iterable[Any]) -> None:
+        index: dict[Any, int] = {}
+        codes = [index.setdefault(v, len(index)) for v in values]
+        self.table = np.empty(len(index), dtype=object)
+        for value, code in index.items():
+            self.table[code] = value
+        dtype = np.uint8 if len(index) <= 2**8 else (
+            np.uint16 if len(index) <= 2**16 else np.int32)
+        self.codes = np.array(codes, dtype)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.table[self.codes[i]]
+
+    def matches(self, value: Any) -> np.ndarray:
+        """Whether each row's value is ``value``."""
+        hits = [k for k, v in enumerate(self.table.tolist()) if v == value]
+        out: np.ndarray = np.isin(self.codes, hits)
+        return out
+
+    def tolist(self) -> list[Any]:
+        out: list[Any] = self.table[self.codes].tolist()
+        return out
+
+
+class Texts:
+    """A column of strings kept as one UTF-8 block and offsets (the bytes of each string
+    and 8 more, instead of a Python object of about 50 bytes more)."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        encoded = [v.encode() for v in values]
+        self.blob = b"".join(encoded)
+        self.offset = np.zeros(len(encoded) + 1, np.int64)
+        np.cumsum([len(e) for e in encoded], out=self.offset[1:])
+
+    def __len__(self) -> int:
+        return len(self.offset) - 1
+
+    def __getitem__(self, i: int) -> str:
+        lo, hi = int(self.offset[i]), int(self.offset[i + 1])
+        return self.blob[lo:hi].decode()
+
+    def tolist(self) -> list[str]:
+        return [self[i] for i in range(len(self))]
+
+
 class Companies:
-    """The world's companies as columns (about 150 bytes a company, most of it the name,
+    """The world's companies as columns (about 80 bytes a company, most of it the name,
     and 12 bytes a focus cluster): ``companies[i]`` builds a ``Company`` view of row ``i``.
 
-    Text columns are object arrays of shared strings; each company's focus clusters and
-    weights are a range of two flat arrays (a subsidiary shares its parent's range), which
-    ``release_focus`` frees once the sampler and the truth have what they need.
+    Names are one UTF-8 block (``Texts``), the other text columns small codes (``Coded``);
+    each company's focus clusters and weights are a range of two flat arrays (a subsidiary
+    shares its parent's range), which ``release_focus`` frees once the sampler and the
+    truth have what they need.
     """
 
     def __init__(self, name: list[str], base: list[str], form: list[str],
                  country: list[str], archetype: list[str], share: np.ndarray,
                  start_year: np.ndarray, parent: np.ndarray, role: list[str],
                  small_entity: np.ndarray) -> None:
-        self.name = np.array(name, dtype=object)
+        if not all(n.startswith(b) for n, b in zip(name, base, strict=True)):
+            raise ValueError("a company's base name must begin its name")
+        self.name = Texts(name)
         # the base name is the name's beginning ("Sunvale Electronics" of "Sunvale
         # Electronics Co., Ltd."): its length is kept, not a second string
         self.base_len = np.array([len(b) for b in base], np.int16)
-        if not all(n.startswith(b) for n, b in zip(name, base, strict=True)):
-            raise ValueError("a company's base name must begin its name")
-        self.form = np.array(form, dtype=object)
-        self.country = np.array(country, dtype=object)
-        self.archetype = np.array(archetype, dtype=object)
+        self.form = Coded(form)
+        self.country = Coded(country)
+        self.archetype = Coded(archetype)
         self.share = np.asarray(share, np.float64)
         self.start_year = np.asarray(start_year, np.int16)
         self.parent = np.asarray(parent, np.int32)  # -1: none
-        self.role = np.array(role, dtype=object)
+        self.role = Coded(role)
         self.small_entity = np.asarray(small_entity, bool)
         n = len(self.name)
-        self.markets = np.empty(n, dtype=object)
-        self.sells_in = np.empty(n, dtype=object)
+        self.markets = Coded([()] * n)
+        self.sells_in = Coded([()] * n)
         self.focus_start = np.zeros(n, np.int32)
         self.focus_len = np.zeros(n, np.int32)
         self.focus_flat = np.zeros(0, np.int32)
@@ -181,13 +235,13 @@ class Companies:
     def worldwide(self, ids: np.ndarray) -> np.ndarray:
         """Whether each company sells, and files its families, in every large market: more
         than 0.1% of the grants, or one of the scenario's threats or its seller."""
-        out: np.ndarray = (self.share[ids] > WORLDWIDE_SHARE) | np.isin(
-            self.role[ids], ["threat", "seller"])
+        out: np.ndarray = (self.share[ids] > WORLDWIDE_SHARE) | (
+            self.role.matches("threat") | self.role.matches("seller"))[ids]
         return out
 
     def with_role(self, role: str) -> list[int]:
         """Ids of the companies that play ``role`` in the scenario."""
-        return [int(i) for i in np.flatnonzero(self.role == role)]
+        return [int(i) for i in np.flatnonzero(self.role.matches(role))]
 
 
 @dataclass
@@ -417,6 +471,8 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
     market_tuples = {m: (m,) for m in MARKETS}
     worldwide = out.worldwide(np.arange(len(out)))
     sells_tuples: dict[frozenset[str], tuple[str, ...]] = {}
+    market_column: list[tuple[str, ...]] = []
+    sells_column: list[tuple[str, ...]] = []
     for i in range(len(out)):
         arch = archetypes[i]
         profile = tech.profiles.get(arch, tech.profiles["general"])
@@ -438,7 +494,7 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
         markets = ARCHETYPE_PRODUCTS.get(arch, ())
         if arch == "general" and rng.random() < 0.3:
             markets = market_tuples[str(rng.choice(list(MARKETS)))]
-        out.markets[i] = markets
+        market_column.append(markets)
         country = countries[i]
         sells = {"US", HOME_MARKET.get(country, country)}
         if worldwide[i]:
@@ -446,7 +502,9 @@ def make_companies(n_patents: int, seed: int, tech: Technology, scenario: str | 
         if out.role[i] == "buyer":
             sells = {"CN", "IN"}  # home markets only: it wants to enter the US and Europe
         key = frozenset(sells)
-        out.sells_in[i] = sells_tuples.setdefault(key, tuple(sorted(sells)))
+        sells_column.append(sells_tuples.setdefault(key, tuple(sorted(sells))))
+    out.markets = Coded(market_column)
+    out.sells_in = Coded(sells_column)
     return out
 
 
