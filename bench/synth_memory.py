@@ -5,7 +5,11 @@
 Each size runs in a fresh process: RSS (from /proc/self/status) when each stage of
 ``generate_world`` starts, the highest RSS polled (every 50 ms) while it ran, and the peak
 (getrusage). SYNTHETIC world, seed 7, the smartphone-expansion scenario, written to a
-temporary folder. The "patentsview tables" stage includes writing the truth.
+temporary folder. The "patentsview tables" stage includes writing the truth. The "state"
+rows are what grows with the world and stays live while the tables are written (the
+``state_bytes`` that ``generate_world`` returns: the company at grant of each patent, the
+company of each focus entry, the company table, the ring of recent patents, the truth's
+counters); "peak - state" is the rest.
 """
 
 from __future__ import annotations
@@ -39,11 +43,17 @@ def watch():  # the highest RSS seen while each stage runs, polled every 50 ms
 threading.Thread(target=watch, daemon=True).start()
 
 with tempfile.TemporaryDirectory() as d:
-    generate_world(Path(d), int(sys.argv[1]), seed=7, scenario="smartphone-expansion",
-                   progress=stage)
+    summary = generate_world(Path(d), int(sys.argv[1]), seed=7,
+                             scenario="smartphone-expansion", progress=stage)
 for name in seen:
     print(f"{name} (highest)\t{top[name]}")
-print(f"peak\t{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}")
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"peak\t{peak:.0f}")
+state = summary["state_bytes"]
+for name, size in state.items():
+    print(f"state: {name.replace('_', ' ')}\t{size / 2**20:.1f}")
+print(f"state: all\t{sum(state.values()) / 2**20:.1f}")
+print(f"peak - state\t{peak - sum(state.values()) / 2**20:.0f}")
 """
 
 

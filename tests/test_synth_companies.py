@@ -16,6 +16,7 @@ def test_coded_and_text_columns_give_back_what_they_were_given() -> None:
     assert roles[1] == "threat" and roles[np.array([3, 0])].tolist() == ["seller", ""]
     assert roles.matches("threat").tolist() == [False, True, False, False, True]
     assert not roles.matches("buyer").any()
+    assert roles.any_of(["seller", "threat"], np.array([4, 0, 3])).tolist() == [True, False, True]
     markets = Coded([("US",), ("CN", "IN"), ("US",)])
     assert markets[1] == ("CN", "IN") and markets.tolist() == [("US",), ("CN", "IN"), ("US",)]
     assert len(markets.table) == 2  # each distinct tuple kept once

@@ -742,7 +742,9 @@ def generate_world(
     scenario: str | None = None,
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
-    """Write a synthetic world to ``out``; returns its statistics (also in truth/stats.json).
+    """Write a synthetic world to ``out``; returns its statistics (also in truth/stats.json)
+    and, under ``state_bytes``, the bytes of what grows with the world and stays in memory
+    while the tables are written (not in the world's files).
 
     Deterministic: the same ``n_patents``, ``seed`` and ``scenario`` give the same bytes.
     Two passes over the patents, a chunk at a time: one to pick the deals' patents, one
@@ -780,6 +782,13 @@ def _write_world(out: Path, n_patents: int, seed: int, scenario: str | None,
     truth.write_profiles()
     companies.release_focus()  # the sampler keeps its own sorted copy
     release_free_memory()
+    state = {  # what grows with the world and stays live while the tables are written
+        "company_at_grant": p.company.nbytes,
+        "focus_entries": p.sampler.f_company.nbytes,
+        "companies": companies.nbytes() + names.spelled_out.nbytes,
+        "recent_patents": cites.recent.nbytes,
+        "truth_counters": truth.group.nbytes + truth.owned.nbytes,
+    }
     maintfee = out / "maintfee"
     maintfee.mkdir(parents=True, exist_ok=True)
     families = out / "families"
@@ -817,6 +826,8 @@ def _write_world(out: Path, n_patents: int, seed: int, scenario: str | None,
         (out / folder).mkdir(exist_ok=True)
         (out / folder / "PROVENANCE.json").write_text(json.dumps(label, indent=1) + "\n")
     summary = truth.finish(stats, seed, n_patents, tables.rows)
+    # not part of the world (truth/stats.json): for bench/synth_memory.py
+    summary["state_bytes"] = state
     step("done", 1, 1)
     return summary
 

@@ -132,7 +132,7 @@ class Truth:
         pid = f.patent_id().tolist()
         owner = deals.owner_now
         owner_group = np.where(owner >= 0, group[np.maximum(owner, 0)], -1)
-        self.owned += np.bincount(owner[owner >= 0], minlength=len(self.owned))
+        np.add.at(self.owned, owner[owner >= 0], 1)  # no company-sized transient
         self.ownership.writerows(
             [i, g if g >= 0 else "", o if o >= 0 else "", og if o >= 0 else ""]
             for i, g, o, og in zip(pid, f.company.tolist(), owner.tolist(),

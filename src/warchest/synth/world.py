@@ -119,8 +119,12 @@ class Coded:
 
     def matches(self, value: Any) -> np.ndarray:
         """Whether each row's value is ``value``."""
-        hits = [k for k, v in enumerate(self.table.tolist()) if v == value]
-        out: np.ndarray = np.isin(self.codes, hits)
+        return self.any_of([value])
+
+    def any_of(self, values: list[Any], rows: np.ndarray | None = None) -> np.ndarray:
+        """Whether the value of each row (of ``rows``, else of all) is one of ``values``."""
+        hits = [k for k, v in enumerate(self.table.tolist()) if v in values]
+        out: np.ndarray = np.isin(self.codes if rows is None else self.codes[rows], hits)
         return out
 
     def tolist(self) -> list[Any]:
@@ -232,11 +236,21 @@ class Companies:
         self.focus_len[:] = 0
         self.focus_released = True
 
+    def nbytes(self) -> int:
+        """Bytes held by the columns (the focus arrays included until released)."""
+        arrays: list[np.ndarray] = [self.base_len, self.share, self.start_year, self.parent, self.small_entity,
+                  self.focus_start, self.focus_len, self.focus_flat, self.focus_weight_flat,
+                  self.name.offset]
+        coded = [self.form, self.country, self.archetype, self.role, self.markets,
+                 self.sells_in]
+        return (len(self.name.blob) + sum(a.nbytes for a in arrays)
+                + sum(c.codes.nbytes for c in coded))
+
     def worldwide(self, ids: np.ndarray) -> np.ndarray:
         """Whether each company sells, and files its families, in every large market: more
         than 0.1% of the grants, or one of the scenario's threats or its seller."""
-        out: np.ndarray = (self.share[ids] > WORLDWIDE_SHARE) | (
-            self.role.matches("threat") | self.role.matches("seller"))[ids]
+        out: np.ndarray = (self.share[ids] > WORLDWIDE_SHARE) | self.role.any_of(
+            ["threat", "seller"], ids)
         return out
 
     def with_role(self, role: str) -> list[int]:
