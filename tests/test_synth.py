@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -38,11 +39,18 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_same_seed_same_bytes_other_seed_other_world(tmp_path: Path) -> None:
-    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
-        generate_world(tmp_path / name, 3000, seed)
+    summaries = [generate_world(tmp_path / name, 3000, seed)
+                 for name, seed in (("a", 3), ("b", 3), ("c", 4))]
     a, b, c = (_digest(tmp_path / x) for x in "abc")
     assert a == b
     assert a["patentsview/g_patent.tsv"] != c["patentsview/g_patent.tsv"]
+    # the world's state in memory is reported, not written into the world
+    state = summaries[0]["state_bytes"]
+    companies = summaries[0]["companies"]
+    assert state["company_at_grant"] == 4 * 3000  # int32 a patent
+    assert state["recent_patents"] == 16 * 4 * companies  # 16 int32 a company
+    assert state["truth_counters"] == 2 * 8 * companies  # group and owned, int64
+    assert "state_bytes" not in json.loads((tmp_path / "a/truth/stats.json").read_text())
 
 
 def test_tables_load_with_zero_quarantined_rows(world: Path) -> None:

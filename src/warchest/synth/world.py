@@ -238,9 +238,10 @@ class Companies:
 
     def nbytes(self) -> int:
         """Bytes held by the columns (the focus arrays included until released)."""
-        arrays: list[np.ndarray] = [self.base_len, self.share, self.start_year, self.parent, self.small_entity,
-                  self.focus_start, self.focus_len, self.focus_flat, self.focus_weight_flat,
-                  self.name.offset]
+        arrays: list[np.ndarray] = [
+            self.base_len, self.share, self.start_year, self.parent, self.small_entity,
+            self.focus_start, self.focus_len, self.focus_flat, self.focus_weight_flat,
+            self.name.offset]
         coded = [self.form, self.country, self.archetype, self.role, self.markets,
                  self.sells_in]
         return (len(self.name.blob) + sum(a.nbytes for a in arrays)
