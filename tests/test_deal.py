@@ -263,8 +263,16 @@ def test_demo_job_loads_everything_and_writes_the_report(demo_world: dict[str, A
         assert len(powers) == min(3, t["package_patents_reading_on_threat"])
         assert d["power_added"] == pytest.approx(
             t["buyer_power_after"] - t["buyer_power_before"], abs=1e-3)
+    # naked areas say whether the threat sells there itself (the taxonomy is mapped)
+    index = {f.name: i for i, f in enumerate(r.exposures[r.markets[0]].firms)}
+    for n in r.naked:
+        sold = r.exposures[n["market"]].areas_sold
+        assert sold is not None and n["threat_sells_there"] == (
+            n["area"] in sold[index[n["threat"]]])
+        assert n["threat_power"] > 0 and n["buyer_before"] < 0.1 * n["threat_power"]
     html = demo_world["outputs"][0].read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in html
+    assert "<th>threat sells there</th>" in html
     assert "What made the difference" in html
     # no network: no script, no link, no URL other than the SVG namespace
     assert "<script" not in html and "<link" not in html

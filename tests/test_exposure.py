@@ -258,3 +258,5 @@ def test_products_the_target_sells_gate_the_score(world: Store, tmp_path: Path) 
         result.evidence[(0, 1)][0]["why"]
     # A sells nothing: B's 8200001 (T1 = 0.286) x 0.1 < 0.15, nothing left
     assert result.matrix[1][0] == 0.0
+    # what each firm sells, as the products file says
+    assert result.areas_sold == [[], ["smartphone"]]

@@ -999,11 +999,15 @@ def _print_deal(r: Any) -> None:
                       f"{t['deterrence_before']:.2f} -> {t['deterrence_after']:.2f}",
                       str(t["package_patents_reading_on_threat"]))
     console.print(table)
-    still = [n for n in r.naked if n["still_naked"]]
+    still = [n for n in r.naked if n["still_naked"]][:6]
     if still:
         console.print("still naked: " + "; ".join(
             f"{escape(n['area'])} against {escape(n['threat'])} in {n['market']}"
-            for n in still[:6]))
+            + (" (*)" if n["threat_sells_there"] is False else "") for n in still))
+        if any(n["threat_sells_there"] is False for n in still):
+            console.print("(*) the threat does not sell in that area itself: no patent "
+                          "answers in kind there, and the deterrence above counts the "
+                          "answers from the areas it sells in")
 
 
 @app.command()

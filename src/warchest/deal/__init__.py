@@ -437,14 +437,18 @@ def _after_matrix(ex: Exposure, targets: list[tuple[int, str]], added: np.ndarra
         if m == market:
             matrix[0][t] += float(added[j])
             matrix[1][t] = max(0.0, matrix[1][t] - float(added[j]))
-    return Exposure(ex.firms, ex.market, ex.as_of, matrix, ex.assertable, ex.stock)
+    return Exposure(ex.firms, ex.market, ex.as_of, matrix, ex.assertable, ex.stock,
+                    areas_sold=ex.areas_sold)
 
 
 def _naked(store: Store, firms: list[Any], exposures: dict[str, Exposure],
            targets: list[tuple[int, str]], bought: list[str],
            rows_in: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
     """Per threat and market, the product areas where the threat can assert and the buyer
-    (before and after) has less than a tenth of that to answer with."""
+    (before and after) has less than a tenth of that to answer with, and whether the threat
+    sells in the area itself (``threat_sells_there``; None when the taxonomy is not
+    mapped): where it does not, no patent answers in kind (a patent outside what a
+    company sells hardly reads on it) and deterrence has to come from other areas."""
     out = []
     wanted: set[str] = set(bought)
     for ex in exposures.values():
@@ -455,6 +459,7 @@ def _naked(store: Store, firms: list[Any], exposures: dict[str, Exposure],
     for t, m in targets:
         sp = exposures[m].patents
         assert sp is not None
+        sold = exposures[m].areas_sold
         theirs: dict[str, float] = {}
         mine: dict[str, float] = {}
         gained: dict[str, float] = {}
@@ -476,7 +481,8 @@ def _naked(store: Store, firms: list[Any], exposures: dict[str, Exposure],
                 out.append({"threat": firms[t].name, "market": m, "area": a,
                             "threat_power": round(v, 4), "buyer_before": round(before, 4),
                             "buyer_after": round(after, 4),
-                            "still_naked": after < NAKED_SHARE * v})
+                            "still_naked": after < NAKED_SHARE * v,
+                            "threat_sells_there": None if sold is None else a in sold[t]})
     return out
 
 

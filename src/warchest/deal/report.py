@@ -172,13 +172,17 @@ def render_html(result: DealResult) -> str:
     naked = d["naked"]
     if naked:
         parts.append('<p class="note">Areas where a threat can assert and the buyer had less '
-                     "than a tenth of that power to answer with; after: with the package."
+                     "than a tenth of that power to answer with; after: with the package. "
+                     "Where the threat does not sell in the area itself, no patent answers "
+                     "in kind (a patent outside what a company sells hardly reads on it): "
+                     "the deterrence above counts the answers from the areas it sells in."
                      "</p>")
         parts.append(_table(naked, [("threat", "threat"), ("market", "market"),
                                     ("area", "area"), ("threat_power", "threat's power"),
                                     ("buyer_before", "buyer before"),
                                     ("buyer_after", "buyer after"),
-                                    ("still_naked", "still naked")],
+                                    ("still_naked", "still naked"),
+                                    ("threat_sells_there", "threat sells there")],
                             {"threat_power", "buyer_before", "buyer_after"}))
     else:
         parts.append("<p>None: in every area a threat can assert in, the buyer could already "

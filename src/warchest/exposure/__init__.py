@@ -139,6 +139,9 @@ class Exposure:
     text_method: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
     patents: PatentScores | None = None  # per patent, when asked for (``keep_patents``)
+    areas_sold: list[list[str]] | None = None
+    """Each firm's active product areas (what it sells, as far as known); None when the
+    taxonomy is not mapped (``warchest techmap map``)."""
 
     def to_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -744,8 +747,10 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     clock.mark("evidence details")
     kept = PatentScores(stock_ids, owner, impact, score * ok, weighted.astype(np.float32),
                         lambda i, b: explain_rows([(i, b)])[0]) if keep_patents else None
+    sold = [[a for j, a in enumerate(areas["names"]) if areas["sells"][b, j] and a != "none"]
+            for b in range(k)] if areas else None  # "none": a firm known to sell nothing
     return Exposure(firms, market.upper(), as_of, matrix.tolist(), assertable.tolist(),
-                    [int(c) for c in counts], evidence, method, clock.seconds, kept)
+                    [int(c) for c in counts], evidence, method, clock.seconds, kept, sold)
 
 
 def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float,
