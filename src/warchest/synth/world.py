@@ -154,7 +154,7 @@ class Texts:
 
 
 class Companies:
-    """The world's companies as columns (about 80 bytes a company, most of it the name,
+    """The world's companies as columns (about 70 bytes a company, most of it the name,
     and 12 bytes a focus cluster): ``companies[i]`` builds a ``Company`` view of row ``i``.
 
     Names are one UTF-8 block (``Texts``), the other text columns small codes (``Coded``);
