@@ -171,6 +171,7 @@ def test_deterrence_balance_and_naked_areas(world: Store) -> None:
     naked = {a["area"]: a for a in us["naked_areas"]}
     assert set(naked) == {"G06F", "H01M"}
     assert naked["G06F"]["threat_patents"] == ["8100004"]
+    assert naked["G06F"]["threat_sells_there"] is None  # unknown without the taxonomy
     assert ep["balance"] == ("naked: the threat can assert, the company has nothing to "
                              "answer with")
 
@@ -260,3 +261,8 @@ def test_products_the_target_sells_gate_the_score(world: Store, tmp_path: Path) 
     assert result.matrix[1][0] == 0.0
     # what each firm sells, as the products file says
     assert result.areas_sold == [[], ["smartphone"]]
+    # B is naked against A where A's 8100004 reads on it (G06F3/041: smartphone and
+    # software_ui), and A sells in neither: nothing B holds could answer there in kind
+    (us,) = deterrence(world, B, [A], ["US"], ON, NO_TEXT, products=sells)
+    assert {(a["area"], a["threat_sells_there"]) for a in us["naked_areas"]} == {
+        ("smartphone", False), ("software_ui", False)}

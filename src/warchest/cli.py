@@ -847,13 +847,20 @@ def deterrence_cmd(
     for c in ("threat", "market", "its power", "threat's power", "ratio", "balance",
               "naked areas (threat power)"):
         table.add_column(c, overflow="fold")
+    starred = False
     for r in rows:
-        naked = ", ".join(f"{a['area']} ({a['threat_power']:.2f})" for a in r["naked_areas"][:4])
+        shown = r["naked_areas"][:4]
+        starred |= any(a["threat_sells_there"] is False for a in shown)
+        naked = ", ".join(f"{a['area']}{'*' if a['threat_sells_there'] is False else ''} "
+                          f"({a['threat_power']:.2f})" for a in shown)
         table.add_row(escape(r["threat"]), r["market"], f"{r['power_against_threat']:.2f}",
                       f"{r['threat_power_against_company']:.2f}",
                       "-" if r["ratio"] is None else str(r["ratio"]), r["balance"],
                       escape(naked))
     console.print(table)
+    if starred:
+        console.print("* the threat does not sell in that area itself: no patent answers "
+                      "in kind there")
 
 
 DEMO_COMPANIES = ("Samsung Electronics Co., Ltd.", "Apple Inc.", "HUAWEI TECHNOLOGIES CO., LTD.")

@@ -804,8 +804,9 @@ def deterrence(store: Store, company: str, threats: list[str], markets: list[str
         for t in range(1, len(result.firms)):
             mine, theirs = result.matrix[0][t], result.matrix[t][0]
             ratio = mine / theirs if theirs > 0 else math.inf if mine > 0 else None
+            sold = None if result.areas_sold is None else result.areas_sold[t]
             naked = _naked_areas(areas, result.evidence.get((t, 0), []),
-                                 result.evidence.get((0, t), []))
+                                 result.evidence.get((0, t), []), sold)
             out.append({"company": result.firms[0].name, "threat": result.firms[t].name,
                         "market": result.market, "as_of": result.as_of,
                         "power_against_threat": round(mine, 4),
@@ -841,7 +842,11 @@ def _areas(store: Store) -> dict[str, list[str]]:
 
 
 def _naked_areas(areas: dict[str, list[str]], theirs: list[dict[str, Any]],
-                 mine: list[dict[str, Any]]) -> list[dict[str, Any]]:
+                 mine: list[dict[str, Any]], threat_sells: list[str] | None
+                 ) -> list[dict[str, Any]]:
+    """The areas where the threat's power is at least ten times the company's, with
+    whether the threat sells there itself (None when the taxonomy is not mapped): where it
+    does not, no patent answers in kind."""
     def per_area(rows: list[dict[str, Any]]) -> dict[str, float]:
         total: dict[str, float] = {}
         for r in rows:
@@ -852,5 +857,6 @@ def _naked_areas(areas: dict[str, list[str]], theirs: list[dict[str, Any]],
     t, m = per_area(theirs), per_area(mine)
     return [{"area": a, "threat_power": round(v, 3), "company_power": round(m.get(a, 0.0), 3),
              "threat_patents": [r["patent_id"] for r in theirs
-                                if a in areas.get(r["patent_id"], ["(unmapped)"])][:5]}
+                                if a in areas.get(r["patent_id"], ["(unmapped)"])][:5],
+             "threat_sells_there": None if threat_sells is None else a in threat_sells}
             for a, v in sorted(t.items(), key=lambda kv: -kv[1]) if m.get(a, 0.0) < NAKED_SHARE * v]
