@@ -94,3 +94,20 @@ def test_draws_in_a_window_fall_in_it_in_proportion_to_weight() -> None:
     none = lay.draw_in_window(np.array([1]), np.array([tuesday + 1]), np.array([tuesday + 5]),
                               lambda x, _r: weight[x], 3.0, 5, 9, np.array([0]))
     assert none.tolist() == [-1]
+
+
+def test_rank_tables_take_two_bytes_a_cell_unless_a_tuesday_holds_more() -> None:
+    lay = _small()
+    members = np.ones(lay.buckets, bool)
+    assert lay._rank_table(0, members)[1].dtype == np.uint16
+    # 3.5M patents on the 52 Tuesdays of 2016: about 67,000 a Tuesday, over 65,535
+    big = Layout(np.array([2016]), np.array([[2_000_000, 1_500_000, 100]]),
+                 np.zeros((1, 3), np.int64))
+    members = np.array([True, True, False])
+    assert big._rank_table(0, members)[1].dtype == np.int32
+    i = np.arange(big.n)
+    year, bucket, k = big.locate(i)
+    t = big.tuesday(year, bucket, k)
+    m = members[bucket]
+    order = np.lexsort((k[m], bucket[m], t[m]))
+    assert big.rank_in_year(i[m], members)[order].tolist() == list(range(3_500_000))

@@ -160,9 +160,12 @@ class Layout:
         on = (first[1:] - first[:-1]) * members[None, :]  # (T, B)
         per_day = on.sum(axis=1)
         before_day = np.concatenate([[0], np.cumsum(per_day)[:-1]])
-        before_bucket = (np.cumsum(on, axis=1) - on).astype(np.int32)
+        # at most the patents of one Tuesday: two bytes up to 65,535 of them (worlds of
+        # about 170M patents), so every year's table, kept for the whole pass, takes
+        # about 0.3 MB (T x B), whatever the world's size
+        small = len(per_day) == 0 or int(per_day.max()) < 2**16
+        before_bucket = (np.cumsum(on, axis=1) - on).astype(np.uint16 if small else np.int32)
         self._ranks[key] = (before_day, before_bucket)
-        # (T x B) int32 a year, whatever the world's size: every year's table fits
         if len(self._ranks) > 64:
             self._ranks.popitem(last=False)
         return before_day, before_bucket
