@@ -51,6 +51,9 @@ from warchest.yamlfile import read_yaml
 
 CONFIG = Path(__file__).with_name("config.yaml")
 NAKED_SHARE = 0.1  # naked in an area: less than this share of the threat's power there
+NO_PRODUCTS = "none"
+"""The product a ``--products`` file lists for a company known to sell nothing: it is no
+area, so the company is active in none."""
 
 
 class NotReady(WarchestError):
@@ -382,8 +385,9 @@ def read_products(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
     """A CSV of the product areas companies sell in (``company,product``; extra columns
     such as countries are ignored), as (firm, product) rows for the firms asked about.
     Companies are matched by raw name or normalised name; a company listed with the
-    product ``none`` sells in no area (its exposure counts only ``outside`` of each
-    score); firms the file does not list are active where their patents are."""
+    product ``none`` (``NO_PRODUCTS``) sells in no area (its exposure counts only
+    ``outside`` of each score); firms the file does not list are active where their
+    patents are."""
     import csv
 
     from warchest.owners.names import normalise_name
@@ -747,8 +751,8 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     clock.mark("evidence details")
     kept = PatentScores(stock_ids, owner, impact, score * ok, weighted.astype(np.float32),
                         lambda i, b: explain_rows([(i, b)])[0]) if keep_patents else None
-    sold = [[a for j, a in enumerate(areas["names"]) if areas["sells"][b, j] and a != "none"]
-            for b in range(k)] if areas else None  # "none": a firm known to sell nothing
+    sold = [[a for j, a in enumerate(areas["names"])
+             if areas["sells"][b, j] and a != NO_PRODUCTS] for b in range(k)] if areas else None
     return Exposure(firms, market.upper(), as_of, matrix.tolist(), assertable.tolist(),
                     [int(c) for c in counts], evidence, method, clock.seconds, kept, sold)
 

@@ -149,9 +149,6 @@ class Texts:
         lo, hi = int(self.offset[i]), int(self.offset[i + 1])
         return self.blob[lo:hi].decode()
 
-    def tolist(self) -> list[str]:
-        return [self[i] for i in range(len(self))]
-
 
 class Companies:
     """The world's companies as columns (about 70 bytes a company, most of it the name,
