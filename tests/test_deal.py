@@ -473,7 +473,7 @@ def test_cli_demo_runs_the_main_job(tmp_path: Path) -> None:
     assert (tmp_path / "d" / "deal-report.html").exists()
     assert data["status"]["tables"]["cpc_titles"] == 260263  # the real samples part too
     side = {r["name"]: r for r in data["portfolios"]}
-    assert side["Apple Inc."]["owned"] == 39
+    assert side["Apple Inc."]["owned"] == 38 + 14 + 1  # as in test_value.test_value_cli
 
 
 def test_the_shipped_example_runs_on_the_demo_world(world_store: Store) -> None:

@@ -306,19 +306,23 @@ def test_value_cli(sample_store_path: Path, tmp_path: Path) -> None:
     assert code == 1 and "--compute" in out
     code, out = run("owners", "resolve")
     assert code == 0, out
-    # real companies of the sample: Samsung's 89 sample patents held on 2025-01-01 are
-    # granted 2023-2025 and all in force; Apple's 39 include one that has ended
+    # real companies of the sample on 2025-01-01: Samsung Electronics holds 89 patents whose
+    # grant names it (ppubs, XML: granted 2009-2024, all in force) and 91 named only by
+    # PatentsView's disambiguated table (the partly synthetic sample, no filing dates: in
+    # force until grant + 20 years at the latest, so the 11 granted before 2005 have
+    # ended); Apple 38 + 14 the same way, and one bought by assignment, which has ended
     result = runner.invoke(app, ["portfolio", "Samsung Electronics Co., Ltd.", "Apple Inc.",
                                  "--as-of", "2025-01-01", "--json", "--db", str(db)])
     assert result.exit_code == 0, result.output
     side = {r["name"]: r for r in json.loads(result.output)}
-    samsung, apple = side["Samsung Electronics Co., Ltd."], side["Apple Inc."]
-    assert (samsung["owned"], samsung["in_force"]) == (89, 89)
-    assert apple["owned"] == apple["in_force"] + apple["expired_or_lapsed"] == 39
-    assert sum(samsung["remaining_life"].values()) == 89
-    assert next(iter(samsung["technology_mix"])) == "H04W"
+    samsung, apple = side["SAMSUNG ELECTRONICS CO., LTD."], side["Apple Inc."]
+    assert (samsung["owned"], samsung["in_force"]) == (89 + 91, 89 + 80)
+    assert apple["owned"] == 38 + 14 + 1
+    assert (apple["in_force"], apple["expired_or_lapsed"]) == (52, 1)
+    assert sum(samsung["remaining_life"].values()) == 169
+    assert next(iter(samsung["technology_mix"])) == "G06F"
     code, out = run("portfolio", "Samsung Electronics Co., Ltd.", "--as-of", "2025-01-01")
-    assert code == 0 and "in force 89, expired or lapsed 0" in out, out
+    assert code == 0 and "in force 169, expired or lapsed 11" in out, out
     # the shipped samples hold 10,992 patents: every report says it is a small sample
     assert "computed from a small sample (10,992 patents in the store)" in out
     code, out = run("exposure", "--firms", "Samsung Electronics Co., Ltd.;Apple Inc.",

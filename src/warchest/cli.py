@@ -1203,11 +1203,15 @@ def owners_resolve(db: DbOption = None, as_json: JsonOption = False) -> None:
             print_json(report.__dict__)
             return
         _synthetic_note(store)
-    console.print(f"{report.names:,} names -> {report.entities:,} entities "
-                  f"({', '.join(f'{v} {k}' for k, v in report.links.most_common()) or 'no merges'})"
-                  f"; {report.events:,} ownership events, {report.periods:,} ownership periods "
-                  f"({report.uncertain_periods:,} with a note); {report.corporate_links:,} "
-                  f"corporate links; {report.seconds:.1f} s")
+    sources = ", ".join(f"{k} {v:,}" for k, v in report.sources.items() if v)
+    merges = ", ".join(f"{v} {k}" for k, v in report.links.most_common()) or "no merges"
+    by_name = ", ".join(f"{v} {k}" for k, v in report.parents_by_name.most_common())
+    console.print(f"{report.names:,} names ({sources or 'no owner rows'}) -> "
+                  f"{report.entities:,} companies ({merges}) in {report.groups:,} groups")
+    console.print(f"{report.corporate_links:,} corporate links"
+                  + (f" ({by_name} by name)" if by_name else ""))
+    console.print(f"{report.events:,} ownership events, {report.periods:,} ownership periods "
+                  f"({report.uncertain_periods:,} with a note); {report.seconds:.1f} s")
     if report.events_by_kind:
         console.print("events: " + ", ".join(f"{k} {v:,}" for k, v in
                                              report.events_by_kind.most_common()))
@@ -1274,11 +1278,16 @@ def owners_show(
             return
         _synthetic_note(store)
     _print_entities([info])
+    group = info["group"]
+    console.print(f"group: {escape(str(group['name']))} ({group['entity_id']}), "
+                  f"{group['companies']:,} companies")
     console.print(_rows_table("name variants", info["variants"], limit=50))
     console.print(_rows_table("merge decisions", info["links"], limit=50))
-    for key in ("parents", "children"):
+    for key in ("parents", "children", "source_ids"):
         if info[key]:
-            console.print(_rows_table(key, info[key], limit=50))
+            console.print(_rows_table(key.replace("_", " "), info[key], limit=50))
+    for line in info["disagreements"]:
+        console.print(f"[yellow]disagrees[/yellow]: {escape(line)}")
 
 
 @owners_app.command("override")
@@ -1339,17 +1348,21 @@ def owners_cluster(
     source: Annotated[Path, typer.Argument(help="CSV with mention_id,organization[,country].")],
     out: Annotated[Path, typer.Option("--out", help="Output CSV: mention_id,entity_id,"
                                       "entity_name.")],
+    level: Annotated[str, typer.Option(
+        "--level", help="company: the legal entity as named; group: the top of its "
+        "corporate group by name evidence.")] = "company",
 ) -> None:
     """Resolve a CSV of name mentions with the store's resolver (no store needed).
 
-    Example: warchest owners cluster names.csv --out clusters.csv
+    Example: warchest owners cluster names.csv --out clusters.csv --level group
     """
     from warchest.owners import cluster_names_file
 
     started = time.perf_counter()
-    counts = cluster_names_file(source, out)
+    counts = cluster_names_file(source, out, level)
     console.print(f"{counts['mentions']:,} mentions, {counts['names']:,} distinct names -> "
-                  f"{counts['entities']:,} entities in {time.perf_counter() - started:.1f} s;"
+                  f"{counts['entities']:,} {level} entities in "
+                  f"{time.perf_counter() - started:.1f} s;"
                   f" written to {escape(str(out))}")
 
 
@@ -1507,7 +1520,9 @@ def value(
                 f"({report.lapsed:,} lapsed for unpaid fees), {report.market_rows:,} "
                 f"market rows, {report.indicators:,} indicator rows"
                 + ("" if report.self_citations else
-                   " (self citations need `warchest owners resolve` first)")
+                   " (no self citations: the store names no owner at grant; load"
+                   " assignees, then `warchest owners resolve`)" if report.owners_resolved
+                   else " (self citations need `warchest owners resolve` first)")
                 + " in " + ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items()))
             return
     with _open_store(db, read_only=True) as store:

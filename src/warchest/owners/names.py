@@ -5,7 +5,14 @@ case, ``&`` as AND, dotted acronyms joined (``S.N.E.C.M.A.`` -> ``SNECMA``), pun
 spaces, common abbreviations expanded, legal forms (in many languages) removed from both
 ends until none is left, a leading THE dropped, incorporation clauses ("a corporation of
 Delaware") and trailing acronyms of the name itself ("... Scientifique (CNRS)") removed.
-Every rule is a table below, so a reviewer can read what the resolver does.
+Governments become ``GOVERNMENT <STATE> <AGENCY>`` even when the preamble is misspelt
+("The Unites Sates of America as respresented by ..."); a university's governing body in
+front of its name ("The Regents of the University of ...", "Board of Trustees operating
+...") is dropped, as is a division or a university's internal unit after the name of the
+legal entity ("..., Signetics Division", "... School of Medicine"): a division is not a
+company. A legal form followed by a country ("Corporation of America") keeps the country,
+since a regional subsidiary is another company (of the same group). Every rule is a table
+below, so a reviewer can read what the resolver does.
 """
 
 from __future__ import annotations
@@ -13,6 +20,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from warchest.owners.bodies import canonical_word, drop_governing_body, drop_unit, government
+from warchest.owners.words import is_word, typo_allowance
 
 # legal forms, as token sequences after punctuation became spaces (longest first at use)
 LEGAL_FORMS = [
@@ -35,6 +47,8 @@ LEGAL_FORMS = [
     # Japanese, Korean, Chinese and others
     "KABUSHIKI KAISHA", "KABUSHIKIKAISHA", "KK", "K K", "YUGEN KAISHA", "GOMEI KAISHA",
     "GOSHI KAISHA", "CO LTD", "DD", "D D", "SE", "BHD", "SDN BHD",
+    # US banks: national association, federal savings bank
+    "NA", "N A", "NATIONAL ASSOCIATION", "FSB",
 ]
 # removed where they stand first (Kabushiki Kaisha Toshiba, The Boeing Company)
 LEADING = ["THE", "KABUSHIKI KAISHA", "KABUSHIKIKAISHA", "SOCIETE ANONYME", "FIRMA", "FA"]
@@ -54,8 +68,31 @@ ABBREVIATIONS = {
     "RES": "RESEARCH", "DEV": "DEVELOPMENT", "ENG": "ENGINEERING", "AMER": "AMERICA",
     "CALIF": "CALIFORNIA", "MASS": "MASSACHUSETTS", "SCI": "SCIENCE", "MED": "MEDICAL",
     "GEN": "GENERAL", "BROS": "BROTHERS", "MACH": "MACHINES", "MFR": "MANUFACTURER",
-    "FORSCHUNGS": "FORSCHUNG", "FOERDERUNG": "FORDERUNG", "U S": "US",
+    "FORSCHUNGS": "FORSCHUNG", "FOERDERUNG": "FORDERUNG", "U S": "US", "JR": "JUNIOR",
+    # legal forms inside a name ("Yissum Research Development Co. of the Hebrew University")
+    "CO": "COMPANY", "CORP": "CORPORATION", "CORPN": "CORPORATION", "LTD": "LIMITED",
+    "INC": "INCORPORATED",
+    "NO AMERICA": "NORTH AMERICA", "N AMERICA": "NORTH AMERICA",
+    # British and American spellings of one word
+    "DEFENCE": "DEFENSE", "LICENCE": "LICENSE", "ALUMINIUM": "ALUMINUM",
+    "ORGANISATION": "ORGANIZATION", "FIBRE": "FIBER", "COLOUR": "COLOR",
+    "PROGRAMME": "PROGRAM", "THEATRE": "THEATER", "METRE": "METER",
 }
+# legal-form words long enough to recognise misspelt at the end of a name ("Coporation",
+# "Kabushika Kaisha"); shorter forms are matched exactly only
+LONG_LEGAL_WORDS = ("CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "KAISHA",
+                    "KABUSHIKI", "KABUSHIKIKAISHA", "AKTIENGESELLSCHAFT", "AKTIEBOLAG",
+                    "AKTIEBOLAGET", "CORPORATIONS", "COMPANIES")
+# US states: "a corporation of Delaware" says where a company is incorporated, not who it is
+US_STATES = (
+    "ALABAMA", "ALASKA", "ARIZONA", "ARKANSAS", "CALIFORNIA", "COLORADO", "CONNECTICUT",
+    "DELAWARE", "FLORIDA", "GEORGIA", "HAWAII", "IDAHO", "ILLINOIS", "INDIANA", "IOWA",
+    "KANSAS", "KENTUCKY", "LOUISIANA", "MAINE", "MARYLAND", "MASSACHUSETTS", "MICHIGAN",
+    "MINNESOTA", "MISSISSIPPI", "MISSOURI", "MONTANA", "NEBRASKA", "NEVADA",
+    "NEW HAMPSHIRE", "NEW JERSEY", "NEW MEXICO", "NEW YORK", "NORTH CAROLINA",
+    "NORTH DAKOTA", "OHIO", "OKLAHOMA", "OREGON", "PENNSYLVANIA", "RHODE ISLAND",
+    "SOUTH CAROLINA", "SOUTH DAKOTA", "TENNESSEE", "TEXAS", "UTAH", "VERMONT", "VIRGINIA",
+    "WASHINGTON", "WEST VIRGINIA", "WISCONSIN", "WYOMING")
 # words an acronym skips (CNRS = Centre National de la Recherche Scientifique)
 ACRONYM_SKIPS = frozenset({"DE", "LA", "LE", "LES", "DES", "DU", "D", "L", "ET", "AND", "OF",
                            "THE", "FOR", "UND", "DER", "DIE", "FUR", "Y", "E", "DI", "DEL"})
@@ -64,16 +101,9 @@ _INCORPORATION = re.compile(
     r"\b(A|AN)\s+(\w+\s+){0,3}(CORPORATION|CORP|COMPANY|PARTNERSHIP|LIMITED LIABILITY COMPANY)"
     r"(\s+(OF|ORGANIZED|ORGANISED|EXISTING|INCORPORATED)\b.*)?$"
     r"|\b(ORGANIZED|ORGANISED|INCORPORATED|EXISTING)\s+UNDER\s+THE\s+LAWS?\b.*$")
-# governments: "The United States of America as represented by the Secretary of the Navy"
-_GOVERNMENT = re.compile(
-    r"^(GOVERNMENT OF )?(THE )?(?P<state>UNITE[DS]? STATE[SD]?( OF AMERICA(S|N)?)?|US|USA|JAPAN|"
-    r"CANADA|FRANCE|GERMANY|KOREA|UNITED KINGDOM)( GOVERNMENT)?"
-    r" (AS )?(REPRESENTED|REPRESENTATED|REPRESENTD) (BY )?(?P<agency>.*)$")
-_US_AGENCY = re.compile(r"^(THE )?UNITE[DS]? STATE[SD]? (OF AMERICA(S|N)? )?"
-                        r"(?P<agency>(DEPARTMENT|SECRETARY|NATIONAL|ADMINISTRATOR|ENVIRONMENTAL|"
-                        r"DEFENSE|AIR FORCE|ARMY|NAVY)\b.*)$")
-_TITLES = re.compile(r"^((THE|SECRETARY|ADMINISTRATOR|DIRECTOR|GENERAL|OF|UNITED|STATES|US|"
-                     r"AMERICA|HIS|HER|EXCELLENCY|CHIEF|MINISTER|COMMISSIONER)\b ?)+")
+# "U.S. Bank National Association, as Administrative Agent": a capacity, not another party
+_CAPACITY = re.compile(r"\bAS (\w+ ){0,3}(AGENT|TRUSTEE|COLLATERAL TRUSTEE|NOMINEE|"
+                       r"CUSTODIAN|REPRESENTATIVE|SUCCESSOR)\b.*$")
 # "... acting by and through ... on behalf of Oregon State University": the beneficiary
 _ON_BEHALF = re.compile(r"\bON BEHALF OF (THE )?(?P<who>.+)$")
 # USPTO country code residue of old records: "... CNT GB2 COD 17 ITX a part interest"
@@ -98,6 +128,8 @@ def repair_mojibake(text: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.upper()
     text = repair_mojibake(text)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -108,27 +140,89 @@ def _phrases(forms: list[str]) -> list[tuple[str, ...]]:
     return sorted({tuple(f.split()) for f in forms}, key=len, reverse=True)
 
 
-_LEGAL = _phrases(LEGAL_FORMS)
 _LEADING = _phrases(LEADING)
 _COUNTRIES = _phrases(COUNTRY_WORDS)
 _ABBREV = {tuple(k.split()): tuple(v.split()) for k, v in ABBREVIATIONS.items()}
+
+
+def _expand(tokens: list[str]) -> list[str]:
+    """Common abbreviations written out (UNIV -> UNIVERSITY, CO -> COMPANY)."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens) and (tokens[i], tokens[i + 1]) in _ABBREV:
+            out.extend(_ABBREV[(tokens[i], tokens[i + 1])])
+            i += 2
+            continue
+        out.extend(_ABBREV.get((tokens[i],), (tokens[i],)))
+        i += 1
+    return out
+
+
+# legal forms as written and with their abbreviations written out (CO LTD, COMPANY LIMITED)
+_LEGAL = _phrases(LEGAL_FORMS + [" ".join(_expand(f.split())) for f in LEGAL_FORMS])
+
+
+_STATE_PHRASES = _phrases(list(US_STATES))
+_LONG_LEGAL = frozenset(LONG_LEGAL_WORDS)
+
+
+def _misspelt_legal_word(token: str) -> bool:
+    """A legal-form word misspelt ("COPORATION") or standing alone at the end
+    ("TOYOTA JIDOSHA KABUSHIKI", "MINOLTA CAMERA KABUSHIKA KAISHA")."""
+    if token in ("KAISHA", "KABUSHIKI") or token in _LONG_LEGAL:
+        return True
+    if len(token) < 5 or is_word(token) or not token.isalpha():
+        return False
+    allowed = typo_allowance(len(token))
+    return any(abs(len(w) - len(token)) <= allowed and w[0] == token[0]
+               and OSA.distance(token, w) <= allowed for w in _LONG_LEGAL)
+
+
+def _by_last(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for ph in phrases:  # already longest first
+        out.setdefault(ph[-1], []).append(ph)
+    return out
+
+
+_LEGAL_BY_LAST = _by_last(_LEGAL)
+_PLACES_BY_LAST = {last: [(ph, True) for ph in phs]
+                   for last, phs in _by_last(_COUNTRIES).items()}
+for _last, _phs in _by_last(_STATE_PHRASES).items():
+    _PLACES_BY_LAST.setdefault(_last, []).extend((ph, False) for ph in _phs)
+
+
+def _legal_form_before(tokens: list[str], end: int) -> int:
+    """Length of the longest legal form ending just before ``end`` (0 when none)."""
+    for form in _LEGAL_BY_LAST.get(tokens[end - 1], ()) if end > 0 else ():
+        n = len(form)
+        if end > n and tuple(tokens[end - n:end]) == form:
+            return n
+    return 0
 
 
 def _strip_end(tokens: list[str]) -> list[str]:
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for country in _COUNTRIES:  # "... CORPORATION OF AMERICA"
-            n = len(country) + 1
-            if len(tokens) > n + 1 and tuple(tokens[-n:]) == ("OF", *country) \
-                    and any(tuple(tokens[-n - len(f):-n]) == f for f in _LEGAL):
-                tokens = tokens[:-n]
-        for form in _LEGAL:
-            n = len(form)
-            if len(tokens) > n and tuple(tokens[-n:]) == form:
-                tokens = tokens[:-n]
-                changed = True
-                break
+        # "... CORPORATION OF AMERICA" keeps "OF AMERICA" (a regional company of the
+        # group); "... CORPORATION OF DELAWARE" is where it is incorporated: dropped
+        for place, keep in _PLACES_BY_LAST.get(tokens[-1], ()):
+            n = len(place) + 1
+            if len(tokens) > n + 1 and tuple(tokens[-n:]) == ("OF", *place):
+                form = _legal_form_before(tokens, len(tokens) - n)
+                if form:
+                    tokens = tokens[:-n - form] + (tokens[-n:] if keep else [])
+                    changed = True
+                    break
+        form = _legal_form_before(tokens, len(tokens))
+        if form and len(tokens) > form:
+            tokens = tokens[:-form]
+            changed = True
+        elif _misspelt_legal_word(tokens[-1]):  # "XEROX COPORATION"
+            tokens = tokens[:-1]
+            changed = True
     return tokens
 
 
@@ -150,17 +244,6 @@ def acronym(tokens: list[str]) -> str:
     return "".join(t[0] for t in tokens if t not in ACRONYM_SKIPS)
 
 
-def _expand(tokens: list[str]) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if i + 1 < len(tokens) and (tokens[i], tokens[i + 1]) in _ABBREV:
-            out.extend(_ABBREV[(tokens[i], tokens[i + 1])])
-            i += 2
-            continue
-        out.extend(_ABBREV.get((tokens[i],), (tokens[i],)))
-        i += 1
-    return out
 
 
 @lru_cache(maxsize=1 << 18)
@@ -174,11 +257,11 @@ def normalise_name(raw: str) -> str:
     text = re.sub(r"\b([A-Z])['`]", r"\1 ", text).replace("'", "").replace("`", "")
     tokens = _NON_WORD.sub(" ", text).split()
     joined = _SPLIT_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), " ".join(tokens))
-    tokens = _expand(joined.split())
+    tokens = [canonical_word(t) for t in _expand(joined.split())]
     if len(tokens) > 2 and len(tokens[-1]) >= 2 and tokens[-1] == acronym(tokens[:-1]):
         tokens = tokens[:-1]  # "... SCIENTIFIQUE CNRS", checked before legal forms go
-    text = _INCORPORATION.sub("", " ".join(tokens)).strip()
-    tokens = text.split() or tokens
+    text = _CAPACITY.sub("", _INCORPORATION.sub("", " ".join(tokens))).strip()
+    tokens = drop_unit(text.split() or tokens, set(_LEGAL))
     for _ in range(3):
         before = tokens
         tokens = _strip_start(_strip_end(tokens))
@@ -193,23 +276,15 @@ def normalise_name(raw: str) -> str:
 
 
 def _public_body(text: str) -> str:
-    """Governments and agencies as 'GOVERNMENT <STATE> <AGENCY>' (titles dropped)."""
+    """Beneficiaries ("on behalf of X" -> X), governments and agencies as
+    'GOVERNMENT <STATE> <AGENCY>', universities without their governing body."""
     behalf = _ON_BEHALF.search(text)
     if behalf and len(behalf.group("who").split()) >= 2:
         text = behalf.group("who")
-    m = _GOVERNMENT.match(text)
-    state = ""
-    if m:
-        state = m.group("state")
-        state = "US" if state.startswith(("UNITE", "US")) else state
-        agency = m.group("agency")
-    else:
-        us = _US_AGENCY.match(text)
-        if not us:
-            return text
-        state, agency = "US", us.group("agency")
-    agency = _TITLES.sub("", agency).strip()
-    return f"GOVERNMENT {state} {agency}".strip()
+    official = government(text.split())
+    if official is not None:
+        return " ".join(official)
+    return drop_governing_body(text)
 
 
 def compact_key(normalised: str) -> str:

@@ -1,31 +1,47 @@
-"""Name resolution: raw organisation names -> companies, every merge with its reason.
+"""Name resolution: raw organisation names -> companies -> corporate groups, every decision
+with its reason.
 
-The method, in order (each step only adds links between distinct normalised names; the
-entities are the connected components, and every link is kept as evidence):
+**Companies** (the legal entity as named). Names with equal keys after ``normalise_name``
+(legal forms, punctuation, case, accents, abbreviations, governments, governing bodies,
+divisions) are one name. Names are then clustered by *star clustering* in order of mention
+weight (Aslam, Pelekhov, Rus 2004, "The star clustering algorithm for static and dynamic
+information organization", JGAA 8(1)): the most mentioned name not yet placed founds a
+company, and a name joins a company only through a direct link to that company's head
+name, never through a chain of links between members; a join is refused when any member
+of the company is a co-assignee of the joining name on one patent, or the known
+countries disagree. The links:
 
-1. ``same key``: equal after ``normalise_name`` (legal forms, punctuation, case, accents,
-   abbreviations, governments and "on behalf of" clauses).
-2. ``same words``: the same words in another order, ignoring articles and prepositions
-   (BOARD OF REGENTS UNIVERSITY OF TEXAS = UNIVERSITY OF TEXAS BOARD OF REGENTS).
-3. ``spelling``: a typo or spacing variant. Candidates are blocked on the first and the last
-   four letters of the name without spaces, compared by edit distance (optimal string
-   alignment: an adjacent transposition is one edit, so THTYH = THYTH; at most 1 for names
-   of 5-9 letters, 2 from 10, 3 from 25); the words that differ must themselves be close
-   (one edit for words of 5-8 letters, two from 9; none below 5, so NAVY / ARMY and
-   PIOS / PIOR stay apart) and carry no digits.
-4. ``extension``: a name that is another name plus trailing words (HONEYWELL INTERNATIONAL
-   -> HONEYWELL), when the shorter name is distinctive (two words or more, or one word of six
-   letters or more used by several mentions), the extra words introduce no other kind of
-   body (UNIVERSITY, AGENCY, FOUNDATION, ...) and no "represented by" / "on behalf of"
-   clause. The longer name joins the longest such name.
-5. ``acronym``: a one-word name that is the initials of a longer name (UOP = UNIVERSAL OIL
-   PRODUCTS), when that longer name's entity holds nine tenths of all the mentions whose
-   name has those initials.
+1. ``same words``: the same words in another order, THE ignored but OF and every other word
+   counted (BOARD OF REGENTS UNIVERSITY OF TEXAS = UNIVERSITY OF TEXAS BOARD OF REGENTS;
+   UNIVERSITY OF WASHINGTON is not WASHINGTON UNIVERSITY).
+2. ``spelling``: a typo or spacing variant. Candidates are blocked on the first and the last
+   four letters of the name without spaces and compared by edit distance (optimal string
+   alignment: an adjacent transposition is one edit; at most 1 for names of 5-9 letters, 2
+   from 10, 3 from 25); every word that differs must be an inflection or a misspelling of
+   its counterpart, and two real words are never misspellings of each other
+   (NORTHEASTERN / NORTHWESTERN, MILLS / MOTORS; :mod:`warchest.owners.words`); a word
+   may be dropped only when it is a function word.
+3. ``acronym``: a one-word name that is the initials of a name of three or more words
+   (UOP = UNIVERSAL OIL PRODUCTS), when that name's company holds nine tenths of the
+   mentions of all names with those initials.
+4. ``change of name`` and ``override``: recorded changes of name and a user's merges join
+   whole companies.
 
-Evidence from locations (countries) and co-occurrence: two names whose mentions are
-co-assignees of the same patent are never linked by rules 3-5 (a patent's co-owners are
-different companies); a rule 3-5 link between names whose known countries disagree is
-refused.
+**Groups** (subsidiaries, divisions, campuses and foundations under their parent). A company
+gets a parent by name evidence when one of its names is
+
+- ``extension``: the parent's name plus trailing words (MOTOROLA LIGHTING -> MOTOROLA,
+  EASTMAN CHEMICAL RESINS -> EASTMAN CHEMICAL),
+- ``regional``: the parent's name with a country or region in front (AMERICAN HOECHST ->
+  HOECHST, US PHILIPS -> PHILIPS), or
+- ``affiliate``: "<words> OF <institution>" (RESEARCH FOUNDATION OF STATE UNIVERSITY OF NEW
+  YORK -> STATE UNIVERSITY OF NEW YORK),
+
+and the parent is either *dominant* (it holds at least half the mentions of all names that
+start with its words, and at least as many as the child: GENERAL, UNIVERSAL or a truncated
+GOVERNMENT US never are) or names an institution of its own (UNIVERSITY OF KENTUCKY for
+UNIVERSITY OF KENTUCKY RESEARCH FOUNDATION). The longest such parent wins. Corporate-tree
+files and the user's overrides are applied on top, in ``warchest.owners``.
 """
 
 from __future__ import annotations
@@ -36,24 +52,37 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
-from rapidfuzz.process import cdist
 
-from warchest.owners.names import ACRONYM_SKIPS, acronym, compact_key, normalise_name
+from warchest.owners.bodies import FUNCTION_WORDS, names_institution
+from warchest.owners.names import ACRONYM_SKIPS, COUNTRY_WORDS, acronym, compact_key, normalise_name
+from warchest.owners.words import is_word, misspelt, stem, typo_allowance
 
-# words that name a kind of body: an extension adding one makes a different body
+# words in front of a name that make a regional company of its group
+REGION_WORDS = frozenset({*COUNTRY_WORDS, "AMERICAN", "NORTH", "SOUTH", "EUROPEAN",
+                          "BRITISH", "CANADIAN", "JAPANESE", "GERMAN", "FRENCH", "NIPPON",
+                          "ASIA", "PACIFIC"})
+# words that name a kind of body: a company's name followed by one names another body
+# (STATE OF OREGON + OREGON HEALTH SCIENCES UNIVERSITY), though an institution's name
+# followed by one names its unit (UNIVERSITY OF KENTUCKY + RESEARCH FOUNDATION)
 BODY_WORDS = frozenset({
     "UNIVERSITY", "COLLEGE", "INSTITUTE", "HOSPITAL", "FOUNDATION", "AGENCY", "SCHOOL",
     "COUNCIL", "MINISTRY", "DEPARTMENT", "BOARD", "REGENTS", "TRUST", "CLINIC",
     "GOVERNMENT", "COMMISSION", "ACADEMY", "SOCIETY", "ASSOCIATION", "FUND", "BANK",
-    "CENTER", "LABORATORY", "LABORATORIES", "AUTHORITY", "SECRETARY", "STATE", "CITY",
-    "COUNTY", "MUSEUM", "CHURCH", "TRUSTEES", "FONDATION", "STIFTUNG", "UNIVERSITE",
+    "AUTHORITY", "SECRETARY", "CITY", "COUNTY", "MUSEUM", "CHURCH", "TRUSTEES",
+    "FONDATION", "STIFTUNG", "UNIVERSITE",
 })
-CLAUSE_WORDS = ("REPRESENTED", "BEHALF", "ACTING", "THROUGH")
+# a name with one of these names an agent acting for another body, not a unit of its head
+# ("State of Oregon acting by and through the State Board of Higher Education ...")
+CLAUSE_WORDS = frozenset({"REPRESENTED", "BEHALF", "ACTING", "THROUGH", "THRU"})
+# a tail starting with one of these is part of another name, not a unit of the head
+# ("NATIONAL INSTITUTE" + "OF HEALTH"); AT and IN start campuses ("... AT CHAPEL HILL")
+_TAIL_STARTS = FUNCTION_WORDS - {"AT", "IN"}
+RULE_PRIORITY = {"same words": 3, "spelling": 2, "acronym": 1}
 
 
 @dataclass(frozen=True)
 class Link:
-    """Why two normalised names were put in one entity."""
+    """Why two normalised names were put in one company."""
 
     a: str
     b: str
@@ -61,79 +90,179 @@ class Link:
     detail: str
 
 
+@dataclass(frozen=True)
+class Parent:
+    """Why one company belongs to another's group."""
+
+    parent: str  # entity id
+    rule: str
+    detail: str
+
+
 @dataclass
 class Resolution:
-    """Raw names -> entities, with the links that made each entity."""
+    """Raw names -> companies (entities) and their parents by name evidence."""
 
     entity_of_key: dict[str, str]  # normalised key -> entity id
     name_of_entity: dict[str, str]  # entity id -> display name (its most used raw name)
     key_of_raw: dict[str, str]  # raw name -> normalised key
     links: list[Link] = field(default_factory=list)
+    parent_of: dict[str, Parent] = field(default_factory=dict)
 
     def entity(self, raw: str) -> str:
+        """The company a raw name resolves to."""
         return self.entity_of_key[self.key_of_raw[raw]]
 
+    def group(self, raw: str) -> str:
+        """The top of the company's group by name evidence (itself when it has no parent)."""
+        return ultimate(self.entity(raw), {c: p.parent for c, p in self.parent_of.items()})
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
 
-    def find(self, x: str) -> str:
-        root = x
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while x != root:
-            self.parent[x], x = root, self.parent.get(x, x)
-        return root
+def ultimate(entity: str, parents: dict[str, str]) -> str:
+    """Top of the tree above ``entity`` (a cycle stops at the last entity not seen twice)."""
+    seen = {entity}
+    while entity in parents and parents[entity] not in seen:
+        entity = parents[entity]
+        seen.add(entity)
+    return entity
 
-    def union(self, a: str, b: str) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        self.parent[max(ra, rb)] = min(ra, rb)
+
+def entity_id(head_key: str) -> str:
+    """A company's id: ``E`` + 10 hex digits of the SHA-1 of its head name's key (stable
+    while that name stays the company's most mentioned)."""
+    return "E" + hashlib.sha1(head_key.encode()).hexdigest()[:10]
+
+
+def _signature(key: str) -> tuple[str, ...]:
+    """The words of a name in any order and without inflections, THE left out."""
+    return tuple(sorted(stem(t) for t in key.split() if t != "THE"))
+
+
+def words_close(a: str, b: str) -> bool:
+    """The words that differ between two names are misspellings or inflections of each
+    other, or dropped function words, or only spacing."""
+    if compact_key(a) == compact_key(b):
         return True
-
-
-def _content(key: str) -> tuple[str, ...]:
-    return tuple(sorted(t for t in key.split() if t not in ACRONYM_SKIPS))
-
-
-def _max_edits(length: int) -> int:
-    if length < 5:
-        return 0
-    return 1 if length < 10 else 2 if length < 25 else 3
-
-
-def _words_close(a: str, b: str) -> bool:
-    """The words that differ between two names are typos of each other, not other words."""
-    wa, wb = Counter(a.split()), Counter(b.split())
-    left, right = sorted((wa - wb).elements()), sorted((wb - wa).elements())
+    wa, wb = a.split(), b.split()
+    if len(wa) == len(wb):  # the usual case: words in the same places
+        pairs = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+        if all(x not in FUNCTION_WORDS and y not in FUNCTION_WORDS for x, y in pairs):
+            return all(not any(ch.isdigit() for ch in x + y) and misspelt(x, y)
+                       for x, y in pairs)
+    ca, cb = Counter(wa), Counter(wb)
+    left, right = sorted((ca - cb).elements()), sorted((cb - ca).elements())
     if any(ch.isdigit() for w in left + right for ch in w):
         return False
-    if not left or not right:  # only spacing or a dropped short word
-        extra = left + right
-        return len("".join(extra)) <= 2 or compact_key(a) == compact_key(b)
-    joined_l, joined_r = "".join(left), "".join(right)
-    if joined_l == joined_r:
-        return True
-    # short words differing by a letter are usually other words (PIOS / PIOR, NAVY / ARMY)
-    shortest = min(len(joined_l), len(joined_r))
-    allowed = 0 if shortest < 5 else 1 if shortest < 9 else 2
-    return bool(OSA.distance(joined_l, joined_r) <= allowed)
+    if not left or not right:  # words dropped: only function words may go
+        return all(w in FUNCTION_WORDS for w in left + right)
+    left = [w for w in wa if w in set(left)]  # in name order, for pairing
+    right = [w for w in wb if w in set(right)]
+    left_content = [w for w in left if w not in FUNCTION_WORDS]
+    right_content = [w for w in right if w not in FUNCTION_WORDS]
+    if len(left_content) == len(right_content):
+        return all(misspelt(x, y) for x, y in zip(left_content, right_content, strict=True))
+    # a word split in two or joined (ELECTRO MECHANICS / ELECTROMECHANICS) with a typo
+    return misspelt("".join(left_content), "".join(right_content))
 
 
-def _blocks(compact: Sequence[str]) -> Iterable[tuple[list[int], list[int]]]:
-    """Candidate pairs: names sharing their first or last four letters whose lengths differ
-    by at most 3, as (rows, columns) blocks of bounded size."""
-    by: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, c in enumerate(compact):
-        if len(c) >= 5:
-            by[("^" + c[:4], len(c))].append(i)
-            by[("$" + c[-4:], len(c))].append(i)
-    for (block, length), rows in by.items():
-        cols = [j for d in range(4) for j in by.get((block, length + d), [])]
-        for start in range(0, len(rows), 2000):
-            yield rows[start:start + 2000], cols
+def _deletions(word: str, k: int) -> set[str]:
+    """Every string left after deleting up to ``k`` letters (Garbe's symmetric delete:
+    two words within ``k`` edits share one)."""
+    out, frontier = {word}, {word}
+    for _ in range(k):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _spelling_pairs(keys: Sequence[str]) -> Iterable[tuple[int, int, int]]:
+    """(i, j, edits) for keys that differ in one misspelt word, only in spacing, or only in
+    function words, and whose differing words pass ``words_close``.
+
+    Candidates come from exact groupings, not from comparing every pair in a block: names
+    equal but for one word (that word replaced by a wildcard), whose wildcard words share a
+    symmetric-delete variant within the word's typo allowance; names equal without spaces;
+    names equal without function words. So the work grows with the number of names, not
+    with the size of the largest block of similar names (all the X INDUSTRIES)."""
+    by_mask: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    by_compact: dict[str, list[int]] = defaultdict(list)
+    by_content: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        words = k.split()
+        by_compact[compact_key(k)].append(i)
+        content = tuple(w for w in words if w not in FUNCTION_WORDS)
+        if content:
+            by_content[content].append(i)
+        for w, word in enumerate(words):
+            if len(word) >= 5 and not any(ch.isdigit() for ch in word):
+                mask = " ".join([*words[:w], "*", *words[w + 1:]])
+                by_mask[mask].append((i, word))
+    candidates: set[tuple[int, int]] = set()
+    for group in (*by_compact.values(), *by_content.values()):
+        if len(group) > 1:
+            candidates.update((min(a, b), max(a, b)) for a in group for b in group if a < b)
+    for members in by_mask.values():
+        if len(members) < 2:
+            continue
+        variants: dict[str, list[int]] = defaultdict(list)
+        for i, word in members:
+            for v in _deletions(word, typo_allowance(len(word))):
+                variants[v].append(i)
+        for group in variants.values():
+            if len(group) > 1:
+                candidates.update((min(a, b), max(a, b)) for a in group for b in group
+                                  if a != b)
+    for a, b in sorted(candidates):
+        if words_close(keys[a], keys[b]):
+            yield a, b, int(OSA.distance(compact_key(keys[a]), compact_key(keys[b])))
+
+
+class _Companies:
+    """Star clustering state: each key's head, each head's members, the constraints."""
+
+    def __init__(self, weight: Counter[str], apart: set[frozenset[str]],
+                 countries: dict[str, set[str]], alone: set[str]) -> None:
+        self.weight = weight
+        self.apart_of: dict[str, set[str]] = defaultdict(set)
+        for pair in apart:
+            a, b = tuple(pair)
+            self.apart_of[a].add(b)
+            self.apart_of[b].add(a)
+        self.countries = countries
+        self.alone = alone
+        self.head: dict[str, str] = {}
+        self.members: dict[str, list[str]] = {}
+        self.cluster_countries: dict[str, set[str]] = {}
+
+    def found(self, key: str) -> None:
+        self.head[key] = key
+        self.members[key] = [key]
+        self.cluster_countries[key] = set(self.countries.get(key, ()))
+
+    def compatible(self, key: str, head: str, keys: Iterable[str] | None = None) -> bool:
+        """``key`` (or the names ``keys``) may join the company headed by ``head``: no
+        member is its co-assignee, and the known countries overlap."""
+        joining = list(keys) if keys is not None else [key]
+        if any(k in self.alone for k in joining) or head in self.alone:
+            return False
+        members = set(self.members[head])
+        if any(self.apart_of.get(k, set()) & members for k in joining):
+            return False
+        mine = set().union(*(self.countries.get(k, set()) for k in joining))
+        theirs = self.cluster_countries[head]
+        return not (mine and theirs and not mine & theirs)
+
+    def join(self, key: str, head: str) -> None:
+        self.head[key] = head
+        self.members[head].append(key)
+        self.cluster_countries[head] |= self.countries.get(key, set())
+
+    def merge(self, small: str, big: str) -> None:
+        """All of the company headed by ``small`` joins the one headed by ``big``."""
+        for k in self.members.pop(small):
+            self.head[k] = big
+            self.members[big].append(k)
+        self.cluster_countries[big] |= self.cluster_countries.pop(small)
 
 
 def resolve_names(
@@ -144,13 +273,15 @@ def resolve_names(
     same_entity: Iterable[tuple[str, str, str, str]] = (),
     separate: Iterable[str] = (),
 ) -> Resolution:
-    """Cluster raw organisation names into entities.
+    """Cluster raw organisation names into companies and give companies their parents by
+    name evidence.
 
-    ``counts``: mentions per raw name (weights the display name and the acronym rule);
+    ``counts``: mentions per raw name (the clustering order and the display name);
     ``countries``: known countries per raw name; ``co_assigned``: pairs of raw names that
-    share a patent (never merged by a fuzzy rule); ``same_entity``: (raw name, raw name,
-    rule, detail) links known from elsewhere (a recorded change of name, a user's merge);
-    ``separate``: raw names a user split off (no rule links them to anything).
+    share a patent (never in one company unless a user merges them); ``same_entity``:
+    (raw name, raw name, rule, detail) links known from elsewhere (a recorded change of
+    name, a user's merge); ``separate``: raw names a user split off (no rule links them
+    to anything, and they get no parent by name).
     """
     counts = counts or {}
     key_of_raw: dict[str, str] = {}
@@ -159,77 +290,76 @@ def resolve_names(
         key = normalise_name(raw) or raw.strip().upper()
         key_of_raw[raw] = key
         weight[key] += counts.get(raw, 1)
-    keys = sorted(weight)
+    keys = sorted(weight, key=lambda k: (-weight[k], k))
     key_countries: dict[str, set[str]] = defaultdict(set)
     for raw, cs in (countries or {}).items():
         if raw in key_of_raw:
             key_countries[key_of_raw[raw]] |= {c for c in cs if c}
     apart = {frozenset((key_of_raw[a], key_of_raw[b])) for a, b in co_assigned
              if a in key_of_raw and b in key_of_raw and key_of_raw[a] != key_of_raw[b]}
-    links: list[Link] = []
-    uf = _Union()
     alone = {key_of_raw[r] for r in separate if r in key_of_raw}
+    state = _Companies(weight, apart, key_countries, alone)
+    links: list[Link] = []
 
-    def link(a: str, b: str, rule: str, detail: str, fuzzy: bool = True) -> None:
-        if (a in alone or b in alone) and rule != "override":
-            return
-        if fuzzy:
-            if frozenset((a, b)) in apart:
-                return
-            ca, cb = key_countries.get(a), key_countries.get(b)
-            if ca and cb and not ca & cb:
-                return
-        if uf.union(a, b):
-            links.append(Link(a, b, rule, detail))
-
-    # known links: a user's merges first, then recorded changes of name
-    for ra, rb, rule, detail in same_entity:
-        if ra in key_of_raw and rb in key_of_raw:
-            link(key_of_raw[ra], key_of_raw[rb], rule, detail, fuzzy=False)
-
-    # 2. the same words in another order
+    # candidate links of every key to heavier keys: same words, spelling
+    order = {k: i for i, k in enumerate(keys)}
+    neighbours: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)
     by_words: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for k in keys:
-        by_words[_content(k)].append(k)
+        by_words[_signature(k)].append(k)
     for group in by_words.values():
-        for other in group[1:]:
-            link(group[0], other, "same words", "same words, other order or articles",
-                 fuzzy=False)
+        for other in group[1:]:  # group is in weight order: group[0] is the heaviest
+            neighbours[other].append((group[0], "same words",
+                                      "same words (other order, THE or inflections)", 0))
+    for i, j, d in _spelling_pairs(keys):
+        light, heavy = (keys[i], keys[j]) if order[keys[i]] > order[keys[j]] \
+            else (keys[j], keys[i])
+        neighbours[light].append((heavy, "spelling", f"{d} letter edit(s)", d))
 
-    # 3. spelling variants, blocked
-    compact = [compact_key(k) for k in keys]
-    for rows, cols in _blocks(compact):
-        dist = cdist([compact[i] for i in rows], [compact[j] for j in cols],
-                     scorer=OSA.distance, score_cutoff=3, workers=1)
-        for x, y in zip(*(dist <= 3).nonzero(), strict=True):
-            i, j = rows[int(x)], cols[int(y)]
-            d = int(dist[x, y])
-            # each pair once: the row is never longer than the column (blocks look up)
-            if i == j or (len(compact[i]) == len(compact[j]) and i > j) \
-                    or d > _max_edits(min(len(compact[i]), len(compact[j]))):
+    # star clustering in weight order: join the best head linked directly, else found one
+    for k in keys:
+        best: tuple[int, int, int] | None = None
+        choice: tuple[str, str, str] | None = None
+        for other, rule, detail, d in neighbours.get(k, ()):
+            if state.head.get(other) != other or not state.compatible(k, other):
                 continue
-            if uf.find(keys[i]) != uf.find(keys[j]) and _words_close(keys[i], keys[j]):
-                link(keys[i], keys[j], "spelling", f"{d} letter edit(s)")
+            rank = (RULE_PRIORITY[rule], -d, -order[other])
+            if best is None or rank > best:
+                best, choice = rank, (other, rule, detail)
+        if choice is None:
+            state.found(k)
+        else:
+            state.join(k, choice[0])
+            links.append(Link(k, choice[0], choice[1], choice[2]))
 
-    # 4. extensions: NAME + trailing words -> NAME
-    key_set = set(keys)
-    for k in sorted(keys, key=len):
-        words = k.split()
-        for cut in range(len(words) - 1, 0, -1):
-            head = " ".join(words[:cut])
-            if head not in key_set:
-                continue
-            tail = words[cut:]
-            if not _distinctive(head, weight[head]):
-                break
-            head_words = set(head.split())
-            if any(w in BODY_WORDS and w not in head_words for w in tail) \
-                    or any(w in CLAUSE_WORDS for w in words):
-                break
-            link(k, head, "extension", f"'{head}' followed by '{' '.join(tail)}'")
-            break
+    _acronyms(keys, state, links)
+    # recorded changes of name and the user's merges join whole companies
+    for ra, rb, rule, detail in same_entity:
+        if ra in key_of_raw and rb in key_of_raw:
+            ha, hb = state.head[key_of_raw[ra]], state.head[key_of_raw[rb]]
+            if ha != hb and (rule == "override" or not ({ha, hb} & alone)):
+                big, small = sorted((ha, hb), key=lambda h: order[h])
+                state.merge(small, big)
+                links.append(Link(key_of_raw[ra], key_of_raw[rb], rule, detail))
 
-    # 5. acronyms
+    raw_by_key: dict[str, list[str]] = defaultdict(list)
+    for raw, k in key_of_raw.items():
+        raw_by_key[k].append(raw)
+    entity_of_key: dict[str, str] = {}
+    name_of_entity: dict[str, str] = {}
+    for head, members in state.members.items():
+        eid = entity_id(head)
+        raws = [r for k in members for r in raw_by_key[k]]
+        name_of_entity[eid] = max(raws, key=lambda r: (counts.get(r, 1), r))
+        for k in members:
+            entity_of_key[k] = eid
+    parents = _parents_by_name(keys, weight, entity_of_key, alone)
+    return Resolution(entity_of_key, name_of_entity, key_of_raw, links, parents)
+
+
+def _acronyms(keys: list[str], state: _Companies, links: list[Link]) -> None:
+    """A one-word company head that is the initials of a long name joins that name's
+    company when it holds nine tenths of the mentions of all names with those initials."""
     by_initials: dict[str, list[str]] = defaultdict(list)
     for k in keys:
         words = k.split()
@@ -237,37 +367,126 @@ def resolve_names(
             by_initials[acronym(words)].append(k)
     for k in keys:
         cands = by_initials.get(k, [])
-        if " " in k or len(k) < 3 or not cands:
+        if " " in k or len(k) < 3 or not cands or state.head.get(k) != k:
             continue
-        per_entity: Counter[str] = Counter()
+        per_company: Counter[str] = Counter()
         for c in cands:
-            per_entity[uf.find(c)] += weight[c]
-        best, best_w = per_entity.most_common(1)[0]
-        if best_w >= 0.9 * sum(per_entity.values()):
-            target = max((c for c in cands if uf.find(c) == best), key=lambda c: weight[c])
-            link(k, target, "acronym", f"'{k}' = initials of '{target}'")
+            per_company[state.head[c]] += state.weight[c]
+        best, best_w = per_company.most_common(1)[0]
+        if best == k or best_w < 0.9 * sum(per_company.values()) \
+                or not state.compatible(k, best, state.members[k]):
+            continue
+        target = max((c for c in cands if state.head[c] == best),
+                     key=lambda c: state.weight[c])
+        small, big = sorted((k, best), key=lambda h: -sum(
+            state.weight[m] for m in state.members[h]))
+        state.merge(small, big)
+        links.append(Link(k, target, "acronym", f"'{k}' = initials of '{target}'"))
 
-    # entities: id from the most used key of the component, name from its most used raw name
-    members: dict[str, list[str]] = defaultdict(list)
+
+def _parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[str, str],
+                     alone: set[str]) -> dict[str, Parent]:
+    """Each company's parent by name evidence (extension, regional, affiliate)."""
+    company_weight: Counter[str] = Counter()
     for k in keys:
-        members[uf.find(k)].append(k)
-    raw_by_key: dict[str, list[str]] = defaultdict(list)
-    for raw, k in key_of_raw.items():
-        raw_by_key[k].append(raw)
-    entity_of_key: dict[str, str] = {}
-    name_of_entity: dict[str, str] = {}
-    for group in members.values():
-        head = max(group, key=lambda k: (weight[k], k))
-        eid = "E" + hashlib.sha1(head.encode()).hexdigest()[:10]
-        raws = [r for k in group for r in raw_by_key[k]]
-        name_of_entity[eid] = max(raws, key=lambda r: (counts.get(r, 1), r))
-        for k in group:
-            entity_of_key[k] = eid
-    return Resolution(entity_of_key, name_of_entity, key_of_raw, links)
+        company_weight[entity_of_key[k]] += weight[k]
+    prefix_weight: Counter[str] = Counter()  # mentions of every name starting with p
+    for k in keys:
+        words = k.split()
+        for cut in range(1, len(words) + 1):
+            prefix_weight[" ".join(words[:cut])] += weight[k]
 
+    def dominant(p: str, child: str) -> bool:
+        """``p`` is a brand of its own: not one common word (EASTERN, GENERAL, GENESIS
+        name many companies), and its company holds half the mentions of all names that
+        start with it and at least as many as the child."""
+        if " " not in p and is_word(p):
+            return False
+        pw = company_weight[entity_of_key[p]]
+        return pw >= 0.5 * prefix_weight[p] and pw >= company_weight[child]
 
-def _distinctive(head: str, mentions: int) -> bool:
-    words = head.split()
-    if len(words) >= 2:
-        return any(w not in ACRONYM_SKIPS for w in words[1:]) or len(words) > 2
-    return (len(head) >= 6 and mentions >= 3) or (len(head) >= 4 and mentions >= 50)
+    def joint(words: list[str]) -> bool:
+        """'A AND B' where A and B both name companies: co-owners, not a unit of one."""
+        for i, w in enumerate(words):
+            if w == "AND" and 0 < i < len(words) - 1:
+                left, right = " ".join(words[:i]), " ".join(words[i + 1:])
+                if (normalise_name(left) or left) in entity_of_key \
+                        and (normalise_name(right) or right) in entity_of_key:
+                    return True
+        return False
+
+    extensions: dict[str, Counter[str]] = defaultdict(Counter)  # name -> company -> weight
+    for k in keys:
+        words = k.split()
+        for cut in range(1, len(words)):
+            extensions[" ".join(words[:cut])][entity_of_key[k]] += weight[k]
+
+    def truncation(k: str, child: str) -> list[tuple[str, str, str]]:
+        """'MAX PLANCK GESELLSCHAFT' when nine tenths of the mentions of the names that
+        extend it are one heavier company's: a truncated record of that company."""
+        ext = extensions.get(k)
+        if not ext:
+            return []
+        top, top_w = ext.most_common(1)[0]
+        total = sum(w for c, w in ext.items() if c != child)
+        if top == child or top_w < 0.9 * total or company_weight[top] <= company_weight[child]:
+            return []
+        name = max((m for m in keys_of[top]), key=lambda m: weight[m])
+        return [(name, "truncated", f"'{k}' is the start of names of '{name}' "
+                                     f"({top_w / total:.0%} of the mentions extending it)")]
+
+    keys_of: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        keys_of[entity_of_key[k]].append(k)
+    found: dict[str, tuple[int, int, Parent]] = {}
+    for k in keys:
+        child = entity_of_key[k]
+        words = k.split()
+        if k in alone or joint(words) or CLAUSE_WORDS.intersection(words):
+            continue
+        options: list[tuple[str, str, str]] = []
+        for cut in range(len(words) - 1, 0, -1):
+            p, tail = " ".join(words[:cut]), words[cut:]
+            institution = names_institution(p.split())
+            other_body = not institution and any(
+                w in BODY_WORDS and w not in p.split() for w in tail)
+            if p in entity_of_key and not other_body and (dominant(p, child) or (
+                    institution and tail[0] not in _TAIL_STARTS)):
+                options.append((p, "extension", f"'{p}' followed by '{' '.join(tail)}'"))
+                break
+        lead = 0
+        while lead < len(words) - 1 and words[lead] in REGION_WORDS:
+            lead += 1
+        if lead:
+            p = " ".join(words[lead:])
+            if p in entity_of_key and dominant(p, child):
+                options.append((p, "regional", f"'{' '.join(words[:lead])}' in front of "
+                                               f"'{p}'"))
+        for i, w in enumerate(words[1:-1], start=1):
+            if w == "OF":
+                rest = words[i + 1:]
+                rest = rest[1:] if rest[0] == "THE" and len(rest) > 1 else rest
+                p = " ".join(rest)
+                if p in entity_of_key and names_institution(rest):
+                    options.append((p, "affiliate", f"'{' '.join(words[:i])}' of '{p}'"))
+                    break
+        if not (" " not in k and is_word(k)):
+            options += truncation(k, child)
+        for p, rule, detail in options:
+            parent = entity_of_key[p]
+            if parent == child or p in alone:
+                continue
+            rank = (len(p.split()), company_weight[parent])
+            if child not in found or rank > found[child][:2]:
+                found[child] = (*rank, Parent(parent, rule, detail))
+    parents = {c: f[2] for c, f in found.items()}
+    # a cycle (two companies each extending the other's name) keeps the heavier as top
+    for c in sorted(parents, key=lambda e: company_weight[e]):
+        x, seen = c, set()
+        while x in parents and x not in seen:
+            seen.add(x)
+            x = parents[x].parent
+            if x == c:
+                del parents[c]
+                break
+    return parents

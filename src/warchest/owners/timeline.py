@@ -11,7 +11,8 @@ Rules (also in docs/owners.md):
 - Only kinds that move ownership open a new period (assignment, merger, change of name,
   nunc pro tunc, corrective). Security interests, releases, licences, government interests
   and address changes are events, never owners.
-- The owner at grant is the assignee printed on the grant. A transfer executed before the
+- The owner at grant is the assignee printed on the grant (PatentsView's disambiguated
+  assignee where the store has no raw assignee row for the patent). A transfer executed before the
   grant counts only if it was recorded after the grant date (the grant could not show it),
   if the store has no assignee of the grant, or if its assignor is the owner named on the
   grant (the grant shows a party that had already conveyed the application, e.g. a
@@ -33,6 +34,44 @@ PERSON_NAME = "trim(concat_ws(' ', {t}.name_first, {t}.name_last))"
 def grant_owner_name(alias: str) -> str:
     person = PERSON_NAME.format(t=alias)
     return f"coalesce(nullif(trim({alias}.organization), ''), nullif({person}, ''))"
+
+
+def grant_assignees_sql() -> str:
+    """Owners named on each grant: the raw assignee rows, and PatentsView's disambiguated
+    rows for the patents that have no raw row (a store loaded from g_assignee_disambiguated
+    alone). A row repeated in a file counts once. Columns: patent_id, sequence, raw_name,
+    country, source."""
+    raw, pv = grant_owner_name("a"), grant_owner_name("d")
+    return f"""
+SELECT DISTINCT a.patent_id, a.sequence, {raw} AS raw_name, a.country,
+       'assignees' AS source
+FROM assignees a
+UNION ALL
+SELECT DISTINCT d.patent_id, d.sequence, {pv} AS raw_name, CAST(NULL AS VARCHAR) AS country,
+       'assignees_disambiguated' AS source
+FROM assignees_disambiguated d
+WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id)
+"""
+
+
+def source_ids_sql() -> str:
+    """PatentsView's assignee_id of every grant owner name, with its mentions: the raw row's
+    name joined to the disambiguated row of the same patent and sequence, and the
+    disambiguated name itself where there is no raw row."""
+    raw, pv = grant_owner_name("a"), grant_owner_name("d")
+    return f"""
+SELECT raw_name, 'PatentsView assignee_id' AS source, source_id, count(*) AS mentions
+FROM (
+    SELECT {raw} AS raw_name, d.assignee_id AS source_id
+    FROM assignees a JOIN assignees_disambiguated d
+      ON d.patent_id = a.patent_id AND d.sequence = a.sequence
+    UNION ALL
+    SELECT {pv} AS raw_name, d.assignee_id AS source_id FROM assignees_disambiguated d
+    WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id)
+) m
+WHERE raw_name IS NOT NULL AND source_id IS NOT NULL AND trim(source_id) <> ''
+GROUP BY raw_name, source_id
+"""
 
 
 def events_sql() -> str:
@@ -93,16 +132,16 @@ LEFT JOIN doc_grants g ON g.patent_id = docs.patent_id
 
 
 def ownership_sql() -> str:
-    owner = grant_owner_name("a")
     return f"""
 WITH grant_owners AS (
-    SELECT a.patent_id, n.entity_id, {owner} AS owner_name, p.grant_date AS start_date,
+    SELECT DISTINCT a.patent_id, n.entity_id, a.raw_name AS owner_name,
+           p.grant_date AS start_date,
            DATE '0001-01-01' AS rec_key, '' AS rf_key, 'grant' AS via,
            CAST(NULL AS VARCHAR) AS via_rf_id
-    FROM assignees a
+    FROM ({grant_assignees_sql()}) a
     JOIN patents p ON p.patent_id = a.patent_id
-    LEFT JOIN owner_names n ON n.raw_name = {owner}
-    WHERE {owner} IS NOT NULL AND p.grant_date IS NOT NULL
+    LEFT JOIN owner_names n ON n.raw_name = a.raw_name
+    WHERE a.raw_name IS NOT NULL AND p.grant_date IS NOT NULL
 ),
 transfers AS (
     SELECT e.patent_id, n.entity_id, ee.name AS owner_name,

@@ -584,6 +584,19 @@ OWNER_TABLES: tuple[Table, ...] = (
         since=3,
     ),
     Table(
+        "owner_source_ids",
+        "The ids other disambiguations give each owner name, kept as evidence beside"
+        " warchest's own entities (" + DERIVED + ").",
+        (
+            _c("raw_name", "text"),
+            _c("source", "text", "whose id: 'PatentsView assignee_id'"),
+            _c("source_id", "text"),
+            _c("mentions", "bigint", "grant assignee rows with this name and this id"),
+            LOAD_ID,
+        ),
+        since=8,
+    ),
+    Table(
         "owner_entities",
         "Resolved companies (and people) with their corporate parent (" + DERIVED + ").",
         (
@@ -604,7 +617,7 @@ OWNER_TABLES: tuple[Table, ...] = (
         (
             _c("name_key_a", "text"),
             _c("name_key_b", "text"),
-            _c("rule", "text", "same words, spelling, extension, acronym, override"),
+            _c("rule", "text", "same words, spelling, acronym, change of name, override"),
             _c("detail", "text"),
             LOAD_ID,
         ),
@@ -618,8 +631,10 @@ OWNER_TABLES: tuple[Table, ...] = (
             _c("parent_entity_id", "text"),
             _c("child_name", "text"),
             _c("parent_name", "text"),
-            _c("source", "text", "groups file, GLEIF level 2, override"),
-            _c("evidence", "text", "file and row, LEIs, or the override"),
+            _c("source", "text", "name (extension, regional, affiliate, truncated), groups"
+               " file, GLEIF level 2, override"),
+            _c("evidence", "text", "the names that show it, file and row, LEIs, or the"
+               " override"),
             LOAD_ID,
         ),
         since=3,
@@ -965,6 +980,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "exposure: cache of patent text vectors"),
     Migration(7, "leading CPC symbol and main group of each patent in patent_indicators"
               " (run `warchest value --compute` again to fill them)"),
+    Migration(8, "owners: PatentsView's assignee ids of every owner name as evidence; owners"
+              " at grant also from g_assignee_disambiguated; companies and groups by name"
+              " evidence (run `warchest owners resolve` again)"),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -48,6 +48,7 @@ class ValueReport:
     market_rows: int = 0
     indicators: int = 0
     self_citations: bool = False
+    owners_resolved: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -62,6 +63,7 @@ def compute_values(store: Store, markets_csv: Path | None = None, *,
     weights = read_market_weights(markets_csv)
     report.self_citations = bool(store.scalar(
         "SELECT count(*) > 0 FROM ownership WHERE via = 'grant'"))
+    report.owners_resolved = bool(store.scalar("SELECT count(*) > 0 FROM owner_entities"))
     with store.memory_at_most(VALUE_MEMORY), store.transaction():
         load_id = store.begin_load("value compute", str(markets_csv or "(default markets)"),
                                    None, None, None)
@@ -186,12 +188,17 @@ def patent_value(store: Store, text: str, as_of: dt.date | None = None) -> dict[
 
 
 def values_on_sql(as_of: dt.date) -> str:
-    """Per patent: status, remaining years, impact, coverage and value on ``as_of``."""
+    """Per patent: status, remaining years, impact, coverage and value on ``as_of``. A
+    patent whose term is unknown (no filing date in the store) is in force until grant +
+    20 years at the latest, as in ``markets``: a term runs 20 years from the earliest
+    filing, and PTA only makes up for time lost before the grant (35 U.S.C. 154)."""
     day = as_of.isoformat()
     return f"""
 SELECT t.patent_id, t.end_date,
        CASE WHEN t.grant_date <= DATE '{day}'
-             AND (t.end_date IS NULL OR DATE '{day}' < t.end_date) THEN TRUE ELSE FALSE END
+             AND DATE '{day}' < coalesce(t.end_date,
+                                          CAST(t.grant_date + INTERVAL '20' YEAR AS DATE))
+            THEN TRUE ELSE FALSE END
            AS in_force,
        CASE WHEN t.end_date IS NOT NULL AND DATE '{day}' < t.end_date
             THEN date_diff('day', DATE '{day}', t.end_date) / 365.25 ELSE 0 END

@@ -1,0 +1,261 @@
+"""``resolve_owners``: every owner name in the store -> companies and groups -> ownership.
+
+Owner names come from every source the store holds: raw grant assignees (PatentsView
+``g_assignee_not_disambiguated``, the USPTO full-text XML, ppubs), PatentsView's
+``g_assignee_disambiguated`` (for the patents without a raw row: a store loaded from that
+table alone has owners too), and the parties of recorded assignments. PatentsView's
+``assignee_id`` of each name is kept beside warchest's entities as evidence
+(``owner_source_ids``), not used to merge: ``warchest owners show`` says where the two
+disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from warchest.owners.conveyance import classify_conveyance
+from warchest.owners.groups import Relation
+from warchest.owners.names import normalise_name
+from warchest.owners.resolve import Resolution, resolve_names, ultimate
+from warchest.owners.timeline import (
+    events_sql,
+    grant_assignees_sql,
+    ownership_sql,
+    source_ids_sql,
+)
+from warchest.store import Store
+
+DERIVED_TABLES = ("owner_names", "owner_source_ids", "owner_entities", "owner_links",
+                  "corporate_links", "ownership_events", "ownership")
+
+
+@dataclass
+class OwnersReport:
+    """What ``resolve_owners`` did: names read per source, companies and groups made, the
+    links and parents behind them, and the ownership it derived."""
+
+    names: int = 0
+    sources: dict[str, int] = field(default_factory=dict)
+    entities: int = 0
+    groups: int = 0
+    links: Counter[str] = field(default_factory=Counter)
+    parents_by_name: Counter[str] = field(default_factory=Counter)
+    events: int = 0
+    events_by_kind: Counter[str] = field(default_factory=Counter)
+    periods: int = 0
+    uncertain_periods: int = 0
+    corporate_links: int = 0
+    unmatched_relations: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _name_rows(store: Store) -> list[dict[str, Any]]:
+    return store.rows(f"""
+        WITH mentions AS (
+            SELECT raw_name, patent_id, country FROM ({grant_assignees_sql()}) g
+            UNION ALL
+            SELECT name, NULL, country FROM reassignment_assignees
+            UNION ALL
+            SELECT name, NULL, NULL FROM reassignment_assignors
+        )
+        SELECT raw_name, count(*) AS mentions, count(DISTINCT patent_id) AS patents,
+               string_agg(DISTINCT country, ',') AS countries
+        FROM mentions WHERE raw_name IS NOT NULL AND trim(raw_name) <> ''
+        GROUP BY raw_name ORDER BY raw_name""")
+
+
+def _source_counts(store: Store) -> dict[str, int]:
+    rows = store.rows(f"""
+        SELECT source, count(*) AS n FROM ({grant_assignees_sql()}) g
+        WHERE raw_name IS NOT NULL GROUP BY source""")
+    out = {r["source"]: int(r["n"]) for r in rows}
+    out["reassignment parties"] = int(store.scalar(
+        "SELECT (SELECT count(*) FROM reassignment_assignees)"
+        " + (SELECT count(*) FROM reassignment_assignors)") or 0)
+    return out
+
+
+def _co_assigned(store: Store) -> list[tuple[str, str]]:
+    rows = store.rows(f"""
+        WITH g AS ({grant_assignees_sql()})
+        SELECT DISTINCT a.raw_name AS x, b.raw_name AS y FROM g a
+        JOIN g b ON a.patent_id = b.patent_id AND a.sequence < b.sequence""")
+    return [(r["x"], r["y"]) for r in rows if r["x"] and r["y"]]
+
+
+def _renamed(store: Store) -> list[tuple[str, str, str, str]]:
+    rows = store.rows("""
+        SELECT r.rf_id, o.name AS old, e.name AS new, r.conveyance_text
+        FROM reassignments r
+        JOIN reassignment_assignors o ON o.rf_id = r.rf_id
+        JOIN reassignment_assignees e ON e.rf_id = r.rf_id
+        WHERE upper(r.conveyance_text) LIKE '%CHANGE OF NAME%'
+           OR upper(r.conveyance_text) LIKE '%NAME CHANGE%'""")
+    return [(r["old"], r["new"], "change of name", f"recorded change of name {r['rf_id']}")
+            for r in rows if classify_conveyance(r["conveyance_text"])[0] == "change of name"]
+
+
+def _overrides(store: Store) -> list[dict[str, Any]]:
+    return store.rows("SELECT action, subject, object, note, source FROM owner_overrides "
+                      "ORDER BY created, load_id")
+
+
+def resolve_owners(store: Store) -> OwnersReport:
+    """Resolve every owner name in the store into companies and groups, apply corporate
+    trees and overrides, and derive the ownership events and periods. Replaces what an
+    earlier run derived."""
+    start = dt.datetime.now()
+    report = OwnersReport()
+    names = _name_rows(store)
+    overrides = _overrides(store)
+    counts = {r["raw_name"]: int(r["mentions"]) for r in names}
+    countries = {r["raw_name"]: set((r["countries"] or "").split(",")) - {""} for r in names}
+    known = set(counts)
+    raws_by_key: dict[str, list[str]] = defaultdict(list)
+    for raw in sorted(known):
+        raws_by_key[normalise_name(raw)].append(raw)
+
+    def raw_names_of(text: str) -> list[str]:
+        """A user's name: the raw names with its key (or the raw name itself)."""
+        return raws_by_key.get(normalise_name(text)) or ([text] if text in known else [])
+
+    same: list[tuple[str, str, str, str]] = []
+    separate: list[str] = []
+    for o in overrides:
+        if o["action"] == "merge":
+            a, b = raw_names_of(o["subject"]), raw_names_of(o["object"] or "")
+            if a and b:
+                same.append((a[0], b[0], "override", f"merge: {o['note'] or 'by the user'}"))
+            else:
+                report.unmatched_relations.append(f"merge {o['subject']!r} {o['object']!r}")
+        elif o["action"] == "split":  # also undoes the user's earlier merges of the name
+            split = set(raw_names_of(o["subject"]))
+            separate.extend(split)
+            same = [m for m in same if not ({m[0], m[1]} & split)]
+    same += _renamed(store)
+    res = resolve_names(sorted(known), counts, countries, _co_assigned(store), same, separate)
+    renames = {o["subject"]: o["object"] for o in overrides if o["action"] == "rename"}
+    for eid in list(res.name_of_entity):
+        for subject, new in renames.items():
+            if subject == eid or normalise_name(subject) == normalise_name(
+                    res.name_of_entity[eid]):
+                res.name_of_entity[eid] = new
+
+    with store.transaction():
+        load_id = store.begin_load("owners resolve", "(store)", None, None, None)
+        for t in DERIVED_TABLES:
+            store.clear(t)
+        by_patents: Counter[str] = Counter()
+        name_count: Counter[str] = Counter()
+        for r in names:
+            eid = res.entity(r["raw_name"])
+            by_patents[eid] += int(r["patents"])
+            name_count[eid] += 1
+        store.write("owner_names", pa.table({
+            "raw_name": [r["raw_name"] for r in names],
+            "name_key": [res.key_of_raw[r["raw_name"]] for r in names],
+            "entity_id": [res.entity(r["raw_name"]) for r in names],
+            "mentions": pa.array([int(r["mentions"]) for r in names], pa.int64()),
+            "patents": pa.array([int(r["patents"]) for r in names], pa.int64()),
+            "countries": [r["countries"] for r in names],
+        }), load_id)
+        store.derive("owner_source_ids", source_ids_sql(), load_id)
+        store.write("owner_links", pa.table({
+            "name_key_a": [k.a for k in res.links], "name_key_b": [k.b for k in res.links],
+            "rule": [k.rule for k in res.links], "detail": [k.detail for k in res.links],
+        }), load_id)
+        parents, link_rows = _corporate_tree(res, _relations(overrides), report)
+        store.write("corporate_links", pa.table(link_rows), load_id)
+        entities = sorted(res.name_of_entity)
+        tops = {e: ultimate(e, parents) for e in entities}
+        store.write("owner_entities", pa.table({
+            "entity_id": entities,
+            "name": [res.name_of_entity[e] for e in entities],
+            "names": pa.array([name_count[e] for e in entities], pa.int32()),
+            "patents_at_grant": pa.array([by_patents[e] for e in entities], pa.int64()),
+            "parent_entity_id": [parents.get(e) for e in entities],
+            "ultimate_entity_id": [tops[e] for e in entities],
+        }), load_id)
+        report.events = store.derive("ownership_events", events_sql(), load_id)
+        report.periods = store.derive("ownership", ownership_sql(), load_id)
+        store.finish_load(load_id, rows_read=len(names), rows_loaded=len(names),
+                          rows_quarantined=0, outputs={})
+    report.names = len(names)
+    report.sources = _source_counts(store)
+    report.entities = len(entities)
+    report.groups = len(set(tops.values()))
+    report.links = Counter(k.rule for k in res.links)
+    report.parents_by_name = Counter(p.rule for c, p in res.parent_of.items()
+                                     if parents.get(c) == p.parent)
+    report.events_by_kind = Counter({r["kind"]: int(r["n"]) for r in store.rows(
+        "SELECT kind, count(*) AS n FROM ownership_events GROUP BY kind")})
+    report.uncertain_periods = int(store.scalar(
+        "SELECT count(*) FROM ownership WHERE note IS NOT NULL"))
+    report.corporate_links = len(link_rows["child_entity_id"])
+    report.seconds = (dt.datetime.now() - start).total_seconds()
+    store.checkpoint()
+    return report
+
+
+def _relations(overrides: list[dict[str, Any]]) -> list[tuple[Relation | None, str]]:
+    """Parent relations in the order given; an 'unparent' removes an earlier one."""
+    out: list[tuple[Relation | None, str]] = []
+    for o in overrides:
+        if o["action"] == "parent":
+            out.append((Relation(o["subject"], o["object"], o["source"] or "override",
+                                 o["note"] or ""), o["subject"]))
+        elif o["action"] == "unparent":
+            out.append((None, o["subject"]))
+    return out
+
+
+def entity_of_text(res: Resolution, text: str) -> str | None:
+    """The entity a user's text names: an entity id, a raw name or a name's key."""
+    if text in res.name_of_entity:
+        return text
+    if text in res.key_of_raw:
+        return res.entity(text)
+    return res.entity_of_key.get(normalise_name(text))
+
+
+def _corporate_tree(res: Resolution, relations: list[tuple[Relation | None, str]],
+                    report: OwnersReport) -> tuple[dict[str, str], dict[str, list[Any]]]:
+    """Parents by name evidence, then the groups files' and the user's relations on top
+    (a relation for a child replaces its parent by name; 'unparent' removes either)."""
+    parents: dict[str, str] = {c: p.parent for c, p in res.parent_of.items()}
+    evidence: dict[str, tuple[str, str]] = {
+        c: (f"name ({p.rule})", p.detail) for c, p in res.parent_of.items()}
+    for rel, subject in relations:
+        child = entity_of_text(res, subject)
+        if child is None:
+            report.unmatched_relations.append(f"{subject!r} (no entity with this name)")
+            continue
+        if rel is None:
+            parents.pop(child, None)
+            continue
+        parent = entity_of_text(res, rel.parent)
+        if parent is None:
+            report.unmatched_relations.append(f"{rel.parent!r} (no entity with this name)")
+            continue
+        if parent == child or ultimate(parent, parents) == child:
+            report.unmatched_relations.append(
+                f"{rel.child!r} -> {rel.parent!r} (would make a cycle)")
+            continue
+        parents[child] = parent
+        evidence[child] = (rel.source, rel.evidence)
+    rows: dict[str, list[Any]] = {k: [] for k in (
+        "child_entity_id", "parent_entity_id", "child_name", "parent_name", "source",
+        "evidence")}
+    for child, parent in sorted(parents.items()):
+        source, detail = evidence[child]
+        for k, v in (("child_entity_id", child), ("parent_entity_id", parent),
+                     ("child_name", res.name_of_entity[child]),
+                     ("parent_name", res.name_of_entity[parent]), ("source", source),
+                     ("evidence", detail)):
+            rows[k].append(v)
+    return parents, rows

@@ -1,0 +1,93 @@
+"""Words of organisation names: is a differing word a typo, an inflection or another word?
+
+Two names that differ in one word are the same company when that word is misspelt
+(TECHOLOGIES / TECHNOLOGIES, ARICRAFT / AIRCRAFT) or inflected (MOTOR / MOTORS, ELECTRIC /
+ELECTRICAL), and different companies when it is replaced by another real word
+(NORTHEASTERN / NORTHWESTERN, MILLS / MOTORS). Spelling checkers tell these apart with a
+lexicon: a misspelling is, almost always, not itself a word (Kukich 1992, "Techniques for
+automatically correcting words in text", ACM Computing Surveys 24(4)). The lexicon here is
+the whole-word part of the English WordPiece vocabulary shipped with the static text model
+(``warchest/techmap/model/tokenizer.json``, about 21,000 words of three letters or more,
+common proper names such as NORTHWESTERN or MOTOROLA included); it is not tuned to any
+benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from rapidfuzz.distance import OSA
+
+VOCABULARY = Path(__file__).parent.parent / "techmap" / "model" / "tokenizer.json"
+
+# inflections: a word and the same word with one of these endings are one word for naming
+# purposes (MOTOR/MOTORS, ELECTRIC/ELECTRICAL, ELECTRONIC/ELECTRONICS)
+_ENDINGS = frozenset({"S", "ES", "AL", "ALS", "E"})  # E: NATIONAL / NATIONALE
+
+
+@cache
+def lexicon() -> frozenset[str]:
+    """Upper-case whole words of the shipped English vocabulary (three letters or more)."""
+    vocab = json.loads(VOCABULARY.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w.upper() for w in vocab
+                     if len(w) >= 3 and w.isascii() and w.isalpha())
+
+
+def is_word(token: str) -> bool:
+    """A real English word (or a common proper name) rather than a misspelling."""
+    return token in lexicon()
+
+
+def inflections(a: str, b: str) -> bool:
+    """One word is the other inflected (MOTOR/MOTORS, ELECTRIC/ELECTRICAL,
+    INDUSTRY/INDUSTRIES, LABORATORY/LABORATORIES)."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 4:
+        return False
+    if long_.startswith(short) and long_[len(short):] in _ENDINGS:
+        return True
+    if short.endswith("A") and long_ == short + "N":  # AMERICA / AMERICAN, KOREA / KOREAN
+        return True
+    return short.endswith("Y") and long_ == short[:-1] + "IES"
+
+
+def stem(word: str) -> str:
+    """The word without its inflection, for comparing names word by word
+    (TECHNOLOGIES -> TECHNOLOGY, ELECTRICAL -> ELECTRIC, MOTORS -> MOTOR, AMERICAN ->
+    AMERICA)."""
+    if len(word) < 5:
+        return word
+    if word.endswith("IES"):
+        return word[:-3] + "Y"
+    if word.endswith("ICALS"):
+        return word[:-3]
+    if word.endswith("ICAL"):
+        return word[:-2]
+    if word.endswith("S") and not word.endswith("SS"):
+        return word[:-1]
+    if word.endswith("AN") and word[-3] == "C":  # AMERICAN, AFRICAN, MEXICAN
+        return word[:-1]
+    return word
+
+
+def typo_allowance(length: int) -> int:
+    """Edits a misspelt word of this length may carry: none under five letters (NAVY /
+    ARMY, PIOS / PIOR are other words), one up to eight, two from nine."""
+    return 0 if length < 5 else 1 if length < 9 else 2
+
+
+def misspelt(a: str, b: str) -> bool:
+    """``a`` and ``b`` are one word, one of them misspelt or inflected: an inflection, or
+    within the typo allowance (optimal string alignment: a transposition is one edit) and
+    not both real words."""
+    if a == b or inflections(a, b):
+        return True
+    if any(ch.isdigit() for ch in a + b):
+        return False
+    if is_word(a) and is_word(b):
+        return False
+    return bool(OSA.distance(a, b) <= typo_allowance(min(len(a), len(b))))
