@@ -165,6 +165,7 @@ _LEGAL = _phrases(LEGAL_FORMS + [" ".join(_expand(f.split())) for f in LEGAL_FOR
 
 _STATE_PHRASES = _phrases(list(US_STATES))
 _LONG_LEGAL = frozenset(LONG_LEGAL_WORDS)
+_COUNTRY_SET = frozenset({*_COUNTRIES, ("USA",), ("UK",), ("US",)})
 
 
 def _misspelt_legal_word(token: str) -> bool:
@@ -246,20 +247,79 @@ def acronym(tokens: list[str]) -> str:
 
 
 
-@lru_cache(maxsize=1 << 18)
-def normalise_name(raw: str) -> str:
-    """The comparison key of an organisation name ('' when nothing is left)."""
-    text = _fold(raw)
-    text = _CNT.sub(" ", text)
-    text = text.replace("&", " AND ").replace("+", " AND ")
-    text = _PAREN.sub(lambda m: " " + m.group(1) + " ", text)
+_NOTE = re.compile(r"\(\s*([A-Z. ]+?)\s*\)\s*$")
+
+
+def _drop_country_note(text: str) -> str:
+    """'X, Inc. (USA)' -> 'X, Inc.': a country in brackets after the legal form notes where
+    the company is; before it ('X (USA) Inc.') it names a regional company, and stays."""
+    m = _NOTE.search(text)
+    if not m or tuple(m.group(1).replace(".", "").split()) not in _COUNTRY_SET:
+        return text
+    before = _NON_WORD.sub(" ", text[:m.start()]).split()
+    return text[:m.start()] if before and _legal_form_before(before, len(before)) else text
+
+
+def _words(text: str) -> list[str]:
+    """Folded text -> words: acronyms joined, abbreviations written out, key words
+    respelt."""
     text = _DOTTED.sub(lambda m: " " + re.sub(r"[\s.]", "", m.group(0)) + " ", text)
     text = re.sub(r"\b([A-Z])['`]", r"\1 ", text).replace("'", "").replace("`", "")
     tokens = _NON_WORD.sub(" ", text).split()
     joined = _SPLIT_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), " ".join(tokens))
-    tokens = [canonical_word(t) for t in _expand(joined.split())]
+    return [canonical_word(t) for t in _expand(joined.split())]
+
+
+def _own_acronym(tokens: list[str]) -> str | None:
+    """The name's own acronym written beside it: '... SCIENTIFIQUE CNRS', 'SNECMA SOCIETE
+    NATIONALE D ETUDE ...' (the acronym of the other words, two letters or more)."""
     if len(tokens) > 2 and len(tokens[-1]) >= 2 and tokens[-1] == acronym(tokens[:-1]):
-        tokens = tokens[:-1]  # "... SCIENTIFIQUE CNRS", checked before legal forms go
+        return tokens[-1]
+    if len(tokens) > 2 and len(tokens[0]) >= 2 and tokens[0] == acronym(tokens[1:]):
+        return tokens[0]
+    return None
+
+
+def _folded(raw: str) -> str:
+    text = _CNT.sub(" ", _fold(raw)).replace("&", " AND ").replace("+", " AND ")
+    return _drop_country_note(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def declared_acronym(raw: str) -> tuple[str, str] | None:
+    """(acronym, key of the long name) when a raw name writes both: 'International
+    Business Machines Corp. (IBM)', 'IBM Corporation (International Business Machines
+    Corporation)', 'Societe Nationale ... S.N.E.C.M.A.'; else None."""
+    text = _folded(raw)
+    paren = _PAREN.search(text)
+    if paren:
+        outside = normalise_name(text[:paren.start()] + " " + text[paren.end():])
+        inside = normalise_name(paren.group(1))
+        for short, long_ in ((outside, inside), (inside, outside)):
+            if " " not in short and len(short) >= 2 and len(long_.split()) >= 2 \
+                    and acronym(long_.split()) == short:
+                return short, long_
+        return None
+    tokens = _words(text)
+    own = _own_acronym(tokens)
+    if own is None:
+        return None
+    return own, normalise_name(" ".join(t for t in tokens if t != own))
+
+
+@lru_cache(maxsize=1 << 18)
+def normalise_name(raw: str) -> str:
+    """The comparison key of an organisation name ('' when nothing is left). A name
+    written with its own acronym ('... (IBM)', 'IBM Corporation (International Business
+    Machines Corporation)') is the long name's key."""
+    declared = declared_acronym(raw)
+    if declared is not None:
+        return declared[1]
+    text = _PAREN.sub(lambda m: " " + m.group(1) + " ", _folded(raw))
+    tokens = _words(text)
+    own = _own_acronym(tokens)  # checked before legal forms go
+    if own is not None:
+        tokens.remove(own)
     text = _CAPACITY.sub("", _INCORPORATION.sub("", " ".join(tokens))).strip()
     tokens = drop_unit(text.split() or tokens, set(_LEGAL))
     for _ in range(3):

@@ -21,9 +21,13 @@ countries disagree. The links:
    its counterpart, and two real words are never misspellings of each other
    (NORTHEASTERN / NORTHWESTERN, MILLS / MOTORS; :mod:`warchest.owners.words`); a word
    may be dropped only when it is a function word.
-3. ``acronym``: a one-word name that is the initials of a name of three or more words
-   (UOP = UNIVERSAL OIL PRODUCTS), when that name's company holds nine tenths of the
-   mentions of all names with those initials.
+3. ``acronym``: a one-word name that a raw name writes beside the long name it abbreviates
+   ("International Business Machines Corp. (IBM)" makes IBM = INTERNATIONAL BUSINESS
+   MACHINES), or that is the initials of a name of three or more words whose company
+   holds nine tenths of the mentions of all names with those initials; three-letter
+   initials alone are too often shared (DSM, AMP, ALI), so they join only as a rare
+   variant (a tenth of that company's mentions or less: UOP, the main name of its
+   company, needs a raw name that writes it out).
 4. ``change of name`` and ``override``: recorded changes of name and a user's merges join
    whole companies.
 
@@ -54,7 +58,14 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from warchest.owners.bodies import FUNCTION_WORDS, names_institution
-from warchest.owners.names import ACRONYM_SKIPS, COUNTRY_WORDS, acronym, compact_key, normalise_name
+from warchest.owners.names import (
+    ACRONYM_SKIPS,
+    COUNTRY_WORDS,
+    acronym,
+    compact_key,
+    declared_acronym,
+    normalise_name,
+)
 from warchest.owners.words import is_word, misspelt, stem, typo_allowance
 
 # words in front of a name that make a regional company of its group
@@ -144,17 +155,20 @@ def words_close(a: str, b: str) -> bool:
     if compact_key(a) == compact_key(b):
         return True
     wa, wb = a.split(), b.split()
+    alone = len(wa) == len(wb) == 1
     if len(wa) == len(wb):  # the usual case: words in the same places
         pairs = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
         if all(x not in FUNCTION_WORDS and y not in FUNCTION_WORDS for x, y in pairs):
-            return all(not any(ch.isdigit() for ch in x + y) and misspelt(x, y)
+            return all(not any(ch.isdigit() for ch in x + y) and misspelt(x, y, alone)
                        for x, y in pairs)
     ca, cb = Counter(wa), Counter(wb)
     left, right = sorted((ca - cb).elements()), sorted((cb - ca).elements())
     if any(ch.isdigit() for w in left + right for ch in w):
         return False
-    if not left or not right:  # words dropped: only function words may go
-        return all(w in FUNCTION_WORDS for w in left + right)
+    if not left or not right:  # words dropped: only function words inside the name
+        longer = wa if len(wa) > len(wb) else wb  # (SNAP ON is not SNAP)
+        return all(w in FUNCTION_WORDS for w in left + right) \
+            and longer[0] not in left + right and longer[-1] not in left + right
     left = [w for w in wa if w in set(left)]  # in name order, for pairing
     right = [w for w in wb if w in set(right)]
     left_content = [w for w in left if w not in FUNCTION_WORDS]
@@ -332,7 +346,12 @@ def resolve_names(
             state.join(k, choice[0])
             links.append(Link(k, choice[0], choice[1], choice[2]))
 
-    _acronyms(keys, state, links)
+    declared: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for raw in key_of_raw:
+        pair = declared_acronym(raw)
+        if pair is not None:
+            declared[pair[0]].append((pair[1], raw))
+    _acronyms(keys, state, links, declared)
     # recorded changes of name and the user's merges join whole companies
     for ra, rb, rule, detail in same_entity:
         if ra in key_of_raw and rb in key_of_raw:
@@ -357,31 +376,60 @@ def resolve_names(
     return Resolution(entity_of_key, name_of_entity, key_of_raw, links, parents)
 
 
-def _acronyms(keys: list[str], state: _Companies, links: list[Link]) -> None:
-    """A one-word company head that is the initials of a long name joins that name's
-    company when it holds nine tenths of the mentions of all names with those initials."""
+def _acronyms(keys: list[str], state: _Companies, links: list[Link],
+              declared: dict[str, list[tuple[str, str]]]) -> None:
+    """A one-word company head joins the company of the long name it abbreviates when a
+    raw name writes the two together ('... (IBM)': ``declared``), or when that company
+    holds nine tenths of the mentions of all names of three or more words with those
+    initials. Three-letter initials are shared by many names, and a small store may hold
+    the one long name that shares a company's initials by chance (DSM N.V. and Dainippon
+    Screen Mfg.): alone they join only as a rare variant, a tenth of the mentions of the
+    long name's company or less."""
     by_initials: dict[str, list[str]] = defaultdict(list)
     for k in keys:
         words = k.split()
-        if len([w for w in words if w not in ACRONYM_SKIPS]) >= 3:
+        if len([w for w in words if w not in ACRONYM_SKIPS]) >= 3 \
+                and all(len(w) >= 2 for w in words):
             by_initials[acronym(words)].append(k)
     for k in keys:
-        cands = by_initials.get(k, [])
-        if " " in k or len(k) < 3 or not cands or state.head.get(k) != k:
+        if " " in k or len(k) < 2 or state.head.get(k) != k:
             continue
-        per_company: Counter[str] = Counter()
-        for c in cands:
-            per_company[state.head[c]] += state.weight[c]
-        best, best_w = per_company.most_common(1)[0]
-        if best == k or best_w < 0.9 * sum(per_company.values()) \
-                or not state.compatible(k, best, state.members[k]):
+        said = [(long_, raw) for long_, raw in declared.get(k, ()) if long_ in state.head]
+        if said:  # the company of nine tenths of the declaring names' mentions
+            votes: Counter[str] = Counter()
+            for long_, _ in said:
+                votes[state.head[long_]] += state.weight[long_]
+            top, top_w = votes.most_common(1)[0]
+            if top_w < 0.9 * sum(votes.values()):
+                continue
+            target, raw = max(((long_, raw) for long_, raw in said
+                               if state.head[long_] == top),
+                              key=lambda lr: (state.weight[lr[0]], lr[1]))
+            detail = f"'{k}' = '{target}', written together in '{raw}'"
+        else:
+            cands = by_initials.get(k, [])
+            if len(k) < 3 or not cands:
+                continue
+            per_company: Counter[str] = Counter()
+            for c in cands:
+                per_company[state.head[c]] += state.weight[c]
+            best, best_w = per_company.most_common(1)[0]
+            if best_w < 0.9 * sum(per_company.values()):
+                continue
+            mine = sum(state.weight[m] for m in state.members[k])
+            company = sum(state.weight[m] for m in state.members[best])
+            if len(k) == 3 and 10 * mine > company:
+                continue
+            target = max((c for c in cands if state.head[c] == best),
+                         key=lambda c: state.weight[c])
+            detail = f"'{k}' = initials of '{target}'"
+        best = state.head[target]
+        if best == k or not state.compatible(k, best, state.members[k]):
             continue
-        target = max((c for c in cands if state.head[c] == best),
-                     key=lambda c: state.weight[c])
-        small, big = sorted((k, best), key=lambda h: -sum(
+        big, small = sorted((k, best), key=lambda h: -sum(
             state.weight[m] for m in state.members[h]))
         state.merge(small, big)
-        links.append(Link(k, target, "acronym", f"'{k}' = initials of '{target}'"))
+        links.append(Link(k, target, "acronym", detail))
 
 
 def _parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[str, str],
