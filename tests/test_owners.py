@@ -69,10 +69,15 @@ D = dt.date.fromisoformat
     ("The Board of Trustees of the Leland Stanford Jr. University",
      "LELAND STANFORD JUNIOR UNIVERSITY"),
     ("The Regents of the University of", "REGENTS OF THE UNIVERSITY OF"),
-    # a division or a university's office names the legal entity it belongs to
-    ("North American Philips Corporation, Signetics Division", "NORTH AMERICAN PHILIPS"),
+    # a division or a university's office is a unit named after its company: kept (and
+    # put in the company's group, see test_a_subsidiary_joins_the_parents_group...)
+    ("North American Philips Corporation, Signetics Division",
+     "NORTH AMERICAN PHILIPS CORPORATION SIGNETICS DIVISION"),
     ("The Regents of the University of California Office of Technology Transfer",
-     "UNIVERSITY OF CALIFORNIA"),
+     "UNIVERSITY OF CALIFORNIA OFFICE OF TECHNOLOGY TRANSFER"),
+    # AMER is a name (Amer Sports), and AMERICO not a misspelt AMERICA
+    ("Amer & Co., Inc.", "AMER"),
+    ("Americo Manufacturing Company, Inc.", "AMERICO MANUFACTURING"),
     # a party acting in a capacity is the same party
     ("U.S. Bank National Association, as Administrative Agent", "US BANK"),
     # a misspelt or lone legal-form word at the end
@@ -216,6 +221,11 @@ def test_a_subsidiary_joins_the_parents_group_and_not_its_company() -> None:
         "Motorola, Inc.": 20000, "Motorola Lighting, Inc.": 30,
         "Max-Planck-Gesellschaft zur Forderung der Wissenschaften e.V.": 376,
         "Max-Planck-Gesellschaft": 13,
+        "General Dynamics Corporation": 240,
+        "General Dynamics Corporation, Convair Division": 38,
+        "Pomona Division of General Dynamics Corporation": 5,
+        "The Regents of the University of California": 4400,
+        "The Regents of the University of California, Office of Technology Transfer": 53,
     }
     res = resolve_names(list(counts), counts)
     for child, parent, rule in (
@@ -227,7 +237,13 @@ def test_a_subsidiary_joins_the_parents_group_and_not_its_company() -> None:
             ("The Research Foundation of State University of New York",
              "State University of New York", "affiliate"),
             ("Max-Planck-Gesellschaft",
-             "Max-Planck-Gesellschaft zur Forderung der Wissenschaften e.V.", "truncated")):
+             "Max-Planck-Gesellschaft zur Forderung der Wissenschaften e.V.", "truncated"),
+            ("General Dynamics Corporation, Convair Division", "General Dynamics Corporation",
+             "extension"),
+            ("Pomona Division of General Dynamics Corporation",
+             "General Dynamics Corporation", "affiliate"),
+            ("The Regents of the University of California, Office of Technology Transfer",
+             "The Regents of the University of California", "extension")):
         assert res.entity(child) != res.entity(parent), child
         assert res.group(child) == res.entity(parent), child
         assert res.parent_of[res.entity(child)].rule == rule, child

@@ -1,5 +1,4 @@
-"""Public bodies and units in organisation names: governments, universities' governing
-bodies, divisions.
+"""Public bodies in organisation names: governments and universities' governing bodies.
 
 Rules on the token list of a name (upper case, punctuation gone):
 
@@ -15,9 +14,9 @@ Rules on the token list of a name (upper case, punctuation gone):
   or "Board of Regents" after it, is dropped when what is left names an institution
   (UNIVERSITY, COLLEGE, INSTITUTE, SCHOOL, SYSTEM) with a word of its own ("The Regents
   of the University of" alone is left as it is).
-- ``unit``: "<company> <legal form> <words> DIVISION" and "<words> DIVISION OF <company>"
-  name the company (a division is not a legal entity); so do a university's internal units
-  after its name (School of Medicine, Office of Technology Transfer, Department of ...).
+
+Divisions and a university's offices and schools are units of a company as named, so they
+are not dropped here: ``resolve`` puts them in their company's group.
 """
 
 from __future__ import annotations
@@ -30,14 +29,16 @@ from rapidfuzz.distance import OSA
 
 from warchest.owners.words import is_word, typo_allowance
 
-# words often misspelt in names that the rules below look for; a token within the typo
-# allowance of one of them, and not itself a word, is read as it ("UNIVERISTY")
+# words often misspelt in names that the rules look for: a token of seven letters or more
+# within the typo allowance of one of them (:mod:`warchest.owners.words`), with the same
+# first letter and not itself a word, is read as it ("UNIVERISTY"); short coined names
+# such as AMERICO or AMERICARE are left alone (AMERICA and AMERICAN are not here)
 KEY_WORDS = (
     "UNIVERSITY", "INSTITUTE", "COLLEGE", "FOUNDATION", "RESEARCH", "CORPORATION",
     "COMPANY", "INCORPORATED", "LIMITED", "SECRETARY", "DEPARTMENT", "ADMINISTRATOR",
-    "ADMINISTRATION", "REPRESENTED", "AMERICA", "AMERICAN", "UNITED", "STATES",
-    "GOVERNMENT", "NATIONAL", "INTERNATIONAL", "TECHNOLOGY", "TECHNOLOGIES", "LABORATORIES",
-    "LABORATORY", "REGENTS", "TRUSTEES", "DIVISION", "INDUSTRIES", "MANUFACTURING",
+    "ADMINISTRATION", "REPRESENTED", "GOVERNMENT", "INTERNATIONAL", "TECHNOLOGY",
+    "TECHNOLOGIES", "LABORATORIES", "LABORATORY", "REGENTS", "TRUSTEES", "DIVISION",
+    "INDUSTRIES", "MANUFACTURING",
 )
 _STATES: dict[tuple[str, ...], str] = {
     ("UNITED", "STATES"): "US", ("UNITED", "STATES", "AMERICA"): "US", ("USA",): "US",
@@ -68,16 +69,10 @@ _GOVERNING_FRONT = re.compile(
 _GOVERNING_BACK = re.compile(
     r"^(?P<rest>.+?)( THE)?( BOARDS?( OF)?)? (REGENTS?|TRUSTEES|CURATORS|GOVERNORS|VISITORS|"
     r"SUPERVISORS)$")
-_UNIVERSITY_UNIT = re.compile(
-    r"^(?P<rest>.*\b(UNIVERSITY|COLLEGE|INSTITUTE OF TECHNOLOGY)\b.*?) (SCHOOL OF MEDICINE|"
-    r"MEDICAL SCHOOL|SCHOOL OF [A-Z]+|OFFICE OF [A-Z ]+|DEPARTMENT OF [A-Z ]+|"
-    r"(TECHNOLOGY )?(TRANSFER|LICENSING) OFFICE)$")
-
-
 @lru_cache(maxsize=1 << 18)
 def canonical_word(token: str) -> str:
     """A misspelt key word read as the word (UNIVERISTY -> UNIVERSITY); others unchanged."""
-    if len(token) < 5 or token in KEY_WORDS or is_word(token) or not token.isalpha():
+    if len(token) < 7 or token in KEY_WORDS or is_word(token) or not token.isalpha():
         return token
     hit = process.extractOne(token, KEY_WORDS, scorer=OSA.distance,
                              score_cutoff=typo_allowance(len(token)))
@@ -163,19 +158,3 @@ def drop_governing_body(text: str) -> str:
         if m and names_institution(m.group("rest").split()):
             text = m.group("rest")
     return text.removeprefix("THE ")
-
-
-def drop_unit(tokens: list[str], legal: set[tuple[str, ...]]) -> list[str]:
-    """The legal entity of a division or of a university's internal unit."""
-    if "DIVISION" in tokens:
-        d = tokens.index("DIVISION")
-        if d + 2 < len(tokens) and tokens[d + 1] == "OF":  # "... Division of X Corporation"
-            return tokens[d + 2:]
-        if d == len(tokens) - 1:  # "X Corporation, Signetics Division"
-            for cut in range(d - 1, 0, -1):
-                if any(tuple(tokens[cut - len(f) + 1:cut + 1]) == f for f in legal):
-                    return tokens[:cut + 1]
-    m = _UNIVERSITY_UNIT.match(" ".join(tokens))
-    if m and names_institution(m.group("rest").split()):
-        return m.group("rest").split()
-    return tokens

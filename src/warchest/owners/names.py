@@ -8,11 +8,12 @@ Delaware") and trailing acronyms of the name itself ("... Scientifique (CNRS)") 
 Governments become ``GOVERNMENT <STATE> <AGENCY>`` even when the preamble is misspelt
 ("The Unites Sates of America as respresented by ..."); a university's governing body in
 front of its name ("The Regents of the University of ...", "Board of Trustees operating
-...") is dropped, as is a division or a university's internal unit after the name of the
-legal entity ("..., Signetics Division", "... School of Medicine"): a division is not a
-company. A legal form followed by a country ("Corporation of America") keeps the country,
-since a regional subsidiary is another company (of the same group). Every rule is a table
-below, so a reviewer can read what the resolver does.
+...") is dropped; so is a capacity ("..., as Administrative Agent") and a country noted
+after the legal form ("X, Inc. (USA)"). A legal form followed by a country ("Corporation
+of America") keeps the country, since a regional subsidiary is another company (of the
+same group); a division or a university's office is a unit of a company, kept in the
+name, and ``resolve`` puts it in its company's group. Every rule is a table below, so a
+reviewer can read what the resolver does.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from warchest.owners.bodies import canonical_word, drop_governing_body, drop_unit, government
+from warchest.owners.bodies import canonical_word, drop_governing_body, government
 from warchest.owners.words import is_word, typo_allowance
 
 # legal forms, as token sequences after punctuation became spaces (longest first at use)
@@ -65,7 +66,7 @@ ABBREVIATIONS = {
     "ASSOC": "ASSOCIATION", "CTR": "CENTER", "CENTRE": "CENTER", "SYS": "SYSTEMS",
     "ELEC": "ELECTRIC", "ELECT": "ELECTRIC", "IND": "INDUSTRIES", "INDS": "INDUSTRIES",
     "TECHNOL": "TECHNOLOGY", "TECH": "TECHNOLOGY", "CHEM": "CHEMICAL", "PHARM": "PHARMACEUTICAL",
-    "RES": "RESEARCH", "DEV": "DEVELOPMENT", "ENG": "ENGINEERING", "AMER": "AMERICA",
+    "RES": "RESEARCH", "DEV": "DEVELOPMENT", "ENG": "ENGINEERING",
     "CALIF": "CALIFORNIA", "MASS": "MASSACHUSETTS", "SCI": "SCIENCE", "MED": "MEDICAL",
     "GEN": "GENERAL", "BROS": "BROTHERS", "MACH": "MACHINES", "MFR": "MANUFACTURER",
     "FORSCHUNGS": "FORSCHUNG", "FOERDERUNG": "FORDERUNG", "U S": "US", "JR": "JUNIOR",
@@ -224,6 +225,9 @@ def _strip_end(tokens: list[str]) -> list[str]:
         elif _misspelt_legal_word(tokens[-1]):  # "XEROX COPORATION"
             tokens = tokens[:-1]
             changed = True
+        elif changed is False and tokens[-1] == "AND" and len(tokens) > 1:
+            tokens = tokens[:-1]  # "AMER & CO., INC.": AND left by "CO INC"
+            changed = True
     return tokens
 
 
@@ -321,7 +325,7 @@ def normalise_name(raw: str) -> str:
     if own is not None:
         tokens.remove(own)
     text = _CAPACITY.sub("", _INCORPORATION.sub("", " ".join(tokens))).strip()
-    tokens = drop_unit(text.split() or tokens, set(_LEGAL))
+    tokens = text.split() or tokens
     for _ in range(3):
         before = tokens
         tokens = _strip_start(_strip_end(tokens))

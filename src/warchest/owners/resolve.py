@@ -31,15 +31,17 @@ countries disagree. The links:
 4. ``change of name`` and ``override``: recorded changes of name and a user's merges join
    whole companies.
 
-**Groups** (subsidiaries, divisions, campuses and foundations under their parent). A company
-gets a parent by name evidence when one of its names is
+**Groups** (subsidiaries, divisions, campuses and foundations under their parent: a division
+or a university's office is a unit of a company as named, so it is a company here and
+goes to its parent's group). A company gets a parent by name evidence when one of its
+names is
 
 - ``extension``: the parent's name plus trailing words (MOTOROLA LIGHTING -> MOTOROLA,
   EASTMAN CHEMICAL RESINS -> EASTMAN CHEMICAL),
 - ``regional``: the parent's name with a country or region in front (AMERICAN HOECHST ->
   HOECHST, US PHILIPS -> PHILIPS), or
 - ``affiliate``: "<words> OF <institution>" (RESEARCH FOUNDATION OF STATE UNIVERSITY OF NEW
-  YORK -> STATE UNIVERSITY OF NEW YORK),
+  YORK -> STATE UNIVERSITY OF NEW YORK) or "<words> DIVISION OF <company>",
 
 and the parent is either *dominant* (it holds at least half the mentions of all names that
 start with its words, and at least as many as the child: GENERAL, UNIVERSAL or a truncated
@@ -82,6 +84,8 @@ BODY_WORDS = frozenset({
     "AUTHORITY", "SECRETARY", "CITY", "COUNTY", "MUSEUM", "CHURCH", "TRUSTEES",
     "FONDATION", "STIFTUNG", "UNIVERSITE",
 })
+# "<words> DIVISION OF <company>": a unit of that company
+UNIT_WORDS = frozenset({"DIVISION", "DIV", "UNIT", "SUBSIDIARY", "AFFILIATE", "DEPARTMENT"})
 # a name with one of these names an agent acting for another body, not a unit of its head
 # ("State of Oregon acting by and through the State Board of Higher Education ...")
 CLAUSE_WORDS = frozenset({"REPRESENTED", "BEHALF", "ACTING", "THROUGH", "THRU"})
@@ -515,7 +519,8 @@ def _parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[
                 rest = words[i + 1:]
                 rest = rest[1:] if rest[0] == "THE" and len(rest) > 1 else rest
                 p = " ".join(rest)
-                if p in entity_of_key and names_institution(rest):
+                if p in entity_of_key and (names_institution(rest)
+                                           or words[i - 1] in UNIT_WORDS):
                     options.append((p, "affiliate", f"'{' '.join(words[:i])}' of '{p}'"))
                     break
         if not (" " not in k and is_word(k)):
