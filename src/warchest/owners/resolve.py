@@ -14,13 +14,11 @@ countries disagree. The links:
 1. ``same words``: the same words in another order, THE ignored but OF and every other word
    counted (BOARD OF REGENTS UNIVERSITY OF TEXAS = UNIVERSITY OF TEXAS BOARD OF REGENTS;
    UNIVERSITY OF WASHINGTON is not WASHINGTON UNIVERSITY).
-2. ``spelling``: a typo or spacing variant. Candidates are blocked on the first and the last
-   four letters of the name without spaces and compared by edit distance (optimal string
-   alignment: an adjacent transposition is one edit; at most 1 for names of 5-9 letters, 2
-   from 10, 3 from 25); every word that differs must be an inflection or a misspelling of
-   its counterpart, and two real words are never misspellings of each other
-   (NORTHEASTERN / NORTHWESTERN, MILLS / MOTORS; :mod:`warchest.owners.words`); a word
-   may be dropped only when it is a function word.
+2. ``spelling``: names that differ in one misspelt or inflected word, only in spacing, or
+   only in function words inside the name (:mod:`warchest.owners.spelling`); a word is
+   misspelt when it is within the typo allowance of its counterpart and the two are not
+   both real words (NORTHEASTERN / NORTHWESTERN, MILLS / MOTORS), with more evidence
+   asked of coined and one-word names (:mod:`warchest.owners.words`).
 3. ``acronym``: a one-word name that a raw name writes beside the long name it abbreviates
    ("International Business Machines Corp. (IBM)" makes IBM = INTERNATIONAL BUSINESS
    MACHINES), or that is the initials of a name of three or more words whose company
@@ -33,65 +31,28 @@ countries disagree. The links:
 
 **Groups** (subsidiaries, divisions, campuses and foundations under their parent: a division
 or a university's office is a unit of a company as named, so it is a company here and
-goes to its parent's group). A company gets a parent by name evidence when one of its
-names is
-
-- ``extension``: the parent's name plus trailing words (MOTOROLA LIGHTING -> MOTOROLA,
-  EASTMAN CHEMICAL RESINS -> EASTMAN CHEMICAL),
-- ``regional``: the parent's name with a country or region in front (AMERICAN HOECHST ->
-  HOECHST, US PHILIPS -> PHILIPS), or
-- ``affiliate``: "<words> OF <institution>" (RESEARCH FOUNDATION OF STATE UNIVERSITY OF NEW
-  YORK -> STATE UNIVERSITY OF NEW YORK) or "<words> DIVISION OF <company>",
-
-and the parent is either *dominant* (it holds at least half the mentions of all names that
-start with its words, and at least as many as the child: GENERAL, UNIVERSAL or a truncated
-GOVERNMENT US never are) or names an institution of its own (UNIVERSITY OF KENTUCKY for
-UNIVERSITY OF KENTUCKY RESEARCH FOUNDATION). The longest such parent wins. Corporate-tree
-files and the user's overrides are applied on top, in ``warchest.owners``.
+goes to its parent's group): parents by name evidence, in :mod:`warchest.owners.parents`.
+Corporate-tree files and the user's overrides are applied on top, in
+:mod:`warchest.owners.resolution`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import OSA
-
-from warchest.owners.bodies import FUNCTION_WORDS, names_institution
 from warchest.owners.names import (
     ACRONYM_SKIPS,
-    COUNTRY_WORDS,
     acronym,
-    compact_key,
     declared_acronym,
     normalise_name,
 )
-from warchest.owners.words import is_word, misspelt, stem, typo_allowance
+from warchest.owners.parents import Parent, parents_by_name
+from warchest.owners.spelling import spelling_pairs
+from warchest.owners.words import stem
 
-# words in front of a name that make a regional company of its group
-REGION_WORDS = frozenset({*COUNTRY_WORDS, "AMERICAN", "NORTH", "SOUTH", "EUROPEAN",
-                          "BRITISH", "CANADIAN", "JAPANESE", "GERMAN", "FRENCH", "NIPPON",
-                          "ASIA", "PACIFIC"})
-# words that name a kind of body: a company's name followed by one names another body
-# (STATE OF OREGON + OREGON HEALTH SCIENCES UNIVERSITY), though an institution's name
-# followed by one names its unit (UNIVERSITY OF KENTUCKY + RESEARCH FOUNDATION)
-BODY_WORDS = frozenset({
-    "UNIVERSITY", "COLLEGE", "INSTITUTE", "HOSPITAL", "FOUNDATION", "AGENCY", "SCHOOL",
-    "COUNCIL", "MINISTRY", "DEPARTMENT", "BOARD", "REGENTS", "TRUST", "CLINIC",
-    "GOVERNMENT", "COMMISSION", "ACADEMY", "SOCIETY", "ASSOCIATION", "FUND", "BANK",
-    "AUTHORITY", "SECRETARY", "CITY", "COUNTY", "MUSEUM", "CHURCH", "TRUSTEES",
-    "FONDATION", "STIFTUNG", "UNIVERSITE",
-})
-# "<words> DIVISION OF <company>": a unit of that company
-UNIT_WORDS = frozenset({"DIVISION", "DIV", "UNIT", "SUBSIDIARY", "AFFILIATE", "DEPARTMENT"})
-# a name with one of these names an agent acting for another body, not a unit of its head
-# ("State of Oregon acting by and through the State Board of Higher Education ...")
-CLAUSE_WORDS = frozenset({"REPRESENTED", "BEHALF", "ACTING", "THROUGH", "THRU"})
-# a tail starting with one of these is part of another name, not a unit of the head
-# ("NATIONAL INSTITUTE" + "OF HEALTH"); AT and IN start campuses ("... AT CHAPEL HILL")
-_TAIL_STARTS = FUNCTION_WORDS - {"AT", "IN"}
 RULE_PRIORITY = {"same words": 3, "spelling": 2, "acronym": 1}
 
 
@@ -105,15 +66,6 @@ class Link:
     detail: str
 
 
-@dataclass(frozen=True)
-class Parent:
-    """Why one company belongs to another's group."""
-
-    parent: str  # entity id
-    rule: str
-    detail: str
-
-
 @dataclass
 class Resolution:
     """Raw names -> companies (entities) and their parents by name evidence."""
@@ -123,6 +75,7 @@ class Resolution:
     key_of_raw: dict[str, str]  # raw name -> normalised key
     links: list[Link] = field(default_factory=list)
     parent_of: dict[str, Parent] = field(default_factory=dict)
+    _top: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     def entity(self, raw: str) -> str:
         """The company a raw name resolves to."""
@@ -130,7 +83,11 @@ class Resolution:
 
     def group(self, raw: str) -> str:
         """The top of the company's group by name evidence (itself when it has no parent)."""
-        return ultimate(self.entity(raw), {c: p.parent for c, p in self.parent_of.items()})
+        if not self._top and self.parent_of:
+            parents = {c: p.parent for c, p in self.parent_of.items()}
+            self._top.update((c, ultimate(c, parents)) for c in parents)
+        company = self.entity(raw)
+        return self._top.get(company, company)
 
 
 def ultimate(entity: str, parents: dict[str, str]) -> str:
@@ -151,88 +108,6 @@ def entity_id(head_key: str) -> str:
 def _signature(key: str) -> tuple[str, ...]:
     """The words of a name in any order and without inflections, THE left out."""
     return tuple(sorted(stem(t) for t in key.split() if t != "THE"))
-
-
-def words_close(a: str, b: str) -> bool:
-    """The words that differ between two names are misspellings or inflections of each
-    other, or dropped function words, or only spacing."""
-    if compact_key(a) == compact_key(b):
-        return True
-    wa, wb = a.split(), b.split()
-    alone = len(wa) == len(wb) == 1
-    if len(wa) == len(wb):  # the usual case: words in the same places
-        pairs = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
-        if all(x not in FUNCTION_WORDS and y not in FUNCTION_WORDS for x, y in pairs):
-            return all(not any(ch.isdigit() for ch in x + y) and misspelt(x, y, alone)
-                       for x, y in pairs)
-    ca, cb = Counter(wa), Counter(wb)
-    left, right = sorted((ca - cb).elements()), sorted((cb - ca).elements())
-    if any(ch.isdigit() for w in left + right for ch in w):
-        return False
-    if not left or not right:  # words dropped: only function words inside the name
-        longer = wa if len(wa) > len(wb) else wb  # (SNAP ON is not SNAP)
-        return all(w in FUNCTION_WORDS for w in left + right) \
-            and longer[0] not in left + right and longer[-1] not in left + right
-    left = [w for w in wa if w in set(left)]  # in name order, for pairing
-    right = [w for w in wb if w in set(right)]
-    left_content = [w for w in left if w not in FUNCTION_WORDS]
-    right_content = [w for w in right if w not in FUNCTION_WORDS]
-    if len(left_content) == len(right_content):
-        return all(misspelt(x, y) for x, y in zip(left_content, right_content, strict=True))
-    # a word split in two or joined (ELECTRO MECHANICS / ELECTROMECHANICS) with a typo
-    return misspelt("".join(left_content), "".join(right_content))
-
-
-def _deletions(word: str, k: int) -> set[str]:
-    """Every string left after deleting up to ``k`` letters (Garbe's symmetric delete:
-    two words within ``k`` edits share one)."""
-    out, frontier = {word}, {word}
-    for _ in range(k):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        out |= frontier
-    return out
-
-
-def _spelling_pairs(keys: Sequence[str]) -> Iterable[tuple[int, int, int]]:
-    """(i, j, edits) for keys that differ in one misspelt word, only in spacing, or only in
-    function words, and whose differing words pass ``words_close``.
-
-    Candidates come from exact groupings, not from comparing every pair in a block: names
-    equal but for one word (that word replaced by a wildcard), whose wildcard words share a
-    symmetric-delete variant within the word's typo allowance; names equal without spaces;
-    names equal without function words. So the work grows with the number of names, not
-    with the size of the largest block of similar names (all the X INDUSTRIES)."""
-    by_mask: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    by_compact: dict[str, list[int]] = defaultdict(list)
-    by_content: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, k in enumerate(keys):
-        words = k.split()
-        by_compact[compact_key(k)].append(i)
-        content = tuple(w for w in words if w not in FUNCTION_WORDS)
-        if content:
-            by_content[content].append(i)
-        for w, word in enumerate(words):
-            if len(word) >= 5 and not any(ch.isdigit() for ch in word):
-                mask = " ".join([*words[:w], "*", *words[w + 1:]])
-                by_mask[mask].append((i, word))
-    candidates: set[tuple[int, int]] = set()
-    for group in (*by_compact.values(), *by_content.values()):
-        if len(group) > 1:
-            candidates.update((min(a, b), max(a, b)) for a in group for b in group if a < b)
-    for members in by_mask.values():
-        if len(members) < 2:
-            continue
-        variants: dict[str, list[int]] = defaultdict(list)
-        for i, word in members:
-            for v in _deletions(word, typo_allowance(len(word))):
-                variants[v].append(i)
-        for group in variants.values():
-            if len(group) > 1:
-                candidates.update((min(a, b), max(a, b)) for a in group for b in group
-                                  if a != b)
-    for a, b in sorted(candidates):
-        if words_close(keys[a], keys[b]):
-            yield a, b, int(OSA.distance(compact_key(keys[a]), compact_key(keys[b])))
 
 
 class _Companies:
@@ -329,7 +204,7 @@ def resolve_names(
         for other in group[1:]:  # group is in weight order: group[0] is the heaviest
             neighbours[other].append((group[0], "same words",
                                       "same words (other order, THE or inflections)", 0))
-    for i, j, d in _spelling_pairs(keys):
+    for i, j, d in spelling_pairs(keys):
         light, heavy = (keys[i], keys[j]) if order[keys[i]] > order[keys[j]] \
             else (keys[j], keys[i])
         neighbours[light].append((heavy, "spelling", f"{d} letter edit(s)", d))
@@ -376,7 +251,7 @@ def resolve_names(
         name_of_entity[eid] = max(raws, key=lambda r: (counts.get(r, 1), r))
         for k in members:
             entity_of_key[k] = eid
-    parents = _parents_by_name(keys, weight, entity_of_key, alone)
+    parents = parents_by_name(keys, weight, entity_of_key, alone)
     return Resolution(entity_of_key, name_of_entity, key_of_raw, links, parents)
 
 
@@ -436,110 +311,3 @@ def _acronyms(keys: list[str], state: _Companies, links: list[Link],
         links.append(Link(k, target, "acronym", detail))
 
 
-def _parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[str, str],
-                     alone: set[str]) -> dict[str, Parent]:
-    """Each company's parent by name evidence (extension, regional, affiliate)."""
-    company_weight: Counter[str] = Counter()
-    for k in keys:
-        company_weight[entity_of_key[k]] += weight[k]
-    prefix_weight: Counter[str] = Counter()  # mentions of every name starting with p
-    for k in keys:
-        words = k.split()
-        for cut in range(1, len(words) + 1):
-            prefix_weight[" ".join(words[:cut])] += weight[k]
-
-    def dominant(p: str, child: str) -> bool:
-        """``p`` is a brand of its own: not one common word (EASTERN, GENERAL, GENESIS
-        name many companies), and its company holds half the mentions of all names that
-        start with it and at least as many as the child."""
-        if " " not in p and is_word(p):
-            return False
-        pw = company_weight[entity_of_key[p]]
-        return pw >= 0.5 * prefix_weight[p] and pw >= company_weight[child]
-
-    def joint(words: list[str]) -> bool:
-        """'A AND B' where A and B both name companies: co-owners, not a unit of one."""
-        for i, w in enumerate(words):
-            if w == "AND" and 0 < i < len(words) - 1:
-                left, right = " ".join(words[:i]), " ".join(words[i + 1:])
-                if (normalise_name(left) or left) in entity_of_key \
-                        and (normalise_name(right) or right) in entity_of_key:
-                    return True
-        return False
-
-    extensions: dict[str, Counter[str]] = defaultdict(Counter)  # name -> company -> weight
-    for k in keys:
-        words = k.split()
-        for cut in range(1, len(words)):
-            extensions[" ".join(words[:cut])][entity_of_key[k]] += weight[k]
-
-    def truncation(k: str, child: str) -> list[tuple[str, str, str]]:
-        """'MAX PLANCK GESELLSCHAFT' when nine tenths of the mentions of the names that
-        extend it are one heavier company's: a truncated record of that company."""
-        ext = extensions.get(k)
-        if not ext:
-            return []
-        top, top_w = ext.most_common(1)[0]
-        total = sum(w for c, w in ext.items() if c != child)
-        if top == child or top_w < 0.9 * total or company_weight[top] <= company_weight[child]:
-            return []
-        name = max((m for m in keys_of[top]), key=lambda m: weight[m])
-        return [(name, "truncated", f"'{k}' is the start of names of '{name}' "
-                                     f"({top_w / total:.0%} of the mentions extending it)")]
-
-    keys_of: dict[str, list[str]] = defaultdict(list)
-    for k in keys:
-        keys_of[entity_of_key[k]].append(k)
-    found: dict[str, tuple[int, int, Parent]] = {}
-    for k in keys:
-        child = entity_of_key[k]
-        words = k.split()
-        if k in alone or joint(words) or CLAUSE_WORDS.intersection(words):
-            continue
-        options: list[tuple[str, str, str]] = []
-        for cut in range(len(words) - 1, 0, -1):
-            p, tail = " ".join(words[:cut]), words[cut:]
-            institution = names_institution(p.split())
-            other_body = not institution and any(
-                w in BODY_WORDS and w not in p.split() for w in tail)
-            if p in entity_of_key and not other_body and (dominant(p, child) or (
-                    institution and tail[0] not in _TAIL_STARTS)):
-                options.append((p, "extension", f"'{p}' followed by '{' '.join(tail)}'"))
-                break
-        lead = 0
-        while lead < len(words) - 1 and words[lead] in REGION_WORDS:
-            lead += 1
-        if lead:
-            p = " ".join(words[lead:])
-            if p in entity_of_key and dominant(p, child):
-                options.append((p, "regional", f"'{' '.join(words[:lead])}' in front of "
-                                               f"'{p}'"))
-        for i, w in enumerate(words[1:-1], start=1):
-            if w == "OF":
-                rest = words[i + 1:]
-                rest = rest[1:] if rest[0] == "THE" and len(rest) > 1 else rest
-                p = " ".join(rest)
-                if p in entity_of_key and (names_institution(rest)
-                                           or words[i - 1] in UNIT_WORDS):
-                    options.append((p, "affiliate", f"'{' '.join(words[:i])}' of '{p}'"))
-                    break
-        if not (" " not in k and is_word(k)):
-            options += truncation(k, child)
-        for p, rule, detail in options:
-            parent = entity_of_key[p]
-            if parent == child or p in alone:
-                continue
-            rank = (len(p.split()), company_weight[parent])
-            if child not in found or rank > found[child][:2]:
-                found[child] = (*rank, Parent(parent, rule, detail))
-    parents = {c: f[2] for c, f in found.items()}
-    # a cycle (two companies each extending the other's name) keeps the heavier as top
-    for c in sorted(parents, key=lambda e: company_weight[e]):
-        x, seen = c, set()
-        while x in parents and x not in seen:
-            seen.add(x)
-            x = parents[x].parent
-            if x == c:
-                del parents[c]
-                break
-    return parents
