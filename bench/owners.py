@@ -28,7 +28,9 @@ fixing them is tuning to it).
 
 ``--scale N`` times ``resolve_names`` on N distinct SYNTHETIC names (fictional companies
 from ``warchest.synth.names`` and their real-style variants, Zipf mention counts) in a
-fresh process each run, with its peak memory. ``--world N`` checks owners on dates against
+fresh process each run, with its peak memory; ``--baseline SRC`` runs another checkout's
+``src`` folder alternately with it (``git worktree add /tmp/old <commit>``, then
+``--baseline /tmp/old/src``). ``--world N`` checks owners on dates against
 a synthetic world's truth (``warchest.synth.check``).
 """
 
@@ -38,6 +40,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -184,24 +187,41 @@ res = resolve_names(sorted(names), names)
 seconds = time.perf_counter() - started
 print(json.dumps({"names": len(names), "seconds": seconds,
                   "companies": len(set(res.entity_of_key.values())),
-                  "parents": len(res.parent_of),
+                  "parents": len(getattr(res, "parent_of", ())),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
-def scale(n: int, repeat: int) -> None:
-    runs = []
+def _scale_run(n: int, src: Path | None) -> dict[str, float]:
+    env = dict(os.environ)
+    if src is not None:  # another checkout's package first on the path
+        env["PYTHONPATH"] = str(src)
+    out = subprocess.run([sys.executable, "-c", SCALE_SCRIPT, str(n)], check=True,
+                         capture_output=True, text=True, env=env).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def scale(n: int, repeat: int, baseline: Path | None) -> None:
+    """Median time and peak of resolve_names on n synthetic names; with ``baseline`` (the
+    ``src`` folder of another checkout) the two alternate, run by run."""
+    runs, base = [], []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", SCALE_SCRIPT, str(n)], check=True,
-                             capture_output=True, text=True).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
-    first = runs[0]
-    print(f"\nSYNTHETIC names: {first['names']:,} distinct -> {first['companies']:,} "
-          f"companies, {first['parents']:,} parents by name")
-    each = ", ".join(f"{r['seconds']:.1f}" for r in runs)
-    print(f"resolve_names: median {statistics.median(r['seconds'] for r in runs):.1f} s "
-          f"(runs {each}), peak RSS median "
-          f"{statistics.median(r['peak_mb'] for r in runs):,.0f} MB (the whole process)")
+        runs.append(_scale_run(n, None))
+        if baseline is not None:
+            base.append(_scale_run(n, baseline))
+    for label, rs in (("this checkout", runs), (f"baseline {baseline}", base)):
+        if not rs:
+            continue
+        each = ", ".join(f"{r['seconds']:.1f}" for r in rs)
+        print(f"\n{label}: SYNTHETIC names: {rs[0]['names']:,} distinct -> "
+              f"{rs[0]['companies']:,} companies, {rs[0]['parents']:,} parents by name; "
+              f"resolve_names median {statistics.median(r['seconds'] for r in rs):.1f} s "
+              f"(runs {each}), peak RSS median "
+              f"{statistics.median(r['peak_mb'] for r in rs):,.0f} MB (the whole process)")
+    if base:
+        ratio = statistics.median(r["seconds"] for r in runs) / statistics.median(
+            r["seconds"] for r in base)
+        print(f"time ratio this / baseline: {ratio:.2f}")
 
 
 def main() -> None:
@@ -216,6 +236,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0,
                         help="time resolve_names on this many distinct synthetic names")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", type=Path,
+                        help="with --scale: the src folder of another checkout, run "
+                             "alternately as the baseline")
     parser.add_argument("--world", type=int, default=0,
                         help="also check owners on dates against a synthetic world this big")
     parser.add_argument("--seed", type=int, default=7)
@@ -242,7 +265,7 @@ def main() -> None:
                                for _ in range(args.repeat))
                 print(f"| {min(n, len(rows)):,} | {statistics.median(times):.2f} |")
     if args.scale:
-        scale(args.scale, args.repeat)
+        scale(args.scale, args.repeat, args.baseline)
 
 
 def world_check(n: int, seed: int) -> None:

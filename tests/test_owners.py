@@ -449,6 +449,15 @@ def test_cluster_command_writes_entities(tmp_path: Path) -> None:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["mention_id", "entity_id", "entity_name"]
     assert len(rows) == 466
+    # the fixture's 466 spellings of ten true companies, one mention each: 86 companies
+    # (typos of short words and unwritten acronyms stay apart), 54 groups
+    assert counts["entities"] == 86
+    group = cluster_names_file(FIXTURES / "assignee_variants.csv", out, "group")
+    assert group["entities"] == 54
+    result = CliRunner().invoke(app, ["owners", "cluster", str(FIXTURES / "assignee_variants.csv"),
+                                      "--out", str(out), "--level", "groups"])
+    assert result.exit_code == 1
+    assert "unknown level 'groups'; use one of company, group" in result.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name\n1,Acme\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["owners", "cluster", str(bad), "--out", str(out)])
@@ -563,3 +572,42 @@ def test_disambiguated_assignees_alone_give_the_same_portfolios(world23: Path,
         assert max(differ.values()) == 9
         assert raw_store.scalar("SELECT name FROM owner_entities WHERE entity_id = ?",
                                 [differ.most_common(1)[0][0]]) == "PL Corporation"
+
+
+def test_patentsview_ids_are_evidence_and_disagreements_are_shown(tmp_path: Path) -> None:
+    # hand-written PatentsView tables (fixtures/owners/README.md): raw spellings with the
+    # disambiguated row of the same patent and sequence
+    from warchest import load_patentsview
+
+    with Store(tmp_path / "pv.duckdb") as store:
+        load_patentsview(store, [FIXTURES / "pv_evidence"])
+        report = resolve_owners(store)
+        assert report.sources == {"assignees": 8, "assignees_disambiguated": 1,
+                                  "reassignment parties": 0}
+        # Hughes: the typo joins the company; PatentsView gives it its own id; patent
+        # 9000009, named only by the disambiguated table, is Hughes's too
+        hughes = show_owner(store, "Hughes Aircraft Company")
+        assert {v["raw_name"] for v in hughes["variants"]} == {"Hughes Aircraft Company",
+                                                                "Hughes Aircarft Company"}
+        assert hughes["patents_at_grant"] == 4
+        assert [(r["source_id"], r["mentions"]) for r in hughes["source_ids"]] == [
+            ("pv-hughes", 3), ("pv-hughes-typo", 1)]
+        assert hughes["disagreements"] == [
+            "PatentsView assignee_id: 2 ids for this company's names, where warchest has one "
+            "company: pv-hughes (Hughes Aircraft Company); pv-hughes-typo (Hughes Aircarft "
+            "Company)"]
+        # Honeywell Inc. is a company of its own (in Honeywell International's group: its
+        # name is the start of the other's); PatentsView gives both one id
+        intl = show_owner(store, "Honeywell International Inc.")
+        inc = show_owner(store, "Honeywell Inc.")["entity_id"]
+        assert intl["disagreements"] == [
+            f"PatentsView assignee_id pv-honeywell also covers Honeywell Inc. ({inc}, in the "
+            "same group, 1 mentions), a company warchest keeps apart"]
+        # NIDEC and NIDEK: two companies, as PatentsView says
+        nidek = show_owner(store, "NIDEK CO., LTD.")
+        assert nidek["entity_id"] != show_owner(store, "NIDEC CORPORATION")["entity_id"]
+        assert nidek["disagreements"] == []
+    result = CliRunner().invoke(app, ["owners", "show", "Hughes Aircraft Company", "--db",
+                                      str(tmp_path / "pv.duckdb")], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "disagrees: PatentsView assignee_id: 2 ids for this company's names" in result.stdout

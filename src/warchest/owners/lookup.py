@@ -114,14 +114,14 @@ def _source_evidence(store: Store, eid: str, top: str
     """The other disambiguations' ids of a company's names, and the lines saying where
     they split the company or put other companies' names with it."""
     ids = store.rows("""
-        SELECT s.source, s.source_id, sum(s.mentions) AS mentions,
+        SELECT s.source, s.source_id, CAST(sum(s.mentions) AS BIGINT) AS mentions,
                string_agg(DISTINCT s.raw_name, ' | ') AS names
         FROM owner_source_ids s JOIN owner_names n ON n.raw_name = s.raw_name
         WHERE n.entity_id = ?
         GROUP BY s.source, s.source_id ORDER BY mentions DESC, s.source_id""", [eid])
     others = store.rows("""
         SELECT s.source, s.source_id, n.entity_id, e.name, e.ultimate_entity_id,
-               sum(s.mentions) AS mentions
+               CAST(sum(s.mentions) AS BIGINT) AS mentions
         FROM owner_source_ids s
         JOIN owner_names n ON n.raw_name = s.raw_name
         JOIN owner_entities e ON e.entity_id = n.entity_id
