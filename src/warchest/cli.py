@@ -1211,7 +1211,8 @@ def owners_resolve(db: DbOption = None, as_json: JsonOption = False) -> None:
     console.print(f"{report.corporate_links:,} corporate links"
                   + (f" ({by_name} by name)" if by_name else ""))
     console.print(f"{report.events:,} ownership events, {report.periods:,} ownership periods "
-                  f"({report.uncertain_periods:,} with a note); {report.seconds:.1f} s")
+                  f"({report.uncertain_periods:,} with a note); {report.seconds:.1f} s ("
+                  + ", ".join(f"{k} {v:.1f}" for k, v in report.stages.items()) + ")")
     if report.events_by_kind:
         console.print("events: " + ", ".join(f"{k} {v:,}" for k, v in
                                              report.events_by_kind.most_common()))

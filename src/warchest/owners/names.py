@@ -289,41 +289,42 @@ def _folded(raw: str) -> str:
     return _drop_country_note(text)
 
 
-@lru_cache(maxsize=1 << 16)
 def declared_acronym(raw: str) -> tuple[str, str] | None:
     """(acronym, key of the long name) when a raw name writes both: 'International
     Business Machines Corp. (IBM)', 'IBM Corporation (International Business Machines
     Corporation)', 'Societe Nationale ... S.N.E.C.M.A.'; else None."""
-    text = _folded(raw)
-    paren = _PAREN.search(text)
-    if paren:
-        outside = normalise_name(text[:paren.start()] + " " + text[paren.end():])
-        inside = normalise_name(paren.group(1))
-        for short, long_ in ((outside, inside), (inside, outside)):
-            if " " not in short and len(short) >= 2 and len(long_.split()) >= 2 \
-                    and acronym(long_.split()) == short:
-                return short, long_
-        return None
-    tokens = _words(text)
-    own = _own_acronym(tokens)
-    if own is None:
-        return None
-    return own, normalise_name(" ".join(t for t in tokens if t != own))
+    return _analyse(raw)[1]
 
 
-@lru_cache(maxsize=1 << 18)
 def normalise_name(raw: str) -> str:
     """The comparison key of an organisation name ('' when nothing is left). A name
     written with its own acronym ('... (IBM)', 'IBM Corporation (International Business
     Machines Corporation)') is the long name's key."""
-    declared = declared_acronym(raw)
-    if declared is not None:
-        return declared[1]
-    text = _PAREN.sub(lambda m: " " + m.group(1) + " ", _folded(raw))
+    return _analyse(raw)[0]
+
+
+@lru_cache(maxsize=1 << 20)
+def _analyse(raw: str) -> tuple[str, tuple[str, str] | None]:
+    """A raw name's key and the acronym it declares, computed once."""
+    text = _folded(raw)
+    paren = _PAREN.search(text)
+    if paren:
+        outside = _analyse(text[:paren.start()] + " " + text[paren.end():])[0]
+        inside = _analyse(paren.group(1))[0]
+        for short, long_ in ((outside, inside), (inside, outside)):
+            if " " not in short and len(short) >= 2 and len(long_.split()) >= 2 \
+                    and acronym(long_.split()) == short:
+                return long_, (short, long_)
+        text = _PAREN.sub(lambda m: " " + m.group(1) + " ", text)
     tokens = _words(text)
     own = _own_acronym(tokens)  # checked before legal forms go
     if own is not None:
         tokens.remove(own)
+    key = _key(tokens)
+    return key, ((own, key) if own is not None and not paren else None)
+
+
+def _key(tokens: list[str]) -> str:
     text = _CAPACITY.sub("", _INCORPORATION.sub("", " ".join(tokens))).strip()
     tokens = text.split() or tokens
     for _ in range(3):

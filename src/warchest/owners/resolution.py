@@ -12,6 +12,7 @@ disagree.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,13 @@ from warchest.owners.timeline import (
     source_ids_sql,
 )
 from warchest.store import Store
+
+OWNERS_MEMORY = "3GB"
+"""The ownership derivations' memory limit unless the user chose one
+($WARCHEST_MEMORY_LIMIT): on a full-size world (8.3M patents, 303,361 names) the whole
+`owners resolve` peaked at 6.5 GB under DuckDB's default (80% of RAM, what it may keep,
+not what it needs) and at 4.0 GB under 3GB, in the same time (bench/RESULTS.md,
+2026-12-04)."""
 
 DERIVED_TABLES = ("owner_names", "owner_source_ids", "owner_entities", "owner_links",
                   "corporate_links", "ownership_events", "ownership")
@@ -52,6 +60,8 @@ class OwnersReport:
     corporate_links: int = 0
     unmatched_relations: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage: names read, names resolved, tables written, events, periods."""
 
 
 def _name_rows(store: Store) -> list[dict[str, Any]]:
@@ -111,17 +121,26 @@ def resolve_owners(store: Store) -> OwnersReport:
     earlier run derived."""
     start = dt.datetime.now()
     report = OwnersReport()
+    clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        report.stages[name] = round(now - clock, 2)
+        clock = now
+
     names = _name_rows(store)
     overrides = _overrides(store)
     counts = {r["raw_name"]: int(r["mentions"]) for r in names}
     countries = {r["raw_name"]: set((r["countries"] or "").split(",")) - {""} for r in names}
     known = set(counts)
     raws_by_key: dict[str, list[str]] = defaultdict(list)
-    for raw in sorted(known):
-        raws_by_key[normalise_name(raw)].append(raw)
 
     def raw_names_of(text: str) -> list[str]:
         """A user's name: the raw names with its key (or the raw name itself)."""
+        if not raws_by_key:  # only a store with overrides needs every name's key here
+            for raw in sorted(known):
+                raws_by_key[normalise_name(raw)].append(raw)
         return raws_by_key.get(normalise_name(text)) or ([text] if text in known else [])
 
     same: list[tuple[str, str, str, str]] = []
@@ -138,7 +157,10 @@ def resolve_owners(store: Store) -> OwnersReport:
             separate.extend(split)
             same = [m for m in same if not ({m[0], m[1]} & split)]
     same += _renamed(store)
-    res = resolve_names(sorted(known), counts, countries, _co_assigned(store), same, separate)
+    co_assigned = _co_assigned(store)
+    stage("read names")
+    res = resolve_names(sorted(known), counts, countries, co_assigned, same, separate)
+    stage("resolve names")
     renames = {o["subject"]: o["object"] for o in overrides if o["action"] == "rename"}
     for eid in list(res.name_of_entity):
         for subject, new in renames.items():
@@ -146,7 +168,7 @@ def resolve_owners(store: Store) -> OwnersReport:
                     res.name_of_entity[eid]):
                 res.name_of_entity[eid] = new
 
-    with store.transaction():
+    with store.memory_at_most(OWNERS_MEMORY), store.transaction():
         load_id = store.begin_load("owners resolve", "(store)", None, None, None)
         for t in DERIVED_TABLES:
             store.clear(t)
@@ -181,8 +203,11 @@ def resolve_owners(store: Store) -> OwnersReport:
             "parent_entity_id": [parents.get(e) for e in entities],
             "ultimate_entity_id": [tops[e] for e in entities],
         }), load_id)
+        stage("write names")
         report.events = store.derive("ownership_events", events_sql(), load_id)
+        stage("events")
         report.periods = store.derive("ownership", ownership_sql(), load_id)
+        stage("periods")
         store.finish_load(load_id, rows_read=len(names), rows_loaded=len(names),
                           rows_quarantined=0, outputs={})
     report.names = len(names)
@@ -197,8 +222,9 @@ def resolve_owners(store: Store) -> OwnersReport:
     report.uncertain_periods = int(store.scalar(
         "SELECT count(*) FROM ownership WHERE note IS NOT NULL"))
     report.corporate_links = len(link_rows["child_entity_id"])
-    report.seconds = (dt.datetime.now() - start).total_seconds()
     store.checkpoint()
+    stage("report and checkpoint")
+    report.seconds = (dt.datetime.now() - start).total_seconds()
     return report
 
 
