@@ -941,7 +941,7 @@ def _real_demo(db: Path, as_json: bool, brief: bool = False) -> dict[str, Any]:
                                     evidence_per_pair=1)
     out = {"loads": [r.to_dict() for r in reports], "status": result,
            "owners": {"names": owners.names, "entities": owners.entities,
-                      "periods": owners.periods},
+                      "groups": owners.groups, "periods": owners.periods},
            "values": values.__dict__, "portfolios": side, "exposure": exposure.to_rows()}
     if as_json:
         return out
@@ -956,9 +956,9 @@ def _real_demo(db: Path, as_json: bool, brief: bool = False) -> dict[str, Any]:
             print_load_report(report)
     if not brief:
         print_status(result)
-    console.print(f"owners: {owners.names:,} names -> {owners.entities:,} entities, "
-                  f"{owners.periods:,} ownership periods; values: {values.terms:,} patent "
-                  "terms and indicators")
+    console.print(f"owners: {owners.names:,} names -> {owners.entities:,} companies in "
+                  f"{owners.groups:,} groups, {owners.periods:,} ownership periods; values: "
+                  f"{values.terms:,} patent terms and indicators")
     table = Table(title=f"real companies in the samples, on {DEMO_DATE} (small sample: "
                   "these are not their whole portfolios)")
     table.add_column("measure")
