@@ -84,7 +84,8 @@ ABBREVIATIONS = {
 LONG_LEGAL_WORDS = ("CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "KAISHA",
                     "KABUSHIKI", "KABUSHIKIKAISHA", "AKTIENGESELLSCHAFT", "AKTIEBOLAG",
                     "AKTIEBOLAGET", "CORPORATIONS", "COMPANIES")
-# US states: "a corporation of Delaware" says where a company is incorporated, not who it is
+# US states: "X Company of <state>" is often the name of one company of a group (Public
+# Service Company of New Mexico, of Colorado), kept as a country is
 US_STATES = (
     "ALABAMA", "ALASKA", "ARIZONA", "ARKANSAS", "CALIFORNIA", "COLORADO", "CONNECTICUT",
     "DELAWARE", "FLORIDA", "GEORGIA", "HAWAII", "IDAHO", "ILLINOIS", "INDIANA", "IOWA",
@@ -111,7 +112,7 @@ _ON_BEHALF = re.compile(r"\bON BEHALF OF (THE )?(?P<who>.+)$")
 _CNT = re.compile(r"\bCNT\s+\w+\s+COD\b.*$")
 _DOTTED = re.compile(r"\b(?:[A-Z]\s*\.\s*){2,}(?:[A-Z]\b\.?)?")
 _SPLIT_LETTERS = re.compile(r"\b(?:[A-Z] ){1,}[A-Z]\b")
-_NON_WORD = re.compile(r"[^A-Z0-9]+")
+_NON_WORD = re.compile(r"[\W_]+")  # letters of every script are kept (北京小米科技)
 _PAREN = re.compile(r"\(([^()]*)\)")
 
 
@@ -189,10 +190,7 @@ def _by_last(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]
 
 
 _LEGAL_BY_LAST = _by_last(_LEGAL)
-_PLACES_BY_LAST = {last: [(ph, True) for ph in phs]
-                   for last, phs in _by_last(_COUNTRIES).items()}
-for _last, _phs in _by_last(_STATE_PHRASES).items():
-    _PLACES_BY_LAST.setdefault(_last, []).extend((ph, False) for ph in _phs)
+_PLACES_BY_LAST = _by_last(sorted({*_COUNTRIES, *_STATE_PHRASES}, key=len, reverse=True))
 
 
 def _legal_form_before(tokens: list[str], end: int) -> int:
@@ -209,13 +207,14 @@ def _strip_end(tokens: list[str]) -> list[str]:
     while changed and len(tokens) > 1:
         changed = False
         # "... CORPORATION OF AMERICA" keeps "OF AMERICA" (a regional company of the
-        # group); "... CORPORATION OF DELAWARE" is where it is incorporated: dropped
-        for place, keep in _PLACES_BY_LAST.get(tokens[-1], ()):
+        # group), "... COMPANY OF NEW MEXICO" its state (Public Service Company of New
+        # Mexico and of Colorado are two companies)
+        for place in _PLACES_BY_LAST.get(tokens[-1], ()):
             n = len(place) + 1
             if len(tokens) > n + 1 and tuple(tokens[-n:]) == ("OF", *place):
                 form = _legal_form_before(tokens, len(tokens) - n)
                 if form:
-                    tokens = tokens[:-n - form] + (tokens[-n:] if keep else [])
+                    tokens = tokens[:-n - form] + tokens[-n:]
                     changed = True
                     break
         form = _legal_form_before(tokens, len(tokens))
@@ -255,11 +254,15 @@ _NOTE = re.compile(r"\(\s*([A-Z. ]+?)\s*\)\s*$")
 
 
 def _drop_country_note(text: str) -> str:
-    """'X, Inc. (USA)' -> 'X, Inc.': a country in brackets after the legal form notes where
-    the company is; before it ('X (USA) Inc.') it names a regional company, and stays."""
+    """'X, Inc. (USA)' -> 'X, Inc.': a country (or its two-letter code) in brackets after
+    the legal form notes where the company is; before it ('X (USA) Inc.') it names a
+    regional company, and stays."""
     m = _NOTE.search(text)
-    if not m or tuple(m.group(1).replace(".", "").split()) not in _COUNTRY_SET:
+    if not m:
         return text
+    note = tuple(m.group(1).replace(".", "").split())
+    if note not in _COUNTRY_SET and not (len(note) == 1 and len(note[0]) == 2):
+        return text  # a country's name, or a two-letter code ("(KR)", "(DE)")
     before = _NON_WORD.sub(" ", text[:m.start()]).split()
     return text[:m.start()] if before and _legal_form_before(before, len(before)) else text
 
@@ -307,7 +310,7 @@ def normalise_name(raw: str) -> str:
 def _analyse(raw: str) -> tuple[str, tuple[str, str] | None]:
     """A raw name's key and the acronym it declares, computed once."""
     text = _folded(raw)
-    paren = _PAREN.search(text)
+    paren = _PAREN.search(text) if text.count("(") <= 3 else None
     if paren:
         outside = _analyse(text[:paren.start()] + " " + text[paren.end():])[0]
         inside = _analyse(paren.group(1))[0]
@@ -315,7 +318,7 @@ def _analyse(raw: str) -> tuple[str, tuple[str, str] | None]:
             if " " not in short and len(short) >= 2 and len(long_.split()) >= 2 \
                     and acronym(long_.split()) == short:
                 return long_, (short, long_)
-        text = _PAREN.sub(lambda m: " " + m.group(1) + " ", text)
+    text = text.replace("(", " ").replace(")", " ")
     tokens = _words(text)
     own = _own_acronym(tokens)  # checked before legal forms go
     if own is not None:

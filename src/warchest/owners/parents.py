@@ -53,6 +53,23 @@ CLAUSE_WORDS = frozenset({"REPRESENTED", "BEHALF", "ACTING", "THROUGH", "THRU"})
 _TAIL_STARTS = FUNCTION_WORDS - {"AT", "IN"}
 
 
+def nobodys_parent(name: str) -> bool:
+    """A name too generic to say whose unit another is: one word of the lexicon (GENERAL,
+    EASTERN, GENESIS name many companies) or a state with no agency (GOVERNMENT US, a
+    truncated record)."""
+    words = name.split()
+    return (len(words) == 1 and is_word(name)) or (len(words) == 2 and words[0] == "GOVERNMENT")
+
+
+def unit_tail(tail: list[str]) -> bool:
+    """Trailing words that name a unit of the name before them: not starting with a
+    function word (NATIONAL INSTITUTE + OF STANDARDS names another body), except AT and IN
+    (campuses) and OF followed by a country or region (GENERAL MOTORS + OF CANADA)."""
+    if tail[0] not in _TAIL_STARTS:
+        return True
+    return tail[0] == "OF" and len(tail) > 1 and all(w in REGION_WORDS for w in tail[1:])
+
+
 @dataclass(frozen=True)
 class Parent:
     """Why one company belongs to another's group."""
@@ -75,13 +92,17 @@ def parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[s
             prefix_weight[" ".join(words[:cut])] += weight[k]
 
     def dominant(p: str, child: str) -> bool:
-        """``p`` is a brand of its own: not one common word (EASTERN, GENERAL, GENESIS
-        name many companies), and its company holds half the mentions of all names that
-        start with it and at least as many as the child."""
-        if " " not in p and is_word(p):
-            return False
+        """``p``'s company holds half the mentions of all names that start with it and at
+        least as many as the child."""
         pw = company_weight[entity_of_key[p]]
         return pw >= 0.5 * prefix_weight[p] and pw >= company_weight[child]
+
+    def mostly(p: str, child: str) -> bool:
+        """Half the mentions of the names that extend ``p`` are the child's: an
+        institution's name used for one unit of it, not a generic start of many
+        (TECHNICAL UNIVERSITY for Munich, Berlin and Dresden)."""
+        ext = extensions[p]
+        return ext[child] >= 0.5 * sum(ext.values())
 
     def joint(words: list[str]) -> bool:
         """'A AND B' where A and B both name companies: co-owners, not a unit of one."""
@@ -125,11 +146,12 @@ def parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[s
         options: list[tuple[str, str, str]] = []
         for cut in range(len(words) - 1, 0, -1):
             p, tail = " ".join(words[:cut]), words[cut:]
+            if p not in entity_of_key or nobodys_parent(p) or not unit_tail(tail):
+                continue
             institution = names_institution(p.split())
             other_body = not institution and any(
                 w in BODY_WORDS and w not in p.split() for w in tail)
-            if p in entity_of_key and not other_body and (dominant(p, child) or (
-                    institution and tail[0] not in _TAIL_STARTS)):
+            if not other_body and (dominant(p, child) or (institution and mostly(p, child))):
                 options.append((p, "extension", f"'{p}' followed by '{' '.join(tail)}'"))
                 break
         lead = 0
@@ -137,7 +159,7 @@ def parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[s
             lead += 1
         if lead:
             p = " ".join(words[lead:])
-            if p in entity_of_key and dominant(p, child):
+            if p in entity_of_key and not nobodys_parent(p) and dominant(p, child):
                 options.append((p, "regional", f"'{' '.join(words[:lead])}' in front of "
                                                f"'{p}'"))
         for i, w in enumerate(words[1:-1], start=1):
@@ -145,11 +167,11 @@ def parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[s
                 rest = words[i + 1:]
                 rest = rest[1:] if rest[0] == "THE" and len(rest) > 1 else rest
                 p = " ".join(rest)
-                if p in entity_of_key and (names_institution(rest)
-                                           or words[i - 1] in UNIT_WORDS):
+                if p in entity_of_key and not nobodys_parent(p) and (
+                        names_institution(rest) or words[i - 1] in UNIT_WORDS):
                     options.append((p, "affiliate", f"'{' '.join(words[:i])}' of '{p}'"))
                     break
-        if not (" " not in k and is_word(k)):
+        if not nobodys_parent(k):
             options += truncation(k, child)
         for p, rule, detail in options:
             parent = entity_of_key[p]

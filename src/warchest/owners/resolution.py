@@ -140,8 +140,8 @@ def resolve_owners(store: Store) -> OwnersReport:
         """A user's name: the raw names with its key (or the raw name itself)."""
         if not raws_by_key:  # only a store with overrides needs every name's key here
             for raw in sorted(known):
-                raws_by_key[normalise_name(raw)].append(raw)
-        return raws_by_key.get(normalise_name(text)) or ([text] if text in known else [])
+                raws_by_key[_key_of(raw)].append(raw)
+        return raws_by_key.get(_key_of(text)) or ([text] if text in known else [])
 
     same: list[tuple[str, str, str, str]] = []
     separate: list[str] = []
@@ -161,12 +161,14 @@ def resolve_owners(store: Store) -> OwnersReport:
     stage("read names")
     res = resolve_names(sorted(known), counts, countries, co_assigned, same, separate)
     stage("resolve names")
-    renames = {o["subject"]: o["object"] for o in overrides if o["action"] == "rename"}
-    for eid in list(res.name_of_entity):
-        for subject, new in renames.items():
-            if subject == eid or normalise_name(subject) == normalise_name(
-                    res.name_of_entity[eid]):
-                res.name_of_entity[eid] = new
+    for o in overrides:  # a rename names one company: an id, or a name of it
+        if o["action"] == "rename":
+            eid = entity_of_text(res, o["subject"])
+            if eid is None:
+                report.unmatched_relations.append(f"rename {o['subject']!r} (no entity "
+                                                  "with this name)")
+            else:
+                res.name_of_entity[eid] = o["object"]
 
     with store.memory_at_most(OWNERS_MEMORY), store.transaction():
         load_id = store.begin_load("owners resolve", "(store)", None, None, None)
@@ -240,13 +242,32 @@ def _relations(overrides: list[dict[str, Any]]) -> list[tuple[Relation | None, s
     return out
 
 
+def _key_of(text: str) -> str:
+    """The key resolve_names gives a name (its upper-cased self when nothing is left)."""
+    return normalise_name(text) or text.strip().upper()
+
+
+def _reaches(start: str, target: str, parents: dict[str, str]) -> bool:
+    """``target`` is ``start`` or one of its ancestors (a relation child -> start would make
+    a cycle)."""
+    seen: set[str] = set()
+    while start not in seen:
+        if start == target:
+            return True
+        seen.add(start)
+        if start not in parents:
+            return False
+        start = parents[start]
+    return False
+
+
 def entity_of_text(res: Resolution, text: str) -> str | None:
     """The entity a user's text names: an entity id, a raw name or a name's key."""
     if text in res.name_of_entity:
         return text
     if text in res.key_of_raw:
         return res.entity(text)
-    return res.entity_of_key.get(normalise_name(text))
+    return res.entity_of_key.get(_key_of(text))
 
 
 def _corporate_tree(res: Resolution, relations: list[tuple[Relation | None, str]],
@@ -268,7 +289,7 @@ def _corporate_tree(res: Resolution, relations: list[tuple[Relation | None, str]
         if parent is None:
             report.unmatched_relations.append(f"{rel.parent!r} (no entity with this name)")
             continue
-        if parent == child or ultimate(parent, parents) == child:
+        if _reaches(parent, child, parents):
             report.unmatched_relations.append(
                 f"{rel.child!r} -> {rel.parent!r} (would make a cycle)")
             continue

@@ -45,7 +45,10 @@ def words_close(a: str, b: str) -> bool:
 
 def _deletions(word: str, k: int) -> set[str]:
     """Every string left after deleting up to ``k`` letters (Garbe's symmetric delete:
-    two words within ``k`` edits share one)."""
+    two words within ``k`` edits share one). Words over 40 letters (not a word, a run of
+    letters) are matched exactly: their variants would cost the cube of their length."""
+    if len(word) > 40:
+        return {word}
     out, frontier = {word}, {word}
     for _ in range(k):
         frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}

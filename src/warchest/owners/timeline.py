@@ -57,16 +57,18 @@ WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id)
 def source_ids_sql() -> str:
     """PatentsView's assignee_id of every grant owner name, with its mentions: the raw row's
     name joined to the disambiguated row of the same patent and sequence, and the
-    disambiguated name itself where there is no raw row."""
+    disambiguated name itself where there is no raw row (a row repeated in a file counts
+    once, as in ``grant_assignees_sql``)."""
     raw, pv = grant_owner_name("a"), grant_owner_name("d")
     return f"""
 SELECT raw_name, 'PatentsView assignee_id' AS source, source_id, count(*) AS mentions
 FROM (
-    SELECT {raw} AS raw_name, d.assignee_id AS source_id
+    SELECT DISTINCT a.patent_id, a.sequence, {raw} AS raw_name, d.assignee_id AS source_id
     FROM assignees a JOIN assignees_disambiguated d
       ON d.patent_id = a.patent_id AND d.sequence = a.sequence
     UNION ALL
-    SELECT {pv} AS raw_name, d.assignee_id AS source_id FROM assignees_disambiguated d
+    SELECT DISTINCT d.patent_id, d.sequence, {pv} AS raw_name, d.assignee_id AS source_id
+    FROM assignees_disambiguated d
     WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id)
 ) m
 WHERE raw_name IS NOT NULL AND source_id IS NOT NULL AND trim(source_id) <> ''

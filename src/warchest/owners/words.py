@@ -24,7 +24,8 @@ VOCABULARY = Path(__file__).parent.parent / "techmap" / "model" / "tokenizer.jso
 
 # inflections: a word and the same word with one of these endings are one word for naming
 # purposes (MOTOR/MOTORS, ELECTRIC/ELECTRICAL, ELECTRONIC/ELECTRONICS)
-_ENDINGS = frozenset({"S", "ES", "AL", "ALS", "E"})  # E: NATIONAL / NATIONALE
+_ENDINGS = frozenset({"S", "ES", "AL", "ALS"})
+_PLURALS = frozenset({"S", "ES"})
 
 
 @cache
@@ -40,29 +41,32 @@ def is_word(token: str) -> bool:
     return token in lexicon()
 
 
-def inflections(a: str, b: str) -> bool:
+def inflections(a: str, b: str, plural_only: bool = False) -> bool:
     """One word is the other inflected (MOTOR/MOTORS, ELECTRIC/ELECTRICAL,
-    INDUSTRY/INDUSTRIES, LABORATORY/LABORATORIES)."""
+    INDUSTRY/INDUSTRIES, LABORATORY/LABORATORIES); with ``plural_only``, only a plural."""
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
     if len(short) < 4:
         return False
-    if long_.startswith(short) and long_[len(short):] in _ENDINGS:
+    if long_.startswith(short) and long_[len(short):] in (
+            _PLURALS if plural_only else _ENDINGS):
         return True
     if short.endswith("A") and long_ == short + "N":  # AMERICA / AMERICAN, KOREA / KOREAN
         return True
     return short.endswith("Y") and long_ == short[:-1] + "IES"
 
 
-def stem(word: str) -> str:
+def stem(word: str, plural_only: bool = False) -> str:
     """The word without its inflection, for comparing names word by word
     (TECHNOLOGIES -> TECHNOLOGY, ELECTRICAL -> ELECTRIC, MOTORS -> MOTOR, AMERICAN ->
-    AMERICA)."""
+    AMERICA); with ``plural_only``, only a plural's ending goes."""
     if len(word) < 5:
         return word
     if word.endswith("IES"):
         return word[:-3] + "Y"
+    if plural_only:
+        return word[:-1] if word.endswith("S") and not word.endswith("SS") else word
     if word.endswith("ICALS"):
         return word[:-3]
     if word.endswith("ICAL"):
@@ -93,7 +97,7 @@ def misspelt(a: str, b: str, alone: bool = False) -> bool:
     CACM 27(4)); when the word is the whole name (``alone``), no other word of the name
     agrees either, and it needs three letters more for each edit (one edit from eight
     letters: MOTOROLA / NOTOROLA)."""
-    if a == b or inflections(a, b):
+    if a == b or inflections(a, b, plural_only=alone):  # LOGIC is not LOGICAL alone
         return True
     if any(ch.isdigit() for ch in a + b):
         return False
