@@ -173,7 +173,7 @@ _COUNTRY_SET = frozenset({*_COUNTRIES, ("USA",), ("UK",), ("US",)})
 def _misspelt_legal_word(token: str) -> bool:
     """A legal-form word misspelt ("COPORATION") or standing alone at the end
     ("TOYOTA JIDOSHA KABUSHIKI", "MINOLTA CAMERA KABUSHIKA KAISHA")."""
-    if token in ("KAISHA", "KABUSHIKI") or token in _LONG_LEGAL:
+    if token in _LONG_LEGAL:
         return True
     if len(token) < 5 or is_word(token) or not token.isalpha():
         return False
@@ -280,11 +280,15 @@ def _words(text: str) -> list[str]:
 def _own_acronym(tokens: list[str]) -> str | None:
     """The name's own acronym written beside it: '... SCIENTIFIQUE CNRS', 'SNECMA SOCIETE
     NATIONALE D ETUDE ...' (the acronym of the other words, two letters or more)."""
-    if len(tokens) > 2 and len(tokens[-1]) >= 2 and tokens[-1] == acronym(tokens[:-1]):
+    if _ends_in_own_acronym(tokens):
         return tokens[-1]
     if len(tokens) > 2 and len(tokens[0]) >= 2 and tokens[0] == acronym(tokens[1:]):
         return tokens[0]
     return None
+
+
+def _ends_in_own_acronym(tokens: list[str]) -> bool:
+    return len(tokens) > 2 and len(tokens[-1]) >= 2 and tokens[-1] == acronym(tokens[:-1])
 
 
 def _folded(raw: str) -> str:
@@ -297,6 +301,12 @@ def declared_acronym(raw: str) -> tuple[str, str] | None:
     Business Machines Corp. (IBM)', 'IBM Corporation (International Business Machines
     Corporation)', 'Societe Nationale ... S.N.E.C.M.A.'; else None."""
     return _analyse(raw)[1]
+
+
+def name_key(raw: str) -> str:
+    """The key the resolver gives a name: its normalised key, or the name itself upper-cased
+    when nothing is left of it (a name of legal forms only)."""
+    return normalise_name(raw) or raw.strip().upper()
 
 
 def normalise_name(raw: str) -> str:
@@ -333,8 +343,7 @@ def _key(tokens: list[str]) -> str:
     for _ in range(3):
         before = tokens
         tokens = _strip_start(_strip_end(tokens))
-        # a trailing acronym of the rest of the name ("... SCIENTIFIQUE CNRS")
-        if len(tokens) > 2 and len(tokens[-1]) >= 2 and tokens[-1] == acronym(tokens[:-1]):
+        if _ends_in_own_acronym(tokens):  # "... SCIENTIFIQUE CNRS", once forms are gone
             tokens = tokens[:-1]
         if tokens == before:
             break

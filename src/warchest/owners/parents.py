@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from warchest.owners.bodies import FUNCTION_WORDS, names_institution
-from warchest.owners.names import COUNTRY_WORDS, normalise_name
+from warchest.owners.names import COUNTRY_WORDS, name_key
 from warchest.owners.words import is_word
 
 # words in front of a name that make a regional company of its group
@@ -70,6 +70,29 @@ def unit_tail(tail: list[str]) -> bool:
     return tail[0] == "OF" and len(tail) > 1 and all(w in REGION_WORDS for w in tail[1:])
 
 
+def ultimate(entity: str, parents: dict[str, str]) -> str:
+    """Top of the tree above ``entity`` (a cycle stops at the last entity not seen twice)."""
+    seen = {entity}
+    while entity in parents and parents[entity] not in seen:
+        entity = parents[entity]
+        seen.add(entity)
+    return entity
+
+
+def reaches(start: str, target: str, parents: dict[str, str]) -> bool:
+    """``target`` is ``start`` or one of its ancestors (a relation target -> start would
+    close a cycle)."""
+    seen: set[str] = set()
+    while start not in seen:
+        if start == target:
+            return True
+        seen.add(start)
+        if start not in parents:
+            return False
+        start = parents[start]
+    return False
+
+
 @dataclass(frozen=True)
 class Parent:
     """Why one company belongs to another's group."""
@@ -83,42 +106,36 @@ def parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[s
                      alone: set[str]) -> dict[str, Parent]:
     """Each company's parent by name evidence (extension, regional, affiliate)."""
     company_weight: Counter[str] = Counter()
+    extensions: dict[str, Counter[str]] = defaultdict(Counter)  # name -> company -> weight
+    extended: Counter[str] = Counter()  # mentions of the names that extend a name
     for k in keys:
         company_weight[entity_of_key[k]] += weight[k]
-    prefix_weight: Counter[str] = Counter()  # mentions of every name starting with p
-    for k in keys:
         words = k.split()
-        for cut in range(1, len(words) + 1):
-            prefix_weight[" ".join(words[:cut])] += weight[k]
+        for cut in range(1, len(words)):
+            start = " ".join(words[:cut])
+            extensions[start][entity_of_key[k]] += weight[k]
+            extended[start] += weight[k]
 
     def dominant(p: str, child: str) -> bool:
-        """``p``'s company holds half the mentions of all names that start with it and at
-        least as many as the child."""
+        """``p``'s company holds half the mentions of all names that start with it (``p``
+        and the names that extend it) and at least as many as the child."""
         pw = company_weight[entity_of_key[p]]
-        return pw >= 0.5 * prefix_weight[p] and pw >= company_weight[child]
+        return pw >= 0.5 * (weight[p] + extended[p]) and pw >= company_weight[child]
 
     def mostly(p: str, child: str) -> bool:
         """Half the mentions of the names that extend ``p`` are the child's: an
         institution's name used for one unit of it, not a generic start of many
         (TECHNICAL UNIVERSITY for Munich, Berlin and Dresden)."""
-        ext = extensions[p]
-        return ext[child] >= 0.5 * sum(ext.values())
+        return extensions[p][child] >= 0.5 * extended[p]
 
     def joint(words: list[str]) -> bool:
         """'A AND B' where A and B both name companies: co-owners, not a unit of one."""
         for i, w in enumerate(words):
             if w == "AND" and 0 < i < len(words) - 1:
                 left, right = " ".join(words[:i]), " ".join(words[i + 1:])
-                if (normalise_name(left) or left) in entity_of_key \
-                        and (normalise_name(right) or right) in entity_of_key:
+                if name_key(left) in entity_of_key and name_key(right) in entity_of_key:
                     return True
         return False
-
-    extensions: dict[str, Counter[str]] = defaultdict(Counter)  # name -> company -> weight
-    for k in keys:
-        words = k.split()
-        for cut in range(1, len(words)):
-            extensions[" ".join(words[:cut])][entity_of_key[k]] += weight[k]
 
     def truncation(k: str, child: str) -> list[tuple[str, str, str]]:
         """'MAX PLANCK GESELLSCHAFT' when nine tenths of the mentions of the names that
@@ -127,7 +144,7 @@ def parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[s
         if not ext:
             return []
         top, top_w = ext.most_common(1)[0]
-        total = sum(w for c, w in ext.items() if c != child)
+        total = extended[k] - ext[child]
         if top == child or top_w < 0.9 * total or company_weight[top] <= company_weight[child]:
             return []
         name = max((m for m in keys_of[top]), key=lambda m: weight[m])
@@ -182,12 +199,8 @@ def parents_by_name(keys: list[str], weight: Counter[str], entity_of_key: dict[s
                 found[child] = (*rank, Parent(parent, rule, detail))
     parents = {c: f[2] for c, f in found.items()}
     # a cycle (two companies each extending the other's name) keeps the heavier as top
+    tree = {c: p.parent for c, p in parents.items()}
     for c in sorted(parents, key=lambda e: company_weight[e]):
-        x, seen = c, set()
-        while x in parents and x not in seen:
-            seen.add(x)
-            x = parents[x].parent
-            if x == c:
-                del parents[c]
-                break
+        if reaches(tree[c], c, tree):
+            del parents[c], tree[c]
     return parents

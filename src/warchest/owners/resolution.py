@@ -21,8 +21,9 @@ import pyarrow as pa
 
 from warchest.owners.conveyance import classify_conveyance
 from warchest.owners.groups import Relation
-from warchest.owners.names import normalise_name
-from warchest.owners.resolve import Resolution, resolve_names, ultimate
+from warchest.owners.names import name_key
+from warchest.owners.parents import reaches, ultimate
+from warchest.owners.resolve import Resolution, resolve_names
 from warchest.owners.timeline import (
     events_sql,
     grant_assignees_sql,
@@ -140,8 +141,8 @@ def resolve_owners(store: Store) -> OwnersReport:
         """A user's name: the raw names with its key (or the raw name itself)."""
         if not raws_by_key:  # only a store with overrides needs every name's key here
             for raw in sorted(known):
-                raws_by_key[_key_of(raw)].append(raw)
-        return raws_by_key.get(_key_of(text)) or ([text] if text in known else [])
+                raws_by_key[name_key(raw)].append(raw)
+        return raws_by_key.get(name_key(text)) or ([text] if text in known else [])
 
     same: list[tuple[str, str, str, str]] = []
     separate: list[str] = []
@@ -242,32 +243,13 @@ def _relations(overrides: list[dict[str, Any]]) -> list[tuple[Relation | None, s
     return out
 
 
-def _key_of(text: str) -> str:
-    """The key resolve_names gives a name (its upper-cased self when nothing is left)."""
-    return normalise_name(text) or text.strip().upper()
-
-
-def _reaches(start: str, target: str, parents: dict[str, str]) -> bool:
-    """``target`` is ``start`` or one of its ancestors (a relation child -> start would make
-    a cycle)."""
-    seen: set[str] = set()
-    while start not in seen:
-        if start == target:
-            return True
-        seen.add(start)
-        if start not in parents:
-            return False
-        start = parents[start]
-    return False
-
-
 def entity_of_text(res: Resolution, text: str) -> str | None:
     """The entity a user's text names: an entity id, a raw name or a name's key."""
     if text in res.name_of_entity:
         return text
     if text in res.key_of_raw:
         return res.entity(text)
-    return res.entity_of_key.get(_key_of(text))
+    return res.entity_of_key.get(name_key(text))
 
 
 def _corporate_tree(res: Resolution, relations: list[tuple[Relation | None, str]],
@@ -289,7 +271,7 @@ def _corporate_tree(res: Resolution, relations: list[tuple[Relation | None, str]
         if parent is None:
             report.unmatched_relations.append(f"{rel.parent!r} (no entity with this name)")
             continue
-        if _reaches(parent, child, parents):
+        if reaches(parent, child, parents):
             report.unmatched_relations.append(
                 f"{rel.child!r} -> {rel.parent!r} (would make a cycle)")
             continue

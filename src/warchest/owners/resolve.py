@@ -47,9 +47,9 @@ from warchest.owners.names import (
     ACRONYM_SKIPS,
     acronym,
     declared_acronym,
-    normalise_name,
+    name_key,
 )
-from warchest.owners.parents import Parent, parents_by_name
+from warchest.owners.parents import Parent, parents_by_name, ultimate
 from warchest.owners.spelling import spelling_pairs
 from warchest.owners.words import stem
 
@@ -88,15 +88,6 @@ class Resolution:
             self._top.update((c, ultimate(c, parents)) for c in parents)
         company = self.entity(raw)
         return self._top.get(company, company)
-
-
-def ultimate(entity: str, parents: dict[str, str]) -> str:
-    """Top of the tree above ``entity`` (a cycle stops at the last entity not seen twice)."""
-    seen = {entity}
-    while entity in parents and parents[entity] not in seen:
-        entity = parents[entity]
-        seen.add(entity)
-    return entity
 
 
 def entity_id(head_key: str, digits: int = 10) -> str:
@@ -183,7 +174,7 @@ def resolve_names(
     key_of_raw: dict[str, str] = {}
     weight: Counter[str] = Counter()
     for raw in names:
-        key = normalise_name(raw) or raw.strip().upper()
+        key = name_key(raw)
         key_of_raw[raw] = key
         weight[key] += counts.get(raw, 1)
     keys = sorted(weight, key=lambda k: (-weight[k], k))
