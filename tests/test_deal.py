@@ -137,6 +137,82 @@ def test_fill_adds_the_strongest_rest_once_deterrence_saturates() -> None:
     assert fill_package(capped, [0]) == [2, 1]
 
 
+def test_fill_is_balanced_across_targets() -> None:
+    # two targets, both saturated by patents 0 and 1; target 0 has three strong rest
+    # candidates (5, 4, 3), target 1 two weak ones (0.1, 0.2). Each step serves the target
+    # with the fewest package patents per unit of weight: target 0 (tie, lower index) takes
+    # 2 (5.0), target 1 takes 6 (0.2), target 0 takes 3 (4.0); summed power alone would
+    # have taken 2, 3, 4 and left target 1 with no reserve
+    gains = np.array([[10.0, 0], [0, 10.0], [5.0, 0], [4.0, 0], [3.0, 0], [0, 0.1],
+                      [0, 0.2]])
+    inst = Instance(gains, base=[0.0, 0.0], scale=[1.0, 1.0], weight=[1.0, 1.0], size=5)
+    assert greedy(inst).chosen == [0, 1]
+    assert fill_package(inst, [0, 1]) == [2, 6, 3]
+    # a target weighing twice as much gets twice the reserve: counts 1/2 vs 1/1 first
+    heavy = Instance(gains, [0.0, 0.0], [1.0, 1.0], [2.0, 1.0], size=6)
+    assert fill_package(heavy, [0, 1]) == [2, 3, 6, 4]
+    # once a target has no candidate left it drops out and the other goes on
+    assert fill_package(Instance(gains, [0.0, 0.0], [1.0, 1.0], [1.0, 1.0], size=7),
+                        [0, 1]) == [2, 6, 3, 5, 4]
+
+
+def test_deterrence_scale_falls_back_to_the_buyers_need() -> None:
+    from warchest.deal import _deterrence_scales
+
+    names = ["Buyer", "Seller", "T1", "T2"]
+    gains = np.array([[3.0, 0, 1.0, 0], [2.0, 0, 0, 0], [1.0, 4.0, 0, 0], [0, 0.5, 0, 0]])
+    targets = [(2, "US"), (3, "US"), (2, "EP"), (3, "EP")]
+    # T1 has power 5 in the US only: in EP it counts its US power; T2 has none anywhere:
+    # the median of the threats' powers (5)
+    scale = np.array([5.0, 0.0, 0.0, 0.0])
+    source, notes = _deterrence_scales(scale, gains, targets, 4, names)
+    assert scale.tolist() == [5.0, 5.0, 5.0, 5.0]
+    assert source == ["threat power", "median threat power", "its power in US",
+                      "median threat power"]
+    assert len(notes) == 3 and "T2 has no assertable patent against Buyer in US" in notes[0]
+    # no threat has any power: the buyer's need, the package's even share (4 patents / 4
+    # targets = 1) of the best candidates against each target: 3.0, 4.0, 1.0; none for the
+    # last target (no candidate reads on it): 1.0, said so
+    scale = np.zeros(4)
+    source, notes = _deterrence_scales(scale, gains, targets, 4, names)
+    assert scale.tolist() == [3.0, 4.0, 1.0, 1.0]
+    assert source == ["the buyer's need"] * 3 + ["none: no candidate reads on it either"]
+    assert "measured against 3 (the buyer's need)" in notes[0]
+
+
+@pytest.mark.parametrize(("buyer_cites", "exclude_encumbered"), [(True, False),
+                                                                 (False, True)])
+def test_known_answer_blocks_world(tmp_path: Path, buyer_cites: bool,
+                                   exclude_encumbered: bool) -> None:
+    """A SYNTHETIC 5,000-patent patent-blocks world (warchest.synth.blocks): each of three
+    threats cites its own block of 60 seller patents, one of them in video coding; the
+    seller's 1,820 decoys sit in the same CPC groups. The package of 90 must come from the
+    blocks (>= 90%), 20-40 per threat, with no expired, lapsed or sold patent; security
+    interests are eligible only when encumbered patents are allowed."""
+    from warchest.demo import run_block_world
+
+    done = run_block_world(tmp_path, 5000, buyer_cites=buyer_cites,
+                           exclude_encumbered=exclude_encumbered)
+    score = done["score"]
+    assert score["package"] == 90
+    assert score["share_from_blocks"] >= 0.9
+    assert all(20 <= n <= 40 for n in score["per_threat"].values()), score["per_threat"]
+    assert score["expired_or_sold"] == 0
+    result = done["result"]
+    if exclude_encumbered:
+        assert score["security_interest_in_package"] == 0
+        assert result.excluded["encumbered: open security interest"] == 30
+    else:
+        assert score["security_interest_in_package"] > 0
+    if buyer_cites:  # every threat can assert against the buyer: no warning
+        assert result.warnings == []
+        assert {t["scale_from"] for t in result.targets} == {"threat power"}
+    else:  # none can: each threat is measured against the buyer's need, and said so
+        assert len(result.warnings) == 3
+        assert all("(the buyer's need)" in w for w in result.warnings)
+        assert {t["scale_from"] for t in result.targets} == {"the buyer's need"}
+
+
 def test_lazy_greedy_picks_what_plain_greedy_picks() -> None:
     inst = _random(11, n=300, j=8, size=25)
     lazy = greedy(inst, batch=4)

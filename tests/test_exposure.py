@@ -246,23 +246,31 @@ def test_products_the_target_sells_gate_the_score(world: Store, tmp_path: Path) 
     from warchest.techmap import map_technology
 
     # shipped taxonomy: H04W72/ is telecom_standards, G06F3/041 smartphone (and G06F3/
-    # software_ui), H01M batteries. B sells smartphones only: outside that area a score
-    # counts 0.1 of itself, below the 0.15 minimum for all of A's other patents, so only
-    # 8100004 (G06F3/041) remains: 1.5 x S4
+    # software_ui), H01M batteries. B sells smartphones only (the products file says so):
+    # outside that area the technology evidence (CPC here) counts 0 of itself, but the
+    # citation evidence is kept in full: 8100001 (cited by B's examiner and applicant)
+    # keeps 0.45 x cite(3) = 0.350 and 8100005 (one applicant citation) 0.45 x cite(1) =
+    # 0.177, both over the 0.15 minimum; 8100003 (CPC only) drops to 0; 8100004
+    # (G06F3/041) is in B's area and keeps S4
     map_technology(world)
     sells = tmp_path / "products.csv"
     sells.write_text(f"company,product\n{B.upper()},smartphone\n{A},none\n", encoding="utf-8")
     result = compute_exposure(world, [A, B], "US", ON, NO_TEXT, products=sells)
-    assert result.matrix[0][1] == pytest.approx(1.5 * S4)
-    assert result.assertable[0][1] == 1
-    assert "in Beta Phones Corp.'s product areas: smartphone" in \
-        result.evidence[(0, 1)][0]["why"]
+    assert result.matrix[0][1] == pytest.approx(
+        2.0 * 0.45 * cite(3) + 1.5 * S4 + 1.0 * 0.45 * cite(1))
+    assert result.assertable[0][1] == 3
+    why = {r["patent_id"]: r["why"] for r in result.evidence[(0, 1)]}
+    assert "in Beta Phones Corp.'s product areas: smartphone" in why["8100004"]
+    assert ("outside Beta Phones Corp.'s product areas: technology evidence counts 0 of "
+            "itself; citation evidence kept in full") in why["8100001"]
     # A sells nothing: B's 8200001 (T1 = 0.286) x 0.1 < 0.15, nothing left
     assert result.matrix[1][0] == 0.0
     # what each firm sells, as the products file says
     assert result.areas_sold == [[], ["smartphone"]]
-    # B is naked against A where A's 8100004 reads on it (G06F3/041: smartphone and
-    # software_ui), and A sells in neither: nothing B holds could answer there in kind
+    # B is naked against A wherever A's patents read on it (B has no power against A):
+    # 8100004 (G06F3/041: smartphone and software_ui), 8100001 (telecom_standards) and
+    # 8100005 (batteries), and A sells in none: nothing B holds could answer in kind
     (us,) = deterrence(world, B, [A], ["US"], ON, NO_TEXT, products=sells)
     assert {(a["area"], a["threat_sells_there"]) for a in us["naked_areas"]} == {
-        ("smartphone", False), ("software_ui", False)}
+        ("smartphone", False), ("software_ui", False), ("telecom_standards", False),
+        ("batteries", False)}

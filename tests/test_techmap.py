@@ -25,10 +25,61 @@ from warchest.techmap import (
 from warchest.techmap.text import MODEL_DIR, TextEncoder, model_files, top_similar
 
 
-def test_shipped_taxonomy_has_the_six_areas() -> None:
+def test_shipped_taxonomy_has_the_seven_areas() -> None:
     names = [p.name for p in load_taxonomy()]
-    assert names == ["smartphone", "telecom_standards", "semiconductors", "software_ui",
-                     "cameras", "batteries"]
+    assert names == ["smartphone", "telecom_standards", "video_audio_coding",
+                     "semiconductors", "software_ui", "cameras", "batteries"]
+
+
+NEWER_THAN_2022_08 = {"H04N23/", "H04N25/", "H10B", "H10K", "H10N"}
+"""Prefixes of the 2023-01 CPC scheme (cameras and image sensors moved out of H04N5/,
+semiconductor devices out of H01L), later than the shipped 2022-08 title list."""
+
+
+def _cpc_titles() -> dict[str, str]:
+    import zipfile
+
+    titles: dict[str, str] = {}
+    with zipfile.ZipFile(sample_path("cpc", "CPCTitleList202208.zip")) as z:
+        for name in z.namelist():
+            for line in z.read(name).decode("utf-8").splitlines():
+                parts = line.split("\t")
+                titles[parts[0]] = parts[-1]
+    return titles
+
+
+def test_every_taxonomy_prefix_is_a_symbol_of_the_cpc_scheme() -> None:
+    titles = _cpc_titles()
+    for product in load_taxonomy():
+        for prefix in product.cpc:
+            symbol = prefix + "00" if prefix.endswith("/") else prefix
+            assert symbol in titles or prefix in NEWER_THAN_2022_08, (product.name, prefix)
+
+
+@pytest.mark.parametrize(("symbol", "area"), [
+    # what each area's description names, with the CPC group the scheme files it under
+    ("H04N19/70", "video_audio_coding"),    # video coding: syntax aspects
+    ("H04N21/2343", "video_audio_coding"),  # streaming: reformatting for distribution
+    ("G10L19/008", "video_audio_coding"),   # audio codecs: multichannel coding
+    ("H04L65/75", "video_audio_coding"),    # real-time media delivery
+    ("H04N7/173", "video_audio_coding"),    # video on demand (two-way television)
+    ("H04W84/12", "telecom_standards"),     # Wi-Fi (WLAN)
+    ("H03M13/1102", "telecom_standards"),   # channel coding (LDPC)
+    ("H04W12/06", "telecom_standards"),     # network security: authentication
+    ("H04W72/0446", "telecom_standards"),   # scheduling
+    ("H05K5/0017", "smartphone"),           # housings
+    ("H01Q1/243", "smartphone"),            # antennas in hand-held sets
+    ("G03F7/2004", "semiconductors"),       # lithography (manufacture)
+    ("H01L27/14643", "cameras"),            # image sensors
+    ("G06V40/16", "cameras"),               # image recognition (faces)
+    ("H04L9/0861", "software_ui"),          # security: key generation
+    ("H02J50/10", "batteries"),             # wireless charging
+])
+def test_each_area_covers_the_groups_its_description_names(symbol: str, area: str) -> None:
+    titles = _cpc_titles()
+    assert symbol in titles  # a real symbol of the scheme
+    (product,) = [p for p in load_taxonomy() if p.name == area]
+    assert any(symbol.startswith(prefix) for prefix in product.cpc)
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -333,3 +333,45 @@ def test_value_cli(sample_store_path: Path, tmp_path: Path) -> None:
 def test_values_needed_before_explaining(tmp_path: Path) -> None:
     with Store(tmp_path / "empty.duckdb") as store, pytest.raises(NotComputed):
         patent_value(store, "7157516")
+
+
+def test_impact_reference_shrinks_small_cohorts_by_hand() -> None:
+    """The empirical-Bayes reference (value/indicators.py docstring), worked by hand.
+
+    One grant year, one section (H) and class (H04); subclass H04W has corrected 5-year
+    counts 0, 2, 4, 6 (n 4, mean 3, sample variance 20/3) and H04L one patent with 10.
+    Year mean 22/5 = 4.4. Section and class: a single cohort each, equal to its parent
+    (t2 <= 0, so k is 1e6 and the reference stays 4.4). Subclasses, prior 4.4:
+    s2 = (3 x 20/3 + 0) / 3 = 20/3;
+    t2 = mean((3 - 4.4)^2 - (20/3)/4, (10 - 4.4)^2 - (20/3)/1) = (0.29333 + 24.69333) / 2
+       = 12.49333; k = (20/3) / 12.49333 = 0.533618;
+    H04W: (4 x 3 + k x 4.4) / (4 + k) = 3.164783; H04L: (10 + k x 4.4) / (1 + k) = 8.051496.
+    So the lone H04L patent's impact is 10 / 8.05 = 1.242, not 10 / 10 = 1, and the cohort of
+    four barely moves from its own mean 3."""
+    import duckdb
+
+    from warchest.value.indicators import reference_sql
+
+    rows = [("p1", "H04W", 0.0), ("p2", "H04W", 2.0), ("p3", "H04W", 4.0),
+            ("p4", "H04W", 6.0), ("p5", "H04L", 10.0)]
+    values = ", ".join(f"('{p}', 2015, '{c}', {x})" for p, c, x in rows)
+    con = duckdb.connect()
+    got = dict(con.sql(f"""
+        WITH raw AS (SELECT * FROM (VALUES {values})
+                     AS t(patent_id, cohort_year, cpc_subclass, forward_5y_corrected)),
+        {reference_sql()}
+        SELECT patent_id, reference FROM ref_patent""").fetchall())
+    k = (20 / 3) / (((3 - 4.4) ** 2 - (20 / 3) / 4 + (10 - 4.4) ** 2 - (20 / 3)) / 2)
+    assert k == pytest.approx(0.533618, abs=1e-6)
+    assert got["p1"] == got["p4"] == pytest.approx(3.164783, abs=1e-6)
+    assert got["p5"] == pytest.approx(8.051496, abs=1e-6)
+    assert got["p5"] == pytest.approx((10 + k * 4.4) / (1 + k))
+    # a cohort whose patents all agree (within variance 0): no shrinkage at that level
+    flat = ", ".join(f"('q{i}', 2016, '{c}', {x})" for i, (c, x) in enumerate(
+        [("H04W", 1.0), ("H04W", 1.0), ("H04L", 5.0)]))
+    got = dict(con.sql(f"""
+        WITH raw AS (SELECT * FROM (VALUES {flat})
+                     AS t(patent_id, cohort_year, cpc_subclass, forward_5y_corrected)),
+        {reference_sql()}
+        SELECT patent_id, reference FROM ref_patent""").fetchall())
+    assert got == {"q0": pytest.approx(1.0), "q1": pytest.approx(1.0), "q2": pytest.approx(5.0)}

@@ -994,6 +994,8 @@ def _print_deal(r: Any) -> None:
                   f"price ${val['low'] / 1e6:,.1f}M - ${val['high'] / 1e6:,.1f}M "
                   f"(mid ${val['mid'] / 1e6:,.1f}M, a model estimate)")
     bound = "" if sol.gap is None else f"; within {sol.gap:.2%} of the optimum (proven bound)"
+    for w in r.warnings:
+        console.print(f"[bold yellow]warning:[/bold yellow] {escape(w)}")
     console.print(f"optimiser: {escape(sol.method)} in {sol.seconds:.2f} s, guarantee "
                   f"{escape(sol.guarantee)}{bound}; exact MILP: {escape(r.exact_note)}")
     table = Table(title="deterrence per threat and market (0 none, 0.63 parity, 1 full)")

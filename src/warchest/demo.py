@@ -87,6 +87,48 @@ def write_demo_scenario(world: Path, out: Path, products: Path | None, size: int
     return out
 
 
+def build_world_store(world: Path, db: Path, stage: StageFn | None = None,
+                      seconds: dict[str, float] | None = None) -> tuple[Store, dict[str, Any]]:
+    """A fresh store of a SYNTHETIC world folder: load its tables (families when the world
+    has them), resolve owners, compute values and map the technology. Returns the open
+    store and what each step returned; ``seconds`` gets each step's time."""
+    from warchest.ingest import load_families, load_maintenance
+    from warchest.owners import resolve_owners
+    from warchest.techmap import map_technology
+    from warchest.value import compute_values
+
+    for path in (db, db.with_suffix(".duckdb.wal")):
+        path.unlink(missing_ok=True)
+
+    def load(s: Store) -> list[LoadReport]:
+        got = [load_patentsview(s, [world / "patentsview"]),
+               load_assignments(s, [world / "assignments"]),
+               load_maintenance(s, [world / "maintfee"])]
+        if (world / "families").exists():
+            got.append(load_families(s, [world / "families"]))
+        return got
+
+    steps: list[tuple[str, Callable[[Store], Any]]] = [
+        ("load", load), ("owners", resolve_owners), ("values", compute_values),
+        ("technology map", map_technology)]
+    done: dict[str, Any] = {}
+    store = Store(db)
+    try:
+        for name, run in steps:
+            if stage is not None:
+                stage(name, 0, 1)
+            tick = time.perf_counter()
+            done[name] = run(store)
+            if seconds is not None:
+                seconds[name] = time.perf_counter() - tick
+            if stage is not None:
+                stage(name, 1, 1)
+    except BaseException:
+        store.close()
+        raise
+    return store, done
+
+
 def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD_SEED,
                    size: int = 150, stage: StageFn | None = None) -> dict[str, Any]:
     """The main job on a SYNTHETIC smartphone-expansion world: generate it (kept when it is
@@ -94,12 +136,8 @@ def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD
     technology, plan the deal and write the report. Returns what was done and where."""
     from warchest.deal import load_scenario, plan_deal
     from warchest.deal.report import write_outputs
-    from warchest.ingest import load_families, load_maintenance
-    from warchest.owners import resolve_owners
     from warchest.synth import generate_world
     from warchest.synth.check import write_products
-    from warchest.techmap import map_technology
-    from warchest.value import compute_values
 
     def mark(name: str, done: int, total: int = 1) -> None:
         if stage is not None:
@@ -117,23 +155,8 @@ def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD
         generate_world(world, patents, seed, "smartphone-expansion", progress=stage)
     seconds["generate"] = time.perf_counter() - tick
     db = folder / "world.duckdb"
-    for path in (db, db.with_suffix(".duckdb.wal")):
-        path.unlink(missing_ok=True)
-    steps: list[tuple[str, Callable[[Store], Any]]] = [
-        ("load", lambda s: [load_patentsview(s, [world / "patentsview"]),
-                            load_assignments(s, [world / "assignments"]),
-                            load_maintenance(s, [world / "maintfee"]),
-                            load_families(s, [world / "families"])]),
-        ("owners", resolve_owners), ("values", compute_values),
-        ("technology map", map_technology)]
-    done: dict[str, Any] = {}
-    with Store(db) as store:
-        for name, run in steps:
-            mark(name, 0)
-            tick = time.perf_counter()
-            done[name] = run(store)
-            seconds[name] = time.perf_counter() - tick
-            mark(name, 1)
+    store, done = build_world_store(world, db, stage, seconds)
+    with store:
         products = folder / "products.csv"
         write_products(world / "truth", products)
         scenario_path = write_demo_scenario(world, folder / "scenario.yaml", products, size)
@@ -150,3 +173,44 @@ def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD
             "read": sum(r.rows_read for r in loads),
             "loaded": sum(r.rows_loaded for r in loads),
             "quarantined": sum(r.rows_quarantined for r in loads)}
+
+
+def run_block_world(folder: Path, patents: int = 5000, seed: int = WORLD_SEED,
+                    exact: bool = True, rebuild: bool = True, buyer_cites: bool = True,
+                    exclude_encumbered: bool = False) -> dict[str, Any]:
+    """The known-answer deal of a SYNTHETIC patent-blocks world
+    (``warchest.synth.blocks``): generate it (kept when already there), build its store
+    (kept when ``rebuild`` is false and it exists), plan the deal and score the package
+    against the truth."""
+    from warchest.deal import load_scenario, plan_deal
+    from warchest.synth.blocks import block_scenario, generate_block_world, score_package
+
+    folder.mkdir(parents=True, exist_ok=True)
+    world = folder / "world"
+    seconds: dict[str, float] = {}
+    tick = time.perf_counter()
+    made = world / "truth" / "blocks.json"
+    got = json.loads(made.read_text(encoding="utf-8")) if made.exists() else {}
+    if (got.get("requested"), got.get("seed"), got.get("buyer_cites")) != (
+            patents, seed, buyer_cites):
+        if world.exists():
+            shutil.rmtree(world)
+        generate_block_world(world, patents, seed, buyer_cites)
+        got = json.loads(made.read_text(encoding="utf-8"))
+        got["requested"] = patents
+        made.write_text(json.dumps(got, indent=1) + "\n", encoding="utf-8")
+    seconds["generate"] = time.perf_counter() - tick
+    db = folder / "world.duckdb"
+    if rebuild or not db.exists():
+        store, _ = build_world_store(world, db, None, seconds)
+    else:
+        store = Store(db)
+    with store:
+        scenario = load_scenario(block_scenario(world, folder / "scenario.yaml", exact))
+        scenario.exclude_encumbered = exclude_encumbered
+        tick = time.perf_counter()
+        result = plan_deal(store, scenario)
+        seconds["deal"] = time.perf_counter() - tick
+    package = [p["patent_id"] for p in result.package]
+    return {"world": world, "store": db, "result": result, "seconds": seconds,
+            "score": score_package(world, package)}

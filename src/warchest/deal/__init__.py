@@ -82,6 +82,7 @@ class DealResult:
     assumptions: list[str]
     synthetic: bool
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # headline caveats (no threat power)
     instance: Instance | None = None       # the optimiser's problem (for benchmarks)
     candidate_ids: list[str] = field(default_factory=list)  # its rows
 
@@ -99,7 +100,7 @@ class DealResult:
             "difference": self.difference,
             "valuation": {k: v for k, v in self.valuation.items() if k != "allocation_usd"},
             "cross_licence": self.cross_licence, "assumptions": self.assumptions,
-            "package": self.package, "seconds": self.seconds,
+            "warnings": self.warnings, "package": self.package, "seconds": self.seconds,
         }
 
 
@@ -227,14 +228,9 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
         scale[j] = ex.matrix[t][0]
         seller_power[j] = ex.matrix[1][t]
         weight[j] = scenario.threats[t - 2].weight * scenario.markets[m]
-    positive = scale[scale > 0]
-    fallback = float(np.median(positive)) if len(positive) else 1.0
-    for j, (t, m) in enumerate(targets):
-        if scale[j] <= 0:
-            notes.append(f"{firms[t].name} has no assertable patent against {firms[0].name} "
-                         f"in {m}: its deterrence is measured against {fallback:.3g} (the "
-                         "median threat power)")
-            scale[j] = fallback
+    scale_from, warnings = _deterrence_scales(scale, gains, targets, scenario.size,
+                                              [f.name for f in firms])
+    notes += warnings
     comparables = read_comparables(scenario.comparables)
     params = ValuationParams(scenario.quality_elasticity, scenario.reference_remaining_years)
     reference = _reference_value(store, scenario.as_of)
@@ -281,7 +277,7 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
     chosen = best.chosen + reserve
     result = _describe(store, scenario, firms, exposures, keep, facts, rows_in, targets,
                        inst, best, chosen, value, remaining, reference, comparables, params,
-                       seller_power)
+                       seller_power, scale_from)
     clock["report"] = time.perf_counter() - tick
     clock["total"] = time.perf_counter() - started
     from warchest.status import contains_synthetic
@@ -290,9 +286,51 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
         scenario=scenario, buyer=firms[0].name, seller=firms[1].name,
         threats=[f.name for f in firms[2:]], markets=markets, candidates=n,
         excluded=excluded, solution=sol, exact=exact_sol, exact_note=exact_note,
-        assumptions=notes + result.pop("assumptions"), exposures=exposures,
+        assumptions=notes + result.pop("assumptions"), warnings=notes, exposures=exposures,
         synthetic=scenario.synthetic or contains_synthetic(store), seconds=clock,
         instance=inst, candidate_ids=keep, **result)
+
+
+def _deterrence_scales(scale: np.ndarray, gains: np.ndarray, targets: list[tuple[int, str]],
+                       size: int | None, names: list[str]) -> tuple[list[str], list[str]]:
+    """Fill in, in place, the deterrence scale of each threat x market target whose threat
+    has no power against the buyer there, and say where each scale came from. In order:
+
+    1. the threat's own power against the buyer in the market (``threat power``);
+    2. else its power against the buyer in the other target markets (the largest):
+       it sells the same products there (``its power in M``);
+    3. else the median power of the other threats against the buyer (``median threat
+       power``);
+    4. else **the buyer's need**: the power of the package's even share against that
+       target, the sum of the ``size / targets`` largest candidate gains against it, so
+       deterrence reaches parity (0.63) when the package holds that share of the best
+       patents against it (``the buyer's need``).
+
+    Returns (where each scale came from, one warning per threat x market without power)."""
+    own = scale > 0
+    source = ["threat power" if ok else "" for ok in own.tolist()]
+    warnings: list[str] = []
+    share = max(1, (size or gains.shape[0]) // max(1, len(targets)))
+    positive = scale[own]
+    for j, (t, m) in enumerate(targets):
+        if own[j]:
+            continue
+        same = [(scale[jj], mm) for jj, (tt, mm) in enumerate(targets) if tt == t and own[jj]]
+        if same:
+            value, market = max(same)
+            scale[j], source[j] = value, f"its power in {market}"
+        elif len(positive):
+            scale[j], source[j] = float(np.median(positive)), "median threat power"
+        else:
+            top = np.sort(gains[:, j])[::-1][:share]
+            need = float(top.sum())
+            scale[j] = need if need > 0 else 1.0
+            source[j] = ("the buyer's need" if need > 0 else
+                         "none: no candidate reads on it either")
+        warnings.append(
+            f"{names[t]} has no assertable patent against {names[0]} in {m}: its deterrence "
+            f"is measured against {scale[j]:.3g} ({source[j]})")
+    return source, warnings
 
 
 def _normalise(store: Store, numbers: list[str]) -> list[str]:
@@ -306,7 +344,8 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
               rows_in: dict[str, dict[str, int]], targets: list[tuple[int, str]],
               inst: Instance, sol: Solution, chosen: list[int], value: np.ndarray,
               remaining: np.ndarray, reference: float, comparables: list[Any],
-              params: ValuationParams, seller_power: np.ndarray) -> dict[str, Any]:
+              params: ValuationParams, seller_power: np.ndarray,
+              scale_from: list[str]) -> dict[str, Any]:
     markets = list(scenario.markets)
     added = inst.gains[chosen].sum(axis=0) if chosen else np.zeros(len(targets))
     g_before = deterrence_curve(inst.base_ratio)
@@ -316,6 +355,7 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
         rows.append({
             "threat": firms[t].name, "market": m, "weight": float(inst.weight[j]),
             "threat_power_against_buyer": float(exposures[m].matrix[t][0]),
+            "deterrence_scale": float(inst.scale[j]), "scale_from": scale_from[j],
             "buyer_power_before": float(inst.base[j]),
             "buyer_power_after": float(inst.base[j] + added[j]),
             "ratio_before": float(inst.base[j] / inst.scale[j]),

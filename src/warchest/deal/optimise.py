@@ -371,29 +371,53 @@ def solve_exact(inst: Instance, time_limit: float = 60.0, start: list[int] | Non
 
 
 def fill_package(inst: Instance, chosen: list[int]) -> list[int]:
-    """Candidates to add once deterrence is saturated (every marginal gain is 0): those
-    with the most weighted power ``sum_j w_j A_ij / scale_j`` (ties: the lowest index),
-    within the size, budget and area limits: a reserve, since asserted patents are often
-    challenged. Patents with no power against any threat are never added."""
+    """Candidates to add once deterrence is saturated (every marginal gain is 0): a reserve,
+    since asserted patents are often challenged, balanced across the threat x market
+    targets. Each step serves the target with the fewest package patents reading on it per
+    unit of weight (``count_j / w_j``; ties: the lowest target), adding its strongest open
+    candidate (largest ``A_ij / scale_j``; ties: more weighted power over all targets,
+    then the lowest index) within the size, budget and area limits; a target with no
+    candidate left drops out. Patents with no power against any threat are never added,
+    and one threat's patents never crowd out another's."""
     cost = inst.cost if inst.cost is not None else np.ones(inst.n)
     limit = inst.size if inst.size is not None else inst.n
     power = inst.ratio @ inst.weight
-    taken = set(chosen)
+    taken = np.zeros(inst.n, bool)
+    taken[chosen] = True
     spent = float(cost[chosen].sum()) if chosen else 0.0
     used = _area_use(inst, chosen)
+    reads = inst.ratio > 0
+    count = reads[chosen].sum(axis=0).astype(float) if chosen else np.zeros(inst.ratio.shape[1])
+    live = (inst.weight > 0) & reads.any(axis=0)
+    # each target's candidates, strongest first; a pointer walks each list once
+    order = [np.lexsort((np.arange(inst.n), -power, -inst.ratio[:, j]))[
+        : int(reads[:, j].sum())] for j in range(inst.ratio.shape[1])]
+    at = [0] * len(order)
     added: list[int] = []
-    for i in np.lexsort((np.arange(inst.n), -power)).tolist():
-        if len(chosen) + len(added) >= limit or power[i] <= 0:
+    while len(chosen) + len(added) < limit and live.any():
+        need = np.where(live, count / np.where(inst.weight > 0, inst.weight, 1.0), np.inf)
+        j = int(np.argmin(need))
+        pick = -1
+        while at[j] < len(order[j]):
+            i = int(order[j][at[j]])
+            at[j] += 1
+            if taken[i]:
+                continue
+            if inst.budget is not None and spent + cost[i] > inst.budget * (1 + 1e-9):
+                continue  # spending only grows: it never fits later
+            code = int(inst.area[i]) if inst.area is not None else -1
+            if code in inst.area_cap and used.get(code, 0) >= inst.area_cap[code]:
+                continue  # likewise for a full area
+            pick = i
             break
-        if i in taken:
+        if pick < 0:
+            live[j] = False
             continue
-        if inst.budget is not None and spent + cost[i] > inst.budget * (1 + 1e-9):
-            continue
-        code = int(inst.area[i]) if inst.area is not None else -1
-        if code in inst.area_cap and used.get(code, 0) >= inst.area_cap[code]:
-            continue
-        added.append(int(i))
-        spent += float(cost[i])
+        added.append(pick)
+        taken[pick] = True
+        spent += float(cost[pick])
+        count += reads[pick]
+        code = int(inst.area[pick]) if inst.area is not None else -1
         if code in inst.area_cap:
             used[code] = used.get(code, 0) + 1
     return added

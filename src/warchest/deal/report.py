@@ -109,13 +109,16 @@ def render_html(result: DealResult) -> str:
         f"candidates; deterrence {obj['before']:.2f} &rarr; {obj['after']:.2f} (of "
         f"{obj['maximum']:.2f}); price {_usd(val['range_usd']['low'])} &ndash; "
         f"{_usd(val['range_usd']['high'])} (mid {_usd(val['range_usd']['mid'])})</p>")
+    if result.warnings:
+        parts.append('<p class="note">Threats without power against the buyer: '
+                     + "; ".join(escape(w) for w in result.warnings) + "</p>")
     reserve = sum(1 for p in result.package if p.get("role") == "reserve")
     if reserve:
         parts.append(f'<p class="note">Deterrence saturates after '
                      f"{len(result.package) - reserve} patents (no other candidate raises "
-                     f"the objective); the other {reserve} fill the package as a reserve: the "
-                     "patents with the most power against the threats beyond saturation "
-                     "(asserted patents are often challenged). Set package.fill: false to "
+                     f"the objective); the other {reserve} fill the package as a reserve, "
+                     "balanced across the threats and markets: each in turn adds its "
+                     "strongest remaining patent (asserted patents are often challenged). Set package.fill: false to "
                      "leave them out.</p>")
     if sc.size and len(result.package) < sc.size:
         parts.append(f'<p class="note">The package stops at {len(result.package)} of the '

@@ -19,10 +19,18 @@ countries its grants cover) and a date D:
      feature B files on);
    - *text*: the cosine between p's title and abstract and B's recent patents' centroid,
      rescaled from ``floor``..1 to 0..1.
-   The **assertion score** is their weighted sum (``config.yaml``), capped at 1, with an
-   explanation naming the citing patents, the shared CPC groups and the similarity.
-   Outside B's active product areas (``warchest techmap map``; B active where at least
-   ``active_share`` of its recent patents fall) the score counts ``outside`` of itself.
+   The **assertion score** = w_citation x citation + f x (w_cpc x cpc + w_subgroup x
+   subgroup + w_text x text), capped at 1, with an explanation naming the citing
+   patents, the shared CPC groups and the similarity. The citation weight equals the sum
+   of the three technology weights (``config.yaml``): being cited by B's own patents is
+   direct evidence that B builds on p, so it counts on its own as much as p matching B's
+   technology on every other measure, and more than any one of them.
+   *f*, the product areas (``warchest techmap map``; B active in an area holding at
+   least ``active_share`` of its recent patents): 1 when p is in one of B's active areas;
+   ``outside`` (``outside_known`` when ``--products`` says what B sells) when p is only
+   in other areas; for a p in no mapped area, 1 when p shares a CPC main group with B's
+   recent patents (the fallback to CPC overlap), else ``outside``. Areas scale only the
+   technology evidence: a patent B cites is never zeroed by them.
 4. **Exposure of B to A in M on D** = sum over A's assertable patents with a score of at
    least ``min_score`` of impact (``patent_indicators``) x score.
 
@@ -62,9 +70,9 @@ class NotReady(WarchestError):
 
 @dataclass
 class ExposureConfig:
-    w_citation: float = 0.35
-    w_cpc: float = 0.20
-    w_subgroup: float = 0.30
+    w_citation: float = 0.50
+    w_cpc: float = 0.15
+    w_subgroup: float = 0.20
     w_text: float = 0.15
     examiner: float = 2.0
     applicant: float = 1.0
@@ -657,8 +665,10 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     text = np.clip((sims - cfg.text_floor) / (1 - cfg.text_floor), 0, 1)
     clock.mark("text")
 
-    # product areas: outside the target's active areas a score counts off_area of itself
-    # (only when the taxonomy is mapped: `warchest techmap map`)
+    # product areas scale the technology evidence (CPC, subgroup, text), never the
+    # citations: outside the target's active areas it counts off_area of itself; a patent
+    # in no mapped area is judged by CPC overlap instead (in when it shares a main group
+    # with the target's recent patents). Only when the taxonomy is mapped.
     area_factor = np.ones((n, k), np.float32)
     areas: dict[str, Any] = {}
     if store.scalar("SELECT count(*) > 0 FROM patent_products"):
@@ -681,11 +691,13 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         listed = np.zeros(k, bool)
         listed[np.unique(known.column("firm").to_numpy()).astype(np.int64)] = True
         outside = np.where(listed, cfg.known_off_area, cfg.off_area).astype(np.float32)
-        area_factor = np.where(has @ sells.T > 0, np.float32(1.0), outside[None, :])
-        areas = {"names": names, "has": has, "sells": sells}  # explained on demand
+        unmapped = has.sum(axis=1) == 0
+        inside = (has @ sells.T > 0) | (unmapped[:, None] & (cpc > 0))
+        area_factor = np.where(inside, np.float32(1.0), outside[None, :])
+        areas = {"names": names, "has": has, "sells": sells, "unmapped": unmapped}
     clock.mark("product areas")
-    score = np.clip(cfg.w_citation * cite + cfg.w_cpc * cpc + cfg.w_subgroup * subgroup
-                    + cfg.w_text * text, 0, 1) * area_factor
+    technology = cfg.w_cpc * cpc + cfg.w_subgroup * subgroup + cfg.w_text * text
+    score = np.clip(cfg.w_citation * cite + technology * area_factor, 0, 1)
     if n:
         score[np.arange(n), owner] = 0.0  # a firm is never exposed to itself
     ok = score >= cfg.min_score
@@ -733,6 +745,8 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
             detail = {"areas": ", ".join(a for j, a in enumerate(areas["names"])
                                          if areas["has"][i, j] and areas["sells"][b, j])
                       if areas else None, "mapped": bool(areas),
+                      "unmapped": bool(areas and areas["unmapped"][i]),
+                      "area_factor": float(area_factor[i, b]),
                       "title": titles.get(stock_ids[i]), "citing": citing.get((i, b)),
                       "groups": evidence_cpc.shared(i, b),
                       "lead": f"{lead[0]} ({lead[1]} of its recent patents lead with it)"
@@ -772,10 +786,18 @@ def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float
                        f" ({subgroup:.2f} of {target}'s most used subgroup there)")
     if text > 0:
         reasons.append(f"text close to {target}'s recent patents (cosine {sim:.2f})")
+    factor = float(detail.get("area_factor", 1.0))
     if detail.get("areas"):
         reasons.append(f"in {target}'s product areas: {detail['areas']}")
+    elif detail.get("unmapped") and factor >= 1:
+        reasons.append(f"in no mapped product area: judged by CPC overlap, which "
+                       f"{target}'s patents share")
     elif detail.get("mapped"):
-        reasons.append(f"outside {target}'s product areas (score reduced)")
+        where = ("in no mapped product area and no CPC main group shared with "
+                 f"{target}'s patents" if detail.get("unmapped")
+                 else f"outside {target}'s product areas")
+        kept = "; citation evidence kept in full" if n_ex or n_ap else ""
+        reasons.append(f"{where}: technology evidence counts {factor:g} of itself{kept}")
     return {"patent_id": patent, "title": detail.get("title"), "impact": round(impact, 3),
             "score": round(score, 3), "citation": round(cite, 3), "cpc": round(cpc, 3),
             "subgroup": round(subgroup, 3), "text": round(text, 3),

@@ -834,8 +834,11 @@ VALUE_TABLES: tuple[Table, ...] = (
             _c("breakthrough", "bool", "top 1% of the cohort by corrected 5-year citations"),
             _c("quality_index", "double",
                "mean of forward 5y, family size, claims, generality, each / cohort max"),
-            _c("impact", "double", "corrected 5-year citations / cohort mean (1.0 when"
-               " too recent to tell or the cohort has no citations)"),
+            _c("impact", "double", "corrected 5-year citations / impact_reference (1.0"
+               " when too recent to tell or no patent of the year has citations)"),
+            Column("impact_reference", "double", "the empirical-Bayes mean of corrected"
+                   " 5-year citations of the patent's grant year x CPC subclass, shrunk"
+                   " toward its class, section and year by cohort size", since=9),
             LOAD_ID,
         ),
         since=4,
@@ -983,6 +986,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "owners: PatentsView's assignee ids of every owner name as evidence; owners"
               " at grant also from g_assignee_disambiguated; companies and groups by name"
               " evidence (run `warchest owners resolve` again)"),
+    Migration(9, "value: impact against an empirical-Bayes cohort mean, impact_reference"
+              " (run `warchest value --compute` again to fill it)"),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

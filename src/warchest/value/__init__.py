@@ -181,8 +181,10 @@ def patent_value(store: Store, text: str, as_of: dt.date | None = None) -> dict[
         "in_force_in": cov[0]["in_force_in"] if cov else "",
         "indicators": info, "cohort": cohort,
         "value": impact * coverage if cov else 0.0,
-        "value_formula": "impact x coverage = (forward_5y_corrected / cohort mean) x (sum of "
-                         "market weights where in force, US = 1); 0 when not in force",
+        "value_formula": "impact x coverage = (forward_5y_corrected / impact_reference, "
+                         "the cohort mean shrunk toward the wider cohort by its size) x "
+                         "(sum of market weights where in force, US = 1); 0 when not in "
+                         "force",
         "forward_citations": forward, "backward_citations": backward,
     }
 

@@ -33,10 +33,27 @@ Working Paper 2013/03; Hall, Jaffe and Trajtenberg 2001, NBER WP 8498; Ernst and
 - **quality index** (OECD quality index 4): the mean of forward_5y_corrected, family
   size, claims and generality, each divided by its cohort maximum (components that are
   NULL are left out of the mean).
-- **impact** (technology relevance, PAI): forward_5y_corrected / cohort mean; 1.0 (the
-  cohort average) when there is no citation evidence yet: the patent is too recent
-  (expected share < 0.1) or no patent of its cohort has been cited. Its value on a date
-  is impact x market coverage (``markets.py``), 0 when not in force.
+- **impact** (technology relevance, PAI): forward_5y_corrected / ``impact_reference``;
+  1.0 (the average) when there is no citation evidence yet: the patent is too recent
+  (expected share < 0.1) or no patent of its grant year has been cited. Its value on a
+  date is impact x market coverage (``markets.py``), 0 when not in force.
+- **impact_reference**: the cohort mean with empirical-Bayes shrinkage (Morris 1983,
+  "Parametric empirical Bayes inference", JASA 78; the normal-normal model): a small
+  cohort's mean is a noisy estimate of what is usual in its field, so it is pulled toward
+  the wider cohort's, the more the smaller it is. Cohorts nest grant year > CPC section >
+  class > subclass (of the patent's leading symbol); from the top down, at each level L::
+
+      m*_c = (n_c * m_c + k_L * m*_parent(c)) / (n_c + k_L),   k_L = s2_L / t2_L
+
+  with n_c and m_c the cohort's patents with a corrected count and their mean, s2_L the
+  pooled within-cohort variance at level L (sum (n_c - 1) var_c / sum (n_c - 1)), and t2_L
+  the variance of the cohorts' true means around their parents (method of moments: the
+  mean over cohorts of (m_c - m*_parent)^2 - s2_L / n_c, at least 1e-6 x s2_L; k_L = 0,
+  no shrinkage, when s2_L is 0: the cohorts' patents agree within each). The year's
+  mean is not shrunk. So the reference of a cohort of 3 patents stays close to its
+  class's, one of 3,000 keeps its own mean, and a patent with 2 citations in a small
+  cohort of uncited ones is measured against its field, not against almost zero. Patents
+  without CPC form the cohort ``?`` of their year (and section, class), shrunk likewise.
 """
 
 from __future__ import annotations
@@ -49,6 +66,9 @@ MIN_COHORT = 30
 then the section, then all patents granted that year (``all``)."""
 BREAKTHROUGH_MIN = 100
 """Breakthrough (top 1%) is only called in cohorts of at least this many patents."""
+SHRINK_LEVELS = (("section", "cohort_year"), ("cpc_class", "section"),
+                 ("cpc_subclass", "cpc_class"))
+"""The levels of the impact reference, each with its parent level (module docstring)."""
 
 
 def indicators_sql(self_citations: bool, min_cohort: int = MIN_COHORT,
@@ -268,7 +288,8 @@ cohort AS (
                         ORDER BY coalesce(forward_5y_corrected, 0) DESC) - 1 AS above
     FROM raw r
     WINDOW w AS (PARTITION BY cohort_year, cohort_field)
-)
+),
+{reference_sql()}
 SELECT patent_id, cohort_year, cohort_field, cpc_subclass, lead_symbol, lead_group,
        cohort_size,
        CAST(forward_5y AS INTEGER) AS forward_5y, CAST(forward_7y AS INTEGER) AS forward_7y,
@@ -299,7 +320,65 @@ SELECT patent_id, cohort_year, cohort_field, cpc_subclass, lead_symbol, lead_gro
                 + (CASE WHEN claims IS NOT NULL AND x_claims > 0 THEN 1 ELSE 0 END)
                 + (CASE WHEN generality IS NOT NULL AND x_gen > 0 THEN 1 ELSE 0 END), 0)
            AS quality_index,
-       CASE WHEN forward_5y_corrected IS NOT NULL AND m_fwd > 0
-            THEN forward_5y_corrected / m_fwd ELSE 1.0 END AS impact
+       CASE WHEN forward_5y_corrected IS NOT NULL AND ref.reference > 0
+            THEN forward_5y_corrected / ref.reference ELSE 1.0 END AS impact,
+       ref.reference AS impact_reference
 FROM cohort
+LEFT JOIN ref_patent ref USING (patent_id)
 """
+
+
+def reference_sql() -> str:
+    """CTEs ending in ``ref_patent(patent_id, reference)``: the empirical-Bayes mean of
+    each patent's cohort (``impact_reference`` in the module docstring), from ``raw``."""
+    ctes = [f"""
+ref_units AS (
+    SELECT patent_id, cohort_year, forward_5y_corrected AS x,
+           coalesce(substr(cpc_subclass, 1, 1), '?') AS section,
+           coalesce(substr(cpc_subclass, 1, 3), '?') AS cpc_class,
+           coalesce(cpc_subclass, '?') AS cpc_subclass
+    FROM raw
+),
+ref_cohort_year AS (
+    SELECT cohort_year, avg(x) AS ref FROM ref_units GROUP BY cohort_year
+)"""]
+    keys = ["cohort_year"]
+    parent = "cohort_year"
+    for level, up in SHRINK_LEVELS:
+        parent_keys = list(keys)
+        keys = [*keys, level]
+        by = ", ".join(keys)
+        on = " AND ".join(f"c.{k} = p.{k}" for k in parent_keys)
+        ctes.append(f"""
+ref_{level}_raw AS (
+    SELECT {by}, count(x) AS n, avg(x) AS m, coalesce(var_samp(x), 0) AS v
+    FROM ref_units GROUP BY {by}
+),
+ref_{level}_prior AS (
+    SELECT c.*, p.ref AS prior FROM ref_{level}_raw c JOIN ref_{up} p ON {on}
+),
+ref_{level}_s2 AS (
+    SELECT sum((n - 1) * v) / nullif(sum(n - 1), 0) AS s2 FROM ref_{level}_prior WHERE n > 0
+),
+ref_{level}_k AS (
+    SELECT CASE WHEN s.s2 > 0 THEN s.s2 / greatest(
+               avg((c.m - c.prior) * (c.m - c.prior) - s.s2 / c.n), 1e-6 * s.s2)
+           ELSE 0.0 END AS k
+    FROM ref_{level}_prior c CROSS JOIN ref_{level}_s2 s
+    WHERE c.n > 0 AND c.prior IS NOT NULL GROUP BY s.s2
+),
+ref_{level} AS (
+    SELECT c.{", c.".join(keys)},
+           CASE WHEN c.n = 0 OR c.m IS NULL THEN c.prior
+                WHEN k.k IS NULL THEN c.m
+                ELSE (c.n * c.m + k.k * c.prior) / (c.n + k.k) END AS ref
+    FROM ref_{level}_prior c LEFT JOIN ref_{level}_k k ON TRUE
+)""")
+        parent = level
+    join = " AND ".join(f"u.{k} = r.{k}" for k in keys)
+    ctes.append(f"""
+ref_patent AS (
+    SELECT u.patent_id, r.ref AS reference
+    FROM ref_units u JOIN ref_{parent} r ON {join}
+)""")
+    return ",".join(ctes)
