@@ -118,8 +118,8 @@ def render_html(result: DealResult) -> str:
                      f"{len(result.package) - reserve} patents (no other candidate raises "
                      f"the objective); the other {reserve} fill the package as a reserve, "
                      "balanced across the threats and markets: each in turn adds its "
-                     "strongest remaining patent (asserted patents are often challenged). Set package.fill: false to "
-                     "leave them out.</p>")
+                     "strongest remaining patent (asserted patents are often challenged). "
+                     "Set package.fill: false to leave them out.</p>")
     if sc.size and len(result.package) < sc.size:
         parts.append(f'<p class="note">The package stops at {len(result.package)} of the '
                      f"{sc.size} patents asked for: no other candidate raises the "

@@ -285,10 +285,10 @@ def _write_patentsview(folder: Path, pts: _Patents, rng: np.random.Generator,
          [*head, "raw_assignee_individual_name_first", "raw_assignee_individual_name_last",
           "raw_assignee_organization", "assignee_type", "rawlocation_id"], assignees)
     rows: list[list[Any]] = []
-    seq: dict[int, int] = {}
+    next_seq: dict[int, int] = {}
     for citing, cited, kind in sorted(cites):
-        k = seq.get(citing, 0)
-        seq[citing] = k + 1
+        k = next_seq.get(citing, 0)
+        next_seq[citing] = k + 1
         rows.append([pts.number(citing), k, pts.number(cited),
                      _iso(pts.grant[cited])[:7] + "-01", "Synthetic et al.", "B2", kind])
     _tsv(folder / "g_us_patent_citation.tsv",

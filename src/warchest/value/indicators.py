@@ -331,7 +331,7 @@ LEFT JOIN ref_patent ref USING (patent_id)
 def reference_sql() -> str:
     """CTEs ending in ``ref_patent(patent_id, reference)``: the empirical-Bayes mean of
     each patent's cohort (``impact_reference`` in the module docstring), from ``raw``."""
-    ctes = [f"""
+    ctes = ["""
 ref_units AS (
     SELECT patent_id, cohort_year, forward_5y_corrected AS x,
            coalesce(substr(cpc_subclass, 1, 1), '?') AS section,
