@@ -33,6 +33,16 @@ it picks on a SYNTHETIC smartphone-expansion world against the world's truth (is
    in force there (all there are when fewer), against the most any package of the size
    can cover.
    Also timed end to end.
+4. **Known-answer blocks** (``--blocks N...``): the SYNTHETIC patent-blocks world
+   (``warchest.synth.blocks``: three threats each citing a block of 60 seller patents, one
+   block in video coding, 1,820 decoys in the same CPC groups, expired, lapsed, sold and
+   security-interest block patents) inside a background world of N patents in all; the
+   90-patent deal against the three threats in the US (exact MILP on, security-interest
+   patents allowed), scored against the truth: the share of the package from eligible
+   block patents (target >= 90%), the count per threat (20-40), expired / lapsed / sold
+   picked (0) and security-interest patents picked (eligible). ``--block-seeds`` repeats
+   each size with other seeds; ``--block-variants`` also runs a buyer that cites no threat
+   (no threat power: the buyer's need) and a deal excluding encumbered patents.
 """
 
 from __future__ import annotations
@@ -44,6 +54,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -131,6 +142,12 @@ def truth(args: argparse.Namespace) -> dict[str, object]:
     started = time.perf_counter()
     done = run_world_demo(folder, args.world)
     seconds = time.perf_counter() - started
+    return score_truth(folder, done, seconds, args)
+
+
+def score_truth(folder: Path, done: dict[str, Any], seconds: float,
+                args: argparse.Namespace) -> dict[str, object]:
+    """The demo deal of ``folder``'s world scored with its truth (module docstring, 3)."""
     r = done["result"]
     inst, ids = r.instance, r.candidate_ids
     assert inst is not None
@@ -187,7 +204,8 @@ def truth(args: argparse.Namespace) -> dict[str, object]:
 
     best_cover = float(inst.weight[reachable].sum()) if need.sum() <= size else \
         covered(best.chosen)
-    out = {"world": args.world, "candidates": len(ids), "package": size,
+    world_size = getattr(args, "world", 0)
+    out = {"world": world_size, "candidates": len(ids), "package": size,
            "truth_value_ours": mine, "truth_value_best": best.value,
            "ratio": mine / best.value if best.value else None, "best_status": best.status,
            "package_patents_truly_reading": true_in_package,
@@ -199,7 +217,7 @@ def truth(args: argparse.Namespace) -> dict[str, object]:
            "truth_per_target_ours": reads[ours].sum(axis=0).tolist(),
            "truth_per_target_best": reads[best.chosen].sum(axis=0).tolist(),
            "demo_seconds": seconds, "steps": done["seconds"]}
-    print(f"truth ({args.world:,}-patent SYNTHETIC world): package {size} of {len(ids):,} "
+    print(f"truth ({world_size:,}-patent SYNTHETIC world): package {size} of {len(ids):,} "
           f"candidates; truth deterrence {mine:.4f} vs the truth's best {best.value:.4f} "
           f"({best.status}): ratio {out['ratio']:.4f}; weighted coverage of the "
           f"{out['pairs_reachable']} reachable threat x market pairs (>= {COUNTER:g} true "
@@ -229,6 +247,42 @@ def truth(args: argparse.Namespace) -> dict[str, object]:
     return out
 
 
+def blocks(args: argparse.Namespace) -> list[dict[str, object]]:
+    from warchest.demo import run_block_world
+
+    variants = [(True, False)] + ([(False, False), (True, True)] if args.block_variants
+                                  else [])
+    rows = []
+    for n in args.blocks:
+        for seed in args.block_seeds:
+            for buyer_cites, exclude in variants:
+                folder = HERE / "out" / f"block-world-{n}-{seed}-{int(buyer_cites)}"
+                started = time.perf_counter()
+                done = run_block_world(folder, n, seed, buyer_cites=buyer_cites,
+                                       exclude_encumbered=exclude)
+                seconds = time.perf_counter() - started
+                score = done["score"]
+                r = done["result"]
+                row = {"patents": n, "seed": seed, "buyer_cites": buyer_cites,
+                       "exclude_encumbered": exclude, **score,
+                       "scale_from": [t["scale_from"] for t in r.targets],
+                       "seconds": seconds, "steps": done["seconds"],
+                       "deal_steps": r.seconds}
+                rows.append(row)
+                per = ", ".join(f"{v}" for v in score["per_threat"].values())
+                print(f"blocks ({n:,}-patent SYNTHETIC world, seed {seed}"
+                      f"{'' if buyer_cites else ', buyer cites no threat'}"
+                      f"{', encumbered excluded' if exclude else ''}): "
+                      f"{score['share_from_blocks']:.1%} of {score['package']} from the "
+                      f"blocks, per threat {per}; expired/lapsed/sold "
+                      f"{score['expired_or_sold']}, security interest "
+                      f"{score['security_interest_in_package']}; scale from "
+                      f"{sorted(set(row['scale_from']))}; {seconds:.1f} s ("
+                      + ", ".join(f"{k} {v:.1f}" for k, v in done["seconds"].items()) + ")",
+                      flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--candidates", type=int, default=60_000)
@@ -243,11 +297,21 @@ def main() -> None:
     ap.add_argument("--exposure-config", type=Path, nargs="*", default=[],
                     help="Also plan the world's deal with these exposure configs "
                     "(sensitivity of the truth ratio to the evidence weights).")
+    ap.add_argument("--blocks", type=int, nargs="*", default=[],
+                    help="Sizes of known-answer patent-blocks worlds to run (e.g. 5000 "
+                    "300000 1000000); with --blocks only, nothing else runs.")
+    ap.add_argument("--block-seeds", type=int, nargs="*", default=[7])
+    ap.add_argument("--block-variants", action="store_true",
+                    help="Also a buyer citing no threat, and encumbered patents excluded.")
     ap.add_argument("--json", type=Path, help="Write every figure here.")
     args = ap.parse_args()
-    result: dict[str, object] = {"speed": speed(args), "gaps": gaps(args)}
-    if not args.skip_demo:
-        result["truth"] = truth(args)
+    result: dict[str, object] = {}
+    if args.blocks:
+        result["blocks"] = blocks(args)
+    else:
+        result = {"speed": speed(args), "gaps": gaps(args)}
+        if not args.skip_demo:
+            result["truth"] = truth(args)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
 

@@ -99,9 +99,10 @@ MATRIX = r"""
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
 from warchest import Store
-from warchest.exposure import compute_exposure
+from warchest.exposure import ExposureConfig, compute_exposure
 from warchest.techmap import map_technology
 db, k, products = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+configs = json.loads(sys.argv[4]) if len(sys.argv) > 4 else []
 with Store(db) as s:
     t = time.perf_counter()
     map_technology(s)
@@ -120,10 +121,20 @@ with Store(db) as s:
               "assertable": r.assertable[a][b],
               "top": [e["patent_id"] for e in r.evidence[(a, b)]]}
              for a in range(k) for b in range(k) if a != b]
+    variants = []
+    for path in configs:
+        v = compute_exposure(s, firms, "US", dt.date(2025, 12, 31), ExposureConfig.load(
+            Path(path)), evidence_per_pair=50, evidence_by="score", products=Path(products))
+        variants.append({"config": path, "pairs": [
+            {"holder": a, "target": b, "exposure": v.matrix[a][b],
+             "assertable": v.assertable[a][b],
+             "top": [e["patent_id"] for e in v.evidence[(a, b)]]}
+            for a in range(k) for b in range(k) if a != b]})
     names = [[(x["raw_name"], x["mentions"]) for x in s.rows(
         "SELECT raw_name, mentions FROM owner_names WHERE entity_id IN (SELECT unnest(?))",
         [f.members])] for f in r.firms]
 print(json.dumps({"runs": out, "pairs": pairs, "techmap_s": mapped, "names": names,
+                  "variants": variants,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -163,7 +174,9 @@ def matrix(args: argparse.Namespace) -> None:
         products = Path(tmp) / "products.csv"
         write_products(world / "truth", products)
         done = subprocess.run([sys.executable, "-c", MATRIX, str(db), str(args.firms),
-                               str(products)], check=True, capture_output=True, text=True)
+                               str(products), json.dumps([str(c.resolve())
+                                                          for c in args.config])],
+                              check=True, capture_output=True, text=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"\nSYNTHETIC world, {args.world:,} patents: {args.firms} x {args.firms} exposure "
           f"matrix, US, {WORLD_DATE}; peak {result['peak_mb']:.0f} MB; `techmap map` "
@@ -173,6 +186,9 @@ def matrix(args: argparse.Namespace) -> None:
         steps = ", ".join(f"{k} {v:.2f}" for k, v in r["steps"].items())
         print(f"| {r['run']} | {r['seconds']:.1f} | {r['stock']:,} | {steps} |")
     truth_recovery(world, result["pairs"], result["names"])
+    for v in result["variants"]:
+        print(f"\nwith --config {v['config']} (50 evidence per pair):")
+        truth_recovery(world, v["pairs"], result["names"])
 
 
 def truth_recovery(world: Path, pairs: list[dict[str, object]],
@@ -247,6 +263,9 @@ def main() -> None:
                         help="also time the exposure matrix on this synthetic world")
     parser.add_argument("--firms", type=int, default=50)
     parser.add_argument("--skip-embeddings", action="store_true")
+    parser.add_argument("--config", type=Path, nargs="*", default=[],
+                        help="Also the matrix with these exposure configs (sensitivity of "
+                        "the truth recovery to the weights and area factors).")
     args = parser.parse_args()
     if not args.skip_embeddings:
         embeddings(args)

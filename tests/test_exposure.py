@@ -247,30 +247,60 @@ def test_products_the_target_sells_gate_the_score(world: Store, tmp_path: Path) 
 
     # shipped taxonomy: H04W72/ is telecom_standards, G06F3/041 smartphone (and G06F3/
     # software_ui), H01M batteries. B sells smartphones only (the products file says so):
-    # outside that area the technology evidence (CPC here) counts 0 of itself, but the
-    # citation evidence is kept in full: 8100001 (cited by B's examiner and applicant)
-    # keeps 0.45 x cite(3) = 0.350 and 8100005 (one applicant citation) 0.45 x cite(1) =
-    # 0.177, both over the 0.15 minimum; 8100003 (CPC only) drops to 0; 8100004
-    # (G06F3/041) is in B's area and keeps S4
+    # outside that area the technology evidence (CPC here) counts 0 of itself and the
+    # citation evidence cited_outside_known (0.2, lowered, never zeroed): 8100001 (cited
+    # by B's examiner and applicant) keeps 0.2 x 0.45 x cite(3) = 0.070, 8100005 (one
+    # applicant citation) 0.2 x 0.45 x cite(1) = 0.035 and 8100003 (CPC only) 0, all
+    # below the 0.15 minimum, so only 8100004 (G06F3/041, in B's area) counts: 1.5 x S4
     map_technology(world)
     sells = tmp_path / "products.csv"
     sells.write_text(f"company,product\n{B.upper()},smartphone\n{A},none\n", encoding="utf-8")
     result = compute_exposure(world, [A, B], "US", ON, NO_TEXT, products=sells)
-    assert result.matrix[0][1] == pytest.approx(
-        2.0 * 0.45 * cite(3) + 1.5 * S4 + 1.0 * 0.45 * cite(1))
-    assert result.assertable[0][1] == 3
-    why = {r["patent_id"]: r["why"] for r in result.evidence[(0, 1)]}
-    assert "in Beta Phones Corp.'s product areas: smartphone" in why["8100004"]
+    assert result.matrix[0][1] == pytest.approx(1.5 * S4)
+    assert result.assertable[0][1] == 1
+    assert "in Beta Phones Corp.'s product areas: smartphone" in \
+        result.evidence[(0, 1)][0]["why"]
+    # with the citation factor at 0.5, 8100001 keeps 0.5 x 0.45 x cite(3) = 0.175 and
+    # counts; 8100005's 0.089 still does not
+    keep_half = ExposureConfig(w_citation=0.45, w_cpc=0.35, w_subgroup=0.0, w_text=0.0,
+                               cited_outside_known=0.5)
+    half = compute_exposure(world, [A, B], "US", ON, keep_half, products=sells)
+    assert half.matrix[0][1] == pytest.approx(2.0 * 0.5 * 0.45 * cite(3) + 1.5 * S4)
+    why = {r["patent_id"]: r["why"] for r in half.evidence[(0, 1)]}
     assert ("outside Beta Phones Corp.'s product areas: technology evidence counts 0 of "
-            "itself; citation evidence kept in full") in why["8100001"]
+            "itself; citation evidence counts 0.5 of itself (never zeroed)") in why["8100001"]
     # A sells nothing: B's 8200001 (T1 = 0.286) x 0.1 < 0.15, nothing left
     assert result.matrix[1][0] == 0.0
     # what each firm sells, as the products file says
     assert result.areas_sold == [[], ["smartphone"]]
-    # B is naked against A wherever A's patents read on it (B has no power against A):
-    # 8100004 (G06F3/041: smartphone and software_ui), 8100001 (telecom_standards) and
-    # 8100005 (batteries), and A sells in none: nothing B holds could answer in kind
+    # B is naked against A where A's 8100004 reads on it (G06F3/041: smartphone and
+    # software_ui), and A sells in neither: nothing B holds could answer there in kind
     (us,) = deterrence(world, B, [A], ["US"], ON, NO_TEXT, products=sells)
     assert {(a["area"], a["threat_sells_there"]) for a in us["naked_areas"]} == {
-        ("smartphone", False), ("software_ui", False), ("telecom_standards", False),
-        ("batteries", False)}
+        ("smartphone", False), ("software_ui", False)}
+
+
+def test_unmapped_patents_fall_back_to_cpc_main_groups(world: Store, tmp_path: Path) -> None:
+    from warchest.techmap import map_technology
+
+    # a taxonomy that maps only touch screens: H04W72/ and H01M are in no mapped area.
+    # B's recent patents: 8200001 (H04W72/00) and 8200002 (G06F3/041, phones): B is active
+    # in the area phones and in the main groups H04W72/00 and G06F3/00 (1 of 2 each, over
+    # the 5% active share). So 8100001 and 8100003 (H04W72/04, unmapped) count in full
+    # through their main group, 8100004 (phones) in full, and 8100005 (H01M10/0525,
+    # unmapped, a main group B has none of) is outside: its one applicant citation counts
+    # 0.5 x 0.45 x cite(1) = 0.089 < 0.15, not assertable
+    taxonomy = tmp_path / "taxonomy.yaml"
+    taxonomy.write_text("phones: {cpc: [G06F3/041]}\n", encoding="utf-8")
+    map_technology(world, taxonomy)
+    result = compute_exposure(world, [A, B], "US", ON, NO_TEXT)
+    assert result.matrix[0][1] == pytest.approx(2.0 * S1 + 1.0 * S3 + 1.5 * S4)
+    assert result.assertable[0][1] == 3
+    why = {r["patent_id"]: r["why"] for r in result.evidence[(0, 1)]}
+    assert ("in no mapped product area: judged by its CPC main groups, one of which Beta "
+            "Phones Corp. is active in") in why["8100003"]
+    # the citation factor is checked: a patent the target cites is never zeroed
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("products: {cited_outside: 0}\n", encoding="utf-8")
+    with pytest.raises(WarchestError, match="cited_outside must be in"):
+        ExposureConfig.load(bad)

@@ -1122,7 +1122,9 @@ def synth(
     = 1,
     scenario: Annotated[
         str | None,
-        typer.Option("--scenario", help="Planted scenario: smartphone-expansion."),
+        typer.Option("--scenario", help="Planted scenario: smartphone-expansion, or "
+                     "patent-blocks (a known-answer deal: threats citing blocks of a "
+                     "seller's patents, inside a background world; truth/blocks.csv)."),
     ] = None,
     report: Annotated[bool, typer.Option(
         "--report", help="Compare the world in --out with the calibration targets (generates "
@@ -1136,9 +1138,30 @@ def synth(
     """
     from warchest.synth import SCENARIOS, generate_world, report_world
 
-    if scenario is not None and scenario not in SCENARIOS:
+    if scenario is not None and scenario not in (*SCENARIOS, "patent-blocks"):
         raise WarchestError(f"unknown scenario {scenario!r}; choose one of: "
-                            f"{', '.join(SCENARIOS)}")
+                            f"{', '.join((*SCENARIOS, 'patent-blocks'))}")
+    if scenario == "patent-blocks":
+        from warchest.synth.blocks import block_scenario, generate_block_world
+
+        if report:
+            raise WarchestError("--report compares a world of the ordinary generator with "
+                                "its calibration; leave it out with --scenario patent-blocks")
+        made = generate_block_world(out, patents, seed)
+        path = block_scenario(out, out / "scenario.yaml")
+        if as_json:
+            print_json(made)
+            return
+        console.print(f"[bold yellow]SYNTHETIC[/bold yellow] patent-blocks world written to "
+                      f"{escape(str(out))}: {made['patents']:,} planted patents in "
+                      f"{made['background_patents']:,} of background (seed {seed}); the "
+                      f"answer is in {escape(str(out))}/truth/blocks.csv")
+        console.print(f"load it with: warchest load patentsview {escape(str(out))}/patentsview"
+                      f" && warchest load assignments {escape(str(out))}/assignments && "
+                      f"warchest load maintenance {escape(str(out))}/maintfee; then owners "
+                      f"resolve, value --compute, techmap map and: warchest deal "
+                      f"{escape(str(path))}")
+        return
     exists = (out / "truth" / "stats.json").exists()
     given = "--patents" in sys.argv or not report
     if given or not exists:

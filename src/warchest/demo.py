@@ -183,7 +183,12 @@ def run_block_world(folder: Path, patents: int = 5000, seed: int = WORLD_SEED,
     (kept when ``rebuild`` is false and it exists), plan the deal and score the package
     against the truth."""
     from warchest.deal import load_scenario, plan_deal
-    from warchest.synth.blocks import block_scenario, generate_block_world, score_package
+    from warchest.synth.blocks import (
+        VERSION,
+        block_scenario,
+        generate_block_world,
+        score_package,
+    )
 
     folder.mkdir(parents=True, exist_ok=True)
     world = folder / "world"
@@ -191,8 +196,8 @@ def run_block_world(folder: Path, patents: int = 5000, seed: int = WORLD_SEED,
     tick = time.perf_counter()
     made = world / "truth" / "blocks.json"
     got = json.loads(made.read_text(encoding="utf-8")) if made.exists() else {}
-    if (got.get("requested"), got.get("seed"), got.get("buyer_cites")) != (
-            patents, seed, buyer_cites):
+    if (got.get("requested"), got.get("seed"), got.get("buyer_cites"),
+            got.get("version")) != (patents, seed, buyer_cites, VERSION):
         if world.exists():
             shutil.rmtree(world)
         generate_block_world(world, patents, seed, buyer_cites)

@@ -383,6 +383,28 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
     order = sorted(range(len(chosen)), key=lambda k: (chosen[k] not in picked,
                                                       -gain_of.get(chosen[k], 0.0),
                                                       -power[chosen[k]]))
+    # every explanation the report shows, in one pass per market
+    asked: dict[str, list[tuple[int, int]]] = {m: [] for m in markets}
+    for rank, k in enumerate(order[:EXPLAINED]):
+        per = inst.gains[chosen[k]]
+        j = int(np.argmax(per))
+        if per[j] > 0:
+            t, m = targets[j]
+            asked[m].append((rows_in[keep[chosen[k]]][m], t))
+    tops: list[list[int]] = []
+    for j, (t, m) in enumerate(targets):
+        top = sorted((c for c in chosen if inst.gains[c, j] > 0),
+                     key=lambda c: (-inst.gains[c, j], keep[c]))[:DIFFERENCE]
+        tops.append(top)
+        asked[m] += [(rows_in[keep[c]][m], t) for c in top]
+    reasons: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for m, pairs in asked.items():
+        sp = exposures[m].patents
+        assert sp is not None
+        unique = sorted(set(pairs))
+        for pair, reason in zip(unique, sp.explain_many(unique) if unique else [],
+                                strict=True):
+            reasons[(m, *pair)] = reason
     for rank, k in enumerate(order):
         c = chosen[k]
         pid = keep[c]
@@ -391,9 +413,7 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
         t, m = targets[j]
         why = ""
         if rank < EXPLAINED and per[j] > 0:
-            ex = exposures[m]
-            assert ex.patents is not None
-            why = ex.patents.explain(rows_in[pid][m], t)["why"]
+            why = reasons[(m, rows_in[pid][m], t)]["why"]
         f = facts[pid]
         package.append({
             "rank": rank + 1, "patent_id": pid, "title": f.get("title"),
@@ -437,13 +457,9 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
     after_ex = {m: _after_matrix(ex, targets, added, m) for m, ex in exposures.items()}
     difference = []
     for j, (t, m) in enumerate(targets):
-        ex = exposures[m]
-        assert ex.patents is not None
-        top = sorted((c for c in chosen if inst.gains[c, j] > 0),
-                     key=lambda c: (-inst.gains[c, j], keep[c]))[:DIFFERENCE]
         shown = []
-        for c in top:
-            reason = ex.patents.explain(rows_in[keep[c]][m], t)
+        for c in tops[j]:
+            reason = reasons[(m, rows_in[keep[c]][m], t)]
             shown.append({"patent_id": keep[c], "title": reason["title"],
                           "power": round(float(inst.gains[c, j]), 4), "why": reason["why"]})
         difference.append({"threat": firms[t].name, "market": m,

@@ -19,18 +19,22 @@ countries its grants cover) and a date D:
      feature B files on);
    - *text*: the cosine between p's title and abstract and B's recent patents' centroid,
      rescaled from ``floor``..1 to 0..1.
-   The **assertion score** = w_citation x citation + f x (w_cpc x cpc + w_subgroup x
+   The **assertion score** = c x w_citation x citation + f x (w_cpc x cpc + w_subgroup x
    subgroup + w_text x text), capped at 1, with an explanation naming the citing
-   patents, the shared CPC groups and the similarity. The citation weight equals the sum
-   of the three technology weights (``config.yaml``): being cited by B's own patents is
-   direct evidence that B builds on p, so it counts on its own as much as p matching B's
-   technology on every other measure, and more than any one of them.
-   *f*, the product areas (``warchest techmap map``; B active in an area holding at
-   least ``active_share`` of its recent patents): 1 when p is in one of B's active areas;
-   ``outside`` (``outside_known`` when ``--products`` says what B sells) when p is only
-   in other areas; for a p in no mapped area, 1 when p shares a CPC main group with B's
-   recent patents (the fallback to CPC overlap), else ``outside``. Areas scale only the
-   technology evidence: a patent B cites is never zeroed by them.
+   patents, the shared CPC groups and the similarity (weights in ``config.yaml``). Being
+   cited by B's own patents is direct evidence that B builds on p: a patent B cites
+   heavily scores w_citation (0.35) on that alone, over twice the minimum.
+   *f* and *c*, the product areas (``warchest techmap map``; B active in an area holding
+   at least ``active_share`` of its recent patents, or in those a ``--products`` file
+   lists for it): f = 1 when p is in one of B's active areas, else ``outside`` (0.1;
+   ``outside_known``, 0, when the products file lists B: what B does not sell, p cannot
+   read on by technology alone). For a B whose products are inferred, a p in no mapped
+   area falls back to CPC overlap: its CPC main groups act as its areas (inside when one
+   of them holds at least ``active_share`` of B's recent patents). c = 1 inside, and
+   outside ``cited_outside`` (0.5; ``cited_outside_known``, 0.2, for a listed B): the
+   citation evidence is lowered there, never zeroed, since B's own patents build on p
+   even where B is not known to sell (a heavily cited p keeps 0.175 of 0.35, over the
+   minimum, outside inferred areas).
 4. **Exposure of B to A in M on D** = sum over A's assertable patents with a score of at
    least ``min_score`` of impact (``patent_indicators``) x score.
 
@@ -70,9 +74,9 @@ class NotReady(WarchestError):
 
 @dataclass
 class ExposureConfig:
-    w_citation: float = 0.50
-    w_cpc: float = 0.15
-    w_subgroup: float = 0.20
+    w_citation: float = 0.35
+    w_cpc: float = 0.20
+    w_subgroup: float = 0.30
     w_text: float = 0.15
     examiner: float = 2.0
     applicant: float = 1.0
@@ -83,6 +87,8 @@ class ExposureConfig:
     area_share: float = 0.05
     off_area: float = 0.1
     known_off_area: float = 0.0
+    cited_outside: float = 0.5
+    cited_outside_known: float = 0.2
 
     @classmethod
     def load(cls, path: Path | None = None) -> ExposureConfig:
@@ -105,13 +111,22 @@ class ExposureConfig:
                                                               cls.area_share)),
                 off_area=float(data.get("products", {}).get("outside", cls.off_area)),
                 known_off_area=float(data.get("products", {}).get("outside_known",
-                                                                  cls.known_off_area)))
+                                                                  cls.known_off_area)),
+                cited_outside=float(data.get("products", {}).get("cited_outside",
+                                                                 cls.cited_outside)),
+                cited_outside_known=float(data.get("products", {}).get(
+                    "cited_outside_known", cls.cited_outside_known)))
         except (TypeError, ValueError, AttributeError) as exc:
             raise BadInputFile(f"{path}: {exc}; see the shipped config.yaml for the layout") \
                 from None
         if cfg.scale <= 0 or not 0 <= cfg.text_floor < 1 or cfg.profile_years < 1:
             raise BadInputFile(f"{path}: citation.scale must be > 0, text.floor in [0, 1), "
                                "profile_years >= 1")
+        for key, got in (("cited_outside", cfg.cited_outside),
+                         ("cited_outside_known", cfg.cited_outside_known)):
+            if not 0 < got <= 1:
+                raise BadInputFile(f"{path}: products.{key} must be in (0, 1]: a patent the "
+                                   f"target cites is never zeroed (got {got})")
         return cfg
 
 
@@ -126,14 +141,20 @@ class Firm:
 class PatentScores:
     """Every in-force patent of the firms behind an exposure matrix: ``weighted[i, b]`` is
     what patent ``i`` adds to firm ``b``'s exposure (impact x score when assertable, else
-    0); ``explain(i, b)`` gives its reasons."""
+    0); ``explain(i, b)`` gives its reasons, ``explain_many`` those of many pairs at once."""
 
     patent_id: list[str]
     owner: np.ndarray
     impact: np.ndarray
     score: np.ndarray
     weighted: np.ndarray
-    explain: Callable[[int, int], dict[str, Any]]
+    explain_many: Callable[[list[tuple[int, int]]], list[dict[str, Any]]]
+    """Reasons for many (row, target) pairs in one pass (one query for titles, one for
+    the citing patents), in the order asked."""
+
+    def explain(self, i: int, b: int) -> dict[str, Any]:
+        """Why patent row ``i`` reads on firm ``b`` (``explain_many`` of one pair)."""
+        return self.explain_many([(i, b)])[0]
 
 
 @dataclass
@@ -304,6 +325,16 @@ class _Cpc:
     rows: np.ndarray  # (stock row, group number) pairs, sorted by row on first use
     cols: np.ndarray
     _sorted: bool = False
+
+    def active(self, share: float, n: int) -> np.ndarray:
+        """(stock row, firm): whether one of the patent's CPC main groups holds at least
+        ``share`` of the firm's recent patents (the firm is active in that group)."""
+        if not len(self.rows):
+            return np.zeros((n, self.share.shape[1]), bool)
+        hot = np.vstack([self.share >= share, np.zeros((1, self.share.shape[1]), bool)])
+        groups = np.where(self.cols < 0, len(self.share), self.cols)
+        hit: np.ndarray = _sum_by(self.rows, hot[groups].astype(np.float32), n) > 0
+        return hit
 
     def shared(self, i: int, target: int) -> str:
         """The patent's groups in the target's profile, with the target's share, largest
@@ -670,6 +701,7 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
     # in no mapped area is judged by CPC overlap instead (in when it shares a main group
     # with the target's recent patents). Only when the taxonomy is mapped.
     area_factor = np.ones((n, k), np.float32)
+    cite_factor = np.ones((n, k), np.float32)
     areas: dict[str, Any] = {}
     if store.scalar("SELECT count(*) > 0 FROM patent_products"):
         known = read_products(store, products, firms) if products else pa.table(
@@ -692,12 +724,17 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         listed[np.unique(known.column("firm").to_numpy()).astype(np.int64)] = True
         outside = np.where(listed, cfg.known_off_area, cfg.off_area).astype(np.float32)
         unmapped = has.sum(axis=1) == 0
-        inside = (has @ sells.T > 0) | (unmapped[:, None] & (cpc > 0))
+        # the fallback to CPC overlap is for targets whose products are inferred: what a
+        # products file lists is in taxonomy areas, and an unmapped patent is in none
+        inside = (has @ sells.T > 0) | (unmapped[:, None] & ~listed[None, :]
+                                        & evidence_cpc.active(cfg.area_share, n))
         area_factor = np.where(inside, np.float32(1.0), outside[None, :])
+        cited = np.where(listed, cfg.cited_outside_known, cfg.cited_outside).astype(np.float32)
+        cite_factor = np.where(inside, np.float32(1.0), cited[None, :])
         areas = {"names": names, "has": has, "sells": sells, "unmapped": unmapped}
     clock.mark("product areas")
     technology = cfg.w_cpc * cpc + cfg.w_subgroup * subgroup + cfg.w_text * text
-    score = np.clip(cfg.w_citation * cite + technology * area_factor, 0, 1)
+    score = np.clip(cfg.w_citation * cite * cite_factor + technology * area_factor, 0, 1)
     if n:
         score[np.arange(n), owner] = 0.0  # a firm is never exposed to itself
     ok = score >= cfg.min_score
@@ -747,6 +784,7 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
                       if areas else None, "mapped": bool(areas),
                       "unmapped": bool(areas and areas["unmapped"][i]),
                       "area_factor": float(area_factor[i, b]),
+                      "cite_factor": float(cite_factor[i, b]),
                       "title": titles.get(stock_ids[i]), "citing": citing.get((i, b)),
                       "groups": evidence_cpc.shared(i, b),
                       "lead": f"{lead[0]} ({lead[1]} of its recent patents lead with it)"
@@ -764,7 +802,7 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         evidence[(a, b)].append(row)
     clock.mark("evidence details")
     kept = PatentScores(stock_ids, owner, impact, score * ok, weighted.astype(np.float32),
-                        lambda i, b: explain_rows([(i, b)])[0]) if keep_patents else None
+                        explain_rows) if keep_patents else None
     sold = [[a for j, a in enumerate(areas["names"])
              if areas["sells"][b, j] and a != NO_PRODUCTS] for b in range(k)] if areas else None
     return Exposure(firms, market.upper(), as_of, matrix.tolist(), assertable.tolist(),
@@ -790,13 +828,14 @@ def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float
     if detail.get("areas"):
         reasons.append(f"in {target}'s product areas: {detail['areas']}")
     elif detail.get("unmapped") and factor >= 1:
-        reasons.append(f"in no mapped product area: judged by CPC overlap, which "
-                       f"{target}'s patents share")
+        reasons.append(f"in no mapped product area: judged by its CPC main groups, one of "
+                       f"which {target} is active in")
     elif detail.get("mapped"):
-        where = ("in no mapped product area and no CPC main group shared with "
-                 f"{target}'s patents" if detail.get("unmapped")
+        where = ("in no mapped product area and in no CPC main group "
+                 f"{target} is active in" if detail.get("unmapped")
                  else f"outside {target}'s product areas")
-        kept = "; citation evidence kept in full" if n_ex or n_ap else ""
+        kept = (f"; citation evidence counts {float(detail.get('cite_factor', 1.0)):g} of "
+                "itself (never zeroed)") if n_ex or n_ap else ""
         reasons.append(f"{where}: technology evidence counts {factor:g} of itself{kept}")
     return {"patent_id": patent, "title": detail.get("title"), "impact": round(impact, 3),
             "score": round(score, 3), "citation": round(cite, 3), "cpc": round(cpc, 3),

@@ -14,8 +14,8 @@ ordinary generator (``warchest synth --scenario patent-blocks``):
   maintenance fee (``EXP.``), 10 sold to another company before the date, 10 under an
   open security interest (still the seller's: eligible when encumbered patents are
   allowed), 28 plain. The seller's other 1,820 patents are **decoys** in the same CPC
-  groups with the same words, cited by other firms (a fifth of them heavily) but by no
-  threat;
+  groups with the same words, cited by other firms (most once or not at all, a tenth
+  5-15 times) but by no threat;
 - **other firms** (500 patents, more at small sizes) that cite the threats and the decoys.
 
 Files go into ``blocks/`` subfolders of the world's ``patentsview``, ``assignments`` and
@@ -54,6 +54,8 @@ ELIGIBLE = ("plain", "security_interest")
 PLANTED = {"buyer": 25, "seller": 2000, "threat": 600, "others": 500}
 CITES_PER_BLOCK_PATENT = 40
 PACKAGE = 90
+VERSION = 2
+"""Bumped whenever the planted world changes (kept worlds of another version are redone)."""
 
 
 THREATS: tuple[dict[str, Any], ...] = (
@@ -180,8 +182,8 @@ def write_block_world(world: Path, seed: int = 7, others: int = PLANTED["others"
             cite_from(b, threat_rows, CITES_PER_BLOCK_PATENT, 0.5)
     other_rows = np.flatnonzero(role == "other")
     for d in np.flatnonzero(role == "decoy").tolist():
-        heavy = rng.random() < 0.2
-        cite_from(d, other_rows, int(rng.integers(10, 41)) if heavy else int(rng.poisson(2)),
+        cited = rng.random() < 0.1  # a tenth well cited by other firms, the rest barely
+        cite_from(d, other_rows, int(rng.integers(5, 16)) if cited else int(rng.poisson(1)),
                   0.3)
     buyer_rows = np.flatnonzero(role == "buyer")
     for p in np.flatnonzero(role == "threat").tolist():
@@ -207,7 +209,7 @@ def write_block_world(world: Path, seed: int = 7, others: int = PLANTED["others"
             w.writerow([pts.number(i), THREATS[t]["name"], kind,
                         int(kind in ELIGIBLE), _iso(pts.grant[i])])
     summary = {
-        "synthetic": True, "seed": seed, "as_of": AS_OF.isoformat(),
+        "synthetic": True, "version": VERSION, "seed": seed, "as_of": AS_OF.isoformat(),
         "buyer": BUYER, "seller": SELLER, "threats": [t["name"] for t in THREATS],
         "areas": [t["area"] for t in THREATS], "bought_sold_patents": BUYER_OF_SOLD,
         "secured_party": BANK, "patents": n, "citations": len(cites),
