@@ -385,7 +385,7 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
                                                       -power[chosen[k]]))
     # every explanation the report shows, in one pass per market
     asked: dict[str, list[tuple[int, int]]] = {m: [] for m in markets}
-    for rank, k in enumerate(order[:EXPLAINED]):
+    for k in order[:EXPLAINED]:
         per = inst.gains[chosen[k]]
         j = int(np.argmax(per))
         if per[j] > 0:
