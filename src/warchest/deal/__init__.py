@@ -47,7 +47,12 @@ from warchest.deal.valuation import (
     value_package,
 )
 from warchest.errors import WarchestError
-from warchest.exposure import NAKED_SHARE, Exposure, ExposureConfig, compute_exposure
+from warchest.exposure import (
+    NAKED_SHARE,
+    Exposure,
+    ExposureConfig,
+    compute_exposures,
+)
 from warchest.store import Store
 
 __all__ = ["EXAMPLE", "DealResult", "InfeasibleDeal", "Scenario", "Threat", "cross_licence",
@@ -157,9 +162,9 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
                             f"target market ({', '.join(markets)}); add it to markets or "
                             "drop it")
     config = ExposureConfig.load(scenario.exposure_config)
-    exposures = {m: compute_exposure(store, names, m, scenario.as_of, config,
-                                     products=scenario.products, keep_patents=True,
-                                     evidence_per_pair=0) for m in markets}
+    exposures = compute_exposures(store, names, markets, scenario.as_of, config,
+                                  products=scenario.products, keep_patents=True,
+                                  evidence_per_pair=0)
     clock["exposure"] = time.perf_counter() - started
     tick = time.perf_counter()
 
@@ -551,9 +556,10 @@ def cross_licence(store: Store, a: str, b: str, markets: list[str], as_of: dt.da
     if rate < 0:
         raise WarchestError(f"royalty rate {rate} must be >= 0 (e.g. 0.02 for 2%)")
     out = []
-    for m in markets:
-        ex = compute_exposure(store, [a, b], m, as_of, evidence_per_pair=5,
+    every = compute_exposures(store, [a, b], markets, as_of, evidence_per_pair=5,
                               products=products)
+    for m in markets:
+        ex = every[m.strip().upper()]
         sa = (sales_a or {}).get(m.upper(), 1.0)
         sb = (sales_b or {}).get(m.upper(), 1.0)
         r = balancing_payment(ex.matrix[0][1], ex.matrix[1][0], rate, sa, sb)

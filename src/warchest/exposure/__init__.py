@@ -242,8 +242,16 @@ def _members_table(firms: list[Firm]) -> pa.Table:
                      "entity_id": [r[1] for r in rows]})
 
 
-def _stock_sql(day: str, countries: list[str]) -> str:
-    inlist = ", ".join(f"'{c}'" for c in countries)
+def _stock_sql(day: str, markets: list[list[str]]) -> str:
+    """The firms' patents in force on the day in any of the markets (each a list of
+    countries), with a flag per market (``in_0``, ``in_1``, ...)."""
+    every = sorted({c for countries in markets for c in countries})
+    inlist = ", ".join(f"'{c}'" for c in every)
+    flags = ",\n           ".join(
+        "bool_or(jurisdiction IN ({})) AS in_{}".format(
+            ", ".join(f"'{c}'" for c in countries), k)
+        for k, countries in enumerate(markets))
+    picked = ", ".join(f"m.in_{k}" for k in range(len(markets)))
     return f"""
 WITH held AS (
     SELECT DISTINCT m.firm, o.patent_id
@@ -251,13 +259,16 @@ WITH held AS (
     WHERE o.start_date <= DATE '{day}' AND (o.end_date IS NULL OR o.end_date > DATE '{day}')
 ),
 in_market AS (
-    SELECT DISTINCT patent_id FROM patent_markets
+    SELECT patent_id,
+           {flags}
+    FROM patent_markets
     WHERE jurisdiction IN ({inlist}) AND in_force_from <= DATE '{day}'
       AND (in_force_until IS NULL OR DATE '{day}' < in_force_until)
+    GROUP BY patent_id
 )
 SELECT h.firm, h.patent_id, CAST(coalesce(i.impact, 1.0) AS DOUBLE) AS impact,
-       i.lead_symbol, i.lead_group
-FROM held h JOIN in_market USING (patent_id)
+       i.lead_symbol, i.lead_group, {picked}
+FROM held h JOIN in_market m USING (patent_id)
 LEFT JOIN patent_indicators i ON i.patent_id = h.patent_id
 ORDER BY h.firm, h.patent_id
 """
@@ -620,7 +631,21 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
                      text_method: str = "auto", evidence_per_pair: int = 5,
                      evidence_by: str = "weighted", products: Path | None = None,
                      keep_patents: bool = False) -> Exposure:
-    """The exposure matrix of the named firms (each as its corporate group).
+    """The exposure matrix of the named firms (each as its corporate group) in one market
+    (``compute_exposures`` of one market; its docstring has the options)."""
+    return compute_exposures(store, names, [market], as_of, config, text_method,
+                             evidence_per_pair, evidence_by, products,
+                             keep_patents)[market.strip().upper()]
+
+
+def compute_exposures(store: Store, names: list[str], markets: list[str],
+                      as_of: dt.date | None = None, config: ExposureConfig | None = None,
+                      text_method: str = "auto", evidence_per_pair: int = 5,
+                      evidence_by: str = "weighted", products: Path | None = None,
+                      keep_patents: bool = False) -> dict[str, Exposure]:
+    """The exposure matrices of the named firms (each as its corporate group), one per
+    market, from one pass over the evidence: every evidence but the stock is the same in
+    each market, so it is computed once for the patents in force in any of them.
 
     ``evidence_per_pair``: how many patents to explain per pair, the strongest by
     ``evidence_by``: ``weighted`` (impact x score, what the exposure sums) or ``score``
@@ -638,7 +663,10 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         raise NotReady("values are not computed yet: run `warchest value --compute` first")
     clock = _Clock()
     firms = resolve_firms(store, names)
-    countries = market_countries(store, market)
+    wanted = list(dict.fromkeys(m.strip().upper() for m in markets))
+    if not wanted:
+        raise WarchestError("exposure needs a market, e.g. US")
+    countries = [market_countries(store, m) for m in wanted]
     day = as_of.isoformat()
     members = _members_table(firms)
     stock_q = _remembered(store, {"firm_members": members}, _stock_sql(day, countries))
@@ -739,22 +767,7 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
         score[np.arange(n), owner] = 0.0  # a firm is never exposed to itself
     ok = score >= cfg.min_score
     weighted = impact[:, None] * score * ok
-    matrix = _sum_by(owner, weighted.astype(np.float64), k)
-    assertable = _sum_by(owner, ok.astype(np.int64), k)
-    np.fill_diagonal(matrix, 0.0)
-    np.fill_diagonal(assertable, 0)
-    counts = np.bincount(owner, minlength=k) if n else np.zeros(k, np.int64)
     clock.mark("scores")
-
-    shown: list[tuple[int, int, int]] = []  # (stock row, holder, target)
-    for a in range(k):
-        mine = np.flatnonzero(owner == a)
-        for b in range(k):
-            if a == b or len(mine) == 0:
-                continue
-            key = weighted[mine, b] if evidence_by == "weighted" else score[mine, b] * ok[mine, b]
-            order = mine[np.argsort(-key, kind="stable")[:evidence_per_pair]]
-            shown += [(int(i), a, b) for i in order if ok[i, b]]
     def explain_rows(rows: list[tuple[int, int]]) -> list[dict[str, Any]]:
         """Evidence for (stock row, target) pairs."""
         titles: dict[str, str | None] = {}
@@ -795,18 +808,49 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
                 float(text[i, b]), float(sims[i, b]), int(n_ex[i, b]), int(n_ap[i, b])))
         return out
 
-    evidence: dict[tuple[int, int], list[dict[str, Any]]] = {
-        (a, b): [] for a in range(k) for b in range(k) if a != b}
-    for (_, a, b), row in zip(shown, explain_rows([(i, b) for i, _, b in shown]),
-                              strict=True):
-        evidence[(a, b)].append(row)
-    clock.mark("evidence details")
-    kept = PatentScores(stock_ids, owner, impact, score * ok, weighted.astype(np.float32),
-                        explain_rows) if keep_patents else None
     sold = [[a for j, a in enumerate(areas["names"])
              if areas["sells"][b, j] and a != NO_PRODUCTS] for b in range(k)] if areas else None
-    return Exposure(firms, market.upper(), as_of, matrix.tolist(), assertable.tolist(),
-                    [int(c) for c in counts], evidence, method, clock.seconds, kept, sold)
+    out: dict[str, Exposure] = {}
+    for m_idx, market in enumerate(wanted):
+        rows = np.flatnonzero(stock_q.column(f"in_{m_idx}").to_numpy(zero_copy_only=False))
+        mine_owner = owner[rows]
+        mine_weighted = weighted[rows]
+        matrix = _sum_by(mine_owner, mine_weighted.astype(np.float64), k)
+        assertable = _sum_by(mine_owner, ok[rows].astype(np.int64), k)
+        np.fill_diagonal(matrix, 0.0)
+        np.fill_diagonal(assertable, 0)
+        counts = np.bincount(mine_owner, minlength=k) if len(rows) else np.zeros(k, np.int64)
+        shown: list[tuple[int, int, int]] = []  # (stock row, holder, target)
+        for a in range(k):
+            mine = rows[mine_owner == a]
+            for b in range(k):
+                if a == b or len(mine) == 0:
+                    continue
+                key = weighted[mine, b] if evidence_by == "weighted" else \
+                    score[mine, b] * ok[mine, b]
+                order = mine[np.argsort(-key, kind="stable")[:evidence_per_pair]]
+                shown += [(int(i), a, b) for i in order if ok[i, b]]
+        evidence: dict[tuple[int, int], list[dict[str, Any]]] = {
+            (a, b): [] for a in range(k) for b in range(k) if a != b}
+        for (_, a, b), row in zip(shown, explain_rows([(i, b) for i, _, b in shown]),
+                                  strict=True):
+            evidence[(a, b)].append(row)
+        kept = PatentScores([stock_ids[i] for i in rows.tolist()], mine_owner, impact[rows],
+                            (score * ok)[rows], mine_weighted.astype(np.float32),
+                            _local(explain_rows, rows)) if keep_patents else None
+        out[market] = Exposure(firms, market, as_of, matrix.tolist(), assertable.tolist(),
+                               [int(c) for c in counts], evidence, method, clock.seconds,
+                               kept, sold)
+    clock.mark("evidence details")
+    return out
+
+
+def _local(explain_rows: Callable[[list[tuple[int, int]]], list[dict[str, Any]]],
+           rows: np.ndarray) -> Callable[[list[tuple[int, int]]], list[dict[str, Any]]]:
+    """``explain_rows`` for one market's rows (``rows``: its stock rows in the union)."""
+    def explain(pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
+        return explain_rows([(int(rows[i]), b) for i, b in pairs])
+    return explain
 
 
 def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float,
@@ -862,10 +906,11 @@ def deterrence(store: Store, company: str, threats: list[str], markets: list[str
     """Per threat and market: X's power against T, T's against X, their ratio (mutual
     assured destruction when both are large), and the product areas where X is naked."""
     out = []
+    every = compute_exposures(store, [company, *threats], markets, as_of, config,
+                              evidence_per_pair=200, products=products)
+    areas = _areas(store)
     for market in markets:
-        result = compute_exposure(store, [company, *threats], market, as_of, config,
-                                  evidence_per_pair=200, products=products)
-        areas = _areas(store)
+        result = every[market.strip().upper()]
         for t in range(1, len(result.firms)):
             mine, theirs = result.matrix[0][t], result.matrix[t][0]
             ratio = mine / theirs if theirs > 0 else math.inf if mine > 0 else None
