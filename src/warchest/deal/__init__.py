@@ -117,15 +117,15 @@ def _candidate_facts(store: Store, ids: list[str], as_of: dt.date) -> dict[str, 
     rows = store.rows_with("deal_ids", pa.table({"patent_id": ids}), f"""
         SELECT d.patent_id, p.title, v.remaining_years, v.impact, v.coverage, v.value,
                v.in_force_in, coalesce(e.open_liens, 0) AS open_liens, e.lien_rf_ids,
-               coalesce(e.licences, 0) AS licences, e.licence_rf_ids,
-               (SELECT min(pp.product) FROM patent_products pp
-                WHERE pp.patent_id = d.patent_id) AS area,
-               (SELECT min(c.subclass) FROM cpc c WHERE c.patent_id = d.patent_id)
-                   AS subclass
+               coalesce(e.licences, 0) AS licences, e.licence_rf_ids, a.area,
+               v.cpc_subclass AS subclass
         FROM deal_ids d
         LEFT JOIN patents p USING (patent_id)
-        LEFT JOIN ({values_on_sql(as_of)}) v USING (patent_id)
-        LEFT JOIN ({encumbrances_sql(day)}) e USING (patent_id)""")
+        LEFT JOIN ({values_on_sql(as_of, "deal_ids")}) v USING (patent_id)
+        LEFT JOIN ({encumbrances_sql(day)}) e USING (patent_id)
+        LEFT JOIN (SELECT pp.patent_id, min(pp.product) AS area FROM patent_products pp
+                   JOIN deal_ids USING (patent_id) GROUP BY pp.patent_id) a
+               USING (patent_id)""")
     return {r["patent_id"]: r for r in rows}
 
 
@@ -402,14 +402,25 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
                      key=lambda c: (-inst.gains[c, j], keep[c]))[:DIFFERENCE]
         tops.append(top)
         asked[m] += [(rows_in[keep[c]][m], t) for c in top]
-    reasons: dict[tuple[str, int, int], dict[str, Any]] = {}
+    # the markets' exposures share their evidence rows: one pass for all of them
+    shared: dict[tuple[int, int], tuple[str, int, int]] = {}
     for m, pairs in asked.items():
         sp = exposures[m].patents
         assert sp is not None
-        unique = sorted(set(pairs))
-        for pair, reason in zip(unique, sp.explain_many(unique) if unique else [],
-                                strict=True):
-            reasons[(m, *pair)] = reason
+        for i, t in pairs:
+            shared.setdefault((int(sp.rows[i]), t), (m, i, t))
+    reasons: dict[tuple[str, int, int], dict[str, Any]] = {}
+    if shared:
+        any_scores = next(iter(exposures.values())).patents
+        assert any_scores is not None
+        unique = sorted(shared)
+        for pair, reason in zip(unique, any_scores.explain_shared(unique), strict=True):
+            reasons[shared[pair]] = reason
+    for m, pairs in asked.items():  # a patent in force in two markets: the same reasons
+        sp = exposures[m].patents
+        assert sp is not None
+        for i, t in pairs:
+            reasons.setdefault((m, i, t), reasons[shared[(int(sp.rows[i]), t)]])
     for rank, k in enumerate(order):
         c = chosen[k]
         pid = keep[c]

@@ -148,9 +148,16 @@ class PatentScores:
     impact: np.ndarray
     score: np.ndarray
     weighted: np.ndarray
-    explain_many: Callable[[list[tuple[int, int]]], list[dict[str, Any]]]
-    """Reasons for many (row, target) pairs in one pass (one query for titles, one for
-    the citing patents), in the order asked."""
+    rows: np.ndarray
+    """Each patent's row in the evidence shared by the markets computed together
+    (``compute_exposures``)."""
+    explain_shared: Callable[[list[tuple[int, int]]], list[dict[str, Any]]]
+    """Reasons for (shared row, target) pairs, of any of those markets, in one pass."""
+
+    def explain_many(self, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
+        """Reasons for many (row, target) pairs in one pass (one query for titles, one
+        for the citing patents), in the order asked."""
+        return self.explain_shared([(int(self.rows[i]), b) for i, b in pairs])
 
     def explain(self, i: int, b: int) -> dict[str, Any]:
         """Why patent row ``i`` reads on firm ``b`` (``explain_many`` of one pair)."""
@@ -431,6 +438,19 @@ SELECT firm, product FROM inferred UNION SELECT firm, product FROM known_areas
     return stock_areas, active
 
 
+def _products_of(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
+    """``read_products``, remembered in this process until the store or the file
+    changes."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise BadInputFile(f"cannot read products file {path}: {exc.strerror}") from None
+    key = ("products", str(path.resolve()), stat.st_mtime_ns, stat.st_size,
+           tuple(tuple(f.members) for f in firms))
+    got: pa.Table = store.remember(key, lambda: read_products(store, path, firms))
+    return got
+
+
 def read_products(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
     """A CSV of the product areas companies sell in (``company,product``; extra columns
     such as countries are ignored), as (firm, product) rows for the firms asked about.
@@ -453,7 +473,14 @@ def read_products(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
     # the file's names matched in one query (raw name, else normalised key), so a file
     # listing thousands of companies costs one join, not a lookup each
     names = sorted({r["company"] for r in rows if r.get("company")})
-    keys = [normalise_name(n) for n in names]
+    # a name the store knows as a raw owner name has its key there already: only the
+    # others are normalised here (a file listing every company of a large store would
+    # otherwise cost a normalisation per name, about 15 s per 200,000)
+    stored = {r["company"]: r["name_key"] for r in store.rows_with(
+        "listed_raw", pa.table({"company": names}),
+        "SELECT l.company, min(n.name_key) AS name_key FROM listed_raw l "
+        "JOIN owner_names n ON n.raw_name = l.company GROUP BY l.company")}
+    keys = [stored.get(n) or normalise_name(n) for n in names]
     found = store.rows_with("listed", pa.table({"company": names, "name_key": keys}), """
         WITH hits AS (  -- two equi-joins: an OR in the join condition is a nested loop
             SELECT l.company, n.raw_name, n.entity_id, n.mentions FROM listed l
@@ -732,7 +759,7 @@ def compute_exposures(store: Store, names: list[str], markets: list[str],
     cite_factor = np.ones((n, k), np.float32)
     areas: dict[str, Any] = {}
     if store.scalar("SELECT count(*) > 0 FROM patent_products"):
-        known = read_products(store, products, firms) if products else pa.table(
+        known = _products_of(store, products, firms) if products else pa.table(
             {"firm": pa.array([], pa.int32()), "product": pa.array([], pa.string())})
         stock_sql, active_sql = _area_sql(cfg.area_share)
         mine = _remembered(store, tables, stock_sql)
@@ -836,21 +863,13 @@ def compute_exposures(store: Store, names: list[str], markets: list[str],
                                   strict=True):
             evidence[(a, b)].append(row)
         kept = PatentScores([stock_ids[i] for i in rows.tolist()], mine_owner, impact[rows],
-                            (score * ok)[rows], mine_weighted.astype(np.float32),
-                            _local(explain_rows, rows)) if keep_patents else None
+                            (score * ok)[rows], mine_weighted.astype(np.float32), rows,
+                            explain_rows) if keep_patents else None
         out[market] = Exposure(firms, market, as_of, matrix.tolist(), assertable.tolist(),
                                [int(c) for c in counts], evidence, method, clock.seconds,
                                kept, sold)
     clock.mark("evidence details")
     return out
-
-
-def _local(explain_rows: Callable[[list[tuple[int, int]]], list[dict[str, Any]]],
-           rows: np.ndarray) -> Callable[[list[tuple[int, int]]], list[dict[str, Any]]]:
-    """``explain_rows`` for one market's rows (``rows``: its stock rows in the union)."""
-    def explain(pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
-        return explain_rows([(int(rows[i]), b) for i, b in pairs])
-    return explain
 
 
 def _explain_row(patent: str, detail: dict[str, Any], target: str, impact: float,

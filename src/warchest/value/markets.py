@@ -112,15 +112,17 @@ SELECT patent_id, jurisdiction, in_force_from, in_force_until, via FROM abroad
 """
 
 
-def coverage_sql(as_of: str) -> str:
+def coverage_sql(as_of: str, only: str | None = None) -> str:
     """Per patent: the weight of the distinct countries where it is in force on ``as_of``
-    (an ISO date), and which they are."""
+    (an ISO date), and which they are; ``only``: a table of the patent_ids wanted (the
+    others are left out early)."""
+    among = f" AND patent_id IN (SELECT patent_id FROM {only})" if only else ""
     return f"""
 SELECT m.patent_id, sum(w.weight) AS coverage,
        string_agg(m.jurisdiction, ',' ORDER BY m.jurisdiction) AS in_force_in
 FROM (SELECT DISTINCT patent_id, jurisdiction FROM patent_markets
       WHERE in_force_from <= DATE '{as_of}'
-        AND (in_force_until IS NULL OR DATE '{as_of}' < in_force_until)) m
+        AND (in_force_until IS NULL OR DATE '{as_of}' < in_force_until){among}) m
 JOIN (SELECT country, max(weight) AS weight FROM market_weights GROUP BY country) w
   ON w.country = m.jurisdiction
 GROUP BY m.patent_id
