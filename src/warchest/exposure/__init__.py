@@ -798,9 +798,9 @@ def compute_exposures(store: Store, names: list[str], markets: list[str],
     def explain_rows(rows: list[tuple[int, int]]) -> list[dict[str, Any]]:
         """Evidence for (stock row, target) pairs."""
         titles: dict[str, str | None] = {}
-        if rows:
-            got = store.query_using(
-                {"shown": pa.table({"patent_id": [stock_ids[i] for i, _ in rows]})},
+        if rows:  # remembered until the store changes, as every evidence query here
+            got = _remembered(
+                store, {"shown": pa.table({"patent_id": [stock_ids[i] for i, _ in rows]})},
                 "SELECT DISTINCT p.patent_id, p.title FROM shown s "
                 "JOIN patents p USING (patent_id)")
             titles = dict(zip(got.column("patent_id").to_pylist(),
@@ -808,7 +808,7 @@ def compute_exposures(store: Store, names: list[str], markets: list[str],
         cited = [(i, b) for i, b in rows if n_ex[i, b] + n_ap[i, b] > 0]
         citing: dict[tuple[int, int], str] = {}
         if cited:
-            got = store.query_using({"pairs": pa.table({
+            got = _remembered(store, {"pairs": pa.table({
                 "idx": pa.array([i for i, _ in cited], pa.int64()),
                 "target": pa.array([b for _, b in cited], pa.int32()),
                 "patent_id": [stock_ids[i] for i, _ in cited]}),
