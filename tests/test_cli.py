@@ -75,6 +75,14 @@ def test_demo_then_status_patent_sql(tmp_path: Path) -> None:
 
     code, out, _ = run("sql", "SELECT count(*) AS n FROM cpc_titles", "--db", db, "--csv")
     assert code == 0 and out.splitlines() == ["n", "260263"]
+    # CSV a user opens in a spreadsheet: text that would run as a formula is written as
+    # text (a leading apostrophe, OWASP); numbers stay numbers
+    code, out, _ = run("sql", "SELECT '=HYPERLINK(\"http://x\",\"y\")' AS a, '@SUM(1)' AS b, "
+                       "'-1+2' AS c, '+3' AS d, 'ACME' AS e, -2.5 AS f", "--db", db, "--csv")
+    assert code == 0 and out.splitlines()[1] == (
+        '"\'=HYPERLINK(""http://x"",""y"")",\'@SUM(1),\'-1+2,\'+3,ACME,-2.5')
+    code, _, err = run("sql", "SELECT * FROM read_csv('/etc/passwd')", "--db", db)
+    assert code == 1 and "Permission Error" in err and "Traceback" not in err
 
 
 def test_load_json_summary_and_quarantine(tmp_path: Path) -> None:

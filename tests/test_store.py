@@ -50,13 +50,68 @@ def test_a_duckdb_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
         Store(path)
 
 
-def test_read_only_queries(store: Store) -> None:
-    assert store.read_only_query("SELECT 1 AS one").to_pylist() == [{"one": 1}]
-    for statement in ("DELETE FROM patents", "DROP TABLE patents",
-                      "SELECT 1; INSERT INTO patents (patent_id) VALUES ('1')",
-                      "COPY patents TO '/tmp/x.csv'"):
-        with pytest.raises(ReadOnlyQuery, match="only reads are allowed"):
-            store.read_only_query(statement)
+def test_read_only_queries(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb"):
+        pass  # an empty store
+    with Store(tmp_path / "s.duckdb", read_only=True, sandbox=True) as store:
+        assert store.read_only_query("SELECT 1 AS one").to_pylist() == [{"one": 1}]
+        for statement in ("DELETE FROM patents", "DROP TABLE patents",
+                          "SELECT 1; INSERT INTO patents (patent_id) VALUES ('1')",
+                          "COPY patents TO '/tmp/x.csv'"):
+            with pytest.raises(ReadOnlyQuery, match="only reads are allowed"):
+                store.read_only_query(statement)
+
+
+def test_users_sql_reads_the_store_and_nothing_else(tmp_path: Path) -> None:
+    """The holes issue 22 found in `warchest sql`, each closed: by the statement allow-list
+    (parsed, not matched as text) or by the sandboxed connection (no file, URL or other
+    database; no extension; settings locked)."""
+    db = tmp_path / "s.duckdb"
+    with Store(db):
+        pass
+    secret = tmp_path / "secret.csv"
+    secret.write_text("password\nhunter2\n", encoding="utf-8")
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    plot = tmp_path / "plot"  # IMPORT DATABASE would run plot/schema.sql
+    plot.mkdir()
+    (plot / "schema.sql").write_text("CREATE TABLE pwned AS SELECT 1;", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    with Store(db, read_only=True, sandbox=True) as store:
+        assert store.read_only_query("SELECT count(*) AS n FROM patents").to_pylist() == [
+            {"n": 0}]
+        assert "patent_id" in store.read_only_query("DESCRIBE patents").column(
+            "column_name").to_pylist()
+        assert "patents" in store.read_only_query("SHOW TABLES").column("name").to_pylist()
+        refused_by_type = {
+            f"PRAGMA import_database('{plot}')": "PRAGMA",
+            f"ATTACH '{other}' AS other": "ATTACH",
+            f"COPY patents TO '{out}'": "COPY",
+            "INSTALL httpfs": "LOAD", "LOAD httpfs": "LOAD",  # DuckDB parses INSTALL as LOAD
+            "SET enable_external_access = true": "SET",
+            f"EXPORT DATABASE '{tmp_path / 'dump'}'": "EXPORT",
+        }
+        for statement, kind in refused_by_type.items():
+            with pytest.raises(ReadOnlyQuery, match=f"only reads are allowed here, not {kind}"):
+                store.read_only_query(statement)
+        for statement in (f"SELECT * FROM read_csv('{secret}')",
+                          f"SELECT * FROM read_text('{secret}')",
+                          f"SELECT * FROM read_blob('{secret}')",
+                          f"SELECT * FROM glob('{tmp_path}/*')",
+                          f"SELECT * FROM '{secret}'",
+                          f"SELECT * FROM sniff_csv('{secret}')",
+                          "SELECT * FROM read_parquet('https://example.com/x.parquet')"):
+            with pytest.raises(WarchestError, match="Permission Error"):
+                store.read_only_query(statement)
+    assert not out.exists() and not (tmp_path / "dump").exists()
+    with Store(db, read_only=True) as store:
+        assert "pwned" not in {r["table_name"] for r in store.rows(
+            "SELECT table_name FROM information_schema.tables")}
+        # users' SQL never runs on a store that is not sandboxed
+        with pytest.raises(ReadOnlyQuery, match="only on a sandboxed store"):
+            store.read_only_query("SELECT 1")
+    with pytest.raises(WarchestError, match="a sandboxed store is read-only"):
+        Store(db, sandbox=True)
 
 
 def test_status_of_the_sample_store(sample_store: Store) -> None:

@@ -7,7 +7,6 @@ with code 1; no tracebacks.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import io
@@ -37,6 +36,7 @@ from rich.table import Table
 from warchest import demo as demo_module
 from warchest import fetch as fetch_module
 from warchest import ingest
+from warchest.csvfile import write_rows
 from warchest.errors import WarchestError
 from warchest.ingest.runner import LoadReport, ProgressFn
 from warchest.patents import describe_patent
@@ -109,8 +109,9 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _open_store(db: Path | None, read_only: bool = False) -> Store:
-    return Store(db if db is not None else default_db_path(), read_only=read_only)
+def _open_store(db: Path | None, read_only: bool = False, sandbox: bool = False) -> Store:
+    return Store(db if db is not None else default_db_path(), read_only=read_only,
+                 sandbox=sandbox)
 
 
 @contextmanager
@@ -507,17 +508,14 @@ def sql(
 
     Example: warchest sql "SELECT subclass, count(*) n FROM cpc GROUP BY 1 ORDER BY n DESC"
     """
-    with _open_store(db, read_only=True) as store:
+    with _open_store(db, read_only=True, sandbox=True) as store:
         result = store.read_only_query(query)
     rows = result.to_pylist()
     if as_json:
         print_json(rows)
     elif as_csv:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(result.column_names)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row.values()])
+        write_rows(buffer, result.column_names, (list(row.values()) for row in rows))
         sys.stdout.write(buffer.getvalue())
     else:
         table = Table(caption=f"{len(rows):,} row(s)")
@@ -742,9 +740,7 @@ def exposure(
     rows = result.to_rows()
     if csv_out is not None:
         with csv_out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+            write_rows(fh, list(rows[0]), (list(r.values()) for r in rows))
     if heatmap is not None:
         write_heatmap(result, heatmap, synthetic)
     if as_json:
@@ -1470,9 +1466,8 @@ def portfolio(
         if csv_out is not None:
             with csv_out.open("w", newline="", encoding="utf-8") as fh:
                 rows = result["patents"]
-                writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["patent_id"])
-                writer.writeheader()
-                writer.writerows(rows)
+                header = list(rows[0]) if rows else ["patent_id"]
+                write_rows(fh, header, ([r.get(h) for h in header] for r in rows))
         if as_json:
             print_json(result)
             return

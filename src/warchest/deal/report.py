@@ -3,13 +3,13 @@ no network), plus the package as CSV and the whole result as JSON."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from warchest.csvfile import write_rows
 from warchest.deal import DealResult
 from warchest.errors import WarchestError
 from warchest.exposure.heatmap import heatmap_svg
@@ -291,10 +291,9 @@ def write_outputs(result: DealResult, html: Path | None = None, csv_path: Path |
         written.append(html)
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow([*PACKAGE_COLUMNS, "synthetic"])
-            for p in result.package:
-                w.writerow([*(p.get(c) for c in PACKAGE_COLUMNS), result.synthetic])
+            write_rows(fh, [*PACKAGE_COLUMNS, "synthetic"],
+                       ([*(p.get(c) for c in PACKAGE_COLUMNS), result.synthetic]
+                        for p in result.package))
         written.append(csv_path)
     if json_path is not None:
         json_path.write_text(json.dumps(result.to_dict(), indent=1, default=str),

@@ -6,6 +6,7 @@ import csv
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from warchest.csvfile import write_rows
 from warchest.errors import WarchestError
 from warchest.owners.resolve import resolve_names
 
@@ -31,11 +32,9 @@ def cluster_names_file(source: Path, out: Path, level: str = "company") -> dict[
     res = resolve_names(sorted(counts), counts, countries)
     pick = res.entity if level == "company" else res.group
     with out.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["mention_id", "entity_id", "entity_name"])
-        for mid, name in mentions:
-            eid = pick(name)
-            writer.writerow([mid, eid, res.name_of_entity[eid]])
+        write_rows(fh, ["mention_id", "entity_id", "entity_name"],
+                   ([mid, pick(name), res.name_of_entity[pick(name)]]
+                    for mid, name in mentions))
     return {"mentions": len(mentions), "names": len(counts),
             "entities": len({pick(n) for n in counts})}
 

@@ -46,7 +46,15 @@ _TYPES = {
     "bytes": "BLOB",
 }
 
-_READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
+_READ_STATEMENTS = {"SELECT", "EXPLAIN"}
+"""The statement types (as DuckDB's parser gives them) users' SQL may hold: SELECT (with
+DESCRIBE and SHOW, which parse as SELECT) and EXPLAIN."""
+SANDBOX = {"enable_external_access": False, "autoinstall_known_extensions": False,
+           "autoload_known_extensions": False, "allow_community_extensions": False,
+           "allow_unsigned_extensions": False}
+"""DuckDB settings of a sandboxed store: no file, URL or other database can be read or
+written (read_csv, glob, read_text, COPY, ATTACH, EXPORT/IMPORT DATABASE are refused), no
+extension installed or loaded; locked once the store is open."""
 
 
 _SIZE = re.compile(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
@@ -147,9 +155,16 @@ class Store:
         migrations: Sequence[Migration] = MIGRATIONS,
         tables: Sequence[Table] = TABLES,
         memory_limit: str | None = None,
+        sandbox: bool = False,
     ) -> None:
         self.path = str(default_db_path() if path is None else path)
         self.read_only = read_only
+        self.sandboxed = sandbox
+        """A sandboxed store (read-only) runs users' SQL (``read_only_query``): its
+        connection reads the store's own tables and nothing else (``SANDBOX``)."""
+        if sandbox and not read_only:
+            raise WarchestError("a sandboxed store is read-only: open it with "
+                                "read_only=True, sandbox=True")
         self.tables = {t.name: t for t in tables}
         self._migrations = tuple(migrations)
         self._lock = threading.RLock()
@@ -177,6 +192,8 @@ class Store:
         if temp_limit:
             config["max_temp_directory_size"] = _size(temp_limit, "temp limit", "20GB",
                                                       "WARCHEST_TEMP_LIMIT")
+        if sandbox:
+            config.update(SANDBOX)
         try:
             self._con = duckdb.connect(
                 self.path, read_only=read_only and not in_memory, config=config
@@ -190,6 +207,8 @@ class Store:
             ) from None
         self._con.execute("SET enable_progress_bar = false").fetchall()  # the library is quiet
         self._check_and_migrate()
+        if sandbox:  # from here on no statement can change the sandbox's settings
+            self._con.execute("SET lock_configuration = true").fetchall()
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> Store:
@@ -586,7 +605,12 @@ class Store:
         return table.column(0)[0].as_py()
 
     def read_only_query(self, sql: str) -> pa.Table:
-        """Run a user's query, refusing anything that is not a read."""
+        """Run a user's query on a sandboxed store (``sandbox=True``): each statement is
+        parsed and must be a read (``_READ_STATEMENTS``), and the connection itself reads
+        the store's tables and nothing else (``SANDBOX``)."""
+        if not self.sandboxed:
+            raise ReadOnlyQuery("users' SQL runs only on a sandboxed store: open it with "
+                                "Store(path, read_only=True, sandbox=True)")
         try:
             statements = duckdb.extract_statements(sql)
         except duckdb.Error as exc:
