@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import json
 from pathlib import Path
 
@@ -288,3 +289,63 @@ def test_an_extraction_failure_quarantines_the_document_not_the_file(
     q = store.rows("SELECT record, reason FROM quarantine")
     assert q == [{"record": "08926509", "reason": "could not be extracted (RuntimeError: "
                   "unexpected layout); please report this document"}]
+
+
+@pytest.mark.parametrize("damage", ["junk line", "byte-order marks", "closing tag in CDATA",
+                                    "closing tag in a comment", "cut short", "binary junk",
+                                    "small blocks"])
+def test_damage_between_documents_costs_only_the_damaged_span(
+        samples: Path, tmp_path: Path, damage: str) -> None:
+    """Issue 22: a stray line, a byte-order mark, or a closing root tag inside a CDATA
+    section or a comment used to stop the splitting, so everything after one became a
+    single quarantined record (8 documents, a junk line after the third: read 4 = loaded 3
+    + quarantined 1). Now only the damaged span is lost, and every other document loads."""
+    docs = _docs(samples, "grant_v4.1_2005-08-25.xml.gz")[:8]
+    numbers = [extract(parse_document(d)).number for d in docs]
+    parts = [d + b"\n" for d in docs]
+    lost: set[int] = set()  # documents the damage destroys
+    junk = 0  # spans that are not documents
+    block = 8 << 20
+    if damage == "junk line":
+        parts[2] += b"this line is not XML\n"
+        junk = 1
+    elif damage == "byte-order marks":
+        parts[0] = b"\xef\xbb\xbf" + parts[0]
+        parts[4] = b"\xef\xbb\xbf" + parts[4]
+    elif damage == "closing tag in CDATA":
+        parts[3] = parts[3].replace(b"<us-bibliographic-data-grant>",
+                                    b"<![CDATA[ </us-patent-grant> <?xml ]]>"
+                                    b"<us-bibliographic-data-grant>", 1)
+    elif damage == "closing tag in a comment":
+        parts[3] = parts[3].replace(b"<us-bibliographic-data-grant>",
+                                    b"<!-- </us-patent-grant> --><us-bibliographic-data-grant>",
+                                    1)
+    elif damage == "cut short":
+        parts[5] = parts[5][: len(parts[5]) // 2]  # the next document starts right after
+        lost = {5}
+    elif damage == "binary junk":
+        parts[1] += bytes(range(256)) + b"\x00\x00\n"
+        junk = 1
+    else:  # the same file read in 4 KB blocks: documents and spans cross block ends
+        parts[2] += b"this line is not XML\n"
+        parts[6] = b"\xef\xbb\xbf" + parts[6]
+        junk = 1
+        block = 4096
+    data = b"".join(parts)
+    assert b"<![CDATA[" not in b"".join(docs) or damage != "closing tag in CDATA"
+    spans = list(split_documents(io.BytesIO(data), block_size=block))
+    whole = [s for s in spans if s.complete]
+    assert [extract(parse_document(s.data)).number for s in whole] == [
+        n for k, n in enumerate(numbers) if k not in lost]
+    assert len(spans) == len(whole) + len(lost) + junk
+    assert all(s.problem for s in spans if not s.complete and not s.root)
+    assert sum(len(s.data) for s in spans) <= len(data)  # every byte in at most one span
+    # through the loader: read = loaded + quarantined, the counts the CLI reports
+    path = tmp_path / "ipg050830.xml"
+    path.write_bytes(data)
+    with Store(":memory:") as store:
+        report = load_uspto_xml(store, [path], workers=1)
+        assert report.rows_loaded == 8 - len(lost)
+        assert report.rows_quarantined == len(lost) + junk
+        assert report.rows_read == report.rows_loaded + report.rows_quarantined
+        assert store.scalar("SELECT count(*) FROM patents") == 8 - len(lost)

@@ -63,17 +63,29 @@ class RawDocument:
     data: bytes
     root: str
     complete: bool = True
+    problem: str | None = None  # why this span is not a document (junk between documents)
+
+
+BOM = b"\xef\xbb\xbf"
+_DOC_START = re.compile(rb"<\?xml[\s?]|<!DOCTYPE[\s>]|<(?:" + b"|".join(
+    re.escape(r.encode()) for r in sorted(KNOWN_ROOTS)) + rb")[\s>/]")
+"""Where a document can start: an XML declaration, a DOCTYPE or a known root element."""
+_DECLARATION = b"<?xml"
+"""How every document of the USPTO bulk files starts: inside a document, the start of the
+next one (the current one is cut short)."""
 
 
 def _skip_prolog(buf: bytes, pos: int) -> int:
-    """Skip white space, XML declarations, comments, processing instructions and the
-    DOCTYPE (with its internal subset); return the position of the root start tag or -1 if
-    the buffer ends first."""
+    """Skip white space, byte-order marks, XML declarations, comments, processing
+    instructions and the DOCTYPE (with its internal subset); return the position of the
+    root start tag or -1 if the buffer ends first."""
     n = len(buf)
     while pos < n:
         ch = buf[pos:pos + 1]
         if ch in (b" ", b"\n", b"\r", b"\t"):
             pos += 1
+        elif buf.startswith(BOM, pos):
+            pos += len(BOM)
         elif buf.startswith(b"<?", pos):
             end = buf.find(b"?>", pos)
             if end < 0:
@@ -101,11 +113,45 @@ def _skip_prolog(buf: bytes, pos: int) -> int:
     return -1
 
 
+def _find_end(buf: bytes, pos: int, closing: bytes) -> tuple[str, int]:
+    """From ``pos`` inside a document: ('close', i) at its closing root tag, ('next', i)
+    where another document's XML declaration comes first (this one is truncated), or
+    ('more', -1) when the
+    buffer ends first. A closing tag or a document start inside a CDATA section or a
+    comment does not count. Each search stops at the first candidate end, so a document
+    costs about its own length."""
+    close = buf.find(closing, pos)
+    nxt = buf.find(_DECLARATION, pos)
+    while True:
+        ends = [i for i in (close, nxt) if i >= 0]
+        limit = min(ends) if ends else len(buf)
+        at = buf.find(b"<!", pos, limit)  # a CDATA section or a comment (or other markup)
+        while at >= 0 and not buf.startswith((b"<![CDATA[", b"<!--"), at):
+            at = buf.find(b"<!", at + 2, limit)
+        if at < 0:
+            if not ends:
+                return "more", -1
+            return ("close", close) if close == limit else ("next", nxt)
+        stop = buf.find(b"]]>" if buf.startswith(b"<![CDATA[", at) else b"-->", at + 4)
+        if stop < 0:
+            return "more", -1
+        pos = stop + 3
+        if 0 <= close < pos:
+            close = buf.find(closing, pos)
+        if 0 <= nxt < pos:
+            nxt = buf.find(_DECLARATION, pos)
+
+
 def split_documents(stream: IO[bytes], block_size: int = 8 << 20) -> Iterator[RawDocument]:
     """Cut a (possibly huge) concatenated XML file into documents, streaming.
 
-    A document runs from its prolog (XML declaration, comments, DOCTYPE, all optional) to
-    the closing tag of its root element. Memory holds one block plus the document being cut.
+    A document runs from its prolog (byte-order mark, XML declaration, comments, DOCTYPE,
+    all optional) to the closing tag of its root element; a closing tag inside a CDATA
+    section or a comment does not end it. Anything between documents that is not one
+    (a stray line, binary junk) is given as a span with ``problem`` set, and splitting
+    goes on at the next document start (an XML declaration, a DOCTYPE or a known root);
+    a document cut short by the start of another is given as incomplete. So damage costs
+    the damaged span only. Memory holds one block plus the document being cut.
     """
     buf = b""
     pos = 0  # start of the unread part of buf
@@ -125,6 +171,11 @@ def split_documents(stream: IO[bytes], block_size: int = 8 << 20) -> Iterator[Ra
             pos = 0
         buf += more
 
+    def advance(to: int) -> None:
+        nonlocal pos, line
+        line += buf.count(b"\n", pos, to)
+        pos = to
+
     while True:
         if not eof and len(buf) - pos < block_size:
             fill()
@@ -136,40 +187,56 @@ def split_documents(stream: IO[bytes], block_size: int = 8 << 20) -> Iterator[Ra
         if start >= n:
             if eof:
                 return
-            line += buf.count(b"\n", pos, n)
-            pos = n
+            advance(n)
             fill()
             continue
         root_at = _skip_prolog(buf, start)
         # the prolog, or the root element's name, runs past the buffer: read on
         while (root_at < 0 or len(buf) - root_at < 256) and not eof:
-            fill()
-            start = pos
-            while start < len(buf) and buf[start] in b" \n\r\t":
-                start += 1
-            root_at = _skip_prolog(buf, start)
-        match = _NAME.match(buf, root_at) if root_at >= 0 else None
-        doc_line = line + buf.count(b"\n", pos, start)
-        if match is None:
-            yield RawDocument(base + start, doc_line, buf[start:], "", complete=False)
-            return
-        root = match.group(1).decode("ascii", "replace")
-        closing = f"</{root}>".encode()
-        end = buf.find(closing, match.end())
-        while end < 0 and not eof:  # the document runs past the buffer: read on
             offset = start - pos
             fill()
             start = pos + offset
+            root_at = _skip_prolog(buf, start)
+        match = _NAME.match(buf, root_at) if root_at >= 0 else None
+        if match is None or (match.group(1).decode("ascii", "replace") not in KNOWN_ROOTS \
+                and _DOC_START.match(buf, start) is None):
+            # not a document here: junk up to the next document start
+            nxt = _DOC_START.search(buf, start + 1)
+            while nxt is None and not eof:
+                offset = start - pos
+                fill()
+                start = pos + offset
+                nxt = _DOC_START.search(buf, start + 1)
+            stop = nxt.start() if nxt is not None else len(buf)
+            doc_line = line + buf.count(b"\n", pos, start)
+            yield RawDocument(base + start, doc_line, buf[start:stop], "", complete=False,
+                              problem=f"not a document: {stop - start:,} bytes between "
+                              "documents (split on at the next document start)")
+            advance(stop)
+            if nxt is None:
+                return
+            continue
+        root = match.group(1).decode("ascii", "replace")
+        closing = f"</{root}>".encode()
+        doc_line = line + buf.count(b"\n", pos, start)
+        kind, end = _find_end(buf, match.end(), closing)
+        while kind == "more" and not eof:  # the document runs past the buffer: read on
+            offset, body = start - pos, match.end() - pos
+            fill()
+            start = pos + offset
+            kind, end = _find_end(buf, pos + body, closing)
             match = _NAME.match(buf, _skip_prolog(buf, start))
             assert match is not None
-            end = buf.find(closing, match.end())
-        if end < 0:
-            yield RawDocument(base + start, doc_line, buf[start:], root, complete=False)
-            return
+        if kind != "close":  # cut short: the file ends, or another document starts
+            stop = end if kind == "next" else len(buf)
+            yield RawDocument(base + start, doc_line, buf[start:stop], root, complete=False)
+            advance(stop)
+            if kind != "next":
+                return
+            continue
         stop = end + len(closing)
         yield RawDocument(base + start, doc_line, buf[start:stop], root)
-        line = doc_line + buf.count(b"\n", start, stop)
-        pos = stop
+        advance(stop)
 
 
 def _entity(match: re.Match[bytes]) -> bytes:
@@ -1068,8 +1135,10 @@ def parse_batch(docs: list[RawDocument], source_name: str, source_file: str
         reason: str | None = None
         number: str | None = None
         if not raw.complete:
-            reason = ("the file ends inside this document (truncated)" if raw.root else
-                      "not XML: no document element found")
+            reason = raw.problem or (
+                "the document is cut short: the file ends, or another document starts, "
+                "before its closing tag (truncated)" if raw.root else
+                "not XML: no document element found")
         else:
             try:
                 root = parse_document(raw.data)
@@ -1139,7 +1208,7 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
         nonlocal good
         good += chunk.rows_read - len(chunk.quarantined)
         not_patent.extend(q.reason for q in chunk.quarantined
-                          if q.reason.startswith(("not XML", "<")))
+                          if q.reason.startswith(("not XML", "not a document", "<")))
         return chunk
 
     queue = batches()
