@@ -83,6 +83,13 @@ def test_demo_then_status_patent_sql(tmp_path: Path) -> None:
         '"\'=HYPERLINK(""http://x"",""y"")",\'@SUM(1),\'-1+2,\'+3,ACME,-2.5')
     code, _, err = run("sql", "SELECT * FROM read_csv('/etc/passwd')", "--db", db)
     assert code == 1 and "Permission Error" in err and "Traceback" not in err
+    # escape sequences in data never reach the terminal (one could clear or retitle it)
+    code, out, _ = run("sql", "SELECT 'ACME' || chr(27) || '[2J' || chr(27) || ']0;pwned' "
+                       "|| chr(7) || chr(155) || '31m Inc.' AS name", "--db", db)
+    assert code == 0 and "ACME[2J]0;pwned31m Inc." in out
+    assert not any(ch in out for ch in "\x1b\x07\x9b")
+    code, _, err = run("owners", "find", "Evil\x1b[2J Corp", "--db", db)
+    assert "\x1b" not in err
 
 
 def test_load_json_summary_and_quarantine(tmp_path: Path) -> None:

@@ -295,6 +295,20 @@ def test_example_scenario_reads(tmp_path: Path) -> None:
     ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\n"
      "constraints: {max_share_per_area: 2}\n", "max_share_per_area"),
     ("buyer: [A\n", "not valid YAML"),
+    # issue 22: NaN and infinity are refused (a NaN weight was a traceback, a NaN budget
+    # an empty package with exit 0), and so are text flags and text sales
+    ("buyer: A\nseller: B\nthreats: [{name: C, weight: .nan}]\npackage: {size: 5}\n",
+     "weight of C must be a finite number >= 0, not nan"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {budget_usd: .nan}\n",
+     "package.budget_usd must be a finite number"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {budget_usd: .inf}\n",
+     "package.budget_usd must be a finite number >= 0, not inf"),
+    ("buyer: A\nseller: B\nthreats: [C]\nmarkets: {US: -.inf}\npackage: {size: 5}\n",
+     "weight of market US must be a finite number"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\n"
+     "optimiser: {exact: 'perhaps'}\n", "optimiser.exact must be true or false, not 'perhaps'"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\n"
+     "cross_licence: {sales_usd: {A: {US: lots}}}\n", "sales of A in US must be a finite"),
 ])
 def test_bad_scenarios_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "s.yaml"

@@ -56,6 +56,14 @@ def test_every_taxonomy_prefix_is_a_symbol_of_the_cpc_scheme() -> None:
             assert symbol in titles or prefix in NEWER_THAN_2022_08, (product.name, prefix)
 
 
+def test_keywords_are_normalised_like_the_text_they_match(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("phones: {keywords: ['Touch-Screen', ' 5G ', 'e_NB%']}\n",
+                    encoding="utf-8")
+    (phones,) = load_taxonomy(path)
+    assert phones.keywords == ["touch screen", "5g", "e nb"]
+
+
 @pytest.mark.parametrize(("symbol", "area"), [
     # what each area's description names, with the CPC group the scheme files it under
     ("H04N19/70", "video_audio_coding"),    # video coding: syntax aspects
@@ -87,6 +95,9 @@ def test_each_area_covers_the_groups_its_description_names(symbol: str, area: st
     ("phones: {description: x}", "'phones' has neither 'cpc' nor 'keywords'"),
     ("- a\n- b", "expected product areas"),
     ("phones: [", "is not valid YAML"),
+    # issue 22: a keyword of LIKE wildcards used to match every patent
+    ("phones: {keywords: ['%', handset]}", "'phones' has keywords ['%'] with no letter"),
+    ("phones: {keywords: ['_']}", "'phones' has keywords ['_'] with no letter"),
 ])
 def test_bad_taxonomy_is_named(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "t.yaml"

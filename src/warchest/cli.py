@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import io
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich import box
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.panel import Panel
 from rich.progress import (
     BarColumn,
@@ -70,6 +71,14 @@ app.add_typer(techmap_app, name="techmap")
 
 console = Console()
 err = Console(stderr=True)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape(text: str) -> str:
+    """Text from data (names, titles, file and archive member names) for the terminal:
+    control characters dropped (an escape sequence in a hostile record could retitle,
+    clear or rewrite the terminal), then rich markup escaped."""
+    return escape_markup(_CONTROL.sub("", text))
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -4,6 +4,7 @@ limits on the package. ``warchest/deal/example.yaml`` documents every key."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,9 +61,19 @@ def _fail(path: Path, message: str) -> BadInputFile:
 
 
 def _number(path: Path, key: str, value: Any, low: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
-        raise _fail(path, f"{key} must be a number >= {low:g}, not {value!r}")
+    """A finite number >= ``low`` (YAML's .nan and .inf are refused, as are text and
+    true/false)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not math.isfinite(value) or value < low:
+        raise _fail(path, f"{key} must be a finite number >= {low:g}, not {value!r}")
     return float(value)
+
+
+def _flag(path: Path, key: str, value: Any) -> bool:
+    """true or false (YAML booleans), not text that merely looks like one."""
+    if not isinstance(value, bool):
+        raise _fail(path, f"{key} must be true or false, not {value!r}")
+    return value
 
 
 def _patents(path: Path, key: str, value: Any) -> list[str]:
@@ -148,16 +159,18 @@ def load_scenario(path: Path) -> Scenario:
 
     return Scenario(
         buyer=str(data["buyer"]), seller=str(data["seller"]), threats=threats,
-        markets=markets, as_of=as_of, size=size, fill=bool(package.get("fill", True)),
+        markets=markets, as_of=as_of, size=size,
+        fill=_flag(path, "package.fill", package.get("fill", True)),
         budget_usd=None if budget is None else _number(path, "package.budget_usd", budget),
         min_remaining_years=_number(path, "constraints.min_remaining_years",
                                     cons.get("min_remaining_years", 0)),
         in_force_in=[str(m).upper() for m in in_force],
-        exclude_encumbered=bool(cons.get("exclude_encumbered", True)),
+        exclude_encumbered=_flag(path, "constraints.exclude_encumbered",
+                                 cons.get("exclude_encumbered", True)),
         must_include=_patents(path, "constraints.must_include", cons.get("must_include")),
         must_exclude=_patents(path, "constraints.must_exclude", cons.get("must_exclude")),
         max_share_per_area=None if share is None else float(share),
-        exact=bool(opt.get("exact", False)),
+        exact=_flag(path, "optimiser.exact", opt.get("exact", False)),
         time_limit_s=_number(path, "optimiser.time_limit_s", opt.get("time_limit_s", 60), 1),
         exact_max_candidates=int(_number(path, "optimiser.exact_max_candidates",
                                          opt.get("exact_max_candidates", 5000), 1)),
@@ -170,7 +183,8 @@ def load_scenario(path: Path) -> Scenario:
                                           val.get("reference_remaining_years", 10), 0.1),
         royalty_rate=_number(path, "cross_licence.royalty_rate",
                              cross.get("royalty_rate", 0.02)),
-        sales_usd={str(k): {str(m).upper(): float(v) for m, v in d.items()}
-                   for k, d in sales.items()},
-        name=str(data.get("name") or path.stem), synthetic=bool(data.get("synthetic", False)),
+        sales_usd={str(k): {str(m).upper(): _number(path, f"sales of {k} in {m}", v)
+                            for m, v in d.items()} for k, d in sales.items()},
+        name=str(data.get("name") or path.stem),
+        synthetic=_flag(path, "synthetic", data.get("synthetic", False)),
         source=path)

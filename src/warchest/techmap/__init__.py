@@ -67,7 +67,15 @@ def load_taxonomy(path: Path | None = None) -> list[Product]:
         if bad:
             raise BadInputFile(f"{path}: area {name!r} has CPC prefixes {bad} that are not "
                                "a subclass or group (e.g. H04W, H04W72/, G06F3/048)")
-        keywords = [str(k).strip().lower() for k in spec.get("keywords") or []]
+        # keywords are matched on text normalised to lower-case letters, digits and single
+        # spaces: normalised the same way, they cannot hold a LIKE wildcard (% or _)
+        keywords = [" ".join(re.split(r"[^a-z0-9]+", str(k).lower())).strip()
+                    for k in spec.get("keywords") or []]
+        empty = [k for k, norm in zip(spec.get("keywords") or [], keywords, strict=True)
+                 if not norm]
+        if empty:
+            raise BadInputFile(f"{path}: area {name!r} has keywords {empty} with no letter or "
+                               "digit; a keyword is a word or phrase (e.g. handset)")
         if not cpc and not keywords:
             raise BadInputFile(f"{path}: area {name!r} has neither 'cpc' nor 'keywords'")
         products.append(Product(str(name), str(spec.get("description") or ""), cpc,
