@@ -282,3 +282,29 @@ def test_every_patentsview_table_layout(store: Store) -> None:
         {"field_id": 10, "field_title": "Measurement"}]
     assert store.scalar("SELECT abstract FROM abstracts").startswith(
         "A frequency modulated (coherent) laser detection")
+
+
+def test_a_patent_given_twice_in_one_file_keeps_its_last_row(store: Store, samples: Path,
+                                                              tmp_path: Path) -> None:
+    """Issue 22: a one-row-per-patent table kept every row of a patent a file repeats, and
+    a reload did not fix it. The real sample's g_patent with one row repeated (a changed
+    title) further down: the last row is loaded, the earlier one quarantined as a repeated
+    key, read = loaded + quarantined, and a reload gives the same store."""
+    with zipfile.ZipFile(samples / "patentsview_partly_synthetic" / "g_patent.tsv.zip") as z:
+        lines = z.read(z.namelist()[0]).decode("utf-8").splitlines(keepends=True)
+    header, body = lines[0], lines[1:41]
+    first = body[0].split("\t")
+    again = first[:]
+    title_at = header.rstrip("\n").split("\t").index('"patent_title"') if '"patent_title"' \
+        in header else header.rstrip("\n").split("\t").index("patent_title")
+    again[title_at] = '"A corrected title"'
+    path = write(tmp_path / "g_patent.tsv", header + "".join(body) + "\t".join(again))
+    for _ in range(2):  # a reload leaves the same rows
+        report = load_patentsview(store, [path])
+        assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (41, 40, 1)
+        pid = first[0].strip('"')
+        assert store.rows("SELECT title FROM patents WHERE patent_id = ?", [pid]) == [
+            {"title": "A corrected title"}]
+        assert store.scalar("SELECT count(*) FROM patents") == 40
+        (q,) = store.rows("SELECT record, reason FROM quarantine")
+        assert q["record"] == pid and "repeated key" in q["reason"]

@@ -238,6 +238,17 @@ def run_load(
                     store.quarantine_stream(load_id, str(source.path), source.member, reader)
                 else:
                     store.write_stream(table, reader, load_id)
+            # a key given twice in one file: its last row is kept, the others quarantined;
+            # a record that fills several one-row-per-key tables (an XML document: patents
+            # and applications) counts once, as the table with the most repeats
+            repeated = max((store.drop_repeated_keys(table, load_id)
+                            for table in result.outputs), key=len, default=[])
+            if repeated:
+                store.quarantine_stream(load_id, str(source.path), source.member,
+                                        pa.RecordBatchReader.from_batches(
+                                            _quarantine_table(repeated).schema,
+                                            _quarantine_table(repeated).to_batches()))
+                result.rows_quarantined += len(repeated)
             result.rows_loaded = result.rows_read - result.rows_quarantined
             for table in result.outputs:
                 result.replaced[table] = store.replace_older(table, load_id)

@@ -9,6 +9,7 @@ Reads go through :meth:`Store.query`, which returns Arrow tables.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import threading
@@ -490,6 +491,34 @@ class Store:
             ).fetchall()
         finally:
             self._con.unregister("_quarantine_rows")
+
+    def drop_repeated_keys(self, table: str, load_id: int) -> list[QuarantinedRow]:
+        """In a one-row-per-key table (``merge``), the rows this load wrote more than once
+        for a key: all but the last written are deleted and returned as quarantined rows
+        (a file that names a patent twice keeps its last row, and says so)."""
+        t = self.tables[table]
+        if not t.merge:
+            return []
+        key = t.key[0]
+        lid = int(load_id)
+        repeated = self._con.sql(
+            f'SELECT rowid AS _row, * EXCLUDE (load_id) FROM "{table}" WHERE load_id = {lid} '
+            f'QUALIFY row_number() OVER (PARTITION BY "{key}" ORDER BY rowid DESC) > 1'
+        ).to_arrow_table()
+        if repeated.num_rows == 0:
+            return []
+        self._changed()
+        self._con.register("_repeated", repeated.select(["_row"]))
+        try:
+            self._con.execute(f'DELETE FROM "{table}" WHERE rowid IN '
+                              "(SELECT _row FROM _repeated)").fetchall()
+        finally:
+            self._con.unregister("_repeated")
+        rows = repeated.drop_columns(["_row"]).to_pylist()
+        return [QuarantinedRow(None, f"repeated key: {key} {r[key]} appears again later in "
+                               "this file, whose last row for it is the one loaded",
+                               json.dumps(r, default=str)[:2000], record=str(r[key]))
+                for r in rows]
 
     def replace_older(self, table: str, load_id: int) -> int:
         """Make this load's rows the current ones for every key it wrote.
