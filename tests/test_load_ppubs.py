@@ -134,3 +134,56 @@ def test_parsers_on_real_strings() -> None:
         ("continuation-in-part", "16803085"), ("us-provisional-application", "62829858")]
     claims = parse_claims("1. A device. <br /> 2. The device of any one of claims 1, red.")
     assert [c["depends_on"] for c in claims] == [None, 1]
+
+
+def test_damaged_real_records_fail_alone(store: Store, samples: Path, tmp_path: Path) -> None:
+    """Issue 22: a bad byte was replaced by U+FFFD and loaded; a number where text belongs
+    (a traceback) and deeply nested JSON (RecursionError) failed the whole file. Now each
+    damaged line of the real sample is quarantined with its reason, its rows are taken
+    back, and the other records load as from the undamaged file."""
+    import gzip
+
+    with gzip.open(samples / "ppubs" / "ppubs_biblio.jsonl.gz") as f:
+        lines = [f.readline().rstrip(b"\n") for _ in range(12)]
+    clean = write(tmp_path / "clean" / "ppubs_clean.jsonl", b"\n".join(lines) + b"\n")
+    records = [json.loads(x) for x in lines]
+    damaged = list(lines)
+    damaged[2] = lines[2].replace(b"LADAR", b"LAD\xffAR") if b"LADAR" in lines[2] else \
+        lines[2][:40] + b"\xff" + lines[2][40:]
+    damaged[5] = json.dumps({**records[5], "inventionTitle": 12345}).encode()
+    damaged[7] = b"[" * 100_000 + b"]" * 100_000
+    damaged[9] = json.dumps({**records[9], "assigneeName": {"nested": ["x"]}}).encode()
+    path = write(tmp_path / "bad" / "ppubs_damaged.jsonl", b"\n".join(damaged) + b"\n")
+    report = load_ppubs(store, [path])
+    q = store.rows("SELECT line, reason FROM quarantine ORDER BY line")
+    assert [r["line"] for r in q] == [3, 6, 8, 10]
+    assert q[0]["reason"].startswith("not UTF-8 text")
+    assert q[1]["reason"] == "inventionTitle: expected text, found int '12345'"
+    assert q[2]["reason"] == "JSON nested too deeply to read"
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (12, 8, 4)
+    loaded = {r["patent_id"] for r in store.rows("SELECT patent_id FROM patents")}
+    with Store(":memory:") as other:
+        load_ppubs(other, [clean])
+        expected = {r["patent_id"] for r in other.rows("SELECT patent_id FROM patents")}
+        wanted = {str(records[k]["publicationReferenceDocumentNumber"]) for k in (2, 5, 7, 9)}
+    assert loaded == {p for p in expected if p not in wanted}
+
+
+def test_damaged_citation_csv_lines_fail_alone(store: Store, samples: Path,
+                                               tmp_path: Path) -> None:
+    """Issue 22: a line of the real citation CSV with a bad byte was loaded with U+FFFD,
+    and a line with a single field stopped the file; each is now quarantined alone."""
+    lines = (samples / "ppubs" / "ppubs_fulltext_us_citations.csv").read_bytes().split(b"\n")
+    lines = [x for x in lines if x][:30]
+    damaged = list(lines)
+    damaged[4] = lines[4].replace(b",", b",\xff", 1)
+    damaged[9] = b"US-10000000-B2"
+    path = write(tmp_path / "damaged_us_citations.csv", b"\n".join(damaged) + b"\n")
+    report = load_ppubs(store, [path])
+    assert (report.rows_read, report.rows_quarantined) == (29, 2)
+    assert report.rows_read == report.rows_loaded + report.rows_quarantined
+    q = store.rows("SELECT line, reason FROM quarantine ORDER BY line")
+    assert [r["line"] for r in q] == [5, 10]
+    assert q[0]["reason"].startswith("not UTF-8 text")
+    assert q[1]["reason"].startswith("expected citing_guid, the reference and seq")
+    assert not store.scalar("SELECT count(*) FROM citations WHERE cited_name LIKE '%\ufffd%'")

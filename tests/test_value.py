@@ -375,3 +375,19 @@ def test_impact_reference_shrinks_small_cohorts_by_hand() -> None:
         {reference_sql()}
         SELECT patent_id, reference FROM ref_patent""").fetchall())
     assert got == {"q0": pytest.approx(1.0), "q1": pytest.approx(1.0), "q2": pytest.approx(5.0)}
+
+
+def test_a_bad_byte_in_the_maintenance_file_is_quarantined(tmp_path: Path) -> None:
+    """Issue 22: the fee file is ASCII; a line with another byte was loaded with U+FFFD.
+    Now it is quarantined with its line, and the others load."""
+    lines = (FIXTURES / "MaintFeeEvents_20260105.txt").read_bytes().split(b"\n")
+    damaged = list(lines)
+    damaged[0] = damaged[0].replace(b" ", b" \xe9", 1)
+    path = tmp_path / "MaintFeeEvents_20260105.txt"
+    path.write_bytes(b"\n".join(damaged))
+    with Store(":memory:") as store:
+        report = load_maintenance(store, [path])
+        assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (7, 5, 2)
+        reasons = [r["reason"] for r in store.rows(
+            "SELECT line, reason FROM quarantine ORDER BY line")]
+        assert reasons[0].startswith("not ASCII text (byte 0xe9")

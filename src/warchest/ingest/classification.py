@@ -104,7 +104,15 @@ def _ipc_title_records(
 ) -> Iterator[tuple[int, str, dict[str, str | None]] | QuarantinedRow]:
     current: tuple[int, str, dict[str, str | None]] | None = None
     for number, raw in enumerate(iter_lines(stream), start=1):
-        text = raw.decode("utf-8", "replace")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:  # quarantined, never loaded with U+FFFD
+            if current is not None:
+                yield current
+                current = None
+            yield QuarantinedRow(number, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                 raw.decode("utf-8", "replace"))
+            continue
         if not text.strip():
             continue
         if "\t" in text:

@@ -59,7 +59,12 @@ def _iso(text: str) -> str:
 def _records(stream: IO[bytes]) -> Iterator[tuple[int, str, dict[str, str | None]]
                                             | QuarantinedRow]:
     for number, raw in enumerate(iter_lines(stream), start=1):
-        text = raw.decode("ascii", "replace")
+        try:
+            text = raw.decode("ascii")
+        except UnicodeDecodeError as exc:  # the file is ASCII: a bad byte is damage
+            yield QuarantinedRow(number, f"not ASCII text (byte {raw[exc.start]:#04x} at "
+                                 f"{exc.start})", raw.decode("ascii", "replace"))
+            continue
         parts = text.split()
         if not parts:
             continue

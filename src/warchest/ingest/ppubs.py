@@ -56,11 +56,26 @@ def _date(value: Any) -> Any:
 
 
 def _split(value: Any) -> list[str]:
+    """A list of texts, or one text of ';'-separated parts; anything else is refused (a
+    JSON object or number where names belong is damage, not a name)."""
     if not value:
         return []
     if isinstance(value, list):
+        if not all(isinstance(v, str) for v in value if v):
+            raise ValueError(f"expected a list of texts, found {str(value)[:60]!r}")
         return [v for v in value if v]
-    return [v.strip() for v in str(value).split(";") if v.strip()]
+    if not isinstance(value, str):
+        raise ValueError(f"expected text or a list of texts, found {type(value).__name__} "
+                         f"{str(value)[:60]!r}")
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def _text(record: dict[str, Any], key: str) -> str | None:
+    """A text field of a record: text or absent; a number or an object there is damage."""
+    value = record.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"{key}: expected text, found {type(value).__name__} {str(value)[:60]!r}")
 
 
 def _int(value: Any) -> int | None:
@@ -236,16 +251,16 @@ def add_record(rows: Rows, record: dict[str, Any]) -> str:
     Raises ValueError with the reason when the record cannot be loaded.
     """
     number_text = record.get("publicationReferenceDocumentNumber")
-    doc_type = record.get("type")
+    doc_type = _text(record, "type")
     published = _date(record.get("datePublished"))
     if published is None:
         raise ValueError("no publication date (datePublished)")
     kind = _first(record.get("kindCode"))
-    title = clean_markup(record.get("inventionTitle") or "") or None
+    title = clean_markup(_text(record, "inventionTitle") or "") or None
     if title in PLACEHOLDER_TITLES:
         title = None
     family = _int(record.get("familyIdentifierCur"))
-    app_raw = record.get("applicationNumber")
+    app_raw = _text(record, "applicationNumber")
     app_number = normalize_application_number(app_raw) if app_raw else None
     filed = _date(record.get("applicationFilingDate"))
     if doc_type == "US-PGPUB":
@@ -350,16 +365,29 @@ def read_jsonl(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
         if not raw.strip():
             continue
         read += 1
-        text = raw.decode("utf-8", "replace")
+        mark = rows.mark()
         try:
-            record = json.loads(text)
-            if not isinstance(record, dict):
-                raise ValueError("not a JSON object")
-            add_record(rows, record)
-        except (ValueError, TypeError, KeyError) as exc:
-            reason = f"not valid JSON: {exc}" if isinstance(exc, json.JSONDecodeError) \
-                else str(exc)
-            quarantined.append(QuarantinedRow(number, reason, text[:2000]))
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            quarantined.append(QuarantinedRow(number, f"not UTF-8 text ({exc.reason} at byte "
+                                              f"{exc.start})", raw[:2000].decode(
+                                                  "utf-8", "replace")))
+        else:
+            try:
+                record = json.loads(text)
+                if not isinstance(record, dict):
+                    raise ValueError("not a JSON object")
+                add_record(rows, record)
+            except RecursionError:
+                rows.rollback(mark)
+                quarantined.append(QuarantinedRow(number, "JSON nested too deeply to read",
+                                                  text[:2000]))
+            except Exception as exc:  # one odd record must not stop the file
+                rows.rollback(mark)
+                reason = f"not valid JSON: {exc}" if isinstance(exc, json.JSONDecodeError) \
+                    else str(exc) if isinstance(exc, ValueError | KeyError) \
+                    else f"unexpected value ({type(exc).__name__}: {exc})"
+                quarantined.append(QuarantinedRow(number, reason, text[:2000]))
         if read % BATCH == 0:
             yield Chunk(rows.tables(), quarantined, read, done)
             quarantined, read = [], 0
@@ -369,8 +397,17 @@ def read_jsonl(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
 
 def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
     """Chunks from the citation-edge CSV derived from ``usRefGroup``."""
-    lines = (raw.decode("utf-8-sig", "replace") for raw in iter_lines(stream))
-    reader = csv.reader(lines)
+    bad: dict[int, str] = {}  # line -> why it is not text
+
+    def decoded() -> Iterator[str]:
+        for k, raw in enumerate(iter_lines(stream), start=1):
+            try:
+                yield raw.decode("utf-8-sig" if k == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                bad[k] = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+                yield raw.decode("utf-8", "replace")
+
+    reader = csv.reader(decoded())
     header = [h.strip().lower() for h in next(reader, [])]
     if not header or header[0] != "citing_guid" or header[-1] != "seq":
         raise BadInputFile(f"{source_name}: expected a header starting with citing_guid and "
@@ -378,13 +415,21 @@ def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
     rows = Rows()
     quarantined: list[QuarantinedRow] = []
     read = 0
+    last = 1  # the header's line
     for values in reader:
-        line = reader.line_num
+        first, line, last = last + 1, reader.line_num, reader.line_num
         if not values:
             continue
         read += 1
         raw = ",".join(values)
+        mark = rows.mark()
         try:
+            damage = [bad[k] for k in range(first, line + 1) if k in bad]
+            if damage:  # a record may span lines: any of them
+                raise ValueError(damage[0])
+            if len(values) < 2:
+                raise ValueError(f"expected citing_guid, the reference and seq, found "
+                                 f"{len(values)} field(s)")
             guid, *middle, seq = values
             parts = guid.split("-")
             patent_id = try_normalize_patent_number(parts[1] if len(parts) >= 2 else guid)
@@ -393,6 +438,7 @@ def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
             ref_text = " ".join(middle[:2]) + " " + ",".join(middle[2:])
             if not _add_us_reference(rows, patent_id, int(seq) - 1, ref_text):
                 raise ValueError(f"unreadable reference {ref_text!r}")
-        except ValueError as exc:
-            quarantined.append(QuarantinedRow(line, str(exc), raw))
+        except (ValueError, IndexError) as exc:
+            rows.rollback(mark)
+            quarantined.append(QuarantinedRow(first, str(exc), raw))
     yield Chunk(rows.tables(), quarantined, read, 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from typing import Any
 
 import pyarrow as pa
@@ -9,15 +11,54 @@ import pyarrow as pa
 from warchest.store.schema import ARROW_TYPES
 from warchest.store.schema import table as schema_table
 
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "text": (str,), "int": (int,), "bigint": (int,), "date": (dt.date,), "bool": (bool,),
+    "double": (int, float), "timestamp": (dt.datetime,), "bytes": (bytes,)}
+_INT32 = 2 ** 31
+
+
+@functools.cache
+def _column_types(table: str) -> dict[str, str]:
+    return {c.name: c.type for c in schema_table(table).columns}
+
 
 class Rows:
-    """Rows for several store tables, turned into Arrow tables with the store's types."""
+    """Rows for several store tables, turned into Arrow tables with the store's types.
+
+    Each value is checked against its column's type as it is added (a record with a number
+    where text belongs fails alone, with the column named, instead of failing its whole
+    chunk later); ``mark`` and ``rollback`` take back the rows of a record that fails
+    half-way, so a quarantined record leaves nothing behind."""
 
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, table: str, **values: Any) -> None:
+        types = _column_types(table)
+        for name, value in values.items():
+            if value is None:
+                continue
+            kind = types.get(name)
+            if kind is None:
+                raise ValueError(f"{table} has no column {name}")
+            wrong = not isinstance(value, _PYTHON_TYPES[kind]) or (
+                kind != "bool" and isinstance(value, bool)) or (
+                kind == "date" and isinstance(value, dt.datetime))
+            if not wrong and kind == "int":
+                wrong = not -_INT32 <= int(value) < _INT32
+            if wrong:
+                raise ValueError(f"{name}: expected {kind}, found {type(value).__name__} "
+                                 f"{str(value)[:60]!r}")
         self.rows.setdefault(table, []).append(values)
+
+    def mark(self) -> dict[str, int]:
+        """Where each table's rows end now (for ``rollback``)."""
+        return {name: len(rows) for name, rows in self.rows.items()}
+
+    def rollback(self, mark: dict[str, int]) -> None:
+        """Drop the rows added since ``mark``."""
+        for name, rows in self.rows.items():
+            del rows[mark.get(name, 0):]
 
     def tables(self) -> dict[str, pa.Table]:
         """The gathered rows as Arrow tables (and start over)."""
