@@ -11,15 +11,19 @@ import pyarrow as pa
 from warchest.store.schema import ARROW_TYPES
 from warchest.store.schema import table as schema_table
 
-_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
-    "text": (str,), "int": (int,), "bigint": (int,), "date": (dt.date,), "bool": (bool,),
-    "double": (int, float), "timestamp": (dt.datetime,), "bytes": (bytes,)}
+_PYTHON_TYPES: dict[str, frozenset[type]] = {
+    "text": frozenset({str}), "int": frozenset({int}), "bigint": frozenset({int}),
+    "date": frozenset({dt.date}), "bool": frozenset({bool}),
+    "double": frozenset({int, float}), "timestamp": frozenset({dt.datetime}),
+    "bytes": frozenset({bytes})}
+"""The Python types each column type takes (exactly: True is no int, a datetime no date;
+text may also be a str subclass, as lxml's text results are)."""
 _INT32 = 2 ** 31
 
 
 @functools.cache
-def _column_types(table: str) -> dict[str, str]:
-    return {c.name: c.type for c in schema_table(table).columns}
+def _column_types(table: str) -> dict[str, tuple[frozenset[type], str]]:
+    return {c.name: (_PYTHON_TYPES[c.type], c.type) for c in schema_table(table).columns}
 
 
 class Rows:
@@ -38,15 +42,14 @@ class Rows:
         for name, value in values.items():
             if value is None:
                 continue
-            kind = types.get(name)
-            if kind is None:
+            spec = types.get(name)
+            if spec is None:
                 raise ValueError(f"{table} has no column {name}")
-            wrong = not isinstance(value, _PYTHON_TYPES[kind]) or (
-                kind != "bool" and isinstance(value, bool)) or (
-                kind == "date" and isinstance(value, dt.datetime))
-            if not wrong and kind == "int":
-                wrong = not -_INT32 <= int(value) < _INT32
-            if wrong:
+            allowed, kind = spec
+            if type(value) in allowed:
+                if kind == "int" and not -_INT32 <= value < _INT32:
+                    raise ValueError(f"{name}: {value} is out of range for a whole number")
+            elif not (kind == "text" and isinstance(value, str)):
                 raise ValueError(f"{name}: expected {kind}, found {type(value).__name__} "
                                  f"{str(value)[:60]!r}")
         self.rows.setdefault(table, []).append(values)
