@@ -121,12 +121,23 @@ def clean_header_name(cell: str) -> str:
 
 
 def parse_header(line: bytes, dialect: Dialect) -> list[str]:
+    if line.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BadInputFile("the file is UTF-16 text; save it as UTF-8")
     try:
         text = line.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError:
         raise BadInputFile("the header line is not UTF-8 text") from None
+    if "\r" in text:
+        raise BadInputFile("the header line holds a carriage return: the file's lines end "
+                           "with CR only (old Mac line ends); convert them to LF or CRLF")
+    if "\x00" in text:
+        raise BadInputFile("the header line holds NUL bytes: this is not a text table")
     if dialect.quote:
-        cells = next(csv.reader([text], delimiter=dialect.delimiter, quotechar=dialect.quote))
+        try:
+            cells = next(csv.reader([text], delimiter=dialect.delimiter,
+                                    quotechar=dialect.quote))
+        except csv.Error as exc:
+            raise BadInputFile(f"the header line cannot be read: {exc}") from None
     else:
         cells = text.split(dialect.delimiter)
     return [clean_header_name(c) for c in cells]

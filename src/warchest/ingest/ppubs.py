@@ -395,6 +395,17 @@ def read_jsonl(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
         yield Chunk(rows.tables(), quarantined, read, done)
 
 
+def _records(reader: Any, source_name: str) -> Iterator[list[str]]:
+    """The CSV reader's records; a record the csv module cannot read (a NUL byte, a line
+    end inside an unquoted field) ends the file with a clear error, as a damaged archive
+    does."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise BadInputFile(f"{source_name}: line {reader.line_num} cannot be read as CSV "
+                           f"({exc}); the file is damaged from there on") from None
+
+
 def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
     """Chunks from the citation-edge CSV derived from ``usRefGroup``."""
     bad: dict[int, str] = {}  # line -> why it is not text
@@ -408,7 +419,11 @@ def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
                 yield raw.decode("utf-8", "replace")
 
     reader = csv.reader(decoded())
-    header = [h.strip().lower() for h in next(reader, [])]
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise BadInputFile(f"{source_name}: the header line cannot be read ({exc}); CR-only "
+                           "line ends or NUL bytes? save it as a UTF-8 CSV") from None
     if not header or header[0] != "citing_guid" or header[-1] != "seq":
         raise BadInputFile(f"{source_name}: expected a header starting with citing_guid and "
                          f"ending with seq, found {header}")
@@ -416,7 +431,7 @@ def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
     quarantined: list[QuarantinedRow] = []
     read = 0
     last = 1  # the header's line
-    for values in reader:
+    for values in _records(reader, source_name):
         first, line, last = last + 1, reader.line_num, reader.line_num
         if not values:
             continue
