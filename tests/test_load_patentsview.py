@@ -308,3 +308,28 @@ def test_a_patent_given_twice_in_one_file_keeps_its_last_row(store: Store, sampl
         assert store.scalar("SELECT count(*) FROM patents") == 40
         (q,) = store.rows("SELECT record, reason FROM quarantine")
         assert q["record"] == pid and "repeated key" in q["reason"]
+
+
+@pytest.mark.parametrize("archive", ["gz", "zip"])
+def test_a_decompression_bomb_is_refused_early(store: Store, tmp_path: Path,
+                                               archive: str) -> None:
+    """Issue 22: a 1 MB archive of a 1 GB table ran for 22 s at 2.2 GB and ended in a
+    pyarrow error. An archive that decompresses to more than BOMB_RATIO times its size is
+    refused once past BOMB_FLOOR, with a message, and the store is unchanged."""
+    import gzip
+
+    from warchest.ingest.sources import BOMB_FLOOR, BOMB_RATIO
+
+    header = b"patent_id\tpatent_type\tpatent_date\tpatent_title\n"
+    body = b"\x00" * (BOMB_FLOOR + (16 << 20))
+    if archive == "gz":
+        path = tmp_path / "g_patent.tsv.gz"
+        path.write_bytes(gzip.compress(header + body, compresslevel=1))
+    else:
+        path = tmp_path / "g_patent.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("g_patent.tsv", header + body)
+    assert path.stat().st_size * BOMB_RATIO < len(body)
+    with pytest.raises(BadInputFile, match=f"more than {BOMB_RATIO} times its size"):
+        load_patentsview(store, [path])
+    assert store.scalar("SELECT count(*) FROM patents") == 0

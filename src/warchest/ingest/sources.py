@@ -68,8 +68,15 @@ class Source:
         return HashingStream.open(self)
 
 
+BOMB_RATIO = 200
+"""Decompressed bytes per compressed byte above which an archive is refused as a
+decompression bomb (real bulk files: about 5-15), once past ``BOMB_FLOOR``."""
+BOMB_FLOOR = 256 << 20
+
+
 class HashingStream(io.RawIOBase):
-    """A binary stream over a source that hashes the bytes of the file on disk as it goes."""
+    """A binary stream over a source that hashes the bytes of the file on disk as it goes,
+    and refuses a decompression bomb (``BOMB_RATIO``) before it fills memory or disk."""
 
     def __init__(self, inner: IO[bytes], raw: IO[bytes] | None, sha: hashlib._Hash | None,
                  source: Source) -> None:
@@ -80,6 +87,7 @@ class HashingStream(io.RawIOBase):
         self.source = source
         self.bytes_read = 0
         self.sha256: str | None = None
+        self.compressed_size: int | None = None  # a zip member's, known up front
 
     @classmethod
     def open(cls, source: Source) -> HashingStream:
@@ -92,6 +100,7 @@ class HashingStream(io.RawIOBase):
                 except KeyError:
                     raise BadInputFile(f"{path} has no member {source.member!r}") from None
                 stream = cls(inner, None, None, source)
+                stream.compressed_size = archive.getinfo(source.member).compress_size
                 stream.sha256 = file_sha256(path)
                 stream._archive = archive  # type: ignore[attr-defined]
                 return stream
@@ -119,7 +128,23 @@ class HashingStream(io.RawIOBase):
                 "download it again (e.g. `warchest fetch patentsview` resumes and verifies)"
             ) from None
         self.bytes_read += len(data)
+        if self.bytes_read > BOMB_FLOOR:
+            self._check_ratio()
         return data
+
+    def _check_ratio(self) -> None:
+        if self.compressed_size is not None:
+            packed = self.compressed_size
+        elif self._raw is not None and self._inner is not self._raw:
+            packed = self._raw.tell()
+        else:
+            return  # not compressed
+        if self.bytes_read > BOMB_RATIO * max(packed, 1):
+            raise BadInputFile(
+                f"{self.source.display} decompresses to more than {BOMB_RATIO} times its "
+                f"size ({self.bytes_read >> 20:,} MB from {max(packed, 1) >> 10:,} KB read so "
+                "far): refused as a decompression bomb; if you trust it, decompress it "
+                "yourself and load the plain file")
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
