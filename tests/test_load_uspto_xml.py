@@ -349,3 +349,52 @@ def test_damage_between_documents_costs_only_the_damaged_span(
         assert report.rows_quarantined == len(lost) + junk
         assert report.rows_read == report.rows_loaded + report.rows_quarantined
         assert store.scalar("SELECT count(*) FROM patents") == 8 - len(lost)
+
+
+def test_workers_exit_when_the_loading_process_is_killed(samples: Path,
+                                                         tmp_path: Path) -> None:
+    """Issue 22: parsing workers outlived a loader killed with -9, waiting for work
+    forever. Each now watches its parent and exits within about a second of it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    docs = _docs(samples, "grant_v4.5_2014-04-03.xml.gz")
+    path = tmp_path / "ipg140403.xml"
+    path.write_bytes(b"\n".join(docs * 400) + b"\n")  # long enough to be killed mid-load
+    marker = str(tmp_path)
+    script = ("import sys\nfrom warchest import Store, load_uspto_xml\n"
+              "if __name__ == '__main__':\n"
+              "    with Store(sys.argv[2]) as s:\n"
+              "        load_uspto_xml(s, [sys.argv[1]], workers=2)\n")
+    loader = subprocess.Popen([sys.executable, "-c", script, str(path),
+                               str(tmp_path / "s.duckdb")], cwd=marker)
+
+    def workers() -> list[int]:
+        found = []
+        for pid in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == loader.pid:
+                found.append(int(pid))
+        return found
+
+    deadline = time.time() + 60
+    while len(workers()) < 2 and time.time() < deadline and loader.poll() is None:
+        time.sleep(0.1)
+    children = workers()
+    assert len(children) >= 2, "the loader finished before its workers could be seen"
+    os.kill(loader.pid, signal.SIGKILL)
+    loader.wait()
+    deadline = time.time() + 10
+    alive = children
+    while alive and time.time() < deadline:
+        time.sleep(0.2)
+        alive = [c for c in children if os.path.exists(f"/proc/{c}") and
+                 open(f"/proc/{c}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert alive == []

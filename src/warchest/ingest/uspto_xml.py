@@ -25,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1126,6 +1128,20 @@ def add_application(rows: Rows, doc: Document) -> str:
     return number
 
 
+def watch_parent(parent: int, every: float = 1.0) -> None:
+    """In a parsing worker: exit when the loading process is gone (killed with -9, it
+    cannot stop its workers, which would otherwise wait for work forever)."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="warchest-watch-parent").start()
+
+
 def parse_batch(docs: list[RawDocument], source_name: str, source_file: str
                 ) -> tuple[dict[str, Any], list[QuarantinedRow], int]:
     """Parse and extract a batch of documents into store rows (run in worker processes)."""
@@ -1226,7 +1242,9 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
         context = multiprocessing.get_context("spawn")
         pending: list[tuple[Future[Any], int]] = []
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                     initializer=watch_parent,
+                                     initargs=(os.getpid(),)) as pool:
                 for batch, size in queue:
                     seen = True
                     pending.append((pool.submit(parse_batch, batch, source_name,
