@@ -391,10 +391,16 @@ def test_workers_exit_when_the_loading_process_is_killed(samples: Path,
     assert len(children) >= 2, "the loader finished before its workers could be seen"
     os.kill(loader.pid, signal.SIGKILL)
     loader.wait()
+    def running(pid: int) -> bool:  # a zombie has exited
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state != "Z"
+
     deadline = time.time() + 10
     alive = children
     while alive and time.time() < deadline:
         time.sleep(0.2)
-        alive = [c for c in children if os.path.exists(f"/proc/{c}") and
-                 open(f"/proc/{c}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+        alive = [c for c in children if running(c)]
     assert alive == []
