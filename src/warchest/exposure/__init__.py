@@ -344,14 +344,18 @@ class _Cpc:
     cols: np.ndarray
     _sorted: bool = False
 
-    def active(self, share: float, n: int) -> np.ndarray:
+    def active(self, share: float, n: int, among: np.ndarray) -> np.ndarray:
         """(stock row, firm): whether one of the patent's CPC main groups holds at least
-        ``share`` of the firm's recent patents (the firm is active in that group)."""
-        if not len(self.rows):
-            return np.zeros((n, self.share.shape[1]), bool)
+        ``share`` of the firm's recent patents (the firm is active in that group), for the
+        rows ``among`` marks (False elsewhere)."""
+        hit = np.zeros((n, self.share.shape[1]), bool)
+        wanted = among[self.rows] if len(self.rows) else np.zeros(0, bool)
+        if not wanted.any():
+            return hit
         hot = np.vstack([self.share >= share, np.zeros((1, self.share.shape[1]), bool)])
-        groups = np.where(self.cols < 0, len(self.share), self.cols)
-        hit: np.ndarray = _sum_by(self.rows, hot[groups].astype(np.float32), n) > 0
+        rows, cols = self.rows[wanted], self.cols[wanted]
+        groups = np.where(cols < 0, len(self.share), cols)
+        np.logical_or.at(hit, rows, hot[groups])
         return hit
 
     def shared(self, i: int, target: int) -> str:
@@ -781,8 +785,10 @@ def compute_exposures(store: Store, names: list[str], markets: list[str],
         unmapped = has.sum(axis=1) == 0
         # the fallback to CPC overlap is for targets whose products are inferred: what a
         # products file lists is in taxonomy areas, and an unmapped patent is in none
-        inside = (has @ sells.T > 0) | (unmapped[:, None] & ~listed[None, :]
-                                        & evidence_cpc.active(cfg.area_share, n))
+        inside = has @ sells.T > 0
+        if unmapped.any() and not listed.all():
+            inside |= unmapped[:, None] & ~listed[None, :] & evidence_cpc.active(
+                cfg.area_share, n, unmapped)
         area_factor = np.where(inside, np.float32(1.0), outside[None, :])
         cited = np.where(listed, cfg.cited_outside_known, cfg.cited_outside).astype(np.float32)
         cite_factor = np.where(inside, np.float32(1.0), cited[None, :])
