@@ -402,25 +402,17 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
                      key=lambda c: (-inst.gains[c, j], keep[c]))[:DIFFERENCE]
         tops.append(top)
         asked[m] += [(rows_in[keep[c]][m], t) for c in top]
-    # the markets' exposures share their evidence rows: one pass for all of them
-    shared: dict[tuple[int, int], tuple[str, int, int]] = {}
+    # the markets' exposures share their evidence rows: one pass for all of them (a
+    # patent in force in two markets has the same reasons in both)
+    shared: dict[tuple[str, int, int], tuple[int, int]] = {}
     for m, pairs in asked.items():
         sp = exposures[m].patents
         assert sp is not None
-        for i, t in pairs:
-            shared.setdefault((int(sp.rows[i]), t), (m, i, t))
-    reasons: dict[tuple[str, int, int], dict[str, Any]] = {}
-    if shared:
-        any_scores = next(iter(exposures.values())).patents
-        assert any_scores is not None
-        unique = sorted(shared)
-        for pair, reason in zip(unique, any_scores.explain_shared(unique), strict=True):
-            reasons[shared[pair]] = reason
-    for m, pairs in asked.items():  # a patent in force in two markets: the same reasons
-        sp = exposures[m].patents
-        assert sp is not None
-        for i, t in pairs:
-            reasons.setdefault((m, i, t), reasons[shared[(int(sp.rows[i]), t)]])
+        shared.update({(m, i, t): (int(sp.rows[i]), t) for i, t in pairs})
+    any_scores = next(iter(exposures.values())).patents
+    assert any_scores is not None
+    found = any_scores.reasons(shared.values())
+    reasons = {key: found[pair] for key, pair in shared.items()}
     for rank, k in enumerate(order):
         c = chosen[k]
         pid = keep[c]

@@ -49,7 +49,7 @@ import datetime as dt
 import functools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,9 +159,22 @@ class PatentScores:
         for the citing patents), in the order asked."""
         return self.explain_shared([(int(self.rows[i]), b) for i, b in pairs])
 
+    def reasons(self, shared_pairs: Iterable[tuple[int, int]]
+                ) -> dict[tuple[int, int], dict[str, Any]]:
+        """Reasons per distinct (shared row, target) pair, of any of the markets computed
+        together, in one pass."""
+        return _explain_once(self.explain_shared, shared_pairs)
+
     def explain(self, i: int, b: int) -> dict[str, Any]:
         """Why patent row ``i`` reads on firm ``b`` (``explain_many`` of one pair)."""
         return self.explain_many([(i, b)])[0]
+
+
+def _explain_once(explain: Callable[[list[tuple[int, int]]], list[dict[str, Any]]],
+                  pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
+    """``explain`` called once, on the distinct pairs."""
+    unique = sorted(set(pairs))
+    return dict(zip(unique, explain(unique), strict=True)) if unique else {}
 
 
 @dataclass
@@ -843,9 +856,26 @@ def compute_exposures(store: Store, names: list[str], markets: list[str],
 
     sold = [[a for j, a in enumerate(areas["names"])
              if areas["sells"][b, j] and a != NO_PRODUCTS] for b in range(k)] if areas else None
-    out: dict[str, Exposure] = {}
+    scored = score * ok
+    markets_rows = []
     for m_idx, market in enumerate(wanted):
         rows = np.flatnonzero(stock_q.column(f"in_{m_idx}").to_numpy(zero_copy_only=False))
+        mine_owner = owner[rows]
+        shown: list[tuple[int, int, int]] = []  # (stock row, holder, target)
+        for a in range(k):
+            mine = rows[mine_owner == a]
+            for b in range(k):
+                if a == b or len(mine) == 0:
+                    continue
+                key = weighted[mine, b] if evidence_by == "weighted" else scored[mine, b]
+                order = mine[np.argsort(-key, kind="stable")[:evidence_per_pair]]
+                shown += [(int(i), a, b) for i in order if ok[i, b]]
+        markets_rows.append((market, rows, shown))
+    # a patent in force in several markets is explained once
+    reasons = _explain_once(explain_rows, [(i, b) for _, _, shown in markets_rows
+                                           for i, _, b in shown])
+    out: dict[str, Exposure] = {}
+    for market, rows, shown in markets_rows:
         mine_owner = owner[rows]
         mine_weighted = weighted[rows]
         matrix = _sum_by(mine_owner, mine_weighted.astype(np.float64), k)
@@ -853,23 +883,12 @@ def compute_exposures(store: Store, names: list[str], markets: list[str],
         np.fill_diagonal(matrix, 0.0)
         np.fill_diagonal(assertable, 0)
         counts = np.bincount(mine_owner, minlength=k) if len(rows) else np.zeros(k, np.int64)
-        shown: list[tuple[int, int, int]] = []  # (stock row, holder, target)
-        for a in range(k):
-            mine = rows[mine_owner == a]
-            for b in range(k):
-                if a == b or len(mine) == 0:
-                    continue
-                key = weighted[mine, b] if evidence_by == "weighted" else \
-                    score[mine, b] * ok[mine, b]
-                order = mine[np.argsort(-key, kind="stable")[:evidence_per_pair]]
-                shown += [(int(i), a, b) for i in order if ok[i, b]]
         evidence: dict[tuple[int, int], list[dict[str, Any]]] = {
             (a, b): [] for a in range(k) for b in range(k) if a != b}
-        for (_, a, b), row in zip(shown, explain_rows([(i, b) for i, _, b in shown]),
-                                  strict=True):
-            evidence[(a, b)].append(row)
+        for i, a, b in shown:
+            evidence[(a, b)].append(dict(reasons[(i, b)]))
         kept = PatentScores([stock_ids[i] for i in rows.tolist()], mine_owner, impact[rows],
-                            (score * ok)[rows], mine_weighted.astype(np.float32), rows,
+                            scored[rows], mine_weighted.astype(np.float32), rows,
                             explain_rows) if keep_patents else None
         out[market] = Exposure(firms, market, as_of, matrix.tolist(), assertable.tolist(),
                                [int(c) for c in counts], evidence, method, clock.seconds,
