@@ -29,6 +29,7 @@ from warchest.ingest.delimited import (
     Field,
     TableSpec,
     chunks_from_records,
+    not_utf8,
     read_delimited,
 )
 from warchest.ingest.sources import iter_lines
@@ -110,8 +111,7 @@ def _ipc_title_records(
             if current is not None:
                 yield current
                 current = None
-            yield QuarantinedRow(number, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                 raw.decode("utf-8", "replace"))
+            yield QuarantinedRow(number, not_utf8(exc), raw.decode("utf-8", "replace"))
             continue
         if not text.strip():
             continue

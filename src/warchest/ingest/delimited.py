@@ -319,6 +319,11 @@ class _Positions:
 
 
 # --------------------------------------------------------------------------- parsing
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """The quarantine reason of a line that is not UTF-8 text."""
+    return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+
+
 def _blank_bad_utf8(block: bytes, first_line: int) -> tuple[bytes, list[QuarantinedRow]]:
     """Replace lines that are not UTF-8 with empty lines; quarantine them."""
     lines = block.split(b"\n")
@@ -327,8 +332,8 @@ def _blank_bad_utf8(block: bytes, first_line: int) -> tuple[bytes, list[Quaranti
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            bad.append(QuarantinedRow(first_line + i, f"not UTF-8 text ({exc.reason} at byte "
-                                      f"{exc.start})", raw.decode("utf-8", "replace")))
+            bad.append(QuarantinedRow(first_line + i, not_utf8(exc),
+                                      raw.decode("utf-8", "replace")))
             lines[i] = b""
     return b"\n".join(lines), bad
 

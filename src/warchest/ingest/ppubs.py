@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from warchest.errors import BadInputFile
 from warchest.ingest.convert import clean_markup, parse_date_text
-from warchest.ingest.delimited import Chunk
+from warchest.ingest.delimited import Chunk, not_utf8
 from warchest.ingest.rows import Rows
 from warchest.ingest.sources import iter_lines
 from warchest.numbers import (
@@ -369,9 +369,8 @@ def read_jsonl(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            quarantined.append(QuarantinedRow(number, f"not UTF-8 text ({exc.reason} at byte "
-                                              f"{exc.start})", raw[:2000].decode(
-                                                  "utf-8", "replace")))
+            quarantined.append(QuarantinedRow(number, not_utf8(exc),
+                                              raw[:2000].decode("utf-8", "replace")))
         else:
             try:
                 record = json.loads(text)
@@ -415,7 +414,7 @@ def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
             try:
                 yield raw.decode("utf-8-sig" if k == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                bad[k] = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+                bad[k] = not_utf8(exc)
                 yield raw.decode("utf-8", "replace")
 
     reader = csv.reader(decoded())

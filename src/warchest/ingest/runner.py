@@ -245,9 +245,7 @@ def run_load(
                             for table in result.outputs), key=len, default=[])
             if repeated:
                 store.quarantine_stream(load_id, str(source.path), source.member,
-                                        pa.RecordBatchReader.from_batches(
-                                            _quarantine_table(repeated).schema,
-                                            _quarantine_table(repeated).to_batches()))
+                                        _quarantine_table(repeated).to_reader())
                 result.rows_quarantined += len(repeated)
             result.rows_loaded = result.rows_read - result.rows_quarantined
             for table in result.outputs:

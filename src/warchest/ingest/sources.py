@@ -14,7 +14,7 @@ import io
 import json
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -87,7 +87,8 @@ class HashingStream(io.RawIOBase):
         self.source = source
         self.bytes_read = 0
         self.sha256: str | None = None
-        self.compressed_size: int | None = None  # a zip member's, known up front
+        self.packed: Callable[[], int] | None = None
+        """Compressed bytes read so far (None for a plain file)."""
 
     @classmethod
     def open(cls, source: Source) -> HashingStream:
@@ -100,7 +101,8 @@ class HashingStream(io.RawIOBase):
                 except KeyError:
                     raise BadInputFile(f"{path} has no member {source.member!r}") from None
                 stream = cls(inner, None, None, source)
-                stream.compressed_size = archive.getinfo(source.member).compress_size
+                size = archive.getinfo(source.member).compress_size  # known up front
+                stream.packed = lambda: size
                 stream.sha256 = file_sha256(path)
                 stream._archive = archive  # type: ignore[attr-defined]
                 return stream
@@ -113,7 +115,9 @@ class HashingStream(io.RawIOBase):
         hashing = _HashTap(raw, sha)
         if path.name.lower().endswith(".gz"):
             unzipped: IO[bytes] = gzip.GzipFile(fileobj=hashing, mode="rb")  # type: ignore[assignment]
-            return cls(unzipped, raw, sha, source)
+            stream = cls(unzipped, raw, sha, source)
+            stream.packed = raw.tell
+            return stream
         return cls(hashing, raw, sha, source)  # type: ignore[arg-type]
 
     def readable(self) -> bool:
@@ -128,17 +132,11 @@ class HashingStream(io.RawIOBase):
                 "download it again (e.g. `warchest fetch patentsview` resumes and verifies)"
             ) from None
         self.bytes_read += len(data)
-        if self.bytes_read > BOMB_FLOOR:
-            self._check_ratio()
+        if self.bytes_read > BOMB_FLOOR and self.packed is not None:
+            self._check_ratio(self.packed())
         return data
 
-    def _check_ratio(self) -> None:
-        if self.compressed_size is not None:
-            packed = self.compressed_size
-        elif self._raw is not None and self._inner is not self._raw:
-            packed = self._raw.tell()
-        else:
-            return  # not compressed
+    def _check_ratio(self, packed: int) -> None:
         if self.bytes_read > BOMB_RATIO * max(packed, 1):
             raise BadInputFile(
                 f"{self.source.display} decompresses to more than {BOMB_RATIO} times its "
