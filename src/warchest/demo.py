@@ -129,6 +129,18 @@ def build_world_store(world: Path, db: Path, stage: StageFn | None = None,
     return store, done
 
 
+def _kept_or_made(world: Path, stats: str, wanted: dict[str, Any],
+                  make: Callable[[], Any]) -> None:
+    """Keep a generated world whose truth/<stats> file says it was made as ``wanted``;
+    else generate it afresh with ``make``."""
+    path = world / "truth" / stats
+    made = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if any(made.get(k) != v for k, v in wanted.items()):
+        if world.exists():
+            shutil.rmtree(world)
+        make()
+
+
 def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD_SEED,
                    size: int = 150, stage: StageFn | None = None) -> dict[str, Any]:
     """The main job on a SYNTHETIC smartphone-expansion world: generate it (kept when it is
@@ -147,12 +159,9 @@ def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD
     world = folder / "world"
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
-    stats = world / "truth" / "stats.json"
-    made = json.loads(stats.read_text(encoding="utf-8")) if stats.exists() else {}
-    if (made.get("patents"), made.get("seed")) != (patents, seed):
-        if world.exists():
-            shutil.rmtree(world)
-        generate_world(world, patents, seed, "smartphone-expansion", progress=stage)
+    _kept_or_made(world, "stats.json", {"patents": patents, "seed": seed},
+                  lambda: generate_world(world, patents, seed, "smartphone-expansion",
+                                         progress=stage))
     seconds["generate"] = time.perf_counter() - tick
     db = folder / "world.duckdb"
     store, done = build_world_store(world, db, stage, seconds)
@@ -194,16 +203,9 @@ def run_block_world(folder: Path, patents: int = 5000, seed: int = WORLD_SEED,
     world = folder / "world"
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
-    made = world / "truth" / "blocks.json"
-    got = json.loads(made.read_text(encoding="utf-8")) if made.exists() else {}
-    if (got.get("requested"), got.get("seed"), got.get("buyer_cites"),
-            got.get("version")) != (patents, seed, buyer_cites, VERSION):
-        if world.exists():
-            shutil.rmtree(world)
-        generate_block_world(world, patents, seed, buyer_cites)
-        got = json.loads(made.read_text(encoding="utf-8"))
-        got["requested"] = patents
-        made.write_text(json.dumps(got, indent=1) + "\n", encoding="utf-8")
+    _kept_or_made(world, "blocks.json", {"requested": patents, "seed": seed,
+                                         "buyer_cites": buyer_cites, "version": VERSION},
+                  lambda: generate_block_world(world, patents, seed, buyer_cites))
     seconds["generate"] = time.perf_counter() - tick
     db = folder / "world.duckdb"
     if rebuild or not db.exists():

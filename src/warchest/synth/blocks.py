@@ -431,6 +431,7 @@ def generate_block_world(out: Path, patents: int, seed: int = 7, buyer_cites: bo
             (out / name).mkdir(parents=True, exist_ok=True)
     summary = write_block_world(out, seed, others, buyer_cites)
     summary["background_patents"] = max(background, 0) if background >= 5000 else 0
+    summary["requested"] = patents
     (out / "truth" / "blocks.json").write_text(json.dumps(summary, indent=1) + "\n",
                                                encoding="utf-8")
     return summary
