@@ -191,11 +191,11 @@ def write_block_world(world: Path, seed: int = 7, others: int = PLANTED["others"
         if buyer_cites:
             cite_from(p, buyer_rows, int(rng.poisson(0.25)), 0.5)
     # every buyer patent cites at least one patent of each threat
-    cited = {(citing, int(area[c])) for citing, c, _ in cites if role[c] == "threat"}
+    answered = {(citing, int(area[c])) for citing, c, _ in cites if role[c] == "threat"}
     for b in buyer_rows.tolist() if buyer_cites else []:
         for t in range(len(THREATS)):
             older = np.flatnonzero((role == "threat") & (area == t) & (grant < grant[b] - 30))
-            if len(older) and (b, t) not in cited:
+            if len(older) and (b, t) not in answered:
                 cites.add((b, int(rng.choice(older)), "cited by applicant"))
     _write_patentsview(world / "patentsview" / "blocks", pts, rng, cites)
     sold, liens = _write_assignments(world / "assignments" / "blocks", pts, statuses, rng)
