@@ -1143,9 +1143,10 @@ def synth(
     """
     from warchest.synth import SCENARIOS, generate_world, report_world
 
-    if scenario is not None and scenario not in (*SCENARIOS, "patent-blocks"):
+    known = (*SCENARIOS, "patent-blocks")  # the blocks world has its own writer
+    if scenario is not None and scenario not in known:
         raise WarchestError(f"unknown scenario {scenario!r}; choose one of: "
-                            f"{', '.join((*SCENARIOS, 'patent-blocks'))}")
+                            f"{', '.join(known)}")
     if scenario == "patent-blocks":
         from warchest.synth.blocks import block_scenario, generate_block_world
 
