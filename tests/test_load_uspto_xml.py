@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -404,3 +405,38 @@ def test_workers_exit_when_the_loading_process_is_killed(samples: Path,
         time.sleep(0.2)
         alive = [c for c in children if running(c)]
     assert alive == []
+
+
+@pytest.mark.parametrize("batch_bytes", [8 << 20, 1])
+def test_a_repeated_document_is_set_aside_whole(store: Store, samples: Path, tmp_path: Path,
+                                                batch_bytes: int) -> None:
+    """A weekly file with the second grant twice (the repeat with another title): the first
+    is loaded with its own claims and citations only, the repeat is quarantined whole, in
+    one batch of documents or across batches (batch_bytes=1: a batch per document)."""
+    docs = _docs(samples, "grant_v40_2004-12-02.xml.gz")
+    again = re.sub(rb"(<invention-title[^>]*>)[^<]*", rb"\1CHANGED", docs[1], count=1)
+    assert again != docs[1]
+    path = tmp_path / "ipg050104.xml"
+    path.write_bytes(b"\n".join([docs[0], docs[1], docs[2], again, docs[3]]) + b"\n")
+    clean_path = tmp_path / "clean" / "ipg050104.xml"
+    clean_path.parent.mkdir()
+    clean_path.write_bytes(b"\n".join(docs[:4]) + b"\n")
+    tables = ("patents", "claims", "citations", "inventors", "applications")
+    with Store(":memory:") as clean:
+        load_uspto_xml(clean, [clean_path], workers=1)
+        expected = {t: clean.query(f"SELECT * EXCLUDE (load_id) FROM {t} ORDER BY ALL")
+                    .to_pylist() for t in tables}
+    chunks = list(read_xml(path.open("rb"), path.name, path.name, workers=1,
+                           batch_bytes=batch_bytes))
+    assert sum(c.rows_read for c in chunks) == 5
+    quarantined = [q for c in chunks for q in c.quarantined]
+    newlines = [d.count(b"\n") + 1 for d in docs]  # each document and the line end after it
+    assert [(q.record, q.line) for q in quarantined] == [("6837063", 1 + sum(newlines[:3]))]
+    assert quarantined[0].reason == (
+        f"repeated document: 6837063 was loaded from the document at line {1 + newlines[0]} "
+        "of this file; this later one is set aside (remove one of the two and load again to "
+        "keep the other)")
+    report = load_uspto_xml(store, [path], workers=1)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (5, 4, 1)
+    assert {t: store.query(f"SELECT * EXCLUDE (load_id) FROM {t} ORDER BY ALL").to_pylist()
+            for t in tables} == expected

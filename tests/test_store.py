@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from warchest.errors import ReadOnlyQuery, StoreVersionError, WarchestError
+from warchest.errors import (
+    CannotWrite,
+    OutOfMemory,
+    ReadOnlyQuery,
+    StoreVersionError,
+    WarchestError,
+)
 from warchest.status import store_status
 from warchest.store import Store
 from warchest.store.schema import MIGRATIONS, TABLES, Column, Migration, Table
@@ -202,3 +211,65 @@ def test_remembered_results_are_dropped_by_any_write(tmp_path: Path,
     monkeypatch.setenv("WARCHEST_RESULT_CACHE", "lots")
     with pytest.raises(WarchestError, match="'lots' is not a size"):
         Store(tmp_path / "r.duckdb")
+
+
+SAMPLES_PV = Path(__file__).resolve().parents[1] / "src" / "warchest" / "samples" / \
+    "patentsview_partly_synthetic"
+
+
+def _warchest(args: list[str], limit_kb: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process, optionally under a file-size limit (``ulimit -f``, with
+    SIGXFSZ ignored: a write past it fails with EFBIG, "File too large", as a full disk
+    fails a write with ENOSPC)."""
+    cli = f"{shlex.quote(sys.executable)} -c 'from warchest.cli import main; main()' " + \
+        " ".join(shlex.quote(a) for a in args)
+    limit = f"trap '' XFSZ; ulimit -f {limit_kb}; " if limit_kb else ""
+    return subprocess.run(["bash", "-c", limit + "exec " + cli], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_a_full_disk_is_a_clear_error_and_a_rerun_completes_the_load(tmp_path: Path) -> None:
+    """The store's files may not grow past about 2 MB: the load stops with one clear line
+    (no traceback) that names the file it could not write; the store reopens with what was
+    committed, and the same command run again with room loads everything, the same rows
+    as a load that never failed."""
+    db = tmp_path / "s.duckdb"
+    failed = _warchest(["load", "patentsview", str(SAMPLES_PV), "--db", str(db)], 1953)
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    assert "error:" in failed.stderr and "File too large" in failed.stderr
+    assert "Free disk space" in failed.stderr
+    with Store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM load_log WHERE status = 'running'") == 0
+    again = _warchest(["load", "patentsview", str(SAMPLES_PV), "--db", str(db)])
+    assert again.returncode == 0, again.stderr
+    clean = tmp_path / "clean.duckdb"
+    assert _warchest(["load", "patentsview", str(SAMPLES_PV), "--db", str(clean)]
+                     ).returncode == 0
+    tables = ("patents", "cpc", "assignees_disambiguated", "inventors", "locations")
+    with Store(db, read_only=True) as a, Store(clean, read_only=True) as b:
+        for t in tables:
+            q = f"SELECT * EXCLUDE (load_id) FROM {t} ORDER BY ALL"
+            assert a.query(q).to_pylist() == b.query(q).to_pylist(), t
+
+
+def test_out_of_memory_is_a_clear_error_and_reaches_the_load_log(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a 6 MB memory limit with no room to spill, a load fails with an error that
+    says what to raise; the failure is in the load log and what loaded before is kept."""
+    monkeypatch.setenv("WARCHEST_TEMP_LIMIT", "0KB")
+    from warchest import load_patentsview
+
+    db = tmp_path / "s.duckdb"
+    with Store(db, memory_limit="6MB") as store:
+        with pytest.raises(WarchestError, match="WARCHEST_MEMORY_LIMIT") as raised:
+            load_patentsview(store, [SAMPLES_PV])
+        message = str(raised.value)
+    assert isinstance(raised.value, OutOfMemory | CannotWrite)
+    with Store(db, read_only=True) as store:
+        log = store.rows("SELECT status FROM load_log ORDER BY load_id")
+        assert log[-1]["status"] == f"failed: {message}"[:500]
+        assert all(r["status"] == "ok" for r in log[:-1])
+    with Store(tmp_path / "q.duckdb", memory_limit="20MB") as store, \
+            pytest.raises(WarchestError, match="WARCHEST_MEMORY_LIMIT"):
+        store.query("SELECT count(DISTINCT x || 'text') FROM range(20000000) t(x)")

@@ -42,7 +42,7 @@ from warchest.errors import WarchestError
 from warchest.ingest.runner import LoadReport, ProgressFn
 from warchest.patents import describe_patent
 from warchest.status import contains_synthetic, quarantined_rows, store_status
-from warchest.store import Store, default_db_path
+from warchest.store import Store, default_db_path, engine_failure
 from warchest.version import __version__
 
 app = typer.Typer(
@@ -103,6 +103,12 @@ def user_errors(fn: F) -> F:
         except KeyboardInterrupt:
             err.print("[bold red]interrupted[/bold red]")
             raise typer.Exit(130) from None
+        except Exception as exc:  # out of memory, a full disk: said plainly; others raise
+            failure = engine_failure(exc)
+            if failure is None:
+                raise
+            err.print(f"[bold red]error:[/bold red] {escape(str(failure))}", soft_wrap=True)
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 

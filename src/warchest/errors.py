@@ -41,3 +41,12 @@ class FetchError(WarchestError):
 
 class ReadOnlyQuery(WarchestError):
     """A statement given to the read-only SQL command would change the store."""
+
+
+class OutOfMemory(WarchestError):
+    """The engine ran out of memory (within its limit, or of the machine's)."""
+
+
+class CannotWrite(WarchestError):
+    """The store, its write-ahead log or a temporary file could not be written (disk full,
+    a file-size or quota limit)."""

@@ -30,6 +30,7 @@ import pyarrow.csv as pacsv
 
 from warchest.errors import BadInputFile, MissingColumns
 from warchest.ingest.convert import CONVERTERS, DESCRIPTIONS, STORE_KINDS
+from warchest.ingest.sources import MAX_RECORD, record_too_long
 from warchest.store import QuarantinedRow
 from warchest.store.schema import ARROW_TYPES
 
@@ -129,7 +130,8 @@ def parse_header(line: bytes, dialect: Dialect) -> list[str]:
         raise BadInputFile("the header line is not UTF-8 text") from None
     if "\r" in text:
         raise BadInputFile("the header line holds a carriage return: the file's lines end "
-                           "with CR only (old Mac line ends); convert them to LF or CRLF")
+                           "with CR only (old Mac line ends; convert them to LF or CRLF), or "
+                           "a stray CR sits inside the header")
     if "\x00" in text:
         raise BadInputFile("the header line holds NUL bytes: this is not a text table")
     if dialect.quote:
@@ -217,6 +219,8 @@ class BlockReader:
         self._line = 1
         if skip_header:
             while b"\n" not in self._buf and not self._eof:
+                if len(self._buf) > MAX_RECORD:
+                    raise record_too_long("the header line")
                 self._fill()
             if not self._buf.strip():
                 raise BadInputFile("the file is empty (no header line)")
@@ -226,6 +230,10 @@ class BlockReader:
             else:
                 self.header_line, self._buf = self._buf[: nl + 1], self._buf[nl + 1 :]
             self._line = 2
+        else:
+            while len(self._buf) < 3 and not self._eof:
+                self._fill()
+            self._buf = self._buf.removeprefix(b"\xef\xbb\xbf")
 
     def _fill(self) -> None:
         more = self._stream.read(self._block_size)
@@ -245,6 +253,8 @@ class BlockReader:
                 force = len(self._buf) >= self._block_size + 4 * MAX_STEP_BACK
                 cut = _find_cut(self._buf, self._quote, force)
                 if cut <= 0:  # no complete record yet: read on
+                    if len(self._buf) > self._block_size + MAX_RECORD:
+                        raise record_too_long("a record", self._line)
                     self._fill()
                     continue
                 block, self._buf = self._buf[:cut], self._buf[cut:]
@@ -457,17 +467,133 @@ def _column_names(mapping: dict[str, int], width: int) -> tuple[list[str], list[
     return names, include
 
 
-def _read_block(spec: TableSpec, block: bytes, first_line: int, names: list[str],
-                include: list[str], source_name: str, done: int) -> Chunk:
-    dialect = spec.dialect
-    quarantined: list[QuarantinedRow] = []
+def _parse_text(block: bytes, first_line: int, names: list[str], include: list[str],
+                dialect: Dialect, source_name: str
+                ) -> tuple[bytes, pa.Table, list[tuple[str, int, int]], list[QuarantinedRow]]:
+    """Parse a block; lines that are not UTF-8 are quarantined and blanked first (Arrow
+    cannot hand such a row to the invalid-row handler)."""
     try:
         raw, invalid = _parse_block(block, names, include, dialect)
+        return block, raw, invalid, []
     except pa.ArrowInvalid as exc:
-        if "utf8" not in str(exc).lower():
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
             raise BadInputFile(f"{source_name} near line {first_line}: {exc}") from None
-        block, quarantined = _blank_bad_utf8(block, first_line)
-        raw, invalid = _parse_block(block, names, include, dialect)
+    block, bad = _blank_bad_utf8(block, first_line)
+    raw, invalid = _parse_block(block, names, include, dialect)
+    return block, raw, invalid, bad
+
+
+class _Records:
+    """Where each record of a block starts and ends, read as Arrow's parser reads them: a
+    quote opens a quoted field only at the field's start, a doubled quote inside it is a
+    quote, the closing quote may be followed by more text; a quoted field may hold line
+    ends. Regular expressions: the scan runs in C."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        d = re.escape(dialect.delimiter.encode())
+        q = re.escape((dialect.quote or '"').encode())
+        plain = rb"[^" + d + rb"\n" + q + rb"][^" + d + rb"\n]*"
+        quoted = q + rb"(?:[^" + q + rb"]|" + q + q + rb")*(?:" + q + rb"[^" + d + rb"\n]*|\Z)"
+        field = rb"(?:" + quoted + rb"|" + plain + rb"|)"
+        self.record = re.compile(field + rb"(?:" + d + field + rb")*(?:\n|\Z)")
+        self.field = re.compile(field)
+        self.delimiter = dialect.delimiter.encode()
+
+    def fields(self, line: bytes) -> int:
+        """How many fields one line holds, read on its own."""
+        count, at = 1, 0
+        while True:
+            m = self.field.match(line, at)
+            at = m.end() if m else at
+            if at >= len(line) or line[at:at + 1] != self.delimiter:
+                return count
+            count, at = count + 1, at + 1
+
+    def first_swallowing(self, block: bytes, width: int) -> tuple[int, int] | None:
+        """The first record that runs over several lines and is not a record with a line
+        end in a quoted value: it has the wrong number of fields, or one of its lines after
+        the first holds a whole record on its own (a stray quote opened a field that a
+        later line's quote closed, and the lines between were read as that field)."""
+        at = 0
+        while at < len(block):
+            m = self.record.match(block, at)
+            if m is None or m.end() == at:
+                return None
+            start, at = at, m.end()
+            text = block[start:at].rstrip(b"\n")
+            if b"\n" not in text:
+                continue
+            lines = text.split(b"\n")
+            if self.fields(text) != width or any(
+                    self.fields(line.rstrip(b"\r")) == width for line in lines[1:]):
+                return start, at
+        return None
+
+
+def _records_over_lines(block: bytes, rows: int) -> bool:
+    """Whether the parser read fewer records than the block has lines (some record runs over
+    several lines; blank lines also count, and are then checked for nothing)."""
+    return rows < _count(block, b"\n") + (0 if block.endswith(b"\n") else 1)
+
+
+def _read_block(spec: TableSpec, block: bytes, first_line: int, names: list[str],
+                include: list[str], source_name: str, done: int) -> Chunk:
+    """One block's rows. A record that runs over several lines because a stray quote
+    swallowed the lines after it (:meth:`_Records.first_swallowing`) is not read as one:
+    its first line is quarantined and the lines after it are read on their own, so that a
+    damaged line costs that line, not the records it swallowed."""
+    chunk: Chunk | None = None
+    while True:
+        piece = _read_piece(spec, block, first_line, names, include, source_name, done)
+        if chunk is None:
+            chunk = piece[0]
+        else:
+            _merge(chunk, piece[0])
+        if piece[1] is None:
+            break
+        block, first_line = piece[1]
+    chunk.quarantined.sort(key=lambda q: q.line or 0)
+    return chunk
+
+
+def _merge(chunk: Chunk, more: Chunk) -> None:
+    for table, data in more.outputs.items():
+        have = chunk.outputs.get(table)
+        chunk.outputs[table] = data if have is None else pa.concat_tables(
+            [have, data.cast(have.schema)])
+    chunk.quarantined.extend(more.quarantined)
+    chunk.rows_read += more.rows_read
+
+
+def _read_piece(spec: TableSpec, block: bytes, first_line: int, names: list[str],
+                include: list[str], source_name: str, done: int
+                ) -> tuple[Chunk, tuple[bytes, int] | None]:
+    """The rows of a block up to its first swallowing record (that record's first line
+    quarantined), and what is left to read after that line."""
+    dialect = spec.dialect
+    block, raw, invalid, quarantined = _parse_text(block, first_line, names, include,
+                                                   dialect, source_name)
+    if dialect.quote and _records_over_lines(block, raw.num_rows + len(invalid)):
+        swallowing = _Records(dialect).first_swallowing(block, len(names))
+        if swallowing is not None:  # (lines that are not UTF-8 are blank by now)
+            start = swallowing[0]
+            nl = block.index(b"\n", start) + 1
+            at = first_line + block.count(b"\n", 0, start)
+            head = (_read_piece(spec, block[:start], first_line, names, include, source_name,
+                                done)[0] if block[:start].strip() else
+                    Chunk({}, [], 0, done))
+            opening = block[start:nl].rstrip(b"\r\n")
+            head.quarantined += [*quarantined, QuarantinedRow(
+                at, f"expected {len(names)} fields, found {_Records(dialect).fields(opening)}: "
+                "an unmatched quote (read as running over the lines after it; they are read "
+                "on their own)", opening.decode("utf-8", "replace"))]
+            head.rows_read += 1 + len(quarantined)
+            rest = block[nl:]
+            return head, ((rest, at + 1) if rest.strip() else None)
     rows_read = raw.num_rows + len(invalid) + len(quarantined)
     converted, mask, reasons = convert_rows(spec, raw, include)
     positions: _Positions | None = None
@@ -503,8 +629,7 @@ def _read_block(spec: TableSpec, block: bytes, first_line: int, names: list[str]
             present = pc.is_valid(converted.column(also.when_present))
             if pc.any(present).as_py():
                 outputs[also.table] = converted.select(list(also.columns)).filter(present)
-    quarantined.sort(key=lambda q: q.line or 0)
-    return Chunk(outputs, quarantined, rows_read, done)
+    return Chunk(outputs, quarantined, rows_read, done), None
 
 
 def chunks_from_records(

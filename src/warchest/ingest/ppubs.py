@@ -394,53 +394,48 @@ def read_jsonl(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
         yield Chunk(rows.tables(), quarantined, read, done)
 
 
-def _records(reader: Any, source_name: str) -> Iterator[list[str]]:
-    """The CSV reader's records; a record the csv module cannot read (a NUL byte, a line
-    end inside an unquoted field) ends the file with a clear error, as a damaged archive
-    does."""
+def _csv_line(text: str) -> list[str]:
+    """One line of the citation CSV as its fields. A record is one line: a line with an
+    unmatched quote, a NUL byte or a field over the csv module's limit is refused alone
+    (read line by line, a stray quote cannot swallow the lines after it)."""
+    if text.count('"') % 2:
+        raise ValueError("an unmatched quote")
     try:
-        yield from reader
+        return next(csv.reader([text]), [])
     except csv.Error as exc:
-        raise BadInputFile(f"{source_name}: line {reader.line_num} cannot be read as CSV "
-                           f"({exc}); the file is damaged from there on") from None
+        raise ValueError(f"cannot be read as CSV ({exc})") from None
 
 
 def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
-    """Chunks from the citation-edge CSV derived from ``usRefGroup``."""
-    bad: dict[int, str] = {}  # line -> why it is not text
-
-    def decoded() -> Iterator[str]:
-        for k, raw in enumerate(iter_lines(stream), start=1):
-            try:
-                yield raw.decode("utf-8-sig" if k == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                bad[k] = not_utf8(exc)
-                yield raw.decode("utf-8", "replace")
-
-    reader = csv.reader(decoded())
+    """Chunks from the citation-edge CSV derived from ``usRefGroup`` (one record a line)."""
+    lines = iter_lines(stream)
+    first = next(lines, b"")
     try:
-        header = [h.strip().lower() for h in next(reader, [])]
-    except csv.Error as exc:
-        raise BadInputFile(f"{source_name}: the header line cannot be read ({exc}); CR-only "
-                           "line ends or NUL bytes? save it as a UTF-8 CSV") from None
+        header = [h.strip().lower() for h in _csv_line(first.decode("utf-8"))]
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadInputFile(f"{source_name}: the header line cannot be read ({exc}); save it "
+                           "as a UTF-8 CSV with LF or CRLF line ends") from None
+    if "\r" in first.decode("utf-8"):
+        raise BadInputFile(f"{source_name}: the header line holds a carriage return: the "
+                           "file's lines end with CR only; convert them to LF or CRLF")
     if not header or header[0] != "citing_guid" or header[-1] != "seq":
         raise BadInputFile(f"{source_name}: expected a header starting with citing_guid and "
                          f"ending with seq, found {header}")
     rows = Rows()
     quarantined: list[QuarantinedRow] = []
     read = 0
-    last = 1  # the header's line
-    for values in _records(reader, source_name):
-        first, line, last = last + 1, reader.line_num, reader.line_num
-        if not values:
+    for line, raw_bytes in enumerate(lines, start=2):
+        if not raw_bytes.strip():
             continue
         read += 1
-        raw = ",".join(values)
+        raw = raw_bytes.decode("utf-8", "replace")
         mark = rows.mark()
         try:
-            damage = [bad[k] for k in range(first, line + 1) if k in bad]
-            if damage:  # a record may span lines: any of them
-                raise ValueError(damage[0])
+            try:
+                text = raw_bytes.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(not_utf8(exc)) from None
+            values = _csv_line(text)
             if len(values) < 2:
                 raise ValueError(f"expected citing_guid, the reference and seq, found "
                                  f"{len(values)} field(s)")
@@ -454,5 +449,5 @@ def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
                 raise ValueError(f"unreadable reference {ref_text!r}")
         except (ValueError, IndexError) as exc:
             rows.rollback(mark)
-            quarantined.append(QuarantinedRow(first, str(exc), raw))
+            quarantined.append(QuarantinedRow(line, str(exc), raw[:4000]))
     yield Chunk(rows.tables(), quarantined, read, 0)

@@ -22,7 +22,7 @@ import pyarrow.ipc
 from warchest.errors import WarchestError
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.sources import Source
-from warchest.store import QuarantinedRow, Store
+from warchest.store import QuarantinedRow, Store, engine_failure
 
 ProgressFn = Callable[[str, int, int | None, int], None]
 """progress(label, bytes_done, bytes_total or None, rows_done)"""
@@ -259,19 +259,44 @@ def run_load(
                 rows_quarantined=result.rows_quarantined,
                 outputs={t: (n, result.replaced.get(t, 0)) for t, n in result.outputs.items()},
             )
-        store.checkpoint()  # the load is on disk, not only in the write-ahead log
-        result.seconds = time.perf_counter() - started  # including commit and checkpoint
     except WarchestError as exc:
         result.status = f"failed: {exc}"
         _log_failure(store, source, loader, str(exc))
         raise
+    except Exception as exc:
+        engine = engine_failure(exc, store.path)
+        if engine is None:
+            raise
+        result.status = f"failed: {engine}"
+        _log_failure(store, source, loader, str(engine))
+        raise engine from None
     finally:
         stream.close()
+    try:
+        store.checkpoint()  # the load is on disk, not only in the write-ahead log
+    except Exception as exc:
+        engine = engine_failure(exc, store.path)
+        if engine is None:
+            raise
+        result.status = f"loaded; not yet written into the store file: {engine}"
+        raise type(engine)(
+            f"{source.display} was loaded and committed ({result.rows_loaded:,} rows; kept "
+            "in the write-ahead log and written into the store file when the store next "
+            f"opens), but writing it into the store file failed: {engine}. Files after it "
+            "were not loaded") from None
+    result.seconds = time.perf_counter() - started  # including commit and checkpoint
     return result
 
 
 def _log_failure(store: Store, source: Source, loader: str, message: str) -> None:
-    load_id = store.begin_load(loader, str(source.path), source.member, None, None,
-                               source.label)
-    store.finish_load(load_id, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={},
-                      status=f"failed: {message}"[:500])
+    """Record a failed load in the load log (unless the store cannot be written at all:
+    a full disk, a broken engine; the error itself then says so)."""
+    try:
+        with store.transaction():
+            load_id = store.begin_load(loader, str(source.path), source.member, None, None,
+                                       source.label)
+            store.finish_load(load_id, rows_read=0, rows_loaded=0, rows_quarantined=0,
+                              outputs={}, status=f"failed: {message}"[:500])
+    except Exception as exc:
+        if engine_failure(exc, store.path) is None:
+            raise

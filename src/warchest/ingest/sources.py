@@ -68,6 +68,21 @@ class Source:
         return HashingStream.open(self)
 
 
+MAX_RECORD = 256 << 20
+"""The longest record (a line, a delimited record, an XML document) a reader holds in
+memory: far above any real one (the largest grant documents are tens of MB). A file with a
+longer one is refused with a message that says so, rather than filling memory."""
+
+
+def record_too_long(what: str, line: int | None = None) -> BadInputFile:
+    """The error for a record past :data:`MAX_RECORD`."""
+    where = f" at line {line}" if line is not None else ""
+    return BadInputFile(
+        f"{what}{where} is longer than {MAX_RECORD >> 20} MB, the limit for one record: the "
+        "file is damaged (a missing line end or closing tag) or not the format this loader "
+        "reads; nothing of it was loaded")
+
+
 BOMB_RATIO = 200
 """Decompressed bytes per compressed byte above which an archive is refused as a
 decompression bomb (real bulk files: about 5-15), once past ``BOMB_FLOOR``."""
@@ -128,8 +143,9 @@ class HashingStream(io.RawIOBase):
             data = self._inner.read(size)
         except (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile, OSError) as exc:
             raise BadInputFile(
-                f"{self.source.display} is truncated or damaged ({exc}); "
-                "download it again (e.g. `warchest fetch patentsview` resumes and verifies)"
+                f"{self.source.display} is truncated or damaged ({exc}); nothing of it was "
+                "loaded: download it again (`warchest fetch` resumes and verifies the files "
+                "it knows)"
             ) from None
         self.bytes_read += len(data)
         if self.bytes_read > BOMB_FLOOR and self.packed is not None:
@@ -262,15 +278,21 @@ def find_sources(
 
 
 def iter_lines(stream: IO[bytes], chunk: int = 4 << 20) -> Iterator[bytes]:
-    """Yield the lines of a binary stream (without line ends), streaming."""
+    """Yield the lines of a binary stream (without line ends or a leading UTF-8 byte-order
+    mark), streaming."""
     pending = b""
+    first = True
     while True:
         block = stream.read(chunk)
         if not block:
             break
         block = pending + block
+        if first and len(block) >= 3:
+            block, first = block.removeprefix(b"\xef\xbb\xbf"), False
         lines = block.split(b"\n")
         pending = lines.pop()
+        if len(block) > MAX_RECORD and max(len(pending), *map(len, lines)) > MAX_RECORD:
+            raise record_too_long("a line")
         for line in lines:
             yield line.rstrip(b"\r")
     if pending:

@@ -34,12 +34,15 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+import pyarrow as pa
+import pyarrow.compute as pa_compute
 from lxml import etree
 
 from warchest.classification import main_group_of, normalize_symbol
 from warchest.errors import BadInputFile, WarchestError
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.rows import Rows
+from warchest.ingest.sources import MAX_RECORD, record_too_long
 from warchest.numbers import (
     normalize_application_number,
     patent_type_of,
@@ -205,6 +208,9 @@ def split_documents(stream: IO[bytes], block_size: int = 8 << 20) -> Iterator[Ra
             # not a document here: junk up to the next document start
             nxt = _DOC_START.search(buf, start + 1)
             while nxt is None and not eof:
+                if len(buf) - start > MAX_RECORD:
+                    raise record_too_long("a span that is not a document",
+                                          line + buf.count(b"\n", pos, start))
                 offset = start - pos
                 fill()
                 start = pos + offset
@@ -223,6 +229,8 @@ def split_documents(stream: IO[bytes], block_size: int = 8 << 20) -> Iterator[Ra
         doc_line = line + buf.count(b"\n", pos, start)
         kind, end = _find_end(buf, match.end(), closing)
         while kind == "more" and not eof:  # the document runs past the buffer: read on
+            if len(buf) - start > MAX_RECORD:
+                raise record_too_long(f"the <{root}> document", doc_line)
             offset, body = start - pos, match.end() - pos
             fill()
             start = pos + offset
@@ -237,6 +245,8 @@ def split_documents(stream: IO[bytes], block_size: int = 8 << 20) -> Iterator[Ra
                 return
             continue
         stop = end + len(closing)
+        if stop - start > MAX_RECORD:
+            raise record_too_long(f"the <{root}> document", doc_line)
         yield RawDocument(base + start, doc_line, buf[start:stop], root)
         advance(stop)
 
@@ -1142,11 +1152,25 @@ def watch_parent(parent: int, every: float = 1.0) -> None:
     threading.Thread(target=watch, daemon=True, name="warchest-watch-parent").start()
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A document a batch loaded: its key (patent or publication number) and position."""
+
+    key: str
+    line: int | None
+    offset: int | None
+
+
 def parse_batch(docs: list[RawDocument], source_name: str, source_file: str
-                ) -> tuple[dict[str, Any], list[QuarantinedRow], int]:
-    """Parse and extract a batch of documents into store rows (run in worker processes)."""
+                ) -> tuple[dict[str, Any], list[QuarantinedRow], int, list[Loaded]]:
+    """Parse and extract a batch of documents into store rows (run in worker processes).
+
+    A document whose number an earlier document of the batch already had is quarantined
+    (:func:`repeated_document`); :func:`read_xml` does the same across batches with the
+    returned list of loaded documents."""
     rows = Rows()
     quarantined: list[QuarantinedRow] = []
+    loaded: dict[str, Loaded] = {}
     for raw in docs:
         reason: str | None = None
         number: str | None = None
@@ -1156,14 +1180,17 @@ def parse_batch(docs: list[RawDocument], source_name: str, source_file: str
                 "before its closing tag (truncated)" if raw.root else
                 "not XML: no document element found")
         else:
+            mark = rows.mark()
             try:
                 root = parse_document(raw.data)
                 doc = extract(root)
                 number = doc.number
-                if doc.kind == "grant":
-                    add_grant(rows, doc, source_file)
+                key = (add_grant(rows, doc, source_file) if doc.kind == "grant" else
+                       add_application(rows, doc))
+                if key in loaded:
+                    number, reason = key, repeated_document(key, loaded[key])
                 else:
-                    add_application(rows, doc)
+                    loaded[key] = Loaded(key, raw.line, raw.offset)
             except etree.XMLSyntaxError as exc:
                 reason = f"not well-formed XML: {exc}"
             except ValueError as exc:
@@ -1171,11 +1198,37 @@ def parse_batch(docs: list[RawDocument], source_name: str, source_file: str
             except Exception as exc:  # one odd document must not stop the file
                 reason = (f"could not be extracted ({type(exc).__name__}: {exc}); please "
                           "report this document")
+            if reason is not None:
+                rows.rollback(mark)
         if reason is not None:
             number = number or _guess_number(raw.data)
             quarantined.append(QuarantinedRow(raw.line, reason, raw.data[:2000].decode(
                 "utf-8", "replace"), record=number, byte_offset=raw.offset))
-    return rows.tables(), quarantined, len(docs)
+    return rows.tables(), quarantined, len(docs), list(loaded.values())
+
+
+def repeated_document(key: str, first: Loaded) -> str:
+    """Why a document is quarantined when its number was loaded from this file before.
+
+    A file's first document for a number is the one loaded, whole (its claims,
+    citations and parties with it): mixing two documents' rows is never right, and which
+    of two differing versions is the correct one is not for the loader to guess."""
+    where = f"line {first.line}" if first.line is not None else f"byte {first.offset}"
+    return (f"repeated document: {key} was loaded from the document at {where} of this "
+            "file; this later one is set aside (remove one of the two and load again to "
+            "keep the other)")
+
+
+def drop_documents(tables: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    """The batch's rows without those of the given documents (every table of a grant has
+    ``patent_id``, of a publication ``publication_number``)."""
+    out = {}
+    for name, table in tables.items():
+        column = "patent_id" if "patent_id" in table.column_names else "publication_number"
+        drop = pa_compute.is_in(table.column(column),
+                                value_set=pa.array(sorted(keys), pa.string()))
+        out[name] = table.filter(pa_compute.invert(pa_compute.fill_null(drop, False)))
+    return out
 
 
 _GUESS = re.compile(rb"<(?:doc-number|B110>\s*<DNUM>\s*<PDAT)>\s*([A-Z]*\d+)")
@@ -1220,6 +1273,23 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
     good = 0
     not_patent: list[str] = []
 
+    first: dict[str, Loaded] = {}
+
+    def chunk_of(result: tuple[dict[str, Any], list[QuarantinedRow], int, list[Loaded]],
+                 done: int) -> Chunk:
+        """A batch's chunk, less the documents an earlier batch already loaded."""
+        tables, quarantined, read, loaded = result
+        again = {d.key for d in loaded if d.key in first}
+        if again:
+            tables = drop_documents(tables, again)
+            quarantined = quarantined + [
+                QuarantinedRow(d.line, repeated_document(d.key, first[d.key]),
+                               f"<the document at byte {d.offset} of the file>",
+                               record=d.key, byte_offset=d.offset)
+                for d in loaded if d.key in again]
+        first.update((d.key, d) for d in loaded if d.key not in first)
+        return check(Chunk(tables, quarantined, read, done))
+
     def check(chunk: Chunk) -> Chunk:
         nonlocal good
         good += chunk.rows_read - len(chunk.quarantined)
@@ -1233,9 +1303,8 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
     if workers <= 1 or len(head) < 2:  # one batch: not worth starting processes
         for batch, size in queue:
             seen = True
-            tables, quarantined, read = parse_batch(batch, source_name, source_file)
             done += size
-            yield check(Chunk(tables, quarantined, read, done))
+            yield chunk_of(parse_batch(batch, source_name, source_file), done)
     else:
         import multiprocessing
 
@@ -1251,13 +1320,11 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
                                                 source_file), size))
                     while len(pending) >= 2 * workers:
                         future, size = pending.pop(0)
-                        tables, quarantined, read = future.result()
                         done += size
-                        yield check(Chunk(tables, quarantined, read, done))
+                        yield chunk_of(future.result(), done)
                 for future, size in pending:
-                    tables, quarantined, read = future.result()
                     done += size
-                    yield check(Chunk(tables, quarantined, read, done))
+                    yield chunk_of(future.result(), done)
         except BrokenProcessPool as exc:
             raise WarchestError(
                 f"a parsing worker process stopped while reading {source_name}. Worker "

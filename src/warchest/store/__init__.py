@@ -8,6 +8,7 @@ Reads go through :meth:`Store.query`, which returns Arrow tables.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -15,7 +16,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -24,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from warchest.errors import ReadOnlyQuery, StoreVersionError, WarchestError
+from warchest.store.failures import engine_failure as engine_failure
 from warchest.store.schema import (
     ARROW_TYPES,
     BOOKKEEPING,
@@ -140,6 +142,26 @@ def migration_statements(migration: Migration, tables: Sequence[Table] = TABLES)
     return out
 
 
+M = TypeVar("M", bound=Callable[..., Any])
+
+
+def _plain_failures(method: M) -> M:
+    """Out of memory or a full disk inside the engine comes out as a clear
+    :class:`~warchest.errors.WarchestError` (:func:`engine_failure`), not the engine's own."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except duckdb.Error as exc:
+            failure = engine_failure(exc, self.path)
+            if failure is None:
+                raise
+            raise failure from None
+
+    return cast(M, wrapper)
+
+
 class Store:
     """A warchest store in one DuckDB file (or in memory with ``":memory:"``).
 
@@ -207,7 +229,14 @@ class Store:
                 "choose another path with --db"
             ) from None
         self._con.execute("SET enable_progress_bar = false").fetchall()  # the library is quiet
-        self._check_and_migrate()
+        try:
+            self._check_and_migrate()
+        except duckdb.Error as exc:
+            self._con.close()
+            failure = engine_failure(exc, self.path)
+            if failure is None:
+                raise
+            raise failure from None
         if sandbox:  # from here on no statement can change the sandbox's settings
             self._con.execute("SET lock_configuration = true").fetchall()
 
@@ -282,8 +311,14 @@ class Store:
                 )
             self._con.commit()
         except Exception:
-            self._con.rollback()
+            self._rollback_quietly()
             raise
+
+    def _rollback_quietly(self) -> None:
+        """Roll back, if a transaction is still open (a failed write or commit may have
+        ended it: the failure itself is what the caller raises)."""
+        with suppress(duckdb.Error):
+            self._con.rollback()
 
     # ------------------------------------------------------------------ remembered results
     def _changed(self) -> None:
@@ -371,9 +406,13 @@ class Store:
             try:
                 yield
             except BaseException:
-                self._con.rollback()
+                self._rollback_quietly()
                 raise
-            self._con.commit()
+            try:
+                self._con.commit()
+            except duckdb.Error:
+                self._rollback_quietly()
+                raise
 
     def begin_load(
         self,
@@ -396,6 +435,7 @@ class Store:
         )
         return load_id
 
+    @_plain_failures
     def checkpoint(self) -> None:
         """Write everything committed into the store file (empties the write-ahead log)."""
         if not self.read_only:
@@ -409,6 +449,7 @@ class Store:
             [sha256, size_bytes, load_id],
         )
 
+    @_plain_failures
     def write(self, table: str, data: pa.Table | pa.RecordBatch, load_id: int) -> int:
         """Append rows (columns matched by name; missing columns are NULL)."""
         self._changed()
@@ -426,6 +467,7 @@ class Store:
             self._con.unregister(name)
         return int(data.num_rows)
 
+    @_plain_failures
     def clear(self, table: str) -> int:
         """Delete every row of a derived table (before it is derived again)."""
         self._changed()
@@ -435,6 +477,7 @@ class Store:
         self._con.execute(f'DELETE FROM "{table}"').fetchall()
         return before
 
+    @_plain_failures
     def derive(self, table: str, select_sql: str, load_id: int) -> int:
         """Append the rows of a portable SELECT (columns matched by name) to a derived table.
 
@@ -458,6 +501,7 @@ class Store:
             if c.name not in ("load_id", "merged_from")
         ])
 
+    @_plain_failures
     def write_stream(self, table: str, batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader,
                      load_id: int) -> None:
         """Append a stream of record batches (with :meth:`arrow_schema`) in one INSERT.
@@ -588,6 +632,7 @@ class Store:
         )
 
     # ------------------------------------------------------------------ reading
+    @_plain_failures
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
         self._note_statement(sql)
@@ -613,6 +658,7 @@ class Store:
         rows: list[dict[str, Any]] = self.query_using(tables, sql, params).to_pylist()
         return rows
 
+    @_plain_failures
     def query_using(self, tables: dict[str, pa.Table], sql: str,
                     params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query that reads each Arrow table under its name; an Arrow table."""
