@@ -31,3 +31,22 @@ def test_every_public_name_resolves_to_its_module_object() -> None:
 def test_an_unknown_name_is_an_attribute_error_naming_it() -> None:
     with pytest.raises(AttributeError, match="'no_such_thing'"):
         warchest.no_such_thing  # noqa: B018
+
+
+def test_help_lists_every_capability_with_a_summary() -> None:
+    """`help(warchest)` is the map of the product: every public name appears in the
+    package docstring with a one-line summary, and every public function or class has its
+    own docstring."""
+    doc = warchest.__doc__ or ""
+    listed = {line.split()[0] for line in doc.splitlines()
+              if line.startswith("    ") and not line.startswith("     ") and line.split()}
+    assert set(warchest.__all__) <= listed, set(warchest.__all__) - listed
+    for name in warchest.__all__:
+        value = getattr(warchest, name)
+        if callable(value):
+            assert (value.__doc__ or "").strip(), name
+    for capability in ("resolve_owners", "portfolio", "compute_values", "map_technology",
+                       "compute_exposure", "deterrence", "plan_deal", "cross_licence",
+                       "generate_world", "run_demo"):
+        assert capability in warchest.__all__
+    assert "REST API" not in doc  # nothing promised that does not exist yet
