@@ -61,3 +61,26 @@ def bench_script(name: str) -> Any:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def spark_problems(sql: str) -> list[str]:
+    """What stands between a DuckDB statement and Spark SQL, as sqlglot sees it: a parse
+    error, a function sqlglot does not know (it would be passed through by name, and Spark
+    may not have it), a construct it cannot write for Spark, Spark SQL that does not parse
+    back. Empty when the statement carries over. (Issue 24 runs both engines.)"""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ErrorLevel, SqlglotError
+
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb", error_level=ErrorLevel.RAISE)
+    except SqlglotError as exc:
+        return [f"does not parse: {exc}"]
+    problems = [f"unknown function {name}" for name in
+                sorted({a.name for a in tree.find_all(exp.Anonymous)})]
+    try:
+        spark = tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
+        sqlglot.parse_one(spark, read="spark", error_level=ErrorLevel.RAISE)
+    except SqlglotError as exc:
+        problems.append(f"not Spark SQL: {exc}")
+    return problems

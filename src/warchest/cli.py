@@ -53,6 +53,23 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the warchest version and exit.")] = False,
+) -> None:
+    """warchest: who owns which patents, what they are worth, who can sue whom, and which
+    patents to buy. Data lives in one DuckDB file (--db, $WARCHEST_DB, default
+    ./warchest.duckdb)."""
+
+
 load_app = typer.Typer(help="Load bulk files (files, folders, zip archives) into the store.",
                        no_args_is_help=True)
 fetch_app = typer.Typer(help="Download the real bulk files to a local cache.",
@@ -264,7 +281,7 @@ def load_patentsview(paths: PathsArgument, db: DbOption = None, as_json: JsonOpt
                      label: LabelOption = None) -> None:
     """Load PatentsView bulk tables (g_*.tsv, g_*.tsv.zip, legacy patent.tsv).
 
-    Example: warchest load patentsview ~/data/g_patent.tsv.zip ~/data/g_cpc_current.tsv.zip
+    Example: warchest load patentsview g_patent.tsv.zip g_cpc_current.tsv.zip
     """
     _run_load(ingest.load_patentsview, paths, db, as_json, label)
 
@@ -276,7 +293,7 @@ def load_assignments(paths: PathsArgument, db: DbOption = None, as_json: JsonOpt
     """Load USPTO Patent Assignment Dataset tables (assignment, assignor, assignee,
     documentid, assignment_conveyance CSV).
 
-    Example: warchest load assignments ~/data/pad/csv.zip
+    Example: warchest load assignments csv.zip
     """
     _run_load(ingest.load_assignments, paths, db, as_json, label)
 
@@ -839,7 +856,7 @@ def deterrence_cmd(
     against the threat, the threat's against it, their ratio, and the areas where it is
     naked.
 
-    Example: warchest deterrence "Xiaomi Inc." --threats "Apple Inc.;Nokia Oyj" --markets US,EP
+    Example: warchest deterrence "Apple Inc." --threats "Samsung Electronics;QUALCOMM" --markets US
     """
     from warchest.exposure import ExposureConfig, deterrence
 
@@ -883,8 +900,10 @@ DEMO_DATE = dt.date(2025, 1, 1)
 def demo(
     folder: Annotated[Path, typer.Option("--dir", help="Folder for the demo's world, stores "
                                          "and report.")] = Path("warchest-demo"),
-    patents: Annotated[int, typer.Option("--patents", min=5000, help="Size of the SYNTHETIC "
-                                         "world.")] = demo_module.WORLD_PATENTS,
+    patents: Annotated[int, typer.Option("--patents", min=20000, help="Size of the SYNTHETIC "
+                                         "world (from 20,000: a smaller one may leave the "
+                                         "deal's buyer without patents).")]
+    = demo_module.WORLD_PATENTS,
     real_only: Annotated[bool, typer.Option("--real-only", help="Only the real-samples part "
                                             "(portfolio and exposure views).")] = False,
     db: DbOption = None, as_json: JsonOption = False,
@@ -892,9 +911,10 @@ def demo(
     """The main job, end to end: a SYNTHETIC smartphone-expansion world (generated, loaded,
     owners resolved, values, technology map, exposure) and the deal a phone maker would
     make to enter the US and Europe, written as an HTML report; then the real samples
-    shipped with warchest (real companies) in portfolio and exposure views.
+    shipped with warchest (real companies) in portfolio and exposure views. `warchest demo`
+    alone builds the 300,000-patent world; a small one is quicker to try:
 
-    Example: warchest demo --dir warchest-demo
+    Example: warchest demo --patents 20000 --dir small-demo
     """
     world: dict[str, Any] | None = None
     samples_db = db or folder / "real-samples.duckdb"
@@ -1444,7 +1464,7 @@ def portfolio(
     companies: their summaries side by side.
 
     Example: warchest portfolio "GOOGLE LLC" --as-of 2019-01-01
-    Example: warchest portfolio "Macrovance" "Sunvale" "Kyntova" --as-of 2026-01-01
+    Example: warchest portfolio "Apple Inc." "QUALCOMM Incorporated" --as-of 2025-01-01
     """
     from warchest.owners import portfolio as portfolio_of
     from warchest.value import compare_portfolios, portfolio_value, values_computed
