@@ -61,7 +61,10 @@ def test_demo_then_status_patent_sql(tmp_path: Path) -> None:
     assert status["tables"]["patents"] == demo["status"]["tables"]["patents"]
 
     code, out, _ = run("status", "--db", db)
-    assert code == 0 and "contains SYNTHETIC data" in out and "partly synthetic sample" in out
+    assert code == 0 and "contains partly synthetic sample data" in out
+    assert "label partly synthetic sample" in out and "SYNTHETIC" not in out
+    code, out, _ = run("owners", "show", "Apple Inc.", "--db", db)
+    assert code == 0 and "partly synthetic sample:" in out and "SYNTHETIC" not in out
 
     code, out, _ = run("patent", "US-10000000-B2", "--db", db, "--json")
     info = json.loads(out)

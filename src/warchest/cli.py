@@ -38,10 +38,16 @@ from warchest import demo as demo_module
 from warchest import fetch as fetch_module
 from warchest import ingest
 from warchest.csvfile import write_rows
+from warchest.display import money, share
 from warchest.errors import WarchestError
 from warchest.ingest.runner import LoadReport, ProgressFn
 from warchest.patents import describe_patent
-from warchest.status import contains_synthetic, quarantined_rows, store_status
+from warchest.status import (
+    contains_synthetic,
+    quarantined_rows,
+    store_status,
+    synthetic_kind,
+)
 from warchest.store import Store, default_db_path, engine_failure
 from warchest.version import __version__
 
@@ -193,9 +199,11 @@ def load_progress(enabled: bool) -> Iterator[ProgressFn | None]:
                 tasks[label] = (bar.add_task(name, total=total, rows=0, rate="-"),
                                 time.perf_counter())
             task, start = tasks[label]
-            elapsed = max(time.perf_counter() - start, 1e-6)
+            elapsed = time.perf_counter() - start
+            # a rate over less than a fifth of a second says nothing (a small file is read
+            # in one update): shown once there is time behind it
             bar.update(task, completed=done, total=total, rows=rows,
-                       rate=f"{rows / elapsed:,.0f}")
+                       rate=f"{rows / elapsed:,.0f}" if elapsed >= 0.2 else "-")
 
         yield update
 
@@ -390,8 +398,11 @@ def print_status(status: dict[str, Any]) -> None:
         f"{totals['rows_read']:,} = loaded {totals['rows_loaded']:,} + quarantined "
         f"{totals['rows_quarantined']:,}"
     )
-    if status["contains_synthetic"]:
+    if status["synthetic_kind"] == "synthetic":
         lines.append("[bold yellow]contains SYNTHETIC data[/bold yellow] (see labels below)")
+    elif status["synthetic_kind"] == "partly synthetic":
+        lines.append("[yellow]contains partly synthetic sample data[/yellow] (see labels "
+                     "below)")
     for row in status["labels"]:
         lines.append(f"[yellow]label[/yellow] {escape(row['label'])}: {row['loads']} load(s)")
     console.print(Panel("\n".join(lines), title="warchest status"))
@@ -1022,9 +1033,9 @@ def _print_deal(r: Any) -> None:
     console.print(f"[bold]deal{label}:[/bold] {escape(r.buyer)} buys {len(r.package):,} of "
                   f"{r.candidates:,} candidate patents from {escape(r.seller)}; deterrence "
                   f"{obj['before']:.2f} -> {obj['after']:.2f} (of {obj['maximum']:.2f}); "
-                  f"price ${val['low'] / 1e6:,.1f}M - ${val['high'] / 1e6:,.1f}M "
-                  f"(mid ${val['mid'] / 1e6:,.1f}M, a model estimate)")
-    bound = "" if sol.gap is None else f"; within {sol.gap:.2%} of the optimum (proven bound)"
+                  f"price {money(val['low'])} - {money(val['high'])} "
+                  f"(mid {money(val['mid'])}, a model estimate)")
+    bound = "" if sol.gap is None else f"; within {share(sol.gap)} of the optimum (proven bound)"
     for w in r.warnings:
         console.print(f"[bold yellow]warning:[/bold yellow] {escape(w)}")
     console.print(f"optimiser: {escape(sol.method)} in {sol.seconds:.2f} s, guarantee "
@@ -1228,8 +1239,12 @@ def synth(
 
 # ---------------------------------------------------------------------------- owners
 def _synthetic_note(store: Store) -> None:
-    if contains_synthetic(store):
+    kind = synthetic_kind(store)
+    if kind == "synthetic":
         console.print("[bold yellow]SYNTHETIC[/bold yellow] this store holds synthetic data")
+    elif kind == "partly synthetic":
+        console.print("[yellow]partly synthetic sample[/yellow]: some loads are labelled "
+                      "partly synthetic (`warchest status` says what in them is real)")
     _sample_note(store)
 
 

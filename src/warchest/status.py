@@ -37,6 +37,7 @@ def store_status(store: Store, loads: int = 50) -> dict[str, Any]:
         "totals": totals,
         "labels": labels,
         "contains_synthetic": synthetic,
+        "synthetic_kind": synthetic_kind(store),
         "loads": log,
         "quarantine_rows": store.scalar("SELECT count(*) FROM quarantine"),
     }
@@ -50,6 +51,19 @@ def contains_synthetic(store: Store) -> bool:
     """Whether any successful load into the store was labelled synthetic."""
     return _any_synthetic(store.rows(
         "SELECT DISTINCT label FROM load_log WHERE label IS NOT NULL AND status = 'ok'"))
+
+
+def synthetic_kind(store: Store) -> str | None:
+    """"synthetic" when a load was labelled synthetic outright (a generated world),
+    "partly synthetic" when only samples labelled partly synthetic were (real ids, dates,
+    titles and owners, some fields filled in), else None."""
+    labels = [str(r["label"]).lower() for r in store.rows(
+        "SELECT DISTINCT label FROM load_log WHERE label IS NOT NULL AND status = 'ok'")]
+    synthetic = [label for label in labels if "synthetic" in label]
+    if not synthetic:
+        return None
+    return "partly synthetic" if all("partly synthetic" in x for x in synthetic) \
+        else "synthetic"
 
 
 def quarantined_rows(store: Store, load_id: int | None = None, limit: int = 100

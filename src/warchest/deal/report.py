@@ -11,6 +11,7 @@ from typing import Any
 
 from warchest.csvfile import write_rows
 from warchest.deal import DealResult
+from warchest.display import money, number, share
 from warchest.errors import WarchestError
 from warchest.exposure.heatmap import heatmap_svg
 from warchest.version import __version__
@@ -75,15 +76,13 @@ def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]],
         cells = []
         for key, _ in columns:
             v = r.get(key)
-            text = "" if v is None else f"{v:,.4g}" if isinstance(v, float) else str(v)
+            text = ("" if v is None else money(v) if key.endswith("_usd") and
+                    isinstance(v, int | float) else number(v) if isinstance(v, float)
+                    else str(v))
             cls = ' class="n"' if key in numeric else ' class="why"' if key == "why" else ""
             cells.append(f"<td{cls}>{escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
-
-
-def _usd(v: float) -> str:
-    return f"${v / 1e6:,.1f}M" if abs(v) >= 1e6 else f"${v:,.0f}"
 
 
 def render_html(result: DealResult) -> str:
@@ -107,8 +106,8 @@ def render_html(result: DealResult) -> str:
         f"{sc.as_of}.</p>"
         f'<p class="big">Package: {len(result.package):,} patents of {result.candidates:,} '
         f"candidates; deterrence {obj['before']:.2f} &rarr; {obj['after']:.2f} (of "
-        f"{obj['maximum']:.2f}); price {_usd(val['range_usd']['low'])} &ndash; "
-        f"{_usd(val['range_usd']['high'])} (mid {_usd(val['range_usd']['mid'])})</p>")
+        f"{obj['maximum']:.2f}); price {money(val['range_usd']['low'])} &ndash; "
+        f"{money(val['range_usd']['high'])} (mid {money(val['range_usd']['mid'])})</p>")
     if result.warnings:
         parts.append('<p class="note">Threats without power against the buyer: '
                      + "; ".join(escape(w) for w in result.warnings) + "</p>")
@@ -224,12 +223,12 @@ def render_html(result: DealResult) -> str:
     parts.append("<h2>Valuation (a model estimate)</h2>")
     ppp = val["price_per_patent_usd"]
     parts.append(f"<p>Price per patent of the comparables: 25th percentile "
-                 f"{_usd(ppp['p25'])}, median {_usd(ppp['median'])}, 75th "
-                 f"{_usd(ppp['p75'])}. Package: sum of its patents' factors "
+                 f"{money(ppp['p25'])}, median {money(ppp['median'])}, 75th "
+                 f"{money(ppp['p75'])}. Package: sum of its patents' factors "
                  f"{val['adjustment']['sum_of_factors']:.1f} (mean "
                  f"{val['adjustment']['mean_factor']:.2f}) &rArr; "
-                 f"{_usd(val['range_usd']['low'])} / {_usd(val['range_usd']['mid'])} / "
-                 f"{_usd(val['range_usd']['high'])}.</p>")
+                 f"{money(val['range_usd']['low'])} / {money(val['range_usd']['mid'])} / "
+                 f"{money(val['range_usd']['high'])}.</p>")
     comps = [c for c in val["comparables"] if c["per_patent_usd"]]
     parts.append(_bars("Comparable transactions: price per patent (USD thousands)",
                        [f"{c['seller']} to {c['buyer']} {c['year']}" for c in comps]
@@ -265,7 +264,7 @@ def _optimality(result: DealResult) -> str:
             f"{escape(sol.guarantee)}."]
     if sol.bound is not None:
         text.append(f"Upper bound on the optimum {sol.bound:.4f}: the package is within "
-                    f"{(sol.gap or 0):.2%} of the best possible.")
+                    f"{share(sol.gap or 0.0)} of the best possible.")
     if result.exact is not None:
         text.append(f"Exact MILP (HiGHS, {result.exact.seconds:.1f} s): "
                     f"{escape(result.exact_note)}.")

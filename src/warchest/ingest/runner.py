@@ -198,6 +198,8 @@ def run_load(
     if source.path.name.lower().endswith(".gz"):
         total = None
     stream = source.open()
+    if progress is not None:  # the file's clock starts now, not at its first block
+        progress(source.display, 0, total, 0)
     failure: list[BaseException] = []
     try:
         with tempfile.TemporaryDirectory(prefix="warchest-load-") as tmp, store.transaction():
