@@ -50,3 +50,36 @@ def test_help_lists_every_capability_with_a_summary() -> None:
                        "generate_world", "run_demo"):
         assert capability in warchest.__all__
     assert "REST API" not in doc  # nothing promised that does not exist yet
+
+
+def test_one_error_tree_and_no_bare_base_class_raise() -> None:
+    """Every warchest error is a class of warchest.errors (one tree: input, not found, a
+    missing step, the file, the machine), and no code raises the base class itself."""
+    import ast
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    from warchest.errors import NotComputed, NotResolved, WarchestError
+
+    for module in pkgutil.walk_packages(warchest.__path__, "warchest."):
+        importlib.import_module(module.name)
+    seen, todo = set(), [WarchestError]
+    while todo:
+        cls = todo.pop()
+        seen.add(cls)
+        todo.extend(c for c in cls.__subclasses__() if c not in seen)
+    assert {c.__module__ for c in seen} == {"warchest.errors"}, \
+        sorted(f"{c.__module__}.{c.__name__}" for c in seen if c.__module__ != "warchest.errors")
+    bare = []
+    for path in Path(warchest.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and \
+                    getattr(node.exc.func, "id", None) == "WarchestError":
+                bare.append(f"{path.name}:{node.lineno}")
+    assert bare == []
+    # a missing step says which command runs it, worded in one place
+    assert str(NotComputed()) == ("values are not computed yet: run `warchest value "
+                                  "--compute` first")
+    assert str(NotResolved()) == ("owners are not resolved in this store yet: run `warchest "
+                                  "owners resolve` first")

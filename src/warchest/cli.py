@@ -39,7 +39,11 @@ from warchest import fetch as fetch_module
 from warchest import ingest
 from warchest.csvfile import write_rows
 from warchest.display import money, share
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InputError,
+    NotComputed,
+    WarchestError,
+)
 from warchest.ingest.runner import LoadReport, ProgressFn
 from warchest.patents import describe_patent
 from warchest.status import (
@@ -729,7 +733,7 @@ def _split_names(text: str, option: str) -> list[str]:
     commas: "Samsung Electronics Co., Ltd.")."""
     names = [n.strip() for n in text.split(";" if ";" in text else ",") if n.strip()]
     if not names:
-        raise WarchestError(f"{option} is empty; give comma-separated names, e.g. "
+        raise InputError(f"{option} is empty; give comma-separated names, e.g. "
                             f"{option} 'Apple Inc.,Samsung Electronics Co., Ltd.'")
     return names
 
@@ -771,7 +775,7 @@ def exposure(
     from warchest.exposure.heatmap import write_heatmap
 
     if not firms:
-        raise WarchestError("give the firms with --firms 'A;B;C' (or use `warchest exposure "
+        raise InputError("give the firms with --firms 'A;B;C' (or use `warchest exposure "
                             "explain A B`)")
     names = _split_names(firms, "--firms")
     day = _parse_date(as_of, "--as-of")
@@ -1182,13 +1186,13 @@ def synth(
 
     known = (*SCENARIOS, "patent-blocks")  # the blocks world has its own writer
     if scenario is not None and scenario not in known:
-        raise WarchestError(f"unknown scenario {scenario!r}; choose one of: "
+        raise InputError(f"unknown scenario {scenario!r}; choose one of: "
                             f"{', '.join(known)}")
     if scenario == "patent-blocks":
         from warchest.synth.blocks import block_scenario, generate_block_world
 
         if report:
-            raise WarchestError("--report compares a world of the ordinary generator with "
+            raise InputError("--report compares a world of the ordinary generator with "
                                 "its calibration; leave it out with --scenario patent-blocks")
         made = generate_block_world(out, patents, seed)
         path = block_scenario(out, out / "scenario.yaml")
@@ -1445,7 +1449,7 @@ def _parse_date(text: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise WarchestError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") \
+        raise InputError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") \
             from None
 
 
@@ -1489,8 +1493,7 @@ def portfolio(
         valued = values_computed(store)
         if len(entities) > 1:
             if not valued:
-                raise WarchestError("comparing portfolios needs values: run "
-                                    "`warchest value --compute` first")
+                raise NotComputed
             rows = compare_portfolios(store, entities, day, group)
             if as_json:
                 print_json(rows)
@@ -1579,7 +1582,7 @@ def value(
 
     day = _parse_date(as_of, "--as-of")
     if not compute and not patents:
-        raise WarchestError("give patent numbers to explain, or --compute to derive values")
+        raise InputError("give patent numbers to explain, or --compute to derive values")
     if compute:
         with _open_store(db) as store:
             report = compute_values(store, markets)

@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InputError,
+)
 from warchest.ingest import (
     LoadReport,
     load_assignments,
@@ -61,7 +63,7 @@ def write_demo_scenario(world: Path, out: Path, products: Path | None, size: int
     scenario = json.loads((world / "truth" / "stats.json").read_text(encoding="utf-8"))
     sc = scenario.get("scenario")
     if not sc:
-        raise WarchestError(f"{world} has no planted scenario; generate it with "
+        raise InputError(f"{world} has no planted scenario; generate it with "
                             "--scenario smartphone-expansion")
     biggest = max(t["patents"] for t in sc["threats"]) or 1
     doc = {

@@ -29,7 +29,6 @@ import numpy as np
 import pyarrow as pa
 
 from warchest.deal.optimise import (
-    InfeasibleDeal,
     Instance,
     Solution,
     deterrence_curve,
@@ -46,7 +45,10 @@ from warchest.deal.valuation import (
     read_comparables,
     value_package,
 )
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InfeasibleDeal,
+    InputError,
+)
 from warchest.exposure import (
     NAKED_SHARE,
     Exposure,
@@ -158,7 +160,7 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
     firms = resolve_firms(store, names)
     missing = [m for m in scenario.in_force_in if m not in markets]
     if missing:
-        raise WarchestError(f"constraints.in_force_in names {missing[0]!r}, which is not a "
+        raise InputError(f"constraints.in_force_in names {missing[0]!r}, which is not a "
                             f"target market ({', '.join(markets)}); add it to markets or "
                             "drop it")
     config = ExposureConfig.load(scenario.exposure_config)
@@ -557,7 +559,7 @@ def cross_licence(store: Store, a: str, b: str, markets: list[str], as_of: dt.da
     """The balancing payment of a cross-licence between A and B per market
     (``warchest.deal.valuation.balancing_payment``)."""
     if rate < 0:
-        raise WarchestError(f"royalty rate {rate} must be >= 0 (e.g. 0.02 for 2%)")
+        raise InputError(f"royalty rate {rate} must be >= 0 (e.g. 0.02 for 2%)")
     out = []
     every = compute_exposures(store, [a, b], markets, as_of, evidence_per_pair=5,
                               products=products)

@@ -47,7 +47,10 @@ from typing import Any
 
 import numpy as np
 
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InfeasibleDeal,
+    InputError,
+)
 
 CURVE_POINTS = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 CURVE_A = np.array([1 - math.exp(-r) - math.exp(-r) * r for r in CURVE_POINTS] + [1.0])
@@ -64,10 +67,6 @@ def deterrence_curve(r: np.ndarray) -> np.ndarray:
     """
     out: np.ndarray = np.min(CURVE_A + CURVE_B * np.asarray(r, float)[..., None], axis=-1)
     return out
-
-
-class InfeasibleDeal(WarchestError):
-    """The constraints leave no package that satisfies them."""
 
 
 @dataclass
@@ -92,13 +91,13 @@ class Instance:
         self.scale = np.asarray(self.scale, np.float64).reshape(j)
         self.weight = np.asarray(self.weight, np.float64).reshape(j)
         if (self.scale <= 0).any():
-            raise WarchestError("every target's scale (the threat's power) must be > 0")
+            raise InputError("every target's scale (the threat's power) must be > 0")
         if (self.gains < 0).any() or (self.weight < 0).any() or (self.base < 0).any():
-            raise WarchestError("gains, weights and base power must be >= 0")
+            raise InputError("gains, weights and base power must be >= 0")
         if self.size is None and self.budget is None:
-            raise WarchestError("a package needs a size, a budget or both")
+            raise InputError("a package needs a size, a budget or both")
         if self.budget is not None and self.cost is None:
-            raise WarchestError("a budget needs a price per candidate")
+            raise InputError("a budget needs a price per candidate")
         if self.cost is not None:
             self.cost = np.asarray(self.cost, np.float64).reshape(n)
         self.required: np.ndarray = np.zeros(0, np.int64) if self.must is None else \
@@ -307,7 +306,7 @@ def solve_exact(inst: Instance, time_limit: float = 60.0, start: list[int] | Non
     try:
         import highspy
     except ImportError:  # pragma: no cover - highspy is a dependency
-        raise WarchestError("the exact optimiser needs HiGHS: pip install highspy") from None
+        raise InputError("the exact optimiser needs HiGHS: pip install highspy") from None
     started = time.perf_counter()
     n, jn = inst.gains.shape
     k = len(CURVE_A)
@@ -440,7 +439,7 @@ def _quiet(make: Any) -> Any:
 def brute_force(inst: Instance) -> tuple[list[int], float]:
     """Every feasible package (tiny instances only: tests)."""
     if inst.n > 20:
-        raise WarchestError("brute force is for at most 20 candidates")
+        raise InputError("brute force is for at most 20 candidates")
     best: tuple[list[int], float] = ([], inst.value([]))
     limit = inst.size if inst.size is not None else inst.n
     for r in range(limit + 1):

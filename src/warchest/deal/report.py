@@ -12,7 +12,9 @@ from typing import Any
 from warchest.csvfile import write_rows
 from warchest.deal import DealResult
 from warchest.display import money, number, share
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InputError,
+)
 from warchest.exposure.heatmap import heatmap_svg
 from warchest.version import __version__
 
@@ -283,7 +285,7 @@ def write_outputs(result: DealResult, html: Path | None = None, csv_path: Path |
     written = []
     for path, suffix in ((html, ".html"), (csv_path, ".csv"), (json_path, ".json")):
         if path is not None and path.suffix.lower() != suffix:
-            raise WarchestError(f"{path.name!r}: give the {suffix[1:].upper()} output a "
+            raise InputError(f"{path.name!r}: give the {suffix[1:].upper()} output a "
                                 f"{suffix} name")
     if html is not None:
         html.write_text(render_html(result), encoding="utf-8")

@@ -57,7 +57,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from warchest.errors import BadInputFile, WarchestError
+from warchest.errors import (
+    BadInputFile,
+    InputError,
+    NotComputed,
+    NotResolved,
+)
 from warchest.store import Store
 from warchest.yamlfile import read_yaml
 
@@ -66,10 +71,6 @@ NAKED_SHARE = 0.1  # naked in an area: less than this share of the threat's powe
 NO_PRODUCTS = "none"
 """The product a ``--products`` file lists for a company known to sell nothing: it is no
 area, so the company is active in none."""
-
-
-class NotReady(WarchestError):
-    """Exposure needs owners resolved and values computed first."""
 
 
 @dataclass
@@ -212,7 +213,7 @@ def resolve_firms(store: Store, names: list[str]) -> list[Firm]:
     from warchest.owners import entity_id_of
 
     if not store.scalar("SELECT count(*) > 0 FROM owner_entities"):
-        raise NotReady("owners are not resolved yet: run `warchest owners resolve` first")
+        raise NotResolved
     firms = []
     for name in names:
         eid = entity_id_of(store, name)
@@ -224,7 +225,7 @@ def resolve_firms(store: Store, names: list[str]) -> list[Firm]:
         label = store.scalar("SELECT name FROM owner_entities WHERE entity_id = ?", [top])
         firms.append(Firm(str(label or name), top, members))
     if len({f.entity_id for f in firms}) < len(firms):
-        raise WarchestError("two of the firms are the same corporate group: "
+        raise InputError("two of the firms are the same corporate group: "
                             + ", ".join(f.name for f in firms))
     return firms
 
@@ -238,8 +239,8 @@ def market_countries(store: Store, market: str) -> list[str]:
     known = [r["j"] for r in store.rows(
         "SELECT DISTINCT jurisdiction AS j FROM market_weights ORDER BY j")]
     if not known:
-        raise NotReady("values are not computed yet: run `warchest value --compute` first")
-    raise WarchestError(f"market {market!r} is not in the market table; use one of: "
+        raise NotComputed
+    raise InputError(f"market {market!r} is not in the market table; use one of: "
                         + ", ".join(known))
 
 
@@ -700,16 +701,16 @@ def compute_exposures(store: Store, names: list[str], markets: list[str],
     cfg = config or ExposureConfig.load()
     as_of = as_of or dt.date.today()
     if len(names) < 2:
-        raise WarchestError("exposure needs at least two firms, e.g. --firms A,B")
+        raise InputError("exposure needs at least two firms, e.g. --firms A,B")
     if evidence_by not in ("weighted", "score"):
-        raise WarchestError(f"evidence_by {evidence_by!r} is not one of: weighted, score")
+        raise InputError(f"evidence_by {evidence_by!r} is not one of: weighted, score")
     if not store.scalar("SELECT count(*) > 0 FROM patent_markets"):
-        raise NotReady("values are not computed yet: run `warchest value --compute` first")
+        raise NotComputed
     clock = _Clock()
     firms = resolve_firms(store, names)
     wanted = list(dict.fromkeys(m.strip().upper() for m in markets))
     if not wanted:
-        raise WarchestError("exposure needs a market, e.g. US")
+        raise InputError("exposure needs a market, e.g. US")
     countries = [market_countries(store, m) for m in wanted]
     day = as_of.isoformat()
     members = _members_table(firms)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InputError,
+)
 from warchest.exposure import Exposure
 
 CELL, LABEL = 56, 220
@@ -54,6 +56,6 @@ def heatmap_svg(result: Exposure, synthetic: bool = False, title: str | None = N
 
 def write_heatmap(result: Exposure, path: Path, synthetic: bool = False) -> None:
     if path.suffix.lower() != ".svg":
-        raise WarchestError(f"heatmap {path.name!r}: write it as .svg (a self-contained "
+        raise InputError(f"heatmap {path.name!r}: write it as .svg (a self-contained "
                             "vector image any browser opens)")
     path.write_text(heatmap_svg(result, synthetic), encoding="utf-8")

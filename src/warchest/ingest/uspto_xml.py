@@ -39,7 +39,10 @@ import pyarrow.compute as pa_compute
 from lxml import etree
 
 from warchest.classification import main_group_of, normalize_symbol
-from warchest.errors import BadInputFile, WarchestError
+from warchest.errors import (
+    BadInputFile,
+    SetupError,
+)
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.rows import Rows
 from warchest.ingest.sources import MAX_RECORD, record_too_long
@@ -1326,7 +1329,7 @@ def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int
                     done += size
                     yield chunk_of(future.result(), done)
         except BrokenProcessPool as exc:
-            raise WarchestError(
+            raise SetupError(
                 f"a parsing worker process stopped while reading {source_name}. Worker "
                 "processes re-import the calling script: guard its entry point with `if "
                 "__name__ == '__main__':`, or load with workers=1 (CLI: --workers 1)"

@@ -9,10 +9,9 @@
     cluster_names_file(in_csv, out_csv)   the same resolver on a CSV of mentions
 """
 
+from warchest.errors import NotResolved, UnknownEntity
 from warchest.owners.conveyance import classify_conveyance
 from warchest.owners.lookup import (
-    NotResolved,
-    UnknownEntity,
     encumbrances_sql,
     entity_id_of,
     find_owners,

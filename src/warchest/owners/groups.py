@@ -19,12 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warchest.errors import WarchestError
+from warchest.errors import GroupsFileError
 from warchest.yamlfile import read_yaml
-
-
-class GroupsFileError(WarchestError):
-    """A corporate groups file cannot be read."""
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,18 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InputError,
+    NotResolved,
+    UnknownEntity,
+)
 from warchest.owners.names import normalise_name
 from warchest.store import Store
 
 
-class UnknownEntity(WarchestError):
-    """A company name or entity id matches nothing in the store."""
-
-
-class NotResolved(WarchestError):
-    """Owners have not been resolved in this store yet."""
-
-
 def _require_resolved(store: Store) -> None:
     if not store.scalar("SELECT count(*) FROM owner_entities"):
-        raise NotResolved("owners are not resolved in this store yet; run "
-                          "'warchest owners resolve' first")
+        raise NotResolved
 
 
 def find_owners(store: Store, query: str, limit: int = 10) -> list[dict[str, Any]]:
@@ -34,7 +29,7 @@ def find_owners(store: Store, query: str, limit: int = 10) -> list[dict[str, Any
     _require_resolved(store)
     key = normalise_name(query) or query.strip().upper()
     if not key:
-        raise WarchestError("give a company name to look for, e.g. 'xiaomi'")
+        raise InputError("give a company name to look for, e.g. 'xiaomi'")
     keys = store.rows("SELECT name_key, entity_id, sum(mentions) AS m FROM owner_names "
                       "GROUP BY name_key, entity_id")
     words = key.split()

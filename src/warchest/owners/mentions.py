@@ -7,7 +7,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from warchest.csvfile import write_rows
-from warchest.errors import WarchestError
+from warchest.errors import (
+    BadInputFile,
+    InputError,
+)
 from warchest.owners.resolve import resolve_names
 
 LEVELS = ("company", "group")
@@ -20,14 +23,14 @@ def cluster_names_file(source: Path, out: Path, level: str = "company") -> dict[
     columns such as ``country``) and write ``mention_id,entity_id,entity_name`` at the
     company or the group level."""
     if level not in LEVELS:
-        raise WarchestError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+        raise InputError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
     try:
         with source.open(newline="", encoding="utf-8-sig") as fh:
             mentions, countries = _read_mentions(source, csv.DictReader(fh))
     except OSError as exc:
-        raise WarchestError(f"cannot read {source}: {exc.strerror}") from None
+        raise BadInputFile(f"cannot read {source}: {exc.strerror}") from None
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise WarchestError(f"{source} is not a UTF-8 CSV file: {exc}") from None
+        raise BadInputFile(f"{source} is not a UTF-8 CSV file: {exc}") from None
     counts = Counter(name for _, name in mentions)
     res = resolve_names(sorted(counts), counts, countries)
     pick = res.entity if level == "company" else res.group
@@ -43,7 +46,7 @@ def _read_mentions(source: Path, reader: csv.DictReader[str]
                    ) -> tuple[list[tuple[str, str]], dict[str, set[str]]]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if "mention_id" not in header or "organization" not in header:
-        raise WarchestError(f"{source}: the header {reader.fieldnames} needs the columns "
+        raise BadInputFile(f"{source}: the header {reader.fieldnames} needs the columns "
                             "mention_id and organization")
     cols = {h.strip().lower(): h for h in reader.fieldnames or []}
     country_col = cols.get("country")

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InputError,
+)
 from warchest.owners.groups import read_gleif, read_groups_file
 from warchest.store import Store
 
@@ -19,10 +21,10 @@ def add_override(store: Store, action: str, subject: str, obj: str | None = None
                  note: str | None = None, source: str = "override") -> None:
     """Record a user decision; it applies from the next ``resolve_owners``."""
     if action not in OVERRIDE_ACTIONS:
-        raise WarchestError(f"unknown override action {action!r}; use one of "
+        raise InputError(f"unknown override action {action!r}; use one of "
                             f"{', '.join(OVERRIDE_ACTIONS)}")
     if action in ("merge", "rename", "parent") and not obj:
-        raise WarchestError(f"the override {action!r} needs a second value (the other name,"
+        raise InputError(f"the override {action!r} needs a second value (the other name,"
                             " the new name or the parent)")
     _write_overrides(store, [(action, subject, obj, note, source)], "owners override")
 

@@ -24,7 +24,13 @@ from typing import Any, TypeVar, cast
 import duckdb
 import pyarrow as pa
 
-from warchest.errors import ReadOnlyQuery, StoreVersionError, WarchestError
+from warchest.errors import (
+    InputError,
+    NotFound,
+    ReadOnlyQuery,
+    StoreUnavailable,
+    StoreVersionError,
+)
 from warchest.store.failures import engine_failure as engine_failure
 from warchest.store.schema import (
     ARROW_TYPES,
@@ -66,7 +72,7 @@ _SIZE = re.compile(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNO
 def _size(value: str, what: str, example: str, variable: str) -> str:
     """A DuckDB size setting, or an error naming the bad value and how to write it."""
     if not _SIZE.fullmatch(value):
-        raise WarchestError(f"{what} {value!r} is not a size; write it like {example} "
+        raise InputError(f"{what} {value!r} is not a size; write it like {example} "
                             f"({variable})")
     return value
 
@@ -186,7 +192,7 @@ class Store:
         """A sandboxed store (read-only) runs users' SQL (``read_only_query``): its
         connection reads the store's own tables and nothing else (``SANDBOX``)."""
         if sandbox and not read_only:
-            raise WarchestError("a sandboxed store is read-only: open it with "
+            raise InputError("a sandboxed store is read-only: open it with "
                                 "read_only=True, sandbox=True")
         self.tables = {t.name: t for t in tables}
         self._migrations = tuple(migrations)
@@ -199,7 +205,7 @@ class Store:
                                   "WARCHEST_RESULT_CACHE")
         in_memory = self.path == ":memory:"
         if read_only and not in_memory and not Path(self.path).exists():
-            raise WarchestError(
+            raise NotFound(
                 f"no store at {self.path}; create one with `warchest init` or load data "
                 "with `warchest load ...` (or point --db / WARCHEST_DB at an existing store)"
             )
@@ -222,7 +228,7 @@ class Store:
                 self.path, read_only=read_only and not in_memory, config=config
             )
         except duckdb.IOException as exc:
-            raise WarchestError(f"cannot open store {self.path}: {exc}") from None
+            raise StoreUnavailable(f"cannot open store {self.path}: {exc}") from None
         except duckdb.Error as exc:
             raise StoreVersionError(
                 f"{self.path} is not a DuckDB store warchest can read ({exc}); "
@@ -706,7 +712,7 @@ class Store:
             assert result is not None
             return result
         except duckdb.Error as exc:
-            raise WarchestError(f"query failed: {str(exc).splitlines()[0]}") from None
+            raise InputError(f"query failed: {str(exc).splitlines()[0]}") from None
 
     def table_counts(self) -> dict[str, int]:
         """Rows in every store table, in schema order."""

@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from warchest.errors import WarchestError
+from warchest.errors import (
+    InputError,
+)
 from warchest.store import Store
 
 CHUNK = 100_000
@@ -59,11 +61,11 @@ def find_similar(store: Store, patent: str | None = None, text: str | None = Non
     from warchest.value import patent_id_of
 
     if (patent is None) == (text is None):
-        raise WarchestError("give a patent number or --text, not both and not neither")
+        raise InputError("give a patent number or --text, not both and not neither")
     if top < 1:
-        raise WarchestError(f"--top {top} must be at least 1")
+        raise InputError(f"--top {top} must be at least 1")
     if block not in BLOCKS:
-        raise WarchestError(f"--block {block!r} is not one of: {', '.join(BLOCKS)}")
+        raise InputError(f"--block {block!r} is not one of: {', '.join(BLOCKS)}")
     encoder = TextEncoder(method)
     query_id = patent_id_of(store, patent) if patent is not None else None
     if within:
@@ -73,7 +75,7 @@ def find_similar(store: Store, patent: str | None = None, text: str | None = Non
         sql, params = _candidates_sql("all", [])
         blocked_by = "every patent"
     elif query_id is None:
-        raise WarchestError("a text has no CPC to block on: give --within with CPC prefixes "
+        raise InputError("a text has no CPC to block on: give --within with CPC prefixes "
                             "(e.g. H04W,H04L) or --block all")
     else:
         column = "subclass" if block == "subclass" else "main_group"
@@ -81,7 +83,7 @@ def find_similar(store: Store, patent: str | None = None, text: str | None = Non
             f"SELECT DISTINCT {column} AS k FROM cpc WHERE patent_id = ? AND {column} IS "
             "NOT NULL", [query_id]))
         if not keys:
-            raise WarchestError(f"patent {query_id} has no CPC {column} to block on; use "
+            raise InputError(f"patent {query_id} has no CPC {column} to block on; use "
                                 "--block all or --within")
         sql, params = _candidates_sql(block, keys)
         blocked_by = f"CPC {column} {', '.join(keys)}"

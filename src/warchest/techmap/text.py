@@ -42,9 +42,9 @@ class TextEncoder:
         if method == "auto":
             method = "static" if (model_dir / "model.safetensors").exists() else "tfidf"
         if method not in ("static", "tfidf"):
-            from warchest.errors import WarchestError
+            from warchest.errors import InputError
 
-            raise WarchestError(f"text method {method!r} is not one of: static, tfidf")
+            raise InputError(f"text method {method!r} is not one of: static, tfidf")
         self.method = method
         self._model = None
         self._idf: np.ndarray | None = None

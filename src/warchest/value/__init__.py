@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from warchest.errors import WarchestError
+from warchest.errors import NotComputed, UnknownPatent
 from warchest.numbers import try_normalize_patent_number
 from warchest.store import Store
 from warchest.value.indicators import BREAKTHROUGH_MIN, MIN_COHORT, indicators_sql
@@ -30,14 +30,6 @@ VALUE_MEMORY = "4GB"
 under DuckDB's default (80% of RAM) its peak on a 1M-patent world was about 6 GB, what the
 default allows rather than what it needs; under 4GB it peaked at 4.1-4.3 GB in 1.3x the time
 (bench/RESULTS.md, 2026-11-24)."""
-
-
-class UnknownPatent(WarchestError):
-    """A patent number that is not in the store."""
-
-
-class NotComputed(WarchestError):
-    """Values were asked for before ``warchest value --compute``."""
 
 
 @dataclass
@@ -101,7 +93,7 @@ def values_computed(store: Store) -> bool:
 
 def _require_computed(store: Store) -> None:
     if not values_computed(store):
-        raise NotComputed("values are not computed yet: run `warchest value --compute` first")
+        raise NotComputed
 
 
 def patent_id_of(store: Store, text: str) -> str:
