@@ -13,6 +13,7 @@ starts on 127.0.0.1 ($WARCHEST_PATENTSVIEW_URL).
 from __future__ import annotations
 
 import gzip
+import json
 import http.server
 import shlex
 import shutil
@@ -165,3 +166,24 @@ def test_documented_example_runs(command: str, example: str, workspace: Path,
     result = CliRunner().invoke(app, words[1:], env=env)
     assert result.exit_code == 0, (result.stdout[-1500:], result.stderr[-1500:],
                                    result.exception)
+
+
+def test_exposure_takes_the_firms_as_names_or_with_firms(workspace: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """`warchest exposure A B` is `warchest exposure --firms 'A;B'` (it used to answer
+    "No such command 'A'"), and `exposure explain` is still the subcommand."""
+    here = tmp_path / "ws"
+    shutil.copytree(workspace, here)
+    monkeypatch.chdir(here)
+    env = {"COLUMNS": "120", "WARCHEST_DB": str(here / "ready.duckdb")}
+    firms = ["Apple Inc.", "Samsung Electronics Co., Ltd.", "QUALCOMM Incorporated"]
+    by_name = CliRunner().invoke(app, ["exposure", *firms, "--json"], env=env)
+    by_option = CliRunner().invoke(app, ["exposure", "--firms", ";".join(firms), "--json"],
+                                   env=env)
+    assert by_name.exit_code == 0, by_name.stderr
+    assert by_name.stdout == by_option.stdout
+    pairs = json.loads(by_name.stdout)["pairs"]
+    assert {(p["holder"], p["target"]) for p in pairs} >= {(firms[0], firms[2])}
+    explained = CliRunner().invoke(app, ["exposure", "explain", *firms[:2], "--json"], env=env)
+    assert explained.exit_code == 0, explained.stderr

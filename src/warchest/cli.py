@@ -33,6 +33,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from typer.core import TyperGroup
 
 from warchest import demo as demo_module
 from warchest import fetch as fetch_module
@@ -89,7 +90,38 @@ app.add_typer(fetch_app, name="fetch")
 owners_app = typer.Typer(help="Owners: name resolution, corporate groups, ownership on a date.",
                          no_args_is_help=True)
 app.add_typer(owners_app, name="owners")
-exposure_app = typer.Typer(help="Exposure: who can assert which in-force patents against "
+class _FirmsOrCommand(TyperGroup):
+    """`warchest exposure` is the matrix and the group of `exposure explain`: names given
+    where a subcommand would be ("warchest exposure 'Apple Inc.' 'Samsung ...'") are the
+    firms, as if given with --firms."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value = {o for p in self.params if getattr(p, "is_flag", True) is False
+                       for o in p.opts}
+        firms: list[str] = []
+        rest: list[str] = []
+        k = 0
+        while k < len(args):
+            arg = args[k]
+            if arg in takes_value and k + 1 < len(args):
+                rest += [arg, args[k + 1]]
+                k += 2
+                continue
+            if arg in self.commands or arg == "--":  # a subcommand: the rest is its own
+                rest += args[k:]
+                break
+            (rest if arg.startswith("-") else firms).append(arg)
+            k += 1
+        if firms and "--firms" in rest[:-1]:  # names both ways: all of them
+            at = rest.index("--firms") + 1
+            rest[at] = ";".join([rest[at], *firms])
+        elif firms:
+            rest = ["--firms", ";".join(firms), *rest]
+        return super().parse_args(ctx, rest)
+
+
+exposure_app = typer.Typer(cls=_FirmsOrCommand,
+                           help="Exposure: who can assert which in-force patents against "
                            "whom, in a market, on a date.")
 app.add_typer(exposure_app, name="exposure")
 techmap_app = typer.Typer(help="Technology map: CPC hierarchy, WIPO fields, product areas.",
@@ -767,7 +799,8 @@ def exposure(
     """The exposure matrix: how strongly each firm could assert its in-force patents against
     each other one in a market, with the top evidence per pair.
 
-    Example: warchest exposure --firms "Apple Inc.;Samsung Electronics Co., Ltd." --market US
+    Example: warchest exposure "Apple Inc." "Samsung Electronics Co., Ltd." --market US
+    Example: warchest exposure --firms "Apple Inc.;QUALCOMM Incorporated" --csv pairs.csv
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -775,8 +808,8 @@ def exposure(
     from warchest.exposure.heatmap import write_heatmap
 
     if not firms:
-        raise InputError("give the firms with --firms 'A;B;C' (or use `warchest exposure "
-                            "explain A B`)")
+        raise InputError("give the firms: `warchest exposure A B C` or --firms 'A;B;C' (and "
+                            "`warchest exposure explain A B` for one pair's evidence)")
     names = _split_names(firms, "--firms")
     day = _parse_date(as_of, "--as-of")
     cfg = ExposureConfig.load(config)
