@@ -153,7 +153,7 @@ def test_load_report_keeps_names_whole_at_any_width(monkeypatch: pytest.MonkeyPa
 
     from rich.console import Console
 
-    from warchest import cli
+    from warchest.cli import load as cli
     from warchest.ingest.runner import FileResult, LoadReport
 
     out = io.StringIO()

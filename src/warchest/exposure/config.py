@@ -18,6 +18,8 @@ NAKED_SHARE = 0.1  # naked in an area: less than this share of the threat's powe
 
 
 NO_PRODUCTS = "none"
+"""The product a ``--products`` file lists for a company known to sell nothing: it is no
+area, so the company is active in none."""
 
 
 @dataclass

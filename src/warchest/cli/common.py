@@ -1,0 +1,302 @@
+"""What every command shares: the Typer apps, the consoles, one-line errors, JSON output,
+progress, option types, the notes on synthetic and small stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape as escape_markup
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from typer.core import TyperGroup
+
+from warchest.errors import (
+    InputError,
+    WarchestError,
+)
+from warchest.status import (
+    synthetic_kind,
+)
+from warchest.store import Store, default_db_path, engine_failure
+from warchest.version import __version__
+
+app = typer.Typer(
+    help="warchest: who owns which patents, what they are worth, who can sue whom, and which "
+    "patents to buy. Data lives in one DuckDB file (--db, $WARCHEST_DB, default "
+    "./warchest.duckdb).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the warchest version and exit.")] = False,
+) -> None:
+    """warchest: who owns which patents, what they are worth, who can sue whom, and which
+    patents to buy. Data lives in one DuckDB file (--db, $WARCHEST_DB, default
+    ./warchest.duckdb)."""
+
+
+load_app = typer.Typer(help="Load bulk files (files, folders, zip archives) into the store.",
+                       no_args_is_help=True)
+app.add_typer(load_app, name="load")
+
+
+fetch_app = typer.Typer(help="Download the real bulk files to a local cache.",
+                        no_args_is_help=True)
+app.add_typer(fetch_app, name="fetch")
+
+
+owners_app = typer.Typer(help="Owners: name resolution, corporate groups, ownership on a date.",
+                         no_args_is_help=True)
+app.add_typer(owners_app, name="owners")
+
+
+class _FirmsOrCommand(TyperGroup):
+    """`warchest exposure` is the matrix and the group of `exposure explain`: names given
+    where a subcommand would be ("warchest exposure 'Apple Inc.' 'Samsung ...'") are the
+    firms, as if given with --firms."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value = {o for p in self.params if getattr(p, "is_flag", True) is False
+                       for o in p.opts}
+        firms: list[str] = []
+        rest: list[str] = []
+        k = 0
+        while k < len(args):
+            arg = args[k]
+            if arg in takes_value and k + 1 < len(args):
+                rest += [arg, args[k + 1]]
+                k += 2
+                continue
+            if arg in self.commands or arg == "--":  # a subcommand: the rest is its own
+                rest += args[k:]
+                break
+            (rest if arg.startswith("-") else firms).append(arg)
+            k += 1
+        if firms and "--firms" in rest[:-1]:  # names both ways: all of them
+            at = rest.index("--firms") + 1
+            rest[at] = ";".join([rest[at], *firms])
+        elif firms:
+            rest = ["--firms", ";".join(firms), *rest]
+        return super().parse_args(ctx, rest)
+
+
+exposure_app = typer.Typer(cls=_FirmsOrCommand,
+                           help="Exposure: who can assert which in-force patents against "
+                           "whom, in a market, on a date.")
+app.add_typer(exposure_app, name="exposure")
+
+
+techmap_app = typer.Typer(help="Technology map: CPC hierarchy, WIPO fields, product areas.",
+                          no_args_is_help=True)
+app.add_typer(techmap_app, name="techmap")
+
+
+console = Console()
+
+
+err = Console(stderr=True)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape(text: str) -> str:
+    """Text from data (names, titles, file and archive member names) for the terminal:
+    control characters dropped (an escape sequence in a hostile record could retitle,
+    clear or rewrite the terminal), then rich markup escaped."""
+    return escape_markup(_CONTROL.sub("", text))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $WARCHEST_DB or ./warchest.duckdb).",
+                 show_default=False),
+]
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def user_errors(fn: F) -> F:
+    """Turn library errors into one clear line on stderr and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WarchestError as exc:
+            err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("[bold red]interrupted[/bold red]")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # out of memory, a full disk: said plainly; others raise
+            failure = engine_failure(exc)
+            if failure is None:
+                raise
+            err.print(f"[bold red]error:[/bold red] {escape(str(failure))}", soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False))
+    sys.stdout.write("\n")
+
+
+def _open_store(db: Path | None, read_only: bool = False, sandbox: bool = False) -> Store:
+    return Store(db if db is not None else default_db_path(), read_only=read_only,
+                 sandbox=sandbox)
+
+
+@contextmanager
+def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per stage (``update(stage, done, total)``); silent off a terminal."""
+    bar: Progress | None = None
+    tasks: dict[str, TaskID] = {}
+    if enabled and err.is_terminal:
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                       TimeElapsedColumn(), console=err)
+        bar.start()
+
+    def update(stage: str, done: int, total: int) -> None:
+        if bar is None:
+            return
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+def _kv_table(title: str, data: dict[str, Any]) -> Table:
+    table = Table(title=title, show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for key, value in data.items():
+        if key in ("load_id", "merged_from") or value is None:
+            continue
+        table.add_row(key, escape(str(value)))
+    return table
+
+
+def _rows_table(title: str, rows: list[dict[str, Any]], limit: int = 20,
+                skip: tuple[str, ...] = ("load_id",)) -> Table:
+    table = Table(title=f"{title} ({len(rows)})")
+    if not rows:
+        return table
+    cols = [c for c in rows[0] if c not in skip]
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for row in rows[:limit]:
+        table.add_row(*[escape("" if row[c] is None else str(row[c]))[:200] for c in cols])
+    if len(rows) > limit:
+        table.caption = f"{len(rows) - limit} more (use --json for all)"
+    return table
+
+
+def _split_names(text: str, option: str) -> list[str]:
+    """Names separated by ';', or by ',' when there is no ';' (company names may hold
+    commas: "Samsung Electronics Co., Ltd.")."""
+    names = [n.strip() for n in text.split(";" if ";" in text else ",") if n.strip()]
+    if not names:
+        raise InputError(f"{option} is empty; give comma-separated names, e.g. "
+                            f"{option} 'Apple Inc.,Samsung Electronics Co., Ltd.'")
+    return names
+
+
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", help="Exposure weights YAML; default: the shipped config.yaml.")]
+
+
+ProductsOption = Annotated[Path | None, typer.Option(
+    "--products", help="CSV company,product: the product areas companies sell in (else "
+    "inferred from their patents; needs `warchest techmap map`).")]
+
+
+# ---------------------------------------------------------------------------- owners
+def _synthetic_note(store: Store) -> None:
+    kind = synthetic_kind(store)
+    if kind == "synthetic":
+        console.print("[bold yellow]SYNTHETIC[/bold yellow] this store holds synthetic data")
+    elif kind == "partly synthetic":
+        console.print("[yellow]partly synthetic sample[/yellow]: some loads are labelled "
+                      "partly synthetic (`warchest status` says what in them is real)")
+    _sample_note(store)
+
+
+SMALL_STORE = 100_000
+"""Fewer patents than this: results are labelled as computed from a small sample."""
+
+
+def _sample_note(store: Store) -> None:
+    n = int(store.scalar("SELECT count(*) FROM patents") or 0)
+    if n < SMALL_STORE:
+        console.print(f"[yellow]computed from a small sample ({n:,} patents in the store): "
+                      "not the companies' whole portfolios[/yellow]")
+
+
+def _parse_date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") \
+            from None
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def main() -> None:
+    """Entry point of the ``warchest`` console script."""
+    app()
