@@ -22,7 +22,6 @@ from warchest.cli import app
 from warchest.deal import cross_licence, load_scenario, plan_deal
 from warchest.deal.optimise import (
     GREEDY_BOUND,
-    InfeasibleDeal,
     Instance,
     brute_force,
     deterrence_curve,
@@ -40,7 +39,7 @@ from warchest.deal.valuation import (
     value_package,
 )
 from warchest.demo import run_world_demo
-from warchest.errors import BadInputFile, WarchestError
+from warchest.errors import BadInputFile, InfeasibleDeal, WarchestError
 from warchest.ingest import load_assignments
 from warchest.owners import resolve_owners
 from warchest.store import Store
@@ -62,10 +61,15 @@ def test_deterrence_curve_is_the_tangent_envelope_of_1_minus_exp() -> None:
     assert float(deterrence_curve(np.array(50.0))) == 1.0
 
 
+def v(*values: float) -> np.ndarray:
+    """A vector of per-target values (base power, scale, weight)."""
+    return np.array(values, dtype=np.float64)
+
+
 def test_value_of_a_package_by_hand() -> None:
     # two targets: threat powers 2 and 4, weights 3 and 1, buyer has 0 and 2 today
     gains = np.array([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
-    inst = Instance(gains, base=[0.0, 2.0], scale=[2.0, 4.0], weight=[3.0, 1.0], size=1)
+    inst = Instance(gains, base=v(0.0, 2.0), scale=v(2.0, 4.0), weight=v(3.0, 1.0), size=1)
     # before: ratios 0 and 0.5 -> g = 0 and 1 - e^-0.5 (0.5 is a tangent point)
     assert inst.value([]) == pytest.approx(1 - math.exp(-0.5))
     # patent 0: ratios 1 and 0.5 -> 3 (1 - e^-1) + (1 - e^-0.5)
@@ -127,12 +131,12 @@ def test_area_caps_and_must_include_are_respected() -> None:
 def test_fill_adds_the_strongest_rest_once_deterrence_saturates() -> None:
     # one target, threat power 1: patent 0 alone gives ratio 10 (g = 1, saturated)
     gains = np.array([[10.0], [0.5], [2.0], [0.0], [1.0]])
-    inst = Instance(gains, base=[0.0], scale=[1.0], weight=[1.0], size=3)
+    inst = Instance(gains, base=v(0.0), scale=v(1.0), weight=v(1.0), size=3)
     g = greedy(inst)
     assert g.chosen == [0]  # nothing else adds deterrence
     # the reserve: the most power first (2.0, then 1.0); 0.0-power patents never
     assert fill_package(inst, g.chosen) == [2, 4]
-    capped = Instance(gains, [0.0], [1.0], [1.0], size=3, area=np.array([0, 0, 1, 1, 1]),
+    capped = Instance(gains, v(0.0), v(1.0), v(1.0), size=3, area=v(0, 0, 1, 1, 1),
                       area_cap={1: 1})
     assert fill_package(capped, [0]) == [2, 1]
 
@@ -145,14 +149,14 @@ def test_fill_is_balanced_across_targets() -> None:
     # have taken 2, 3, 4 and left target 1 with no reserve
     gains = np.array([[10.0, 0], [0, 10.0], [5.0, 0], [4.0, 0], [3.0, 0], [0, 0.1],
                       [0, 0.2]])
-    inst = Instance(gains, base=[0.0, 0.0], scale=[1.0, 1.0], weight=[1.0, 1.0], size=5)
+    inst = Instance(gains, base=v(0.0, 0.0), scale=v(1.0, 1.0), weight=v(1.0, 1.0), size=5)
     assert greedy(inst).chosen == [0, 1]
     assert fill_package(inst, [0, 1]) == [2, 6, 3]
     # a target weighing twice as much gets twice the reserve: counts 1/2 vs 1/1 first
-    heavy = Instance(gains, [0.0, 0.0], [1.0, 1.0], [2.0, 1.0], size=6)
+    heavy = Instance(gains, v(0.0, 0.0), v(1.0, 1.0), v(2.0, 1.0), size=6)
     assert fill_package(heavy, [0, 1]) == [2, 3, 6, 4]
     # once a target has no candidate left it drops out and the other goes on
-    assert fill_package(Instance(gains, [0.0, 0.0], [1.0, 1.0], [1.0, 1.0], size=7),
+    assert fill_package(Instance(gains, v(0.0, 0.0), v(1.0, 1.0), v(1.0, 1.0), size=7),
                         [0, 1]) == [2, 6, 3, 5, 4]
 
 

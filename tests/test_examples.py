@@ -13,8 +13,8 @@ starts on 127.0.0.1 ($WARCHEST_PATENTSVIEW_URL).
 from __future__ import annotations
 
 import gzip
-import json
 import http.server
+import json
 import shlex
 import shutil
 import threading

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from warchest.synth.patents import CompanySampler
-from warchest.synth.world import Coded, Technology, Texts, make_companies
+from warchest.synth.world import Coded, Companies, Technology, Texts, make_companies
 
 
 def test_coded_and_text_columns_give_back_what_they_were_given() -> None:
@@ -32,13 +32,13 @@ def test_coded_and_text_columns_give_back_what_they_were_given() -> None:
 
 
 @pytest.fixture(scope="module")
-def world() -> tuple[Technology, object]:
+def world() -> tuple[Technology, Companies]:
     tech = Technology.load()
     return tech, make_companies(20_000, 5, tech, "smartphone-expansion")
 
 
 def test_rows_are_views_of_the_columns_and_subsidiaries_share_their_parents_focus(
-        world: tuple[Technology, object]) -> None:
+        world: tuple[Technology, Companies]) -> None:
     _, companies = world
     from warchest.synth.world import Companies
     assert isinstance(companies, Companies)
@@ -54,6 +54,7 @@ def test_rows_are_views_of_the_columns_and_subsidiaries_share_their_parents_focu
     assert len(subsidiaries) > 0
     for i in subsidiaries.tolist():
         c = companies[i]
+        assert c.parent is not None
         parent = companies[c.parent]
         assert parent.parent is None and c.archetype == parent.archetype
         assert c.focus.tolist() == parent.focus.tolist()
@@ -70,7 +71,7 @@ def test_rows_are_views_of_the_columns_and_subsidiaries_share_their_parents_focu
 
 
 def test_the_scenario_seller_holds_an_acquired_wireless_portfolio(
-        world: tuple[Technology, object]) -> None:
+        world: tuple[Technology, Companies]) -> None:
     from warchest.synth.world import SELLER_ACQUIRED, Companies
     tech, companies = world
     assert isinstance(companies, Companies)
@@ -91,12 +92,12 @@ def test_the_scenario_seller_holds_an_acquired_wireless_portfolio(
         assert companies[i].focus.tolist() == c.focus.tolist()
 
 
-def test_in_focus_matches_the_set_of_focus_pairs(world: tuple[Technology, object]) -> None:
+def test_in_focus_matches_the_set_of_focus_pairs(world: tuple[Technology, Companies]) -> None:
     tech, companies = world
-    sampler = CompanySampler(companies, tech, np.arange(1976, 2025))  # type: ignore[arg-type]
+    sampler = CompanySampler(companies, tech, np.arange(1976, 2025))
     pairs = {(c.id, g) for c in companies if c.parent is None for g in c.focus.tolist()}
     rng = np.random.default_rng(1)
-    top = np.flatnonzero(companies.parent < 0)  # type: ignore[attr-defined]
+    top = np.flatnonzero(companies.parent < 0)
     company = np.concatenate([
         np.array([p[0] for p in pairs]),  # every true pair
         rng.choice(top, 20_000), [-1, -1]])
@@ -144,11 +145,11 @@ def test_the_sampler_still_answers_after_the_focus_and_the_draws_are_released() 
 
 
 def test_the_sampler_needs_consecutive_years_that_hold_every_start_year(
-        world: tuple[Technology, object]) -> None:
+        world: tuple[Technology, Companies]) -> None:
     # its cut table has one column a year: a gap, or a company started outside the years,
     # would put entries of different start years in one searched range
     tech, companies = world
     with pytest.raises(ValueError, match="consecutive"):
-        CompanySampler(companies, tech, np.arange(1976, 2025, 2))  # type: ignore[arg-type]
+        CompanySampler(companies, tech, np.arange(1976, 2025, 2))
     with pytest.raises(ValueError, match="every start year"):
-        CompanySampler(companies, tech, np.arange(1990, 2025))  # type: ignore[arg-type]
+        CompanySampler(companies, tech, np.arange(1990, 2025))

@@ -14,11 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from warchest.cli import app
+from warchest.errors import NotComputed, UnknownPatent
 from warchest.ingest import load_families, load_maintenance
 from warchest.store import Store
 from warchest.value import (
-    NotComputed,
-    UnknownPatent,
     compute_values,
     patent_value,
     status_on,

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from warchest.errors import BadInputFile
 
@@ -66,6 +66,13 @@ class Source:
     def open(self) -> HashingStream:
         """Open for streaming binary reads (decompressing as needed)."""
         return HashingStream.open(self)
+
+
+class ByteStream(Protocol):
+    """Anything with ``read(size) -> bytes``: an open binary file, a gzip or zip member, a
+    BytesIO."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 MAX_RECORD = 256 << 20

@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.parsers import expat
 
 import pyarrow as pa
@@ -45,7 +45,7 @@ from warchest.errors import (
 )
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.rows import Rows
-from warchest.ingest.sources import MAX_RECORD, record_too_long
+from warchest.ingest.sources import MAX_RECORD, ByteStream, record_too_long
 from warchest.numbers import (
     normalize_application_number,
     patent_type_of,
@@ -150,7 +150,8 @@ def _find_end(buf: bytes, pos: int, closing: bytes) -> tuple[str, int]:
             nxt = buf.find(_DECLARATION, pos)
 
 
-def split_documents(stream: IO[bytes], block_size: int = 8 << 20) -> Iterator[RawDocument]:
+def split_documents(stream: ByteStream, block_size: int = 8 << 20
+                    ) -> Iterator[RawDocument]:
     """Cut a (possibly huge) concatenated XML file into documents, streaming.
 
     A document runs from its prolog (byte-order mark, XML declaration, comments, DOCTYPE,
@@ -1242,7 +1243,7 @@ def _guess_number(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
-def read_xml(stream: IO[bytes], source_name: str, source_file: str, workers: int = 0,
+def read_xml(stream: ByteStream, source_name: str, source_file: str, workers: int = 0,
              batch_bytes: int = 8 << 20) -> Iterator[Chunk]:
     """Chunks of store rows from a USPTO XML file; documents are parsed by ``workers``
     processes (0: one per core; 1: in this process), results kept in file order.

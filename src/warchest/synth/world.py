@@ -145,7 +145,7 @@ class Texts:
     def __len__(self) -> int:
         return len(self.offset) - 1
 
-    def __getitem__(self, i: int) -> str:
+    def __getitem__(self, i: int | np.integer[Any]) -> str:
         lo, hi = int(self.offset[i]), int(self.offset[i + 1])
         return self.blob[lo:hi].decode()
 
