@@ -181,3 +181,24 @@ def test_version_flag_and_command_print_the_package_version() -> None:
 
     assert run("--version") == (0, __version__ + "\n", "")
     assert run("version")[:2] == (0, __version__ + "\n")
+
+
+def test_tables_wrap_between_words_at_80_columns() -> None:
+    """A narrow terminal wraps a table's text between words: no word is cut in two (it
+    used to print "Electroni" over "cs"); floats read without exponents."""
+    import io
+
+    from rich.console import Console
+
+    from warchest.cli.common import _rows_table
+
+    rows = [{"area": "consumer_electronics", "description": "Consumer Electronics devices "
+             "and their manufacture, semiconductors and telecommunications standards",
+             "patents": 1274000.0, "share": 0.1234567}] * 3
+    out = io.StringIO()
+    Console(file=out, width=80).print(_rows_table("areas", rows))
+    text = out.getvalue()
+    for word in ("consumer_electronics", "Electronics", "manufacture,", "semiconductors",
+                 "telecommunications"):
+        assert word in text, word
+    assert "1,274,000" in text and "0.1235" in text and "e+06" not in text

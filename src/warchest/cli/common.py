@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from typer.core import TyperGroup
 
+from warchest.display import number
 from warchest.errors import (
     InputError,
     WarchestError,
@@ -223,16 +224,32 @@ def _kv_table(title: str, data: dict[str, Any]) -> Table:
     return table
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return number(value) if isinstance(value, float) else str(value)
+
+
+def _longest_word(texts: list[str], cap: int = 24) -> int:
+    """The longest word of a column (at most ``cap``): its narrowest width that breaks no
+    word in the middle."""
+    return min(cap, max((len(w) for t in texts for w in t.split()), default=1))
+
+
 def _rows_table(title: str, rows: list[dict[str, Any]], limit: int = 20,
                 skip: tuple[str, ...] = ("load_id",)) -> Table:
+    """Rows as a table; text wraps between words (a column is never narrower than its
+    longest word, up to 24 characters), numbers without exponents."""
     table = Table(title=f"{title} ({len(rows)})")
     if not rows:
         return table
     cols = [c for c in rows[0] if c not in skip]
-    for c in cols:
-        table.add_column(c, overflow="fold")
-    for row in rows[:limit]:
-        table.add_row(*[escape("" if row[c] is None else str(row[c]))[:200] for c in cols])
+    shown = [[escape(_cell(row[c]))[:200] for c in cols] for row in rows[:limit]]
+    for k, c in enumerate(cols):
+        table.add_column(c, overflow="fold",
+                         min_width=_longest_word([c, *(r[k] for r in shown)]))
+    for cells in shown:
+        table.add_row(*cells)
     if len(rows) > limit:
         table.caption = f"{len(rows) - limit} more (use --json for all)"
     return table
