@@ -187,3 +187,26 @@ def test_exposure_takes_the_firms_as_names_or_with_firms(workspace: Path, tmp_pa
     assert {(p["holder"], p["target"]) for p in pairs} >= {(firms[0], firms[2])}
     explained = CliRunner().invoke(app, ["exposure", "explain", *firms[:2], "--json"], env=env)
     assert explained.exit_code == 0, explained.stderr
+
+
+def test_long_steps_report_progress_and_json_stays_clean(workspace: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """Off a terminal, `value --compute`, `owners resolve` and `techmap map` write one
+    plain line per step on stderr (a bar on a terminal); with --json, nothing."""
+    here = tmp_path / "ws"
+    shutil.copytree(workspace, here)
+    monkeypatch.chdir(here)
+    env = {"COLUMNS": "120", "WARCHEST_DB": str(here / "ready.duckdb")}
+    steps = {("value", "--compute"): ["value: patent_terms (0/3)", "value: done (3/3)"],
+             ("owners", "resolve"): ["owners: read names (0/6)", "owners: periods (4/6)",
+                                     "owners: done (6/6)"],
+             ("techmap", "map"): ["techmap: patent_products (0/2)", "techmap: done (2/2)"]}
+    for command, lines in steps.items():
+        result = CliRunner().invoke(app, list(command), env=env)
+        assert result.exit_code == 0, result.stderr
+        for line in lines:
+            assert line in result.stderr, (command, result.stderr)
+        quiet = CliRunner().invoke(app, [*command, "--json"], env=env)
+        assert quiet.exit_code == 0 and quiet.stderr == "", (command, quiet.stderr)
+        json.loads(quiet.stdout)

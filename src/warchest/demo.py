@@ -25,6 +25,7 @@ from warchest.ingest import (
     load_uspto_xml,
 )
 from warchest.ingest.runner import ProgressFn
+from warchest.progress import StageFn
 from warchest.store import Store
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -52,8 +53,6 @@ def load_samples(store: Store, progress: ProgressFn | None = None) -> list[LoadR
 # ---------------------------------------------------------------- the deal demo (SYNTHETIC)
 WORLD_PATENTS = 300_000
 WORLD_SEED = 7
-StageFn = Callable[[str, int, int], None]
-"""stage(name, done, total): progress of one step of the demo."""
 
 
 def write_demo_scenario(world: Path, out: Path, products: Path | None, size: int) -> Path:

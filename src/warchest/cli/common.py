@@ -8,6 +8,7 @@ import functools
 import json
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -191,20 +192,28 @@ def _open_store(db: Path | None, read_only: bool = False, sandbox: bool = False)
 
 @contextmanager
 def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar per stage (``update(stage, done, total)``); silent off a terminal."""
+    """Progress of a computation's steps (``update(stage, done, total)``): a bar on a
+    terminal; elsewhere (a log, a pipe) one plain line per step on stderr, with the time
+    since the start; nothing when not ``enabled`` (JSON output)."""
     bar: Progress | None = None
     tasks: dict[str, TaskID] = {}
+    started = time.perf_counter()
     if enabled and err.is_terminal:
         bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                        TimeElapsedColumn(), console=err)
         bar.start()
 
     def update(stage: str, done: int, total: int) -> None:
-        if bar is None:
+        if not enabled:
             return
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
+        if bar is None:
+            err.print(f"[{time.perf_counter() - started:7.1f} s] {escape(stage)} "
+                      f"({done}/{total})", highlight=False, soft_wrap=True)
+            return
+        group = stage.split(":", 1)[0]  # one bar per computation, its step in the text
+        if group not in tasks:
+            tasks[group] = bar.add_task(stage, total=total)
+        bar.update(tasks[group], completed=done, total=total, description=escape(stage))
 
     try:
         yield update

@@ -20,6 +20,7 @@ from warchest.cli.common import (
     escape,
     owners_app,
     print_json,
+    stage_progress,
     user_errors,
 )
 
@@ -34,8 +35,8 @@ def owners_resolve(db: DbOption = None, as_json: JsonOption = False) -> None:
     """
     from warchest.owners import resolve_owners
 
-    with _open_store(db) as store:
-        report = resolve_owners(store)
+    with _open_store(db) as store, stage_progress(not as_json) as update:
+        report = resolve_owners(store, update)
         if as_json:
             print_json(report.__dict__)
             return

@@ -17,6 +17,7 @@ from warchest.cli.common import (
     console,
     escape,
     print_json,
+    stage_progress,
     techmap_app,
     user_errors,
 )
@@ -38,8 +39,8 @@ def techmap_map(
     """
     from warchest.techmap import map_technology, product_summary
 
-    with _open_store(db) as store:
-        report = map_technology(store, taxonomy)
+    with _open_store(db) as store, stage_progress(not as_json) as update:
+        report = map_technology(store, taxonomy, update)
         summary = product_summary(store)
     if as_json:
         print_json({"report": report.__dict__, "products": summary})

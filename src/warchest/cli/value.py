@@ -22,6 +22,7 @@ from warchest.cli.common import (
     console,
     escape,
     print_json,
+    stage_progress,
     user_errors,
 )
 from warchest.csvfile import write_rows
@@ -154,8 +155,8 @@ def value(
     if not compute and not patents:
         raise InputError("give patent numbers to explain, or --compute to derive values")
     if compute:
-        with _open_store(db) as store:
-            report = compute_values(store, markets)
+        with _open_store(db) as store, stage_progress(not as_json) as update:
+            report = compute_values(store, markets, stage=update)
         if not patents:
             if as_json:
                 print_json(report.__dict__)

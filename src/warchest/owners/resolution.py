@@ -30,6 +30,7 @@ from warchest.owners.timeline import (
     ownership_sql,
     source_ids_sql,
 )
+from warchest.progress import StageFn, report_stage
 from warchest.store import Store
 
 OWNERS_MEMORY = "3GB"
@@ -116,19 +117,29 @@ def _overrides(store: Store) -> list[dict[str, Any]]:
                       "ORDER BY created, load_id")
 
 
-def resolve_owners(store: Store) -> OwnersReport:
+STAGES = ("read names", "resolve names", "write names", "events", "periods",
+          "report and checkpoint")
+"""The steps of :func:`resolve_owners`, in order."""
+
+
+def resolve_owners(store: Store, progress: StageFn | None = None) -> OwnersReport:
     """Resolve every owner name in the store into companies and groups, apply corporate
     trees and overrides, and derive the ownership events and periods. Replaces what an
-    earlier run derived."""
+    earlier run derived. ``progress`` is told each step as it starts
+    (:mod:`warchest.progress`)."""
     start = dt.datetime.now()
     report = OwnersReport()
     clock = time.perf_counter()
+    report_stage(progress, f"owners: {STAGES[0]}", 0, len(STAGES))
 
     def stage(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
         report.stages[name] = round(now - clock, 2)
         clock = now
+        done = STAGES.index(name) + 1
+        following = STAGES[done] if done < len(STAGES) else "done"
+        report_stage(progress, f"owners: {following}", done, len(STAGES))
 
     names = _name_rows(store)
     overrides = _overrides(store)

@@ -25,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 
 from warchest.errors import BadInputFile
+from warchest.progress import StageFn, report_stage
 from warchest.store import Store
 from warchest.yamlfile import read_yaml
 
@@ -155,8 +156,10 @@ GROUP BY patent_id, field_id
 """
 
 
-def map_technology(store: Store, taxonomy: Path | None = None) -> TechmapReport:
-    """Derive taxonomy_terms, patent_products and patent_fields (replacing an earlier run)."""
+def map_technology(store: Store, taxonomy: Path | None = None,
+                   stage: StageFn | None = None) -> TechmapReport:
+    """Derive taxonomy_terms, patent_products and patent_fields (replacing an earlier run);
+    ``stage`` is told each step as it starts (:mod:`warchest.progress`)."""
     products = load_taxonomy(taxonomy)
     report = TechmapReport(products=len(products))
     rows: dict[str, list[Any]] = {"product": [], "description": [], "kind": [],
@@ -175,8 +178,9 @@ def map_technology(store: Store, taxonomy: Path | None = None) -> TechmapReport:
             store.clear(t)
         store.write("taxonomy_terms", pa.table(rows), load_id)
         report.terms = len(rows["product"])
-        for table, sql in (("patent_products", products_sql()),
-                           ("patent_fields", fields_sql())):
+        for k, (table, sql) in enumerate((("patent_products", products_sql()),
+                                          ("patent_fields", fields_sql()))):
+            report_stage(stage, f"techmap: {table}", k, 2)
             started = time.perf_counter()
             n = store.derive(table, sql, load_id)
             report.seconds[table] = time.perf_counter() - started
@@ -187,6 +191,7 @@ def map_technology(store: Store, taxonomy: Path | None = None) -> TechmapReport:
         store.finish_load(load_id, rows_read=report.terms, rows_loaded=report.terms,
                           rows_quarantined=0, outputs={})
     store.checkpoint()
+    report_stage(stage, "techmap: done", 2, 2)
     return report
 
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from warchest.errors import NotComputed, UnknownPatent
 from warchest.numbers import try_normalize_patent_number
+from warchest.progress import StageFn, report_stage
 from warchest.store import Store
 from warchest.value.indicators import BREAKTHROUGH_MIN, MIN_COHORT, indicators_sql
 from warchest.value.markets import coverage_sql, markets_sql, read_market_weights
@@ -46,11 +47,13 @@ class ValueReport:
 
 def compute_values(store: Store, markets_csv: Path | None = None, *,
                    min_cohort: int = MIN_COHORT,
-                   breakthrough_min: int = BREAKTHROUGH_MIN) -> ValueReport:
+                   breakthrough_min: int = BREAKTHROUGH_MIN,
+                   stage: StageFn | None = None) -> ValueReport:
     """Derive terms, markets in force and indicators for every patent in the store.
     Replaces what an earlier run derived. ``min_cohort``: patents a cohort needs before it
     stops widening (subclass -> class -> section -> year); ``breakthrough_min``: the
-    smallest cohort in which a top 1% is called."""
+    smallest cohort in which a top 1% is called; ``stage``: told each step as it starts
+    (:mod:`warchest.progress`)."""
     report = ValueReport()
     weights = read_market_weights(markets_csv)
     report.self_citations = bool(store.scalar(
@@ -68,7 +71,8 @@ def compute_values(store: Store, markets_csv: Path | None = None, *,
         steps = (("patent_terms", terms_sql()), ("patent_markets", markets_sql()),
                  ("patent_indicators", indicators_sql(report.self_citations, min_cohort,
                                                       breakthrough_min)))
-        for table, sql in steps:
+        for k, (table, sql) in enumerate(steps):
+            report_stage(stage, f"value: {table}", k, len(steps))
             started = time.perf_counter()
             n = store.derive(table, sql, load_id)
             report.seconds[table] = time.perf_counter() - started
@@ -84,6 +88,7 @@ def compute_values(store: Store, markets_csv: Path | None = None, *,
         store.finish_load(load_id, rows_read=report.patents, rows_loaded=report.patents,
                           rows_quarantined=0, outputs={})
     store.checkpoint()
+    report_stage(stage, "value: done", len(steps), len(steps))
     return report
 
 
