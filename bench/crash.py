@@ -117,7 +117,8 @@ def one_kill(folder: Path, at: float, expected: dict[str, tuple[int, int]]) -> d
     """Kill the job at ``at`` seconds into a fresh store, reopen, rerun, compare."""
     db = folder / "store.duckdb"
     killed = kill_job_at(db, at)
-    result: dict[str, object] = {"at": round(at, 2), "killed": killed}
+    result: dict[str, object] = {"at": round(at, 2), "killed": killed,
+                                 "store_existed": db.exists()}
     try:
         if db.exists():
             checksums(db)  # opens, nothing left running

@@ -7,7 +7,7 @@ so a case runs in about a second), damages it one way, writes it under the sampl
 file name (plain, or gzip/zip when the mutation is about archives) and loads it into a
 fresh store in a child process, as `warchest load` does. Mutations: truncation, byte
 flips, deleted and duplicated spans, NUL bytes, a UTF-8 byte-order mark, CR-only and CRLF
-line ends, UTF-16 and Latin-1 re-encoding, a very long field, a missing or duplicated
+line ends, UTF-16 and Latin-1 re-encoding, a very long field, stray quotes, a missing or duplicated
 header column, a header only, an empty file, binary junk, a gzip or zip of the damaged
 bytes, a truncated gzip, a zip member with a path outside the folder.
 
@@ -265,6 +265,16 @@ def mutate(data: bytes, kind: str, rng: random.Random) -> bytes:
         return b""
     if kind == "binary junk":
         return bytes(rng.randrange(256) for _ in range(rng.randint(1, 5000)))
+    if kind == "stray quote":  # a quote opens a field of a line and is never closed
+        lines = data.splitlines(keepends=True)
+        for _ in range(rng.randint(1, 3)):
+            k = rng.randrange(max(1, len(lines)))
+            line = lines[k]
+            cuts = [i + 1 for i, b in enumerate(line) if b in b"\t,"]
+            if cuts:
+                at = rng.choice(cuts)
+                lines[k] = line[:at] + b'"' + line[at:]
+        return b"".join(lines)
     if kind == "junk line":
         lines = data.splitlines(keepends=True)
         k = rng.randrange(max(1, len(lines)))
@@ -275,7 +285,7 @@ def mutate(data: bytes, kind: str, rng: random.Random) -> bytes:
 TEXT_KINDS = ("truncate", "flip bytes", "delete span", "duplicate span", "NUL bytes",
               "byte-order mark", "CR line ends", "CRLF line ends", "UTF-16", "Latin-1",
               "long field", "header column missing", "header column twice", "header only",
-              "empty", "binary junk", "junk line")
+              "empty", "binary junk", "junk line", "stray quote")
 ARCHIVE_KINDS = ("gzip of damaged", "zip of damaged", "truncated gzip", "zip path outside")
 
 

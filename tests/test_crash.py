@@ -24,9 +24,11 @@ def test_kill_9_then_rerun_gives_the_tables_of_an_uninterrupted_run(crash: Any,
     duration = crash.run_job(clean)
     expected = crash.checksums(clean)
     assert expected["patents"][0] > 4000 and expected["patent_indicators"][0] > 4000
-    for k, fraction in enumerate((0.2, 0.85)):
+    for k, fraction in enumerate((0.35, 0.85)):
         folder = tmp_path / f"kill{k}"
         folder.mkdir()
         got = crash.one_kill(folder, fraction * duration, expected)
+        # the kill landed while the job was writing the store, not before or after it
+        assert got["killed"] is True and got["store_existed"] is True, got
         assert got["reopened"] is True, got
         assert got["problems"] == [], got

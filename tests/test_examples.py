@@ -210,3 +210,26 @@ def test_long_steps_report_progress_and_json_stays_clean(workspace: Path, tmp_pa
         quiet = CliRunner().invoke(app, [*command, "--json"], env=env)
         assert quiet.exit_code == 0 and quiet.stderr == "", (command, quiet.stderr)
         json.loads(quiet.stdout)
+
+
+def test_the_deal_example_runs_end_to_end_through_the_public_api(tmp_path: Path) -> None:
+    """examples/deal_end_to_end.py: a 20,000-patent SYNTHETIC world to the deal report,
+    with nothing but `import warchest`."""
+    import ast
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "deal_end_to_end.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert {m for m in imported if m.startswith("warchest")} == {"warchest"}
+    spec = importlib.util.spec_from_file_location("deal_end_to_end", path)
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    got = example.main(tmp_path / "d", 20000)
+    assert got["buyer"] == "Qinara Mobile Technology Co., Ltd."
+    assert 0 < got["package"] <= 60 and got["after"] > got["before"]
+    report = (tmp_path / "d" / "deal-report.html").read_text(encoding="utf-8")
+    assert "SYNTHETIC" in report and "Qinara Mobile Technology" in report
+    assert json.loads((tmp_path / "d" / "deal.json").read_text())["synthetic"] is True

@@ -273,3 +273,49 @@ def test_out_of_memory_is_a_clear_error_and_reaches_the_load_log(
     with Store(tmp_path / "q.duckdb", memory_limit="20MB") as store, \
             pytest.raises(WarchestError, match="WARCHEST_MEMORY_LIMIT"):
         store.query("SELECT count(DISTINCT x || 'text') FROM range(20000000) t(x)")
+
+
+def test_engine_failures_are_told_by_type_not_by_words_in_the_query(tmp_path: Path) -> None:
+    """Words a query or the data echo ("FATAL", "Out of memory", "could not write") never
+    turn an ordinary error into a resource error; a real out-of-memory error does."""
+    from warchest.store import engine_failure
+
+    con = duckdb.connect()
+    for sql in ("SELECT FATAL", "SELECT 'Out of memory error'::INT",
+                "SELECT 'could not write: no space left on device'::INT",
+                "SELECT 'Not enough space for widgets'::INT"):
+        with pytest.raises(duckdb.Error) as raised:
+            con.sql(sql).fetchall()
+        assert engine_failure(raised.value) is None, sql
+    con.execute("SET memory_limit = '20MB'; SET max_temp_directory_size = '0KB'")
+    with pytest.raises(duckdb.Error) as raised:
+        con.sql("SELECT count(DISTINCT x || 'text') FROM range(20000000) t(x)").fetchall()
+    assert isinstance(engine_failure(raised.value), OutOfMemory | CannotWrite)
+    full = duckdb.IOException('Could not write all bytes to file "/data/s.duckdb.wal": No '
+                              "space left on device")
+    failure = engine_failure(full)
+    assert isinstance(failure, CannotWrite)
+    assert str(failure).startswith("cannot write /data/s.duckdb.wal: No space left on device. "
+                                   "Free disk space where the store and its write-ahead log "
+                                   "are (/data)")
+    denied = engine_failure(duckdb.IOException('Could not write file "/ro/s.duckdb": '
+                                               "Permission denied"))
+    assert isinstance(denied, CannotWrite) and "Check that /ro is writable" in str(denied)
+
+
+def test_a_load_committed_before_its_checkpoint_failed_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from warchest import load_patentsview
+
+    def full(self: Store) -> None:
+        raise CannotWrite("cannot write s.duckdb: No space left on device. Free disk space")
+
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        monkeypatch.setattr(Store, "checkpoint", full)
+        with pytest.raises(CannotWrite, match=r"g_patent.tsv was loaded and committed \(4,704 "
+                                              r"rows; kept in the write-ahead log"):
+            load_patentsview(store, [SAMPLES_PV / "g_patent.tsv.zip"])
+        monkeypatch.undo()
+    with Store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM patents") == 4704

@@ -348,8 +348,10 @@ def _blank_bad_utf8(block: bytes, first_line: int) -> tuple[bytes, list[Quaranti
     return b"\n".join(lines), bad
 
 
-def _parse_block(block: bytes, names: list[str], include: list[str], dialect: Dialect
-                 ) -> tuple[pa.Table, list[tuple[str, int, int]]]:
+def _parse_block(block: bytes, names: list[str], include: list[str], dialect: Dialect,
+                 arrow_block: int = 1 << 22) -> tuple[pa.Table, list[tuple[str, int, int]]]:
+    """Arrow's CSV parser on one block; ``arrow_block``: the size of the pieces it parses
+    in parallel (a quoted value cannot run past one)."""
     invalid: list[tuple[str, int, int]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -359,7 +361,7 @@ def _parse_block(block: bytes, names: list[str], include: list[str], dialect: Di
     table = pacsv.read_csv(
         pa.py_buffer(block),
         read_options=pacsv.ReadOptions(column_names=names, use_threads=True,
-                                       block_size=1 << 22),
+                                       block_size=arrow_block),
         parse_options=pacsv.ParseOptions(
             delimiter=dialect.delimiter,
             quote_char=dialect.quote or False,
@@ -470,38 +472,84 @@ def _column_names(mapping: dict[str, int], width: int) -> tuple[list[str], list[
 def _parse_text(block: bytes, first_line: int, names: list[str], include: list[str],
                 dialect: Dialect, source_name: str
                 ) -> tuple[bytes, pa.Table, list[tuple[str, int, int]], list[QuarantinedRow]]:
-    """Parse a block; lines that are not UTF-8 are quarantined and blanked first (Arrow
-    cannot hand such a row to the invalid-row handler)."""
+    """Parse a block. Lines that are not UTF-8 are quarantined and blanked first (Arrow
+    cannot hand such a row to the invalid-row handler); a line whose stray quote would
+    swallow the lines after it is quarantined and blanked (:func:`_set_aside_swallowing`).
+    Both keep their line end, so line numbers stay right."""
+    set_aside: list[QuarantinedRow] = []
     try:
         raw, invalid = _parse_block(block, names, include, dialect)
-        return block, raw, invalid, []
     except pa.ArrowInvalid as exc:
         try:
             block.decode("utf-8")
         except UnicodeDecodeError:
-            pass
-        else:
-            raise BadInputFile(f"{source_name} near line {first_line}: {exc}") from None
-    block, bad = _blank_bad_utf8(block, first_line)
-    raw, invalid = _parse_block(block, names, include, dialect)
-    return block, raw, invalid, bad
+            block, set_aside = _blank_bad_utf8(block, first_line)
+        else:  # a quoted span past Arrow's own block ("straddling"): a stray quote?
+            block, swallowed = _set_aside_swallowing(block, first_line, len(names), dialect)
+            if not swallowed:
+                raise BadInputFile(f"{source_name} near line {first_line}: {exc}") from None
+            set_aside = swallowed
+        try:
+            raw, invalid = _parse_block(block, names, include, dialect)
+        except pa.ArrowInvalid:  # a long quoted value, whole: parse the block as one
+            try:
+                raw, invalid = _parse_block(block, names, include, dialect, len(block) + 1)
+            except pa.ArrowInvalid as again:
+                raise BadInputFile(f"{source_name} near line {first_line}: {again}") \
+                    from None
+    if dialect.quote and _records_over_lines(block, raw.num_rows + len(invalid)):
+        block, swallowed = _set_aside_swallowing(block, first_line, len(names), dialect)
+        if swallowed:
+            set_aside += swallowed
+            raw, invalid = _parse_block(block, names, include, dialect, len(block) + 1)
+    return block, raw, invalid, set_aside
+
+
+def _set_aside_swallowing(block: bytes, first_line: int, width: int, dialect: Dialect
+                          ) -> tuple[bytes, list[QuarantinedRow]]:
+    """Quarantine and blank the first line of every record a stray quote made swallow the
+    lines after it (:meth:`_Records.swallowing`); the lines after it are then read on
+    their own. One pass over the block."""
+    records = _Records(dialect)
+    out: list[QuarantinedRow] = []
+    blank: list[tuple[int, int]] = []
+    for start in records.swallowing(block, width):
+        nl = block.find(b"\n", start)
+        end = len(block) if nl < 0 else nl
+        opening = block[start:end].rstrip(b"\r")
+        out.append(QuarantinedRow(
+            first_line + block.count(b"\n", 0, start),
+            f"expected {width} fields, found {records.fields(opening)}: an unmatched quote "
+            "(read as running over the lines after it; they are read on their own)",
+            opening.decode("utf-8", "replace")))
+        blank.append((start, end))
+    if not blank:
+        return block, []
+    pieces, at = [], 0
+    for start, end in blank:
+        pieces.append(block[at:start])
+        at = end
+    pieces.append(block[at:])
+    return b"".join(pieces), out
 
 
 class _Records:
     """Where each record of a block starts and ends, read as Arrow's parser reads them: a
     quote opens a quoted field only at the field's start, a doubled quote inside it is a
     quote, the closing quote may be followed by more text; a quoted field may hold line
-    ends. Regular expressions: the scan runs in C."""
+    ends. Regular expressions (unrolled: linear time and memory): the scan runs in C."""
 
     def __init__(self, dialect: Dialect) -> None:
         d = re.escape(dialect.delimiter.encode())
         q = re.escape((dialect.quote or '"').encode())
-        plain = rb"[^" + d + rb"\n" + q + rb"][^" + d + rb"\n]*"
-        quoted = q + rb"(?:[^" + q + rb"]|" + q + q + rb")*(?:" + q + rb"[^" + d + rb"\n]*|\Z)"
+        plain = rb"[^" + d + rb"\r\n" + q + rb"][^" + d + rb"\r\n]*"
+        quoted = (q + rb"[^" + q + rb"]*(?:" + q + q + rb"[^" + q + rb"]*)*(?:" + q +
+                  rb"[^" + d + rb"\r\n]*|\Z)")
         field = rb"(?:" + quoted + rb"|" + plain + rb"|)"
-        self.record = re.compile(field + rb"(?:" + d + field + rb")*(?:\n|\Z)")
+        self.record = re.compile(field + rb"(?:" + d + field + rb")*(?:\r\n|\n|\r|\Z)")
         self.field = re.compile(field)
         self.delimiter = dialect.delimiter.encode()
+        self.quote = (dialect.quote or '"').encode()
 
     def fields(self, line: bytes) -> int:
         """How many fields one line holds, read on its own."""
@@ -513,87 +561,61 @@ class _Records:
                 return count
             count, at = count + 1, at + 1
 
-    def first_swallowing(self, block: bytes, width: int) -> tuple[int, int] | None:
-        """The first record that runs over several lines and is not a record with a line
-        end in a quoted value: it has the wrong number of fields, or one of its lines after
-        the first holds a whole record on its own (a stray quote opened a field that a
-        later line's quote closed, and the lines between were read as that field)."""
+    def unclosed(self, line: bytes) -> bool:
+        """Whether one line, read on its own, opens a quoted field it does not close."""
+        at = 0
+        while True:
+            m = self.field.match(line, at)
+            if m is None:
+                return False
+            text = m.group()
+            if text[:1] == self.quote and text.count(self.quote) % 2:
+                return True
+            at = m.end()
+            if at >= len(line) or line[at:at + 1] != self.delimiter:
+                return False
+            at += 1
+
+    def swallowing(self, block: bytes, width: int) -> Iterator[int]:
+        """Where each record starts that a stray quote made run over several lines: a
+        record over several lines with the wrong number of fields, or each of whose later
+        lines holds a whole record on its own (the lines a stray quote swallowed up to the
+        next quote; a quoted value with line ends has later lines that are fragments, as
+        its last one, ``end",x``, is; the last line may also open a quote of its own that
+        it does not close: a second stray quote, which closed the first). Scanning goes on
+        from the line after each one."""
         at = 0
         while at < len(block):
             m = self.record.match(block, at)
             if m is None or m.end() == at:
-                return None
-            start, at = at, m.end()
-            text = block[start:at].rstrip(b"\n")
-            if b"\n" not in text:
+                return
+            start, end = at, m.end()
+            text = block[start:end].rstrip(b"\r\n")
+            lines = re.split(rb"\r\n|\n|\r", text)
+            if len(lines) > 1 and (self.fields(text) != width or (
+                    all(self.fields(line) == width for line in lines[1:-1])
+                    and (self.fields(lines[-1]) == width or self.unclosed(lines[-1])))):
+                yield start
+                nl = re.compile(rb"\r\n|\n|\r").search(block, start)
+                at = len(block) if nl is None else nl.end()
                 continue
-            lines = text.split(b"\n")
-            if self.fields(text) != width or any(
-                    self.fields(line.rstrip(b"\r")) == width for line in lines[1:]):
-                return start, at
-        return None
+            at = end
 
 
 def _records_over_lines(block: bytes, rows: int) -> bool:
     """Whether the parser read fewer records than the block has lines (some record runs over
-    several lines; blank lines also count, and are then checked for nothing)."""
-    return rows < _count(block, b"\n") + (0 if block.endswith(b"\n") else 1)
+    several lines; blank lines also count, and are then checked for nothing). A CR alone
+    ends a line too."""
+    lines = _count(block, b"\n") + block.count(b"\r") - block.count(b"\r\n")
+    return rows < lines + (0 if block.endswith((b"\n", b"\r")) else 1)
 
 
 def _read_block(spec: TableSpec, block: bytes, first_line: int, names: list[str],
                 include: list[str], source_name: str, done: int) -> Chunk:
-    """One block's rows. A record that runs over several lines because a stray quote
-    swallowed the lines after it (:meth:`_Records.first_swallowing`) is not read as one:
-    its first line is quarantined and the lines after it are read on their own, so that a
-    damaged line costs that line, not the records it swallowed."""
-    chunk: Chunk | None = None
-    while True:
-        piece = _read_piece(spec, block, first_line, names, include, source_name, done)
-        if chunk is None:
-            chunk = piece[0]
-        else:
-            _merge(chunk, piece[0])
-        if piece[1] is None:
-            break
-        block, first_line = piece[1]
-    chunk.quarantined.sort(key=lambda q: q.line or 0)
-    return chunk
-
-
-def _merge(chunk: Chunk, more: Chunk) -> None:
-    for table, data in more.outputs.items():
-        have = chunk.outputs.get(table)
-        chunk.outputs[table] = data if have is None else pa.concat_tables(
-            [have, data.cast(have.schema)])
-    chunk.quarantined.extend(more.quarantined)
-    chunk.rows_read += more.rows_read
-
-
-def _read_piece(spec: TableSpec, block: bytes, first_line: int, names: list[str],
-                include: list[str], source_name: str, done: int
-                ) -> tuple[Chunk, tuple[bytes, int] | None]:
-    """The rows of a block up to its first swallowing record (that record's first line
-    quarantined), and what is left to read after that line."""
+    """One block's rows: parsed, converted, the bad ones quarantined with their line."""
     dialect = spec.dialect
     block, raw, invalid, quarantined = _parse_text(block, first_line, names, include,
                                                    dialect, source_name)
-    if dialect.quote and _records_over_lines(block, raw.num_rows + len(invalid)):
-        swallowing = _Records(dialect).first_swallowing(block, len(names))
-        if swallowing is not None:  # (lines that are not UTF-8 are blank by now)
-            start = swallowing[0]
-            nl = block.index(b"\n", start) + 1
-            at = first_line + block.count(b"\n", 0, start)
-            head = (_read_piece(spec, block[:start], first_line, names, include, source_name,
-                                done)[0] if block[:start].strip() else
-                    Chunk({}, [], 0, done))
-            opening = block[start:nl].rstrip(b"\r\n")
-            head.quarantined += [*quarantined, QuarantinedRow(
-                at, f"expected {len(names)} fields, found {_Records(dialect).fields(opening)}: "
-                "an unmatched quote (read as running over the lines after it; they are read "
-                "on their own)", opening.decode("utf-8", "replace"))]
-            head.rows_read += 1 + len(quarantined)
-            rest = block[nl:]
-            return head, ((rest, at + 1) if rest.strip() else None)
     rows_read = raw.num_rows + len(invalid) + len(quarantined)
     converted, mask, reasons = convert_rows(spec, raw, include)
     positions: _Positions | None = None
@@ -629,7 +651,8 @@ def _read_piece(spec: TableSpec, block: bytes, first_line: int, names: list[str]
             present = pc.is_valid(converted.column(also.when_present))
             if pc.any(present).as_py():
                 outputs[also.table] = converted.select(list(also.columns)).filter(present)
-    return Chunk(outputs, quarantined, rows_read, done), None
+    quarantined.sort(key=lambda q: q.line or 0)
+    return Chunk(outputs, quarantined, rows_read, done)
 
 
 def chunks_from_records(

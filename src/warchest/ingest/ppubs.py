@@ -396,14 +396,15 @@ def read_jsonl(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:
 
 def _csv_line(text: str) -> list[str]:
     """One line of the citation CSV as its fields. A record is one line: a line with an
-    unmatched quote, a NUL byte or a field over the csv module's limit is refused alone
-    (read line by line, a stray quote cannot swallow the lines after it)."""
-    if text.count('"') % 2:
-        raise ValueError("an unmatched quote")
+    unclosed quote, a NUL byte or a field over the csv module's limit is refused alone
+    (read line by line, a stray quote cannot swallow the lines after it; a quote inside an
+    unquoted field, as in 5" disk, is text)."""
     try:
-        return next(csv.reader([text]), [])
+        return next(csv.reader([text], strict=True), [])
     except csv.Error as exc:
-        raise ValueError(f"cannot be read as CSV ({exc})") from None
+        reason = "an unmatched quote" if "unexpected end of data" in str(exc) else \
+            f"cannot be read as CSV ({exc})"
+        raise ValueError(reason) from None
 
 
 def read_citation_csv(stream: IO[bytes], source_name: str) -> Iterator[Chunk]:

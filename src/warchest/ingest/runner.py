@@ -19,7 +19,7 @@ from typing import IO, Any, cast
 import pyarrow as pa
 import pyarrow.ipc
 
-from warchest.errors import WarchestError
+from warchest.errors import CannotWrite, OutOfMemory, WarchestError
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.sources import Source
 from warchest.store import QuarantinedRow, Store, engine_failure
@@ -276,8 +276,9 @@ def run_load(
         stream.close()
     try:
         store.checkpoint()  # the load is on disk, not only in the write-ahead log
-    except Exception as exc:
-        engine = engine_failure(exc, store.path)
+    except Exception as exc:  # (the store's own methods translate engine failures)
+        engine = exc if isinstance(exc, OutOfMemory | CannotWrite) else \
+            engine_failure(exc, store.path)
         if engine is None:
             raise
         result.status = f"loaded; not yet written into the store file: {engine}"

@@ -712,6 +712,9 @@ class Store:
             assert result is not None
             return result
         except duckdb.Error as exc:
+            failure = engine_failure(exc, self.path)
+            if failure is not None:
+                raise failure from None
             raise InputError(f"query failed: {str(exc).splitlines()[0]}") from None
 
     def table_counts(self) -> dict[str, int]:
