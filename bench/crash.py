@@ -43,7 +43,8 @@ STEPS = [
 JOB = r"""
 import subprocess, sys
 db, steps = sys.argv[1], __import__("json").loads(sys.argv[2])
-for step in steps:
+for k, step in enumerate(steps):
+    print(f"step {k}", flush=True)  # a marker a kill can wait for
     done = subprocess.run([sys.executable, "-c", "from warchest.cli import main; main()",
                            *step, "--db", db], capture_output=True, text=True)
     if done.returncode != 0:
@@ -62,12 +63,18 @@ def run_job(db: Path, timeout: float = 600.0) -> float:
     return time.perf_counter() - started
 
 
-def kill_job_at(db: Path, seconds: float) -> bool:
-    """Start the job and SIGKILL it (and every process it started) after ``seconds``;
-    False when it finished first."""
+def kill_job_at(db: Path, seconds: float, after_step: int | None = None) -> bool:
+    """Start the job and SIGKILL it (and every process it started) ``seconds`` after it
+    starts, or after step ``after_step`` of ``STEPS`` starts; False when it finished
+    first."""
     job = subprocess.Popen([sys.executable, "-c", JOB, str(db), json.dumps(STEPS)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           start_new_session=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           start_new_session=True, text=True)
+    assert job.stdout is not None
+    if after_step is not None:
+        for line in job.stdout:
+            if line.strip() == f"step {after_step}":
+                break
     try:
         job.wait(timeout=seconds)
         return False
@@ -82,6 +89,8 @@ def kill_job_at(db: Path, seconds: float) -> bool:
                 break
             time.sleep(0.02)
         return True
+    finally:
+        job.stdout.close()
 
 
 def checksums(db: Path) -> dict[str, tuple[int, int]]:
@@ -113,10 +122,12 @@ def differences(a: dict[str, tuple[int, int]], b: dict[str, tuple[int, int]]) ->
             if a.get(t) != b.get(t)]
 
 
-def one_kill(folder: Path, at: float, expected: dict[str, tuple[int, int]]) -> dict[str, object]:
-    """Kill the job at ``at`` seconds into a fresh store, reopen, rerun, compare."""
+def one_kill(folder: Path, at: float, expected: dict[str, tuple[int, int]],
+             after_step: int | None = None) -> dict[str, object]:
+    """Kill the job ``at`` seconds into it (or into step ``after_step``) on a fresh store,
+    reopen, rerun, compare."""
     db = folder / "store.duckdb"
-    killed = kill_job_at(db, at)
+    killed = kill_job_at(db, at, after_step)
     result: dict[str, object] = {"at": round(at, 2), "killed": killed,
                                  "store_existed": db.exists()}
     try:
