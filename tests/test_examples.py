@@ -192,8 +192,8 @@ def test_exposure_takes_the_firms_as_names_or_with_firms(workspace: Path, tmp_pa
 def test_long_steps_report_progress_and_json_stays_clean(workspace: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
-    """Off a terminal, `value --compute`, `owners resolve` and `techmap map` write one
-    plain line per step on stderr (a bar on a terminal); with --json, nothing."""
+    """Off a terminal, `value --compute`, `owners resolve`, `techmap map` and `deal` write
+    one plain line per step on stderr (a bar on a terminal); with --json, nothing."""
     here = tmp_path / "ws"
     shutil.copytree(workspace, here)
     monkeypatch.chdir(here)
@@ -201,7 +201,9 @@ def test_long_steps_report_progress_and_json_stays_clean(workspace: Path, tmp_pa
     steps = {("value", "--compute"): ["value: patent_terms (0/3)", "value: done (3/3)"],
              ("owners", "resolve"): ["owners: read names (0/6)", "owners: periods (4/6)",
                                      "owners: done (6/6)"],
-             ("techmap", "map"): ["techmap: patent_products (0/2)", "techmap: done (2/2)"]}
+             ("techmap", "map"): ["techmap: patent_products (0/2)", "techmap: done (2/2)"],
+             ("deal", "scenario.yaml"): ["deal: exposure (0/5)", "deal: greedy (2/5)",
+                                         "deal: report (4/5)", "deal: done (5/5)"]}
     for command, lines in steps.items():
         result = CliRunner().invoke(app, list(command), env=env)
         assert result.exit_code == 0, result.stderr

@@ -224,8 +224,8 @@ def deal(
     from warchest.deal.report import write_outputs
 
     sc = load_scenario(scenario)
-    with _open_store(db) as store:
-        result = plan_deal(store, sc, exact)
+    with _open_store(db) as store, stage_progress(not as_json) as update:
+        result = plan_deal(store, sc, exact, update)
     written = write_outputs(result, out, csv_out, json_out)
     if as_json:
         print_json(result.to_dict())

@@ -55,6 +55,7 @@ from warchest.exposure import (
     ExposureConfig,
     compute_exposures,
 )
+from warchest.progress import StageFn, report_stage
 from warchest.store import Store
 
 __all__ = ["EXAMPLE", "DealResult", "InfeasibleDeal", "Scenario", "Threat", "cross_licence",
@@ -149,12 +150,23 @@ def _areas_of(store: Store, ids: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> DealResult:
-    """Choose the package, explain it, price it (module docstring)."""
+DEAL_STEPS = ("exposure", "candidates", "greedy", "exact", "report")
+"""The steps of :func:`plan_deal`, in order (``exact`` only when asked for)."""
+
+
+def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None,
+              stage: StageFn | None = None) -> DealResult:
+    """Choose the package, explain it, price it (module docstring); ``stage`` is told
+    each step as it starts (:mod:`warchest.progress`)."""
     from warchest.exposure import resolve_firms
+
+    def step(name: str) -> None:
+        report_stage(stage, f"deal: {name}", DEAL_STEPS.index(name) if name != "done"
+                     else len(DEAL_STEPS), len(DEAL_STEPS))
 
     clock: dict[str, float] = {}
     started = time.perf_counter()
+    step("exposure")
     markets = list(scenario.markets)
     names = [scenario.buyer, scenario.seller, *[t.name for t in scenario.threats]]
     firms = resolve_firms(store, names)
@@ -168,6 +180,7 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
                                   products=scenario.products, keep_patents=True,
                                   evidence_per_pair=0)
     clock["exposure"] = time.perf_counter() - started
+    step("candidates")
     tick = time.perf_counter()
 
     # candidates: the seller's patents in force in some target market
@@ -258,6 +271,7 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
                     budget=scenario.budget_usd, cost=cost, area=area, area_cap=caps,
                     must=must)
     clock["candidates"] = time.perf_counter() - tick
+    step("greedy")
     tick = time.perf_counter()
     sol = greedy(inst)
     clock["greedy"] = time.perf_counter() - tick
@@ -268,6 +282,7 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
         exact_note = (f"skipped: {n:,} candidates is more than optimiser.exact_max_candidates "
                       f"({scenario.exact_max_candidates:,})")
     elif use_exact:
+        step("exact")
         tick = time.perf_counter()
         exact_sol = solve_exact(inst, scenario.time_limit_s, start=sol.chosen)
         clock["exact"] = time.perf_counter() - tick
@@ -278,6 +293,7 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
                                                                       exact_sol.bound)
             sol.gap = (sol.bound - sol.value) / sol.bound
     best = exact_sol if exact_sol is not None and exact_sol.value > sol.value + 1e-12 else sol
+    step("report")
     tick = time.perf_counter()
     # the reserve fills a package size (a budget alone is not spent on saturated threats)
     reserve = fill_package(inst, best.chosen) if scenario.fill and scenario.size else []
@@ -287,6 +303,7 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None) -> De
                        seller_power, scale_from)
     clock["report"] = time.perf_counter() - tick
     clock["total"] = time.perf_counter() - started
+    step("done")
     from warchest.status import contains_synthetic
 
     return DealResult(
