@@ -322,6 +322,9 @@ def test_value_cli(sample_store_path: Path, tmp_path: Path) -> None:
     assert apple["owned"] == 38 + 14 + 1
     assert (apple["in_force"], apple["expired_or_lapsed"]) == (52, 1)
     assert sum(samsung["remaining_life"].values()) == 169
+    # no known term, counted apart (not as "0-2 years" left): the 80 in force without a
+    # filing date, and reissue RE49982, whose original patent is not in the store
+    assert samsung["remaining_life"]["term unknown"] == 80 + 1
     assert next(iter(samsung["technology_mix"])) == "G06F"
     code, out = run("portfolio", "Samsung Electronics Co., Ltd.", "--as-of", "2025-01-01")
     assert code == 0 and "in force 169, expired or lapsed 11" in out, out

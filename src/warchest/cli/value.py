@@ -117,6 +117,12 @@ def portfolio(
             f"median {summary['value_median']:.2f}, p90 {summary['value_p90']:.2f}, max "
             f"{summary['value_max']:.2f}\nremaining life (in force): {life}\n"
             f"technology mix (CPC subclass): {escape(mix)}")
+        if summary["in_force"] > 1 and summary["value_median"] == summary["value_max"]:
+            console.print("[yellow]every patent in force here has the same value: a value "
+                          "is relative to its cohort (grant year and CPC subclass; 1 is the "
+                          "cohort's average), and this store's patents cite each other too "
+                          "little to tell them apart (a sample, not the whole corpus)"
+                          "[/yellow]")
         cols = ["patent_id", "via", "in_force", "end_date", "remaining_years",
                 "in_force_in", "value", "open_liens"]
     else:

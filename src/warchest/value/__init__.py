@@ -236,6 +236,8 @@ def portfolio_value(store: Store, text: str, as_of: dt.date | None = None,
         v = values.get(r["patent_id"], {})
         r.update({k: v.get(k) for k in ("in_force", "end_date", "remaining_years", "impact",
                                          "coverage", "in_force_in", "value", "cpc_subclass")})
+        if r.get("end_date") is None:  # the term is unknown (no filing date), not over
+            r["remaining_years"] = None
     held["summary"] = summarise(held["patents"])
     return held
 
@@ -253,9 +255,12 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
             return 0.0
         return values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))]
 
+    known = [r for r in live if r.get("remaining_years") is not None]
     life = {f"{lo}-{hi} y" if hi < 100 else f"{lo}+ y": sum(
-        1 for r in live if lo <= float(r.get("remaining_years") or 0) < hi)
+        1 for r in known if lo <= float(r["remaining_years"]) < hi)
         for lo, hi in LIFE_BINS}
+    if len(known) < len(live):  # no filing date in the store: in force, term unknown
+        life["term unknown"] = len(live) - len(known)
     mix: dict[str, int] = {}
     for r in live:
         key = r.get("cpc_subclass") or "?"
