@@ -25,7 +25,7 @@ from warchest.ingest import (
     load_uspto_xml,
 )
 from warchest.ingest.runner import ProgressFn
-from warchest.progress import StageFn
+from warchest.progress import StageFn, report_stage
 from warchest.store import Store
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -116,14 +116,12 @@ def build_world_store(world: Path, db: Path, stage: StageFn | None = None,
     store = Store(db)
     try:
         for name, run in steps:
-            if stage is not None:
-                stage(name, 0, 1)
+            report_stage(stage, name, 0, 1)
             tick = time.perf_counter()
             done[name] = run(store)
             if seconds is not None:
                 seconds[name] = time.perf_counter() - tick
-            if stage is not None:
-                stage(name, 1, 1)
+            report_stage(stage, name, 1, 1)
     except BaseException:
         store.close()
         raise
@@ -153,8 +151,7 @@ def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD
     from warchest.synth.check import write_products
 
     def mark(name: str, done: int, total: int = 1) -> None:
-        if stage is not None:
-            stage(name, done, total)
+        report_stage(stage, name, done, total)
 
     folder.mkdir(parents=True, exist_ok=True)
     world = folder / "world"

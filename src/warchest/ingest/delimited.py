@@ -533,6 +533,10 @@ def _set_aside_swallowing(block: bytes, first_line: int, width: int, dialect: Di
     return b"".join(pieces), out
 
 
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+"""A line end as Arrow's parser takes it (a CR alone too)."""
+
+
 class _Records:
     """Where each record of a block starts and ends, read as Arrow's parser reads them: a
     quote opens a quoted field only at the field's start, a doubled quote inside it is a
@@ -586,27 +590,34 @@ class _Records:
         from the line after each one."""
         at = 0
         while at < len(block):
-            m = self.record.match(block, at)
-            if m is None or m.end() == at:
+            for m in self.record.finditer(block, at):  # (the loop between records in C)
+                start, end = m.span()
+                if end == start:
+                    return
+                stop = end - block.endswith(b"\n", start, end)  # less the line end
+                stop -= block.endswith(b"\r", start, stop)
+                if block.find(b"\n", start, stop) < 0 and block.find(b"\r", start, stop) < 0:
+                    continue  # one line: nothing swallowed
+                text = block[start:stop]
+                lines = _LINE_END.split(text)
+                if len(lines) > 1 and (self.fields(text) != width or (
+                        all(self.fields(line) == width for line in lines[1:-1])
+                        and (self.fields(lines[-1]) == width or self.unclosed(lines[-1])))):
+                    yield start
+                    nl = _LINE_END.search(block, start)
+                    at = len(block) if nl is None else nl.end()
+                    break
+            else:
                 return
-            start, end = at, m.end()
-            text = block[start:end].rstrip(b"\r\n")
-            lines = re.split(rb"\r\n|\n|\r", text)
-            if len(lines) > 1 and (self.fields(text) != width or (
-                    all(self.fields(line) == width for line in lines[1:-1])
-                    and (self.fields(lines[-1]) == width or self.unclosed(lines[-1])))):
-                yield start
-                nl = re.compile(rb"\r\n|\n|\r").search(block, start)
-                at = len(block) if nl is None else nl.end()
-                continue
-            at = end
 
 
 def _records_over_lines(block: bytes, rows: int) -> bool:
     """Whether the parser read fewer records than the block has lines (some record runs over
     several lines; blank lines also count, and are then checked for nothing). A CR alone
     ends a line too."""
-    lines = _count(block, b"\n") + block.count(b"\r") - block.count(b"\r\n")
+    lines = _count(block, b"\n")
+    if b"\r" in block:  # (most files have no CR: spared the counts)
+        lines += block.count(b"\r") - block.count(b"\r\n")
     return rows < lines + (0 if block.endswith((b"\n", b"\r")) else 1)
 
 
