@@ -148,7 +148,7 @@ def truth(args: argparse.Namespace) -> dict[str, object]:
 def score_truth(folder: Path, done: dict[str, Any], seconds: float,
                 args: argparse.Namespace) -> dict[str, object]:
     """The demo deal of ``folder``'s world scored with its truth (module docstring, 3)."""
-    r = done["result"]
+    r = done.deal
     inst, ids = r.instance, r.candidate_ids
     assert inst is not None
     sc = r.scenario
@@ -216,7 +216,7 @@ def score_truth(folder: Path, done: dict[str, Any], seconds: float,
            "truth_threat_patents": scale.tolist(),
            "truth_per_target_ours": reads[ours].sum(axis=0).tolist(),
            "truth_per_target_best": reads[best.chosen].sum(axis=0).tolist(),
-           "demo_seconds": seconds, "steps": done["seconds"]}
+           "demo_seconds": seconds, "steps": done.seconds}
     print(f"truth ({world_size:,}-patent SYNTHETIC world): package {size} of {len(ids):,} "
           f"candidates; truth deterrence {mine:.4f} vs the truth's best {best.value:.4f} "
           f"({best.status}): ratio {out['ratio']:.4f}; weighted coverage of the "
@@ -225,7 +225,7 @@ def score_truth(folder: Path, done: dict[str, Any], seconds: float,
           f"{true_in_package} of the package's "
           f"patents truly read on a threat ({out['candidates_truly_reading']} candidates "
           f"do); demo job {seconds:.1f} s: "
-          + ", ".join(f"{k} {v:.1f}" for k, v in done["seconds"].items()))
+          + ", ".join(f"{k} {v:.1f}" for k, v in done.seconds.items()))
     for config in args.exposure_config:  # sensitivity: the same deal with other weights
         from warchest import Store
         from warchest.deal import load_scenario, plan_deal
@@ -261,12 +261,12 @@ def blocks(args: argparse.Namespace) -> list[dict[str, object]]:
                 done = run_block_world(folder, n, seed, buyer_cites=buyer_cites,
                                        exclude_encumbered=exclude)
                 seconds = time.perf_counter() - started
-                score = done["score"]
-                r = done["result"]
+                score = done.score
+                r = done.deal
                 row = {"patents": n, "seed": seed, "buyer_cites": buyer_cites,
                        "exclude_encumbered": exclude, **score,
                        "scale_from": [t["scale_from"] for t in r.targets],
-                       "seconds": seconds, "steps": done["seconds"],
+                       "seconds": seconds, "steps": done.seconds,
                        "deal_steps": r.seconds}
                 rows.append(row)
                 per = ", ".join(f"{v}" for v in score["per_threat"].values())
@@ -278,7 +278,7 @@ def blocks(args: argparse.Namespace) -> list[dict[str, object]]:
                       f"{score['expired_or_sold']}, security interest "
                       f"{score['security_interest_in_package']}; scale from "
                       f"{sorted(set(row['scale_from']))}; {seconds:.1f} s ("
-                      + ", ".join(f"{k} {v:.1f}" for k, v in done["seconds"].items()) + ")",
+                      + ", ".join(f"{k} {v:.1f}" for k, v in done.seconds.items()) + ")",
                       flush=True)
     return rows
 

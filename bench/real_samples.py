@@ -35,7 +35,7 @@ def main() -> None:
             print(f"| {folder} | {len(report.files)} | {report.rows_read:,} | "
                   f"{report.rows_loaded:,} | {report.rows_quarantined:,} | "
                   f"{len(report.skipped)} |")
-        for row in warchest.quarantined_rows(store):
+        for row in warchest.quarantined_rows(store).records:
             print(f"quarantined: {row['path']} line {row['line']}: {row['reason']}")
 
 

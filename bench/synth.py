@@ -30,8 +30,8 @@ t = time.perf_counter()
 s = generate_world(out, n, seed=7, scenario="smartphone-expansion")
 print(json.dumps({"seconds": time.perf_counter() - t,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "citations": s["rows"]["patentsview/g_us_patent_citation.tsv"],
-                  "citations_per_patent": s["citations_per_patent"]}))
+                  "citations": s.files["patentsview/g_us_patent_citation.tsv"],
+                  "citations_per_patent": s.stats["citations_per_patent"]}))
 """
 
 LOAD = r"""

@@ -49,7 +49,7 @@ for name in seen:
     print(f"{name} (highest)\t{top[name]}")
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"peak\t{peak:.0f}")
-state = summary["state_bytes"]
+state = summary.state_bytes
 for name, size in state.items():
     print(f"state: {name.replace('_', ' ')}\t{size / 2**20:.1f}")
 print(f"state: all\t{sum(state.values()) / 2**20:.1f}")

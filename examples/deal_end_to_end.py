@@ -48,7 +48,7 @@ def main(folder: Path, patents: int) -> dict[str, object]:
     folder.mkdir(parents=True, exist_ok=True)
     world = folder / "world"
     made = warchest.generate_world(world, patents, seed=7, scenario="smartphone-expansion")
-    print(f"SYNTHETIC world: {made['patents']:,} patents in {world}")
+    print(f"SYNTHETIC world: {made.patents:,} patents in {world}")
 
     db = folder / "world.duckdb"
     db.unlink(missing_ok=True)

@@ -46,14 +46,15 @@ def test_demo_then_status_patent_sql(tmp_path: Path) -> None:
     db = str(tmp_path / "demo.duckdb")
     code, out, _ = run("demo", "--real-only", "--db", db, "--json")
     assert code == 0
-    demo = json.loads(out)
+    demo = json.loads(out)["samples"]
+    assert json.loads(out)["world"] is None  # --real-only
     assert demo["status"]["tables"]["cpc_titles"] == 260263
     assert demo["status"]["contains_synthetic"] is True
     # the demo also resolves owners and computes values: every sample patent gets a term
     assert demo["values"]["terms"] == demo["status"]["tables"]["patents"]
     # Samsung Electronics on 2025-01-01: 89 patents whose grant (ppubs, XML) names it and
     # 91 named only by PatentsView's disambiguated table (shown by its most used spelling)
-    side = {r["name"]: r for r in demo["portfolios"]}
+    side = {r["name"]: r["summary"] for r in demo["portfolios"]["companies"]}
     assert side["SAMSUNG ELECTRONICS CO., LTD."]["owned"] == 89 + 91
 
     code, out, _ = run("status", "--db", db, "--json")
@@ -107,7 +108,7 @@ def test_load_json_summary_and_quarantine(tmp_path: Path) -> None:
     code, out, _ = run("load", "patentsview", str(FIXTURES / "corrupt"), "--db", db)
     assert "read 11 = loaded 4 + quarantined 7" in out
     code, out, _ = run("quarantine", "--db", db, "--json")
-    rows = json.loads(out)
+    rows = json.loads(out)["records"]
     assert [r["line"] for r in rows] == [4, 5, 6, 7, 10, 11, 12]
 
 
@@ -158,13 +159,13 @@ def test_load_report_keeps_names_whole_at_any_width(monkeypatch: pytest.MonkeyPa
 
     out = io.StringIO()
     monkeypatch.setattr(cli, "console", Console(file=out, width=width))
-    report = LoadReport("patentsview", [
+    report = LoadReport("patentsview", (
         FileResult("/data/g_assignee_disambiguated.tsv.zip", "g_assignee_disambiguated.tsv",
                    "g_assignee_disambiguated", 12067, 12067, 0, seconds=0.5,
                    label="partly synthetic sample"),
         FileResult("/data/legacy/uspatentcitation.tsv", None, "g_us_patent_citation", 9, 8, 1,
                    seconds=0.1),
-    ])
+    ))
     cli.print_load_report(report)
     text = out.getvalue()
     assert "g_assignee_disambiguated.tsv*" in text  # marked, never cut

@@ -38,7 +38,7 @@ from warchest.deal.valuation import (
     read_comparables,
     value_package,
 )
-from warchest.demo import run_world_demo
+from warchest.demo import WorldDemo, run_world_demo
 from warchest.errors import BadInputFile, InfeasibleDeal, WarchestError
 from warchest.ingest import load_assignments
 from warchest.owners import resolve_owners
@@ -161,7 +161,7 @@ def test_fill_is_balanced_across_targets() -> None:
 
 
 def test_deterrence_scale_falls_back_to_the_buyers_need() -> None:
-    from warchest.deal import _deterrence_scales
+    from warchest.deal.plan import _deterrence_scales
 
     names = ["Buyer", "Seller", "T1", "T2"]
     gains = np.array([[3.0, 0, 1.0, 0], [2.0, 0, 0, 0], [1.0, 4.0, 0, 0], [0, 0.5, 0, 0]])
@@ -197,12 +197,12 @@ def test_known_answer_blocks_world(tmp_path: Path, buyer_cites: bool,
 
     done = run_block_world(tmp_path, 5000, buyer_cites=buyer_cites,
                            exclude_encumbered=exclude_encumbered)
-    score = done["score"]
+    score = done.score
     assert score["package"] == 90
     assert score["share_from_blocks"] >= 0.9
     assert all(20 <= n <= 40 for n in score["per_threat"].values()), score["per_threat"]
     assert score["expired_or_sold"] == 0
-    result = done["result"]
+    result = done.deal
     if exclude_encumbered:
         assert score["security_interest_in_package"] == 0
         assert result.excluded["encumbered: open security interest"] == 30
@@ -323,23 +323,23 @@ def test_bad_scenarios_name_the_key(tmp_path: Path, text: str, message: str) -> 
 
 # ------------------------------------------------------------------ on a SYNTHETIC world
 @pytest.fixture(scope="module")
-def demo_world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> WorldDemo:
     """The demo's main job on a 20k-patent SYNTHETIC smartphone-expansion world."""
     return run_world_demo(tmp_path_factory.mktemp("demo"), 20_000)
 
 
 @pytest.fixture
-def world_store(demo_world: dict[str, Any], tmp_path: Path) -> Iterator[Store]:
+def world_store(demo_world: WorldDemo, tmp_path: Path) -> Iterator[Store]:
     db = tmp_path / "w.duckdb"
-    shutil.copy(demo_world["store"], db)
+    shutil.copy(demo_world.store, db)
     with Store(db) as store:
         yield store
 
 
-def test_demo_job_loads_everything_and_writes_the_report(demo_world: dict[str, Any]) -> None:
-    assert demo_world["quarantined"] == 0
-    assert demo_world["loaded"] == demo_world["read"] > 500_000
-    r = demo_world["result"]
+def test_demo_job_loads_everything_and_writes_the_report(demo_world: WorldDemo) -> None:
+    assert demo_world.quarantined == 0
+    assert demo_world.loaded == demo_world.read > 500_000
+    r = demo_world.deal
     assert r.synthetic and r.buyer == "Qinara Mobile Technology Co., Ltd."
     assert r.seller == "Macrovance Software Corporation"
     assert 0 < len(r.package) <= 150
@@ -364,7 +364,7 @@ def test_demo_job_loads_everything_and_writes_the_report(demo_world: dict[str, A
         assert sold is not None and n["threat_sells_there"] == (
             n["area"] in sold[index[n["threat"]]])
         assert n["threat_power"] > 0 and n["buyer_before"] < 0.1 * n["threat_power"]
-    html = demo_world["outputs"][0].read_text(encoding="utf-8")
+    html = demo_world.outputs[0].read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in html
     assert "<th>threat sells there</th>" in html
     assert "What made the difference" in html
@@ -373,18 +373,18 @@ def test_demo_job_loads_everything_and_writes_the_report(demo_world: dict[str, A
     assert set(re.findall(r"https?://[^\s\"'<]+", html)) == {"http://www.w3.org/2000/svg"}
     # every chart is there: 2 before/after charts, 2 heatmaps per market, areas, comparables
     assert html.count("<svg") == 2 + 2 * len(r.markets) + 2
-    rows = list(csv.DictReader(demo_world["outputs"][1].open(encoding="utf-8")))
+    rows = list(csv.DictReader(demo_world.outputs[1].open(encoding="utf-8")))
     assert [row["patent_id"] for row in rows] == [p["patent_id"] for p in r.package]
     assert {row["synthetic"] for row in rows} == {"True"}
 
 
-def test_constraints_are_respected(demo_world: dict[str, Any]) -> None:
-    r = demo_world["result"]
+def test_constraints_are_respected(demo_world: WorldDemo) -> None:
+    r = demo_world.deal
     sc = r.scenario
-    db = demo_world["store"]
+    db = demo_world.store
     with Store(db, read_only=True) as store:
         for p in r.package:
-            assert status_on(store, p["patent_id"], ON)["status"] == "in force"  # not expired
+            assert status_on(store, p["patent_id"], ON).status == "in force"  # not expired
             assert p["remaining_years"] >= sc.min_remaining_years
             assert "US" in p["in_force_in"].split(",")
             assert store.scalar("SELECT count(*) FROM ownership o JOIN owner_entities e "
@@ -425,9 +425,9 @@ def _write_encumbrances(folder: Path, seller: str, lien: str, licence: str) -> N
 
 
 def test_encumbered_and_excluded_patents_are_never_chosen(world_store: Store,
-                                                          demo_world: dict[str, Any],
+                                                          demo_world: WorldDemo,
                                                           tmp_path: Path) -> None:
-    first = demo_world["result"]
+    first = demo_world.deal
     top = [p["patent_id"] for p in first.package]
     assert len(top) >= 3
     _write_encumbrances(tmp_path / "enc", first.seller, top[0], top[1])
@@ -435,7 +435,7 @@ def test_encumbered_and_excluded_patents_are_never_chosen(world_store: Store,
     assert report.rows_quarantined == 0
     resolve_owners(world_store)
     compute_values(world_store)
-    sc = load_scenario(demo_world["scenario"])
+    sc = load_scenario(demo_world.scenario)
     sc.must_exclude = [top[2]]
     again = plan_deal(world_store, sc, exact=False)
     chosen = {p["patent_id"] for p in again.package}
@@ -461,10 +461,10 @@ def test_unknown_company_in_a_scenario(world_store: Store, tmp_path: Path) -> No
         plan_deal(world_store, load_scenario(path))
 
 
-def test_cli_deal_writes_outputs(demo_world: dict[str, Any], tmp_path: Path) -> None:
+def test_cli_deal_writes_outputs(demo_world: WorldDemo, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    result = CliRunner().invoke(app, ["deal", str(demo_world["scenario"]), "--db",
-                                      str(demo_world["store"]), "--out", str(out), "--csv",
+    result = CliRunner().invoke(app, ["deal", str(demo_world.scenario), "--db",
+                                      str(demo_world.store), "--out", str(out), "--csv",
                                       str(tmp_path / "p.csv"), "--json-out",
                                       str(tmp_path / "d.json"), "--greedy-only"])
     assert result.exit_code == 0, result.output
@@ -479,8 +479,8 @@ def test_cli_deal_writes_outputs(demo_world: dict[str, Any], tmp_path: Path) -> 
     assert "Traceback" not in bad.output
 
 
-def test_report_renders_without_a_store(demo_world: dict[str, Any], tmp_path: Path) -> None:
-    r = demo_world["result"]
+def test_report_renders_without_a_store(demo_world: WorldDemo, tmp_path: Path) -> None:
+    r = demo_world.deal
     assert render_html(r).startswith("<!doctype html>")
     with pytest.raises(WarchestError, match=r"\.html"):
         write_outputs(r, html=tmp_path / "report.pdf")
@@ -527,22 +527,22 @@ def _cross_world(path: Path, swap: bool) -> Store:
 
 def test_cross_licence_direction_flips_when_portfolios_swap(tmp_path: Path) -> None:
     with _cross_world(tmp_path / "a.duckdb", swap=False) as store:
-        before = cross_licence(store, A, B, ["US"], dt.date(2020, 6, 30), 0.02)[0]
+        before = cross_licence(store, A, B, ["US"], dt.date(2020, 6, 30), 0.02).markets[0]
     with _cross_world(tmp_path / "b.duckdb", swap=True) as store:
-        after = cross_licence(store, A, B, ["US"], dt.date(2020, 6, 30), 0.02)[0]
+        after = cross_licence(store, A, B, ["US"], dt.date(2020, 6, 30), 0.02).markets[0]
     # A's two older patents, one cited by B's examiner, outweigh B's one: B pays A
-    assert before["a_power_against_b"] > before["b_power_against_a"] > 0
-    assert (before["payer"], before["payee"]) == (B, A)
-    share = before["a_power_against_b"] / (before["a_power_against_b"]
-                                          + before["b_power_against_a"])
-    assert before["payment"] == pytest.approx(0.02 * share - 0.02 * (1 - share))
-    assert (after["payer"], after["payee"]) == (A, B)
-    assert after["payment"] == pytest.approx(before["payment"])
+    assert before.a_power_against_b > before.b_power_against_a > 0
+    assert (before.payer, before.payee) == (B, A)
+    share = before.a_power_against_b / (before.a_power_against_b
+                                          + before.b_power_against_a)
+    assert before.payment == pytest.approx(0.02 * share - 0.02 * (1 - share))
+    assert (after.payer, after.payee) == (A, B)
+    assert after.payment == pytest.approx(before.payment)
 
 
-def test_a_budget_is_respected(world_store: Store, demo_world: dict[str, Any]) -> None:
-    sc = load_scenario(demo_world["scenario"])
-    first = demo_world["result"]
+def test_a_budget_is_respected(world_store: Store, demo_world: WorldDemo) -> None:
+    sc = load_scenario(demo_world.scenario)
+    first = demo_world.deal
     prices = sorted(p["price_usd"] for p in first.package)
     budget = sum(prices[: max(1, len(prices) // 3)])  # about a third of the package
     sc.size, sc.budget_usd = None, budget
@@ -565,8 +565,9 @@ def test_cli_demo_runs_the_main_job(tmp_path: Path) -> None:
     assert data["world"]["quarantined"] == 0
     assert data["world"]["deal"]["synthetic"] is True
     assert (tmp_path / "d" / "deal-report.html").exists()
-    assert data["status"]["tables"]["cpc_titles"] == 260263  # the real samples part too
-    side = {r["name"]: r for r in data["portfolios"]}
+    samples = data["samples"]  # the real samples part too
+    assert samples["status"]["tables"]["cpc_titles"] == 260263
+    side = {r["name"]: r["summary"] for r in samples["portfolios"]["companies"]}
     assert side["Apple Inc."]["owned"] == 38 + 14 + 1  # as in test_value.test_value_cli
 
 

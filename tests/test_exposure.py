@@ -143,7 +143,7 @@ def test_exposure_by_hand_in_the_us(world: Store) -> None:
 
 
 def test_a_security_interest_does_not_change_who_can_assert(world: Store) -> None:
-    rows = explain(world, A, B, "US", ON, NO_TEXT)["patents"]
+    rows = explain(world, A, B, "US", ON, NO_TEXT).patents
     row = next(r for r in rows if r["patent_id"] == "8100004")
     assert row["score"] == pytest.approx(S4, abs=1e-3)
     assert world.scalar("SELECT count(*) FROM ownership_events WHERE kind = "
@@ -159,20 +159,21 @@ def test_not_in_force_in_the_market_contributes_nothing(world: Store) -> None:
 
 
 def test_deterrence_balance_and_naked_areas(world: Store) -> None:
-    rows = deterrence(world, B, [A], ["US", "EP"], ON, NO_TEXT)
-    us, ep = rows
-    assert us["power_against_threat"] == pytest.approx(T1, abs=1e-4)
+    found = deterrence(world, B, [A], ["US", "EP"], ON, NO_TEXT)
+    assert found.company == B and found.markets == ("US", "EP")
+    us, ep = found.threats
+    assert us.power_against_threat == pytest.approx(T1, abs=1e-4)
     threat = 2.0 * S1 + S3 + 1.5 * S4 + S5
-    assert us["threat_power_against_company"] == pytest.approx(threat, abs=1e-4)
-    assert us["ratio"] == pytest.approx(T1 / threat, abs=1e-3)
-    assert us["balance"] == "the threat is stronger"
+    assert us.threat_power_against_company == pytest.approx(threat, abs=1e-4)
+    assert us.ratio == pytest.approx(T1 / threat, abs=1e-3)
+    assert us.balance == "the threat is stronger"
     # areas (CPC subclasses here, no taxonomy mapped): B answers in H04W with 8200001, but
     # has nothing in G06F (8200002 scores below the minimum) or H01M
-    naked = {a["area"]: a for a in us["naked_areas"]}
+    naked = {a.area: a for a in us.naked_areas}
     assert set(naked) == {"G06F", "H01M"}
-    assert naked["G06F"]["threat_patents"] == ["8100004"]
-    assert naked["G06F"]["threat_sells_there"] is None  # unknown without the taxonomy
-    assert ep["balance"] == ("naked: the threat can assert, the company has nothing to "
+    assert naked["G06F"].threat_patents == ("8100004",)
+    assert naked["G06F"].threat_sells_there is None  # unknown without the taxonomy
+    assert ep.balance == ("naked: the threat can assert, the company has nothing to "
                              "answer with")
 
 
@@ -223,7 +224,9 @@ def test_heatmap_and_cli(world: Store, tmp_path: Path) -> None:
     assert json.loads(got.output)["patents"][0]["patent_id"] == "8100001"
     got = runner.invoke(app, ["deterrence", B, "--threats", A, "--markets", "US,EP",
                               "--as-of", "2020-06-30", "--json", "--db", db])
-    assert got.exit_code == 0 and len(json.loads(got.output)) == 2
+    assert got.exit_code == 0
+    assert [(t["threat"], t["market"]) for t in json.loads(got.output)["threats"]] == [
+        (A, "US"), (A, "EP")]
     got = runner.invoke(app, ["exposure", "--firms", f"{A};{B}", "--heatmap", "x.png",
                               "--db", db])
     assert got.exit_code == 1 and "write it as .svg" in got.output
@@ -275,8 +278,8 @@ def test_products_the_target_sells_gate_the_score(world: Store, tmp_path: Path) 
     assert result.areas_sold == [[], ["smartphone"]]
     # B is naked against A where A's 8100004 reads on it (G06F3/041: smartphone and
     # software_ui), and A sells in neither: nothing B holds could answer there in kind
-    (us,) = deterrence(world, B, [A], ["US"], ON, NO_TEXT, products=sells)
-    assert {(a["area"], a["threat_sells_there"]) for a in us["naked_areas"]} == {
+    (us,) = deterrence(world, B, [A], ["US"], ON, NO_TEXT, products=sells).threats
+    assert {(a.area, a.threat_sells_there) for a in us.naked_areas} == {
         ("smartphone", False), ("software_ui", False)}
 
 

@@ -408,17 +408,17 @@ def test_security_interests_and_releases_never_move_ownership(owned: Store) -> N
     # Bank) were released by 49109-610 and 48041-605 (Piper Jaffray) by 49110-319, all on
     # 2019-05-07; 49107-392 (CLMG) and 49111-583 (Bank of America) were still open
     held = portfolio(owned, "US WELL SERVICES, LLC.", as_of=D("2019-06-01"))
-    row = next(r for r in held["patents"] if r["patent_id"] == "10232332")
-    assert (row["open_liens"], row["lien_rf_ids"]) == (2, "49107-392, 49111-583")
+    row = next(r for r in held.patents if r.patent_id == "10232332")
+    assert (row.open_liens, row.lien_rf_ids) == (2, "49107-392, 49111-583")
 
 
 def test_recorded_change_of_name_links_the_two_names(owned: Store) -> None:
     # 36408-10: ISCIENCE INTERVENTIONAL CORPORATION changed its name to ISCI HOLDINGS INC.
     info = show_owner(owned, "ISCI HOLDINGS INC.")
-    names = {v["raw_name"] for v in info["variants"]}
+    names = {v.raw_name for v in info.variants}
     assert {"ISCIENCE INTERVENTIONAL CORPORATION", "ISCI HOLDINGS INC."} <= names
     assert any(link["rule"] == "change of name" and "36408-10" in link["detail"]
-               for link in info["links"])
+               for link in info.links)
 
 
 def test_pre_grant_assignment_counts_when_the_grant_owner_is_unknown(owned: Store) -> None:
@@ -434,7 +434,7 @@ def test_unknown_company_gets_closest_candidates(owned: Store) -> None:
         portfolio(owned, "Realtime Dta")
     assert "Closest: REALTIME DATA" in str(exc.value)
     found = find_owners(owned, "logicblox")
-    assert found[0]["exact"] and "LOGICBLOX" in found[0]["name"]
+    assert found.exact and "LOGICBLOX" in found.matches[0].name
 
 
 def test_resolving_twice_gives_the_same_rows(owned: Store) -> None:
@@ -455,40 +455,40 @@ def test_overrides_win_and_groups_files_build_the_tree(sample_store_path: Path,
     with Store(path) as store:
         report = resolve_owners(store)
         assert report.entities > 100
-        samsung = show_owner(store, "Samsung Electronics Co. Ltd.")["entity_id"]
-        display = show_owner(store, "Samsung Display Co., Ltd.")["entity_id"]
+        samsung = show_owner(store, "Samsung Electronics Co. Ltd.").entity_id
+        display = show_owner(store, "Samsung Display Co., Ltd.").entity_id
         assert samsung != display
         assert import_groups(store, FIXTURES / "groups.csv") == 2
         report = resolve_owners(store)
         assert report.unmatched_relations == ["'No Such Company Ltd.' (no entity with this name)"]
-        assert show_owner(store, display)["parents"][0]["parent_entity_id"] == samsung
+        assert show_owner(store, display).parents[0]["parent_entity_id"] == samsung
         # GLEIF: Samsung SDI's direct parent; the inactive relation is skipped
         assert import_groups(store, FIXTURES / "gleif_rr.csv", [FIXTURES / "gleif_lei.csv"]) == 1
         resolve_owners(store)
-        children = {c["child_name"] for c in show_owner(store, samsung)["children"]}
+        children = {c["child_name"] for c in show_owner(store, samsung).children}
         assert children == {"Samsung Display Co., Ltd.", "Samsung SDI Co., Ltd."}
         group = portfolio(store, samsung, as_of=D("2026-01-01"), group=True)
         # Samsung Display Devices (the old name of Samsung SDI, which names cannot tell)
         # is under Samsung Display by name: SAMSUNG DISPLAY followed by DEVICES
         devices = show_owner(store, "Samsung Display Devices Co., Ltd.")
-        assert devices["parents"][0]["parent_entity_id"] == display
-        assert devices["parents"][0]["source"] == "name (extension)"
-        assert set(group["members"]) == {samsung, display, devices["entity_id"],
-                                         show_owner(store, "Samsung SDI Co., Ltd.")["entity_id"]}
+        assert devices.parents[0]["parent_entity_id"] == display
+        assert devices.parents[0]["source"] == "name (extension)"
+        assert set(group.members) == {samsung, display, devices.entity_id,
+                                         show_owner(store, "Samsung SDI Co., Ltd.").entity_id}
         # the group's patents are its companies' patents, each counted once: Samsung
         # Electronics 191 (95 patents whose raw assignee row names it, 96 more named only
         # by PatentsView's disambiguated table), Display 3, Display Devices 2, SDI 2
-        each = {m: len(portfolio(store, m, as_of=D("2026-01-01"))["patents"])
-                for m in group["members"]}
+        each = {m: len(portfolio(store, m, as_of=D("2026-01-01")).patents)
+                for m in group.members}
         assert each[samsung] == 191 and sorted(each.values()) == [2, 2, 3, 191]
-        assert len(group["patents"]) == sum(each.values())
+        assert len(group.patents) == sum(each.values())
         # a user's merge and split
         add_override(store, "merge", "Samsung SDI Co., Ltd.", "Samsung Electronics Co. Ltd.")
         resolve_owners(store)
-        assert show_owner(store, "Samsung SDI Co., Ltd.")["entity_id"] == samsung
+        assert show_owner(store, "Samsung SDI Co., Ltd.").entity_id == samsung
         add_override(store, "split", "SAMSUNG SDI CO., LTD.")  # a later split undoes it
         resolve_owners(store)
-        assert show_owner(store, "Samsung SDI Co., Ltd.")["entity_id"] != samsung
+        assert show_owner(store, "Samsung SDI Co., Ltd.").entity_id != samsung
         with pytest.raises(WarchestError, match="unknown override action 'join'"):
             add_override(store, "join", "a", "b")
 
@@ -496,16 +496,16 @@ def test_overrides_win_and_groups_files_build_the_tree(sample_store_path: Path,
 def test_cluster_command_writes_entities(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     counts = cluster_names_file(FIXTURES / "assignee_variants.csv", out)
-    assert counts["mentions"] == 466
+    assert counts.mentions == 466
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["mention_id", "entity_id", "entity_name"]
     assert len(rows) == 466
     # the fixture's 466 spellings of ten true companies, one mention each: 86 companies
     # (typos of short words and unwritten acronyms stay apart), 55 groups
-    assert counts["entities"] == 86
+    assert counts.entities == 86
     group = cluster_names_file(FIXTURES / "assignee_variants.csv", out, "group")
-    assert group["entities"] == 55
+    assert group.entities == 55
     result = CliRunner().invoke(app, ["owners", "cluster", str(FIXTURES / "assignee_variants.csv"),
                                       "--out", str(out), "--level", "groups"])
     assert result.exit_code == 1
@@ -639,26 +639,26 @@ def test_patentsview_ids_are_evidence_and_disagreements_are_shown(tmp_path: Path
         # Hughes: the typo joins the company; PatentsView gives it its own id; patent
         # 9000009, named only by the disambiguated table, is Hughes's too
         hughes = show_owner(store, "Hughes Aircraft Company")
-        assert {v["raw_name"] for v in hughes["variants"]} == {"Hughes Aircraft Company",
-                                                                "Hughes Aircarft Company"}
-        assert hughes["patents_at_grant"] == 4
-        assert [(r["source_id"], r["mentions"]) for r in hughes["source_ids"]] == [
+        assert {v.raw_name for v in hughes.variants} == {"Hughes Aircraft Company",
+                                                          "Hughes Aircarft Company"}
+        assert hughes.patents_at_grant == 4
+        assert [(r["source_id"], r["mentions"]) for r in hughes.source_ids] == [
             ("pv-hughes", 3), ("pv-hughes-typo", 1)]
-        assert hughes["disagreements"] == [
+        assert list(hughes.disagreements) == [
             "PatentsView assignee_id: 2 ids for this company's names, where warchest has one "
             "company: pv-hughes (Hughes Aircraft Company); pv-hughes-typo (Hughes Aircarft "
             "Company)"]
         # Honeywell Inc. is a company of its own (in Honeywell International's group: its
         # name is the start of the other's); PatentsView gives both one id
         intl = show_owner(store, "Honeywell International Inc.")
-        inc = show_owner(store, "Honeywell Inc.")["entity_id"]
-        assert intl["disagreements"] == [
+        inc = show_owner(store, "Honeywell Inc.").entity_id
+        assert list(intl.disagreements) == [
             f"PatentsView assignee_id pv-honeywell also covers Honeywell Inc. ({inc}, in the "
             "same group, 1 mentions), a company warchest keeps apart"]
         # NIDEC and NIDEK: two companies, as PatentsView says
         nidek = show_owner(store, "NIDEK CO., LTD.")
-        assert nidek["entity_id"] != show_owner(store, "NIDEC CORPORATION")["entity_id"]
-        assert nidek["disagreements"] == []
+        assert nidek.entity_id != show_owner(store, "NIDEC CORPORATION").entity_id
+        assert nidek.disagreements == ()
     result = CliRunner().invoke(app, ["owners", "show", "Hughes Aircraft Company", "--db",
                                       str(tmp_path / "pv.duckdb")], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output

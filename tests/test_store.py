@@ -125,10 +125,11 @@ def test_users_sql_reads_the_store_and_nothing_else(tmp_path: Path) -> None:
 
 def test_status_of_the_sample_store(sample_store: Store) -> None:
     status = store_status(sample_store)
-    assert status["contains_synthetic"] is True  # the partly synthetic PatentsView sample
-    assert status["labels"] == [{"label": "partly synthetic sample", "loads": 5}]
-    assert status["tables"]["cpc_titles"] == 260263
-    totals = status["totals"]
+    assert status.contains_synthetic is True  # the partly synthetic PatentsView sample
+    assert status.synthetic_kind == "partly synthetic"
+    assert status.labels == ({"label": "partly synthetic sample", "loads": 5},)
+    assert status.tables["cpc_titles"] == 260263
+    totals = status.totals
     assert totals["rows_read"] == totals["rows_loaded"] + totals["rows_quarantined"]
     assert totals["rows_quarantined"] == 0 and totals["failed"] == 0
 

@@ -45,8 +45,8 @@ def test_same_seed_same_bytes_other_seed_other_world(tmp_path: Path) -> None:
     assert a == b
     assert a["patentsview/g_patent.tsv"] != c["patentsview/g_patent.tsv"]
     # the world's state in memory is reported, not written into the world
-    state = summaries[0]["state_bytes"]
-    companies = summaries[0]["companies"]
+    state = summaries[0].state_bytes
+    companies = summaries[0].companies or 0
     assert state["company_at_grant"] == 4 * 3000  # int32 a patent
     assert state["recent_patents"] == 16 * 4 * companies  # 16 int32 a company
     assert state["truth_counters"] == 2 * 8 * companies  # group and owned, int64
@@ -80,11 +80,11 @@ def test_tables_load_with_zero_quarantined_rows(world: Path) -> None:
 
 
 def test_calibration_report_within_tolerance(world: Path) -> None:
-    rows = report_world(world)
-    failing = [(r["metric"], r["target"], r["world"]) for r in rows if not r["ok"]]
-    assert failing == []
-    by_metric = {r["metric"]: r for r in rows}
-    assert abs(by_metric["citations per patent"]["world"] - 15.54) < 1.55
+    report = report_world(world)
+    failing = [(r.metric, r.target, r.world) for r in report.checks if not r.ok]
+    assert failing == [] and report.ok
+    by_metric = {r.metric: r for r in report.checks}
+    assert abs(by_metric["citations per patent"].world - 15.54) < 1.55
 
 
 def test_names_are_fictional_and_truth_maps_every_spelling(world: Path) -> None:

@@ -175,10 +175,10 @@ def test_wipo_fields_from_ipc_else_cpc_longest_prefix(mapped: Store) -> None:
 
 def test_cpc_hierarchy_with_real_titles(sample_store: Store) -> None:
     path = describe_symbol(sample_store, "H04W 72/04")
-    assert [(r["symbol"], r["rank"]) for r in path] == [
+    assert [(r["symbol"], r["rank"]) for r in path.levels] == [
         ("H", "section"), ("H04", "class"), ("H04W", "subclass"),
         ("H04W72/00", "main group"), ("H04W72/04", "subgroup")]
-    assert path[-1]["title"] == "Wireless resource allocation"
+    assert path.levels[-1]["title"] == "Wireless resource allocation"
     with pytest.raises(BadInputFile, match="'Q99' is not in the store"):
         describe_symbol(sample_store, "Q99")
 
@@ -263,21 +263,21 @@ def test_nearest_neighbours_blocked_by_technology(similar_store: Store, method: 
 
     got = find_similar(similar_store, "9100001", method=method)
     # blocked on H04W: the other two H04W patents only, the uplink one first
-    assert got["candidates"] == 2 and got["blocked_by"] == "CPC subclass H04W"
-    assert [r["patent_id"] for r in got["results"]] == ["9100002", "9100003"]
-    assert got["results"][0]["cpc_subclasses"] == "H04W"
+    assert got.candidates == 2 and got.blocked_by == "CPC subclass H04W"
+    assert [r.patent_id for r in got.results] == ["9100002", "9100003"]
+    assert got.results[0].cpc_subclasses == "H04W"
     if method == "static":  # the cosine of the two texts' vectors (stored as float16)
         v = TextEncoder("static").encode([_text("9100001"), _text("9100002")])
-        assert got["results"][0]["similarity"] == pytest.approx(float(v[0] @ v[1]), abs=2e-3)
+        assert got.results[0].similarity == pytest.approx(float(v[0] @ v[1]), abs=2e-3)
     everything = find_similar(similar_store, "9100001", block="all", top=3, method=method)
-    assert everything["candidates"] == 5
-    assert "9100006" in [r["patent_id"] for r in everything["results"]]  # the uplink robot
-    sims = [r["similarity"] for r in everything["results"]]
+    assert everything.candidates == 5
+    assert "9100006" in [r.patent_id for r in everything.results]  # the uplink robot
+    sims = [r.similarity for r in everything.results]
     assert sims == sorted(sims, reverse=True)
     text = find_similar(similar_store, text="lithium cathode for a battery", within=["H01M"],
                         method=method)
-    assert text["candidates"] == 2
-    assert text["results"][0]["patent_id"] == "9100004"
+    assert text.candidates == 2
+    assert text.results[0].patent_id == "9100004"
 
 
 def test_nearest_neighbours_errors(similar_store: Store) -> None:

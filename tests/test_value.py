@@ -91,8 +91,8 @@ def test_lapse_for_an_unpaid_fee_and_reinstatement(valued: Store) -> None:
     assert t["lapse_date"] == D("2015-01-02")
     assert t["end_date"] == D("2015-01-02")
     assert "grant 2007-01-02 + 8 years" in str(t["lapse_rule"])
-    assert status_on(valued, "7157516", D("2015-01-01"))["status"] == "in force"
-    assert status_on(valued, "7157516", D("2015-01-02"))["status"] == "lapsed"
+    assert status_on(valued, "7157516", D("2015-01-01")).status == "in force"
+    assert status_on(valued, "7157516", D("2015-01-02")).status == "lapsed"
     # 7315364: EXP. 2012-02-06, then reinstated (EXPX 2012-05-01): no lapse
     assert term(valued, "7315364")["lapse_date"] is None
     # the malformed line (8 fields) was quarantined with its line number
@@ -110,9 +110,9 @@ def test_loading_the_maintenance_file_twice_leaves_the_same_rows(valued: Store) 
 
 def test_expired_patent_status_and_value_on_real_sample(valued: Store) -> None:
     # 6981898 expired 2022-01-30: in force the day before, value 0 after
-    assert status_on(valued, "6981898", D("2022-01-29"))["status"] == "in force"
+    assert status_on(valued, "6981898", D("2022-01-29")).status == "in force"
     v = patent_value(valued, "6981898", D("2023-01-01"))
-    assert v["status"]["status"] == "expired" and v["value"] == 0.0
+    assert v.status.status == "expired" and v.value == 0.0
     with pytest.raises(UnknownPatent, match="'99999999' is not in the store"):
         patent_value(valued, "99999999")
 
@@ -261,15 +261,15 @@ def test_market_coverage_and_value_on_dates(graph: Store) -> None:
     a = ind(graph, "8000001")
     assert a["family_size"] == 3 + 1  # US, EP, DE, JP offices
     v2014 = patent_value(graph, "8000001", D("2014-06-01"))
-    assert v2014["in_force_in"] == "DE,FR,US"
-    assert v2014["coverage"] == pytest.approx(1.3)
+    assert v2014.in_force_in == "DE,FR,US"
+    assert v2014.coverage == pytest.approx(1.3)
     # A is alone in its cohort: impact 1; value = impact x coverage
-    assert v2014["value"] == pytest.approx(1.3)
+    assert v2014.value == pytest.approx(1.3)
     v2016 = patent_value(graph, "8000001", D("2016-06-01"))
-    assert v2016["in_force_in"] == "FR,US" and v2016["value"] == pytest.approx(1.1)
+    assert v2016.in_force_in == "FR,US" and v2016.value == pytest.approx(1.1)
     # A expires 2008-01-05 + 20 y = 2028-01-05 in the US; the EP grant runs to 2028-06-01
-    assert patent_value(graph, "8000001", D("2028-03-01"))["in_force_in"] == "FR"
-    assert patent_value(graph, "8000001", D("2028-03-01"))["status"]["status"] == "expired"
+    assert patent_value(graph, "8000001", D("2028-03-01")).in_force_in == "FR"
+    assert patent_value(graph, "8000001", D("2028-03-01")).status.status == "expired"
 
 
 def test_derived_sql_carries_over_to_spark() -> None:
@@ -316,7 +316,7 @@ def test_value_cli(sample_store_path: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["portfolio", "Samsung Electronics Co., Ltd.", "Apple Inc.",
                                  "--as-of", "2025-01-01", "--json", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    side = {r["name"]: r for r in json.loads(result.output)}
+    side = {r["name"]: r["summary"] for r in json.loads(result.output)["companies"]}
     samsung, apple = side["SAMSUNG ELECTRONICS CO., LTD."], side["Apple Inc."]
     assert (samsung["owned"], samsung["in_force"]) == (89 + 91, 89 + 80)
     assert apple["owned"] == 38 + 14 + 1

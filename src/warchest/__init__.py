@@ -9,91 +9,178 @@ thin layer over them::
         warchest.load_patentsview(store, ["g_patent.tsv.zip"])
         warchest.resolve_owners(store)
         warchest.compute_values(store)
-        warchest.describe_patent(store, "US 10,000,000 B2")
+        held = warchest.portfolio_value(store, "Apple Inc.")
+        held.summary.in_force, held.to_arrow().to_pandas()
+
+Every function returns a frozen dataclass (its fields typed; ``to_dict()``, ``to_json()``,
+``to_arrow()`` for its main table, ``to_csv(path)``, and a table in a notebook) or plain
+values.
 
 The store and its data:
-    Store                        the DuckDB store: open, query, transactions (`with Store(path) as
-                                 store:`)
-    default_db_path              the store used when none is given ($WARCHEST_DB or
-                                 ./warchest.duckdb)
-    store_status                 tables, row counts, the load log and provenance labels of a store
-    quarantined_rows             rows a load set aside, with file, line and reason
-    fetch_patentsview            download PatentsView tables (resumes, verifies checksums)
-    load_patentsview             load PatentsView tables (granted patents, CPC, assignees,
-                                 citations, ...)
-    load_uspto_xml               load USPTO full-text grant and application XML, every DTD since
-                                 2001
-    load_assignments             load the USPTO patent assignment (reassignment) dataset
-    load_maintenance             load maintenance-fee events (what lapsed for unpaid fees)
-    load_families                load patent families (CSV, or EPO OPS family XML)
-    load_cpc                     load the CPC scheme: title list, scheme XML, master classification
-                                 file
-    load_ipc                     load IPC titles and the IPC-to-WIPO technology field concordance
-    load_ppubs                   load USPTO patent public search (ppubs) JSON records and citation
-                                 CSV
-    load_samples                 load the small real samples shipped with warchest
-    LoadReport                   what a load did, file by file: read = loaded + quarantined
-    FileResult                   the outcome of loading one file
+    Store                         the DuckDB store: open, query, transactions (`with
+                                  Store(path) as store:`)
+    default_db_path               the store used when none is given ($WARCHEST_DB or
+                                  ./warchest.duckdb)
+    store_status                  tables, row counts, the load log and provenance labels
+                                  of a store
+    synthetic_kind                whether a store holds synthetic data: "synthetic",
+                                  "partly synthetic" or None
+    store_provenance              what to tell with any result from a store: synthetic
+                                  data, a small sample
+    quarantined_rows              rows a load set aside, with file, line and reason
+    run_query                     a read-only SQL query on a store
+    fetch_patentsview             download PatentsView tables (resumes, verifies
+                                  checksums)
+    PATENTSVIEW_URL               where PatentsView's bulk tables are downloaded from
+    load_patentsview              load PatentsView tables (granted patents, CPC,
+                                  assignees, citations, ...)
+    load_uspto_xml                load USPTO full-text grant and application XML, every
+                                  DTD since 2001
+    load_assignments              load the USPTO patent assignment (reassignment)
+                                  dataset
+    load_maintenance              load maintenance-fee events (what lapsed for unpaid
+                                  fees)
+    load_families                 load patent families (CSV, or EPO OPS family XML)
+    load_cpc                      load the CPC scheme: title list, scheme XML, master
+                                  classification file
+    load_ipc                      load IPC titles and the IPC-to-WIPO technology field
+                                  concordance
+    load_ppubs                    load USPTO patent public search (ppubs) JSON records
+                                  and citation CSV
+    load_samples                  load the small real samples shipped with warchest
 
 Patents:
-    describe_patent              everything the store knows about one patent
-    normalize_patent_number      a patent number in any format as the store's id (US10000000B2 ->
-                                 10000000)
-    try_normalize_patent_number  the same, None for a text that is not a patent number
-    normalize_application_number an application number as the store writes it
+    describe_patent               everything the store knows about one patent
+    normalize_patent_number       a patent number in any format as the store's id
+                                  (US10000000B2 -> 10000000)
+    try_normalize_patent_number   the same, None for a text that is not a patent number
+    normalize_application_number  an application number as the store writes it
 
 Owners: who owns what, on any date:
-    resolve_owners               names -> companies and groups -> ownership periods (through
-                                 reassignments)
-    find_owners                  companies matching a name, with their name variants and patent
-                                 counts
-    show_owner                   one company: its names, parents, subsidiaries and the evidence
-    portfolio                    the patents a company owns on a date, and how each was acquired
-    add_override                 a user decision (merge, split, parent) that wins over automatic
-                                 ones
-    import_groups                parent/subsidiary relations from CSV, YAML or GLEIF
-    cluster_names_file           the same name resolver on a CSV of names
+    resolve_owners                names -> companies and groups -> ownership periods
+                                  (through reassignments)
+    find_owners                   companies matching a name, with their name variants
+                                  and patent counts
+    show_owner                    one company: its names, parents, subsidiaries and the
+                                  evidence
+    portfolio                     the patents a company owns on a date, and how each was
+                                  acquired
+    add_override                  a user decision (merge, split, parent) that wins over
+                                  automatic ones
+    import_groups                 parent/subsidiary relations from CSV, YAML or GLEIF
+    cluster_names_file            the same name resolver on a CSV of names
 
 Value: what a patent is worth:
-    compute_values               terms, in-force status per market, indicators and values for every
-                                 patent
-    patent_value                 one patent's term, status, markets and value, with the indicators
-                                 behind it
-    portfolio_value              a company's patents in force on a date, valued
-    compare_portfolios           several companies' portfolios side by side
+    compute_values                terms, in-force status per market, indicators and
+                                  values for every patent
+    values_computed               whether compute_values has run on a store
+    patent_value                  one patent's term, status, markets and value, with the
+                                  indicators behind it
+    portfolio_value               a company's patents in force on a date, valued
+    compare_portfolios            several companies' portfolios side by side
 
 Technology map:
-    map_technology               patents -> product areas (CPC and keyword taxonomy)
-    describe_symbol              a CPC symbol's title and its place in the hierarchy
-    find_similar                 the patents nearest to a patent or a text
+    map_technology                patents -> product areas (CPC and keyword taxonomy)
+    describe_symbol               a CPC symbol's title and its place in the hierarchy
+    find_similar                  the patents nearest to a patent or a text
 
 Exposure and deterrence: who can sue whom, with which patents:
-    compute_exposure             the exposure matrix of firms in one market, with its evidence
-    compute_exposures            the same for several markets in one pass
-    explain_exposure             the patents and evidence behind one holder -> target score
-    deterrence                   a company's power against each threat per market, and where it is
-                                 naked
-    ExposureConfig               the evidence weights (from a YAML file or the defaults)
+    compute_exposure              the exposure matrix of firms in one market, with its
+                                  evidence
+    compute_exposures             the same for several markets in one pass
+    explain_exposure              the patents and evidence behind one holder -> target
+                                  score
+    deterrence                    a company's power against each threat per market, and
+                                  where it is naked
+    write_exposure_heatmap        an exposure matrix as an SVG heatmap
+    ExposureConfig                the evidence weights (from a YAML file or the
+                                  defaults)
 
 Deal: which patents to buy, at what price:
-    load_scenario                a deal scenario (buyer, seller, threats, markets, size, budget)
-                                 from YAML
-    plan_deal                    the package to buy, with a bound on its optimality, before/after
-                                 and price
-    write_deal_report            the deal's HTML report, package CSV and JSON
-    cross_licence                the balancing payment of a cross-licence between two companies
+    load_scenario                 a deal scenario (buyer, seller, threats, markets,
+                                  size, budget) from YAML
+    plan_deal                     the package to buy, with a bound on its optimality,
+                                  before/after and price
+    write_deal_report             the deal's HTML report, package CSV and JSON
+    cross_licence                 the balancing payment of a cross-licence between two
+                                  companies
 
 Synthetic worlds and the demo (SYNTHETIC data, labelled so):
-    generate_world               a synthetic patent world in the real bulk formats, with its truth
-    report_world                 a generated world against the calibration targets
-    run_demo                     the main job end to end on a synthetic world: store, values,
-                                 exposure, deal report
-    run_block_world              the patent-blocks known-answer world and its deal
+    generate_world                a synthetic patent world in the real bulk formats,
+                                  with its truth
+    report_world                  a generated world against the calibration targets
+    WORLD_SCENARIOS               the scenarios a world can have planted in it
+    run_sample_demo               the real samples: loaded, owners, values, portfolios
+                                  and exposure compared
+    run_demo                      the main job end to end on a synthetic world: store,
+                                  values, exposure, deal report
+    DEMO_PATENTS                  the size of the demo's synthetic world
+    run_block_world               the patent-blocks known-answer world and its deal
 
-Errors and version:
-    WarchestError                every error a user can cause (bad input, unknown name, a missing
-                                 step)
-    __version__                  the installed version
+Results: what the functions return (frozen dataclasses: to_dict, to_json, to_arrow,
+to_csv, shown as a table in a notebook):
+    Result                        the base of every result
+    StoreStatus                   what store_status returns
+    Quarantine                    what quarantined_rows returns
+    Provenance                    what store_provenance returns
+    QueryResult                   what run_query returns
+    Fetched                       what fetch_patentsview, one per file returns
+    LoadReport                    every load_*: read = loaded + quarantined, file by
+                                  file
+    FileResult                    one file of a LoadReport
+    PatentRecord                  what describe_patent returns
+    OwnersReport                  what resolve_owners returns
+    OwnerSearch                   what find_owners returns
+    Company                       a resolved company (OwnerSearch's matches)
+    OwnerDetail                   what show_owner returns
+    NameClusters                  what cluster_names_file returns
+    Portfolio                     what portfolio returns
+    ValueReport                   what compute_values returns
+    PatentValue                   what patent_value returns
+    ValuedPortfolio               what portfolio_value returns
+    PortfolioSummary              a valued portfolio's summary
+    PortfolioComparison           what compare_portfolios returns
+    TechmapReport                 what map_technology returns
+    CpcPath                       what describe_symbol returns
+    SimilarPatents                what find_similar returns
+    Exposure                      what compute_exposure (compute_exposures: one per
+                                  market) returns
+    ExposureExplained             what explain_exposure returns
+    Deterrence                    what deterrence returns
+    Scenario                      what load_scenario returns
+    DealResult                    what plan_deal returns
+    CrossLicence                  what cross_licence returns
+    GeneratedWorld                what generate_world returns
+    WorldReport                   what report_world returns
+    SampleDemo                    what run_sample_demo returns
+    WorldDemo                     what run_demo returns
+    BlockWorld                    what run_block_world returns
+
+Errors (every error a user can cause; the message names the bad value and what to do):
+    WarchestError                 the base: bad input, an unknown name, a missing step,
+                                  the machine
+    InputError                    an option, argument or setting that is not valid
+    BadInputFile                  a file that is unreadable: empty, truncated, not the
+                                  expected format
+    NotFound                      a patent, company, file or store that does not exist
+    MissingStep                   asked before the step that derives it ran (says which
+                                  command to run)
+    NotComputed                   values are not computed yet
+    NotResolved                   owners are not resolved yet
+    InfeasibleDeal                a deal's constraints leave no package
+    StoreUnavailable              the store cannot be opened (locked, missing, not a
+                                  store)
+    OutOfMemory                   the engine ran out of memory (the message says what to
+                                  set)
+    CannotWrite                   the disk is full or the store cannot be written
+    engine_failure                an engine's exception as one of these errors (None
+                                  when it is a bug)
+
+Display and version:
+    money                         an amount as a reader writes it: $1.27M
+    number                        a quantity without exponents: 1,274,000; 0.1235
+    share                         a fraction as a percentage: 12.35%
+    __version__                   the installed version
 
 Importing the package does nothing else: no files, no network, no logging handlers. Its
 names are imported when first used (PEP 562), so that ``import warchest.synth`` does not
@@ -107,6 +194,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from warchest.deal import (
+        CrossLicence,
+        DealResult,
+        Scenario,
         cross_licence,
         load_scenario,
         plan_deal,
@@ -115,17 +205,42 @@ if TYPE_CHECKING:
         write_outputs as write_deal_report,
     )
     from warchest.demo import (
+        WORLD_PATENTS as DEMO_PATENTS,
+    )
+    from warchest.demo import (
+        BlockWorld,
+        SampleDemo,
+        WorldDemo,
         load_samples,
         run_block_world,
+        run_sample_demo,
     )
     from warchest.demo import (
         run_world_demo as run_demo,
     )
+    from warchest.display import (
+        money,
+        number,
+        share,
+    )
     from warchest.errors import (
+        BadInputFile,
+        CannotWrite,
+        InfeasibleDeal,
+        InputError,
+        MissingStep,
+        NotComputed,
+        NotFound,
+        NotResolved,
+        OutOfMemory,
+        StoreUnavailable,
         WarchestError,
     )
     from warchest.exposure import (
+        Deterrence,
+        Exposure,
         ExposureConfig,
+        ExposureExplained,
         compute_exposure,
         compute_exposures,
         deterrence,
@@ -133,7 +248,12 @@ if TYPE_CHECKING:
     from warchest.exposure import (
         explain as explain_exposure,
     )
+    from warchest.exposure.heatmap import (
+        write_heatmap as write_exposure_heatmap,
+    )
     from warchest.fetch import (
+        PATENTSVIEW_URL,
+        Fetched,
         fetch_patentsview,
     )
     from warchest.ingest import (
@@ -154,6 +274,12 @@ if TYPE_CHECKING:
         try_normalize_patent_number,
     )
     from warchest.owners import (
+        Company,
+        NameClusters,
+        OwnerDetail,
+        OwnerSearch,
+        OwnersReport,
+        Portfolio,
         add_override,
         cluster_names_file,
         find_owners,
@@ -163,32 +289,58 @@ if TYPE_CHECKING:
         show_owner,
     )
     from warchest.patents import (
+        PatentRecord,
         describe_patent,
     )
+    from warchest.query import (
+        QueryResult,
+        run_query,
+    )
+    from warchest.results import (
+        Result,
+    )
     from warchest.status import (
+        Provenance,
+        Quarantine,
+        StoreStatus,
         quarantined_rows,
+        store_provenance,
         store_status,
+        synthetic_kind,
     )
     from warchest.store import (
         Store,
         default_db_path,
+        engine_failure,
     )
     from warchest.synth import (
+        WORLD_SCENARIOS,
+        GeneratedWorld,
+        WorldReport,
         generate_world,
         report_world,
     )
     from warchest.techmap import (
+        CpcPath,
+        TechmapReport,
         describe_symbol,
         map_technology,
     )
     from warchest.techmap.similar import (
+        SimilarPatents,
         find_similar,
     )
     from warchest.value import (
+        PatentValue,
+        PortfolioComparison,
+        PortfolioSummary,
+        ValuedPortfolio,
+        ValueReport,
         compare_portfolios,
         compute_values,
         patent_value,
         portfolio_value,
+        values_computed,
     )
     from warchest.version import (
         __version__,
@@ -198,8 +350,12 @@ _HOME: dict[str, tuple[str, str]] = {
     "Store": ("warchest.store", "Store"),
     "default_db_path": ("warchest.store", "default_db_path"),
     "store_status": ("warchest.status", "store_status"),
+    "synthetic_kind": ("warchest.status", "synthetic_kind"),
+    "store_provenance": ("warchest.status", "store_provenance"),
     "quarantined_rows": ("warchest.status", "quarantined_rows"),
+    "run_query": ("warchest.query", "run_query"),
     "fetch_patentsview": ("warchest.fetch", "fetch_patentsview"),
+    "PATENTSVIEW_URL": ("warchest.fetch", "PATENTSVIEW_URL"),
     "load_patentsview": ("warchest.ingest", "load_patentsview"),
     "load_uspto_xml": ("warchest.ingest", "load_uspto_xml"),
     "load_assignments": ("warchest.ingest", "load_assignments"),
@@ -209,8 +365,6 @@ _HOME: dict[str, tuple[str, str]] = {
     "load_ipc": ("warchest.ingest", "load_ipc"),
     "load_ppubs": ("warchest.ingest", "load_ppubs"),
     "load_samples": ("warchest.demo", "load_samples"),
-    "LoadReport": ("warchest.ingest", "LoadReport"),
-    "FileResult": ("warchest.ingest", "FileResult"),
     "describe_patent": ("warchest.patents", "describe_patent"),
     "normalize_patent_number": ("warchest.numbers", "normalize_patent_number"),
     "try_normalize_patent_number": ("warchest.numbers", "try_normalize_patent_number"),
@@ -223,6 +377,7 @@ _HOME: dict[str, tuple[str, str]] = {
     "import_groups": ("warchest.owners", "import_groups"),
     "cluster_names_file": ("warchest.owners", "cluster_names_file"),
     "compute_values": ("warchest.value", "compute_values"),
+    "values_computed": ("warchest.value", "values_computed"),
     "patent_value": ("warchest.value", "patent_value"),
     "portfolio_value": ("warchest.value", "portfolio_value"),
     "compare_portfolios": ("warchest.value", "compare_portfolios"),
@@ -233,6 +388,7 @@ _HOME: dict[str, tuple[str, str]] = {
     "compute_exposures": ("warchest.exposure", "compute_exposures"),
     "explain_exposure": ("warchest.exposure", "explain"),
     "deterrence": ("warchest.exposure", "deterrence"),
+    "write_exposure_heatmap": ("warchest.exposure.heatmap", "write_heatmap"),
     "ExposureConfig": ("warchest.exposure", "ExposureConfig"),
     "load_scenario": ("warchest.deal", "load_scenario"),
     "plan_deal": ("warchest.deal", "plan_deal"),
@@ -240,9 +396,60 @@ _HOME: dict[str, tuple[str, str]] = {
     "cross_licence": ("warchest.deal", "cross_licence"),
     "generate_world": ("warchest.synth", "generate_world"),
     "report_world": ("warchest.synth", "report_world"),
+    "WORLD_SCENARIOS": ("warchest.synth", "WORLD_SCENARIOS"),
+    "run_sample_demo": ("warchest.demo", "run_sample_demo"),
     "run_demo": ("warchest.demo", "run_world_demo"),
+    "DEMO_PATENTS": ("warchest.demo", "WORLD_PATENTS"),
     "run_block_world": ("warchest.demo", "run_block_world"),
+    "Result": ("warchest.results", "Result"),
+    "StoreStatus": ("warchest.status", "StoreStatus"),
+    "Quarantine": ("warchest.status", "Quarantine"),
+    "Provenance": ("warchest.status", "Provenance"),
+    "QueryResult": ("warchest.query", "QueryResult"),
+    "Fetched": ("warchest.fetch", "Fetched"),
+    "LoadReport": ("warchest.ingest", "LoadReport"),
+    "FileResult": ("warchest.ingest", "FileResult"),
+    "PatentRecord": ("warchest.patents", "PatentRecord"),
+    "OwnersReport": ("warchest.owners", "OwnersReport"),
+    "OwnerSearch": ("warchest.owners", "OwnerSearch"),
+    "Company": ("warchest.owners", "Company"),
+    "OwnerDetail": ("warchest.owners", "OwnerDetail"),
+    "NameClusters": ("warchest.owners", "NameClusters"),
+    "Portfolio": ("warchest.owners", "Portfolio"),
+    "ValueReport": ("warchest.value", "ValueReport"),
+    "PatentValue": ("warchest.value", "PatentValue"),
+    "ValuedPortfolio": ("warchest.value", "ValuedPortfolio"),
+    "PortfolioSummary": ("warchest.value", "PortfolioSummary"),
+    "PortfolioComparison": ("warchest.value", "PortfolioComparison"),
+    "TechmapReport": ("warchest.techmap", "TechmapReport"),
+    "CpcPath": ("warchest.techmap", "CpcPath"),
+    "SimilarPatents": ("warchest.techmap.similar", "SimilarPatents"),
+    "Exposure": ("warchest.exposure", "Exposure"),
+    "ExposureExplained": ("warchest.exposure", "ExposureExplained"),
+    "Deterrence": ("warchest.exposure", "Deterrence"),
+    "Scenario": ("warchest.deal", "Scenario"),
+    "DealResult": ("warchest.deal", "DealResult"),
+    "CrossLicence": ("warchest.deal", "CrossLicence"),
+    "GeneratedWorld": ("warchest.synth", "GeneratedWorld"),
+    "WorldReport": ("warchest.synth", "WorldReport"),
+    "SampleDemo": ("warchest.demo", "SampleDemo"),
+    "WorldDemo": ("warchest.demo", "WorldDemo"),
+    "BlockWorld": ("warchest.demo", "BlockWorld"),
     "WarchestError": ("warchest.errors", "WarchestError"),
+    "InputError": ("warchest.errors", "InputError"),
+    "BadInputFile": ("warchest.errors", "BadInputFile"),
+    "NotFound": ("warchest.errors", "NotFound"),
+    "MissingStep": ("warchest.errors", "MissingStep"),
+    "NotComputed": ("warchest.errors", "NotComputed"),
+    "NotResolved": ("warchest.errors", "NotResolved"),
+    "InfeasibleDeal": ("warchest.errors", "InfeasibleDeal"),
+    "StoreUnavailable": ("warchest.errors", "StoreUnavailable"),
+    "OutOfMemory": ("warchest.errors", "OutOfMemory"),
+    "CannotWrite": ("warchest.errors", "CannotWrite"),
+    "engine_failure": ("warchest.store", "engine_failure"),
+    "money": ("warchest.display", "money"),
+    "number": ("warchest.display", "number"),
+    "share": ("warchest.display", "share"),
     "__version__": ("warchest.version", "__version__"),
 }
 """Each public name: the module it comes from and its name there."""
@@ -262,11 +469,56 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DEMO_PATENTS",
+    "PATENTSVIEW_URL",
+    "WORLD_SCENARIOS",
+    "BadInputFile",
+    "BlockWorld",
+    "CannotWrite",
+    "Company",
+    "CpcPath",
+    "CrossLicence",
+    "DealResult",
+    "Deterrence",
+    "Exposure",
     "ExposureConfig",
+    "ExposureExplained",
+    "Fetched",
     "FileResult",
+    "GeneratedWorld",
+    "InfeasibleDeal",
+    "InputError",
     "LoadReport",
+    "MissingStep",
+    "NameClusters",
+    "NotComputed",
+    "NotFound",
+    "NotResolved",
+    "OutOfMemory",
+    "OwnerDetail",
+    "OwnerSearch",
+    "OwnersReport",
+    "PatentRecord",
+    "PatentValue",
+    "Portfolio",
+    "PortfolioComparison",
+    "PortfolioSummary",
+    "Provenance",
+    "Quarantine",
+    "QueryResult",
+    "Result",
+    "SampleDemo",
+    "Scenario",
+    "SimilarPatents",
     "Store",
+    "StoreStatus",
+    "StoreUnavailable",
+    "TechmapReport",
+    "ValueReport",
+    "ValuedPortfolio",
     "WarchestError",
+    "WorldDemo",
+    "WorldReport",
     "__version__",
     "add_override",
     "cluster_names_file",
@@ -279,6 +531,7 @@ __all__ = [
     "describe_patent",
     "describe_symbol",
     "deterrence",
+    "engine_failure",
     "explain_exposure",
     "fetch_patentsview",
     "find_owners",
@@ -296,8 +549,10 @@ __all__ = [
     "load_scenario",
     "load_uspto_xml",
     "map_technology",
+    "money",
     "normalize_application_number",
     "normalize_patent_number",
+    "number",
     "patent_value",
     "plan_deal",
     "portfolio",
@@ -307,8 +562,15 @@ __all__ = [
     "resolve_owners",
     "run_block_world",
     "run_demo",
+    "run_query",
+    "run_sample_demo",
+    "share",
     "show_owner",
+    "store_provenance",
     "store_status",
+    "synthetic_kind",
     "try_normalize_patent_number",
+    "values_computed",
     "write_deal_report",
+    "write_exposure_heatmap",
 ]

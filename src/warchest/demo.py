@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,9 +28,21 @@ from warchest.ingest import (
 )
 from warchest.ingest.runner import ProgressFn
 from warchest.progress import StageFn, report_stage
+from warchest.results import Result, Row
 from warchest.store import Store
 
+if TYPE_CHECKING:
+    from warchest.deal import DealResult
+    from warchest.exposure import Exposure
+    from warchest.owners import OwnersReport
+    from warchest.status import StoreStatus
+    from warchest.value import PortfolioComparison, ValueReport
+
 SAMPLES = Path(__file__).parent / "samples"
+SAMPLE_COMPANIES = ("Samsung Electronics Co., Ltd.", "Apple Inc.",
+                    "HUAWEI TECHNOLOGIES CO., LTD.")
+"""The real companies the samples demo compares (small samples of their patents)."""
+SAMPLE_DATE = dt.date(2025, 1, 1)
 
 
 def sample_path(*parts: str) -> Path:
@@ -48,6 +62,44 @@ def load_samples(store: Store, progress: ProgressFn | None = None) -> list[LoadR
         load_uspto_xml(store, [sample_path("uspto_xml")], progress=progress),
         load_assignments(store, [sample_path("assignments")], progress=progress),
     ]
+
+
+@dataclass(frozen=True)
+class SampleDemo(Result):
+    """The real samples in a store: what each load did, the store's status, owners
+    resolved, values computed, the sample companies' portfolios side by side and their
+    exposure matrix in the US (the main table: one row per holder -> target pair)."""
+
+    store: Path
+    loads: tuple[LoadReport, ...]
+    status: StoreStatus
+    owners: OwnersReport
+    values: ValueReport
+    portfolios: PortfolioComparison
+    exposure: Exposure
+
+    def rows(self) -> list[Row]:
+        return self.exposure.rows()
+
+
+def run_sample_demo(db: Path, progress: ProgressFn | None = None,
+                    companies: tuple[str, ...] = SAMPLE_COMPANIES,
+                    on: dt.date = SAMPLE_DATE) -> SampleDemo:
+    """Load the shipped real samples into the store ``db``, resolve owners, compute values,
+    and compare ``companies`` (portfolios and US exposure) on ``on``."""
+    from warchest.exposure import compute_exposure
+    from warchest.owners import resolve_owners
+    from warchest.status import store_status
+    from warchest.value import compare_portfolios, compute_values
+
+    with Store(db) as store:
+        loads = load_samples(store, progress=progress)
+        owners = resolve_owners(store)
+        values = compute_values(store)
+        return SampleDemo(Path(db), tuple(loads), store_status(store), owners, values,
+                          compare_portfolios(store, list(companies), on),
+                          compute_exposure(store, list(companies), "US", on,
+                                           evidence_per_pair=1))
 
 
 # ---------------------------------------------------------------- the deal demo (SYNTHETIC)
@@ -140,8 +192,44 @@ def _kept_or_made(world: Path, stats: str, wanted: dict[str, Any],
         make()
 
 
+@dataclass(frozen=True)
+class WorldDemo(Result):
+    """The main job on a SYNTHETIC world: the world's folder, its store, the scenario
+    written for it, the report files (HTML, package CSV, JSON), the deal (its package is
+    the main table), seconds per step, and rows read = loaded + quarantined."""
+
+    world: Path
+    store: Path
+    scenario: Path
+    outputs: tuple[Path, ...]
+    deal: DealResult
+    seconds: dict[str, float]
+    read: int
+    loaded: int
+    quarantined: int
+
+    def rows(self) -> list[Row]:
+        return self.deal.rows()
+
+
+@dataclass(frozen=True)
+class BlockWorld(Result):
+    """The patent-blocks known-answer world's deal (SYNTHETIC): the package (the main
+    table) and ``score``, the package against the planted truth
+    (``warchest.synth.blocks.score_package``)."""
+
+    world: Path
+    store: Path
+    deal: DealResult
+    seconds: dict[str, float]
+    score: dict[str, Any]
+
+    def rows(self) -> list[Row]:
+        return self.deal.rows()
+
+
 def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD_SEED,
-                   size: int = 150, stage: StageFn | None = None) -> dict[str, Any]:
+                   size: int = 150, stage: StageFn | None = None) -> WorldDemo:
     """The main job on a SYNTHETIC smartphone-expansion world: generate it (kept when it is
     already there), load it into a fresh store, resolve owners, compute values, map the
     technology, plan the deal and write the report. Returns what was done and where."""
@@ -175,16 +263,14 @@ def run_world_demo(folder: Path, patents: int = WORLD_PATENTS, seed: int = WORLD
     paths = write_outputs(result, folder / "deal-report.html", folder / "package.csv",
                           folder / "deal.json")
     loads = done["load"]
-    return {"world": world, "store": db, "scenario": scenario_path, "outputs": paths,
-            "result": result, "seconds": seconds,
-            "read": sum(r.rows_read for r in loads),
-            "loaded": sum(r.rows_loaded for r in loads),
-            "quarantined": sum(r.rows_quarantined for r in loads)}
+    return WorldDemo(world, db, scenario_path, tuple(paths), result, seconds,
+                     sum(r.rows_read for r in loads), sum(r.rows_loaded for r in loads),
+                     sum(r.rows_quarantined for r in loads))
 
 
 def run_block_world(folder: Path, patents: int = 5000, seed: int = WORLD_SEED,
                     exact: bool = True, rebuild: bool = True, buyer_cites: bool = True,
-                    exclude_encumbered: bool = False) -> dict[str, Any]:
+                    exclude_encumbered: bool = False) -> BlockWorld:
     """The known-answer deal of a SYNTHETIC patent-blocks world
     (``warchest.synth.blocks``): generate it (kept when already there), build its store
     (kept when ``rebuild`` is false and it exists), plan the deal and score the package
@@ -217,5 +303,4 @@ def run_block_world(folder: Path, patents: int = 5000, seed: int = WORLD_SEED,
         result = plan_deal(store, scenario)
         seconds["deal"] = time.perf_counter() - tick
     package = [p["patent_id"] for p in result.package]
-    return {"world": world, "store": db, "result": result, "seconds": seconds,
-            "score": score_package(world, package)}
+    return BlockWorld(world, db, result, seconds, score_package(world, package))

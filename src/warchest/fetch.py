@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from warchest.errors import FetchError
+from warchest.results import Result
 from warchest.version import __version__
 
 PATENTSVIEW_URL = "https://s3.amazonaws.com/data.patentsview.org/download/"
@@ -52,8 +53,11 @@ ProgressFn = Callable[[str, int, int | None], None]
 """progress(file name, bytes done, bytes total or None)"""
 
 
-@dataclass
-class Fetched:
+@dataclass(frozen=True)
+class Fetched(Result):
+    """One downloaded file: where it came from and lies, its size and SHA-256, how it was
+    got (downloaded, resumed, cached) and whether the server's MD5 (ETag) matched."""
+
     name: str
     path: str
     url: str

@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from warchest.errors import NotFound
 from warchest.numbers import normalize_patent_number
+from warchest.results import Result, Row
 from warchest.store import Store
+
+
+@dataclass(frozen=True)
+class PatentRecord(Result):
+    """Everything the store holds about one patent, table by table. Every row keeps the
+    ``load_id`` of the load that wrote it (and, for one-row tables that merge several
+    sources, ``merged_from``: the older loads whose values it kept); ``sources`` lists those
+    loads (file, checksum, when, provenance label). ``to_arrow`` is the patent's row."""
+
+    patent_id: str
+    patent: Row
+    application: Row | None
+    abstract: Row | None
+    term_of_grant: Row | None
+    assignees: tuple[Row, ...]
+    assignees_disambiguated: tuple[Row, ...]
+    inventors: tuple[Row, ...]
+    cpc: tuple[Row, ...]
+    ipc: tuple[Row, ...]
+    wipo_fields: tuple[Row, ...]
+    claims: tuple[Row, ...]
+    citations_made: tuple[Row, ...]
+    citations_received: tuple[Row, ...]
+    application_citations: tuple[Row, ...]
+    foreign_citations: tuple[Row, ...]
+    other_citations: tuple[Row, ...]
+    related_documents: tuple[Row, ...]
+    reassignments: tuple[Row, ...]
+    sources: tuple[Row, ...]
+
+    def rows(self) -> list[Row]:
+        return [dict(self.patent)]
+
 
 _SECTIONS: dict[str, str] = {
     "application": "SELECT application_number, application_number_raw, application_type,"
@@ -63,7 +98,7 @@ _LISTS: dict[str, str] = {
 }
 
 
-def describe_patent(store: Store, number: str) -> dict[str, Any]:
+def describe_patent(store: Store, number: str) -> PatentRecord:
     """Everything the store holds about one patent, in any number format a user types.
 
     Each part keeps the ``load_id`` of the load that wrote it (and, for one-row tables that
@@ -88,16 +123,16 @@ def describe_patent(store: Store, number: str) -> dict[str, Any]:
         found = store.rows(sql, [patent_id])
         out[name] = found[0] if found else None
     for name, sql in _LISTS.items():
-        out[name] = store.rows(sql, [patent_id])
+        out[name] = tuple(store.rows(sql, [patent_id]))
     load_ids: set[int] = set()
     for value in out.values():
-        items = value if isinstance(value, list) else [value]
+        items = value if isinstance(value, tuple) else [value]
         for item in items:
             if isinstance(item, dict) and item.get("load_id") is not None:
                 load_ids.add(int(item["load_id"]))
             if isinstance(item, dict) and item.get("merged_from"):
                 load_ids.update(int(i) for i in str(item["merged_from"]).split(","))
-    out["sources"] = (
+    out["sources"] = tuple(
         store.rows(
             "SELECT load_id, loader, path, member, sha256, finished, label FROM load_log"
             f" WHERE load_id IN ({', '.join(str(i) for i in sorted(load_ids))})"
@@ -106,4 +141,4 @@ def describe_patent(store: Store, number: str) -> dict[str, Any]:
         if load_ids
         else []
     )
-    return out
+    return PatentRecord(**out)

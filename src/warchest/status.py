@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from warchest.results import Result, Row
 from warchest.store import Store
 
 
-def store_status(store: Store, loads: int = 50) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StoreStatus(Result):
+    """A store's summary: its path and schema version, rows per table (``tables``), the
+    load log's totals (``totals``: loads, failed, rows read, loaded, quarantined), the
+    provenance labels and how many loads carried each, whether any data is synthetic
+    (``synthetic_kind``: "synthetic", "partly synthetic" or None), the latest loads, newest
+    first (the main table), and the rows in quarantine."""
+
+    TABLE = "loads"
+    store: str
+    schema_version: int
+    tables: dict[str, int]
+    totals: Row
+    labels: tuple[Row, ...]
+    contains_synthetic: bool
+    synthetic_kind: str | None
+    loads: tuple[Row, ...]
+    quarantine_rows: int
+
+
+@dataclass(frozen=True)
+class Quarantine(Result):
+    """Rows a load set aside, latest loads first: load id, file (``path`` and archive
+    ``member``), line or record, reason and the raw text."""
+
+    TABLE = "records"
+    load_id: int | None
+    """The load asked for (None: every load)."""
+    records: tuple[Row, ...]
+
+
+def store_status(store: Store, loads: int = 50) -> StoreStatus:
     """A summary of the store: schema version, rows per table, the latest loads, how many
     rows were quarantined, and provenance labels (e.g. synthetic data) of what was loaded."""
     counts = store.table_counts()
@@ -30,17 +63,9 @@ def store_status(store: Store, loads: int = 50) -> dict[str, Any]:
         " count(*) FILTER (WHERE status <> 'ok') AS failed FROM load_log"
     )[0]
     synthetic = _any_synthetic(labels)
-    return {
-        "store": store.path,
-        "schema_version": store.version,
-        "tables": counts,
-        "totals": totals,
-        "labels": labels,
-        "contains_synthetic": synthetic,
-        "synthetic_kind": synthetic_kind(store),
-        "loads": log,
-        "quarantine_rows": store.scalar("SELECT count(*) FROM quarantine"),
-    }
+    return StoreStatus(str(store.path), int(store.version), counts, totals, tuple(labels),
+                       synthetic, synthetic_kind(store), tuple(log),
+                       int(store.scalar("SELECT count(*) FROM quarantine")))
 
 
 def _any_synthetic(labels: list[dict[str, Any]]) -> bool:
@@ -66,13 +91,35 @@ def synthetic_kind(store: Store) -> str | None:
         else "synthetic"
 
 
+SMALL_STORE = 100_000
+"""Fewer patents than this: results are computed from a small sample, not companies'
+whole portfolios (the shipped samples hold about 11,000)."""
+
+
+@dataclass(frozen=True)
+class Provenance(Result):
+    """What a reader of any result from a store should be told with it: whether the data
+    is synthetic (``synthetic_kind``: "synthetic", "partly synthetic" or None) and whether
+    the store is a small sample (fewer than ``SMALL_STORE`` patents)."""
+
+    synthetic_kind: str | None
+    patents: int
+    small_sample: bool
+
+
+def store_provenance(store: Store) -> Provenance:
+    """Whether a store's data is synthetic and whether it is a small sample."""
+    patents = int(store.scalar("SELECT count(*) FROM patents") or 0)
+    return Provenance(synthetic_kind(store), patents, patents < SMALL_STORE)
+
+
 def quarantined_rows(store: Store, load_id: int | None = None, limit: int = 100
-                     ) -> list[dict[str, Any]]:
+                     ) -> Quarantine:
     """Rows that could not be loaded, with file, line and reason (latest loads first)."""
     where = "WHERE q.load_id = ?" if load_id is not None else ""
     params: list[Any] = [load_id] if load_id is not None else []
-    return store.rows(
+    return Quarantine(load_id, tuple(store.rows(
         "SELECT q.load_id, q.path, q.member, q.line, q.record, q.reason, q.raw FROM quarantine q "
         f"{where} ORDER BY q.load_id DESC, q.line LIMIT ?",
         [*params, limit],
-    )
+    )))

@@ -28,16 +28,17 @@ from rich.progress import (
 from rich.table import Table
 from typer.core import TyperGroup
 
-from warchest.display import number
-from warchest.errors import (
+from warchest import (
     InputError,
+    Result,
+    Store,
     WarchestError,
+    __version__,
+    default_db_path,
+    engine_failure,
+    number,
+    store_provenance,
 )
-from warchest.status import (
-    synthetic_kind,
-)
-from warchest.store import Store, default_db_path, engine_failure
-from warchest.version import __version__
 
 app = typer.Typer(
     help="warchest: who owns which patents, what they are worth, who can sue whom, and which "
@@ -180,8 +181,22 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _plain(data: Any) -> Any:
+    """Results as their ``to_dict()``, in lists and dicts too."""
+    if isinstance(data, Result):
+        return data.to_dict()
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_plain(v) for v in data]
+    return data
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=_json_default, ensure_ascii=False))
+    """``data`` (a result, or plain data holding results) as JSON on stdout; dates as ISO
+    text."""
+    sys.stdout.write(json.dumps(_plain(data), indent=2, default=_json_default,
+                                ensure_ascii=False))
     sys.stdout.write("\n")
 
 
@@ -285,24 +300,17 @@ ProductsOption = Annotated[Path | None, typer.Option(
 
 # ---------------------------------------------------------------------------- owners
 def _synthetic_note(store: Store) -> None:
-    kind = synthetic_kind(store)
-    if kind == "synthetic":
+    """The caveats of a store's data, before any result from it: synthetic data, a small
+    sample."""
+    known = store_provenance(store)
+    if known.synthetic_kind == "synthetic":
         console.print("[bold yellow]SYNTHETIC[/bold yellow] this store holds synthetic data")
-    elif kind == "partly synthetic":
+    elif known.synthetic_kind == "partly synthetic":
         console.print("[yellow]partly synthetic sample[/yellow]: some loads are labelled "
                       "partly synthetic (`warchest status` says what in them is real)")
-    _sample_note(store)
-
-
-SMALL_STORE = 100_000
-"""Fewer patents than this: results are labelled as computed from a small sample."""
-
-
-def _sample_note(store: Store) -> None:
-    n = int(store.scalar("SELECT count(*) FROM patents") or 0)
-    if n < SMALL_STORE:
-        console.print(f"[yellow]computed from a small sample ({n:,} patents in the store): "
-                      "not the companies' whole portfolios[/yellow]")
+    if known.small_sample:
+        console.print(f"[yellow]computed from a small sample ({known.patents:,} patents in the "
+                      "store): not the companies' whole portfolios[/yellow]")
 
 
 def _parse_date(text: str | None, option: str) -> dt.date | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from warchest import demo as demo_module
+from warchest import DEMO_PATENTS, InputError, money, share
 from warchest.cli.common import (
     DbOption,
     JsonOption,
@@ -29,18 +29,10 @@ from warchest.cli.common import (
 from warchest.cli.exposure import _matrix_table
 from warchest.cli.load import load_progress, print_load_report
 from warchest.cli.store import print_status
-from warchest.display import money, share
-from warchest.errors import (
-    InputError,
-)
-from warchest.status import (
-    store_status,
-)
+from warchest.cli.value import print_comparison
 
-DEMO_COMPANIES = ("Samsung Electronics Co., Ltd.", "Apple Inc.", "HUAWEI TECHNOLOGIES CO., LTD.")
-
-
-DEMO_DATE = dt.date(2025, 1, 1)
+if TYPE_CHECKING:
+    from warchest import DealResult, GeneratedWorld, SampleDemo, WorldDemo
 
 
 @app.command()
@@ -51,7 +43,7 @@ def demo(
     patents: Annotated[int, typer.Option("--patents", min=20000, help="Size of the SYNTHETIC "
                                          "world (from 20,000: a smaller one may leave the "
                                          "deal's buyer without patents).")]
-    = demo_module.WORLD_PATENTS,
+    = DEMO_PATENTS,
     real_only: Annotated[bool, typer.Option("--real-only", help="Only the real-samples part "
                                             "(portfolio and exposure views).")] = False,
     db: DbOption = None, as_json: JsonOption = False,
@@ -64,11 +56,16 @@ def demo(
 
     Example: warchest demo --patents 20000 --dir small-demo
     """
-    world: dict[str, Any] | None = None
+    from warchest import run_demo, run_sample_demo
+
+    world: WorldDemo | None = None
     samples_db = db or folder / "real-samples.duckdb"
     if db is None:
         folder.mkdir(parents=True, exist_ok=True)
-    real = _real_demo(samples_db, as_json, brief=not real_only)
+    with load_progress(not as_json) as progress:
+        real = run_sample_demo(samples_db, progress)
+    if not as_json:
+        _print_sample_demo(real, brief=not real_only)
     if not real_only:
         if not as_json:
             console.rule("[bold yellow]SYNTHETIC[/bold yellow] the deal")
@@ -76,57 +73,33 @@ def demo(
                           f"{escape(str(folder))} (generated; every company in it is "
                           "fictional)")
         with stage_progress(not as_json) as update:
-            world = demo_module.run_world_demo(folder, patents, stage=update)
+            world = run_demo(folder, patents, stage=update)
         if not as_json:
             _print_world_demo(world)
     if as_json:
-        out = dict(real)
-        if world is not None:
-            out["world"] = {k: (str(v) if isinstance(v, Path) else v)
-                            for k, v in world.items() if k not in ("result", "outputs")}
-            out["world"]["outputs"] = [str(p) for p in world["outputs"]]
-            out["world"]["deal"] = world["result"].to_dict()
-        print_json(out)
+        print_json({"samples": real, "world": world})
 
 
-def _print_world_demo(world: dict[str, Any]) -> None:
-    r = world["result"]
-    sec = world["seconds"]
-    console.print(f"loaded {world['read']:,} rows: {world['loaded']:,} loaded, "
-                  f"{world['quarantined']:,} quarantined; "
-                  + ", ".join(f"{k} {v:.1f} s" for k, v in sec.items()))
-    _print_deal(r)
-    html = world["outputs"][0]
+def _print_world_demo(world: WorldDemo) -> None:
+    console.print(f"loaded {world.read:,} rows: {world.loaded:,} loaded, "
+                  f"{world.quarantined:,} quarantined; "
+                  + ", ".join(f"{k} {v:.1f} s" for k, v in world.seconds.items()))
+    _print_deal(world.deal)
+    html = world.outputs[0]
     console.print(f"[bold]report:[/bold] {escape(str(html.resolve()))} (open it in a browser; "
                   "no network needed); package: "
-                  f"{escape(str(world['outputs'][1]))}; scenario: "
-                  f"{escape(str(world['scenario']))} (edit it and run `warchest deal "
-                  f"{escape(str(world['scenario']))} --db {escape(str(world['store']))} --out "
+                  f"{escape(str(world.outputs[1]))}; scenario: "
+                  f"{escape(str(world.scenario))} (edit it and run `warchest deal "
+                  f"{escape(str(world.scenario))} --db {escape(str(world.store))} --out "
                   "report.html`)")
 
 
-def _real_demo(db: Path, as_json: bool, brief: bool = False) -> dict[str, Any]:
-    from warchest.exposure import compute_exposure
-    from warchest.owners import resolve_owners
-    from warchest.value import compare_portfolios, compute_values
-
-    with _open_store(db) as store, load_progress(not as_json) as progress:
-        reports = demo_module.load_samples(store, progress=progress)
-        owners = resolve_owners(store)
-        values = compute_values(store)
-        result = store_status(store)
-        side = compare_portfolios(store, list(DEMO_COMPANIES), DEMO_DATE)
-        exposure = compute_exposure(store, list(DEMO_COMPANIES), "US", DEMO_DATE,
-                                    evidence_per_pair=1)
-    out = {"loads": [r.to_dict() for r in reports], "status": result,
-           "owners": {"names": owners.names, "entities": owners.entities,
-                      "groups": owners.groups, "periods": owners.periods},
-           "values": values.__dict__, "portfolios": side, "exposure": exposure.to_rows()}
-    if as_json:
-        return out
+def _print_sample_demo(real: SampleDemo, brief: bool) -> None:
+    db = real.store
+    on = real.portfolios.as_of
     console.rule("the real samples (real companies; small samples, not their whole "
                  "portfolios)")
-    for report in reports:
+    for report in real.loads:
         if brief:
             console.print(f"load {report.loader}: {report.rows_read:,} rows read, "
                           f"{report.rows_loaded:,} loaded, {report.rows_quarantined:,} "
@@ -134,24 +107,15 @@ def _real_demo(db: Path, as_json: bool, brief: bool = False) -> dict[str, Any]:
         else:
             print_load_report(report)
     if not brief:
-        print_status(result)
+        print_status(real.status)
+    owners, values = real.owners, real.values
     console.print(f"owners: {owners.names:,} names -> {owners.entities:,} companies in "
                   f"{owners.groups:,} groups, {owners.periods:,} ownership periods; values: "
                   f"{values.terms:,} patent terms and indicators")
-    table = Table(title=f"real companies in the samples, on {DEMO_DATE} (small sample: "
-                  "these are not their whole portfolios)")
-    table.add_column("measure")
-    for r in side:
-        table.add_column(escape(r["name"]), justify="right", overflow="fold")
-    for key in ("owned", "in_force", "expired_or_lapsed"):
-        table.add_row(key.replace("_", " "), *[str(r[key]) for r in side])
-    for band in side[0]["remaining_life"]:
-        table.add_row(f"in force, {band} left", *[str(r["remaining_life"][band])
-                                                  for r in side])
-    table.add_row("top fields", *[", ".join(f"{k} {v}" for k, v in list(
-        r["technology_mix"].items())[:3]) for r in side])
-    console.print(table)
-    console.print(_matrix_table(exposure, f"exposure in US on {DEMO_DATE}, computed from a "
+    print_comparison(real.portfolios, f"real companies in the samples, on {on} (small "
+                     "sample: these are not their whole portfolios)",
+                     ("owned", "in_force", "expired_or_lapsed"), fields=3)
+    console.print(_matrix_table(real.exposure, f"exposure in US on {on}, computed from a "
                                 "small sample (row: holder, column: exposed firm; sum of "
                                 "impact x score)"))
     console.print(
@@ -159,10 +123,9 @@ def _real_demo(db: Path, as_json: bool, brief: bool = False) -> dict[str, Any]:
         f"`warchest exposure explain \"Apple Inc.\" \"Samsung Electronics Co., Ltd.\" --db {db}`, "
         f"`warchest value 7157516 --db {db}`, `warchest sql \"SELECT ...\" --db {db}`"
     )
-    return out
 
 
-def _print_deal(r: Any) -> None:
+def _print_deal(r: DealResult) -> None:
     label = " [bold yellow](SYNTHETIC)[/bold yellow]" if r.synthetic else ""
     obj = r.objective
     val = r.valuation["range_usd"]
@@ -220,13 +183,12 @@ def deal(
 
     Example: warchest deal scenario.yaml --out report.html --csv package.csv
     """
-    from warchest.deal import load_scenario, plan_deal
-    from warchest.deal.report import write_outputs
+    from warchest import load_scenario, plan_deal, write_deal_report
 
     sc = load_scenario(scenario)
     with _open_store(db) as store, stage_progress(not as_json) as update:
         result = plan_deal(store, sc, exact, update)
-    written = write_outputs(result, out, csv_out, json_out)
+    written = write_deal_report(result, out, csv_out, json_out)
     if as_json:
         print_json(result.to_dict())
         return
@@ -268,27 +230,26 @@ def crosslicence_cmd(
 
     Example: warchest crosslicence "Apple Inc." "Samsung Electronics Co., Ltd." --markets US
     """
-    from warchest.deal import cross_licence
+    from warchest import cross_licence
 
     names = _split_names(markets, "--markets")
     day = _parse_date(as_of, "--as-of") or dt.date.today()
     given = sales_a is not None and sales_b is not None
     sa = {m.upper(): sales_a for m in names} if sales_a is not None else None
     sb = {m.upper(): sales_b for m in names} if sales_b is not None else None
-    with _open_store(db) as store:
-        rows = cross_licence(store, a, b, names, day, rate, sa, sb, products)
+    with _open_store(db) as store, stage_progress(not as_json) as update:
+        found = cross_licence(store, a, b, names, day, rate, sa, sb, products, update)
         if as_json:
-            print_json(rows)
+            print_json(found)
             return
         _synthetic_note(store)
-    for r in rows:
-        amount = (f"${r['payment']:,.0f} a year" if given else
-                  f"{r['payment']:.2%} of sales")
-        who = (f"{escape(r['payer'])} pays {escape(r['payee'])} {amount}" if r["payer"]
+    for r in found.markets:
+        amount = (f"{money(r.payment)} a year" if given else f"{share(r.payment)} of sales")
+        who = (f"{escape(r.payer)} pays {escape(str(r.payee))} {amount}" if r.payer
                else "no balancing payment (no exposure either way, or balanced)")
-        console.print(f"[bold]{r['market']}[/bold] on {r['as_of']}: {escape(r['a'])}'s power "
-                      f"against {escape(r['b'])} {r['a_power_against_b']:.2f}, the reverse "
-                      f"{r['b_power_against_a']:.2f}; {who} (rate {rate:g})")
+        console.print(f"[bold]{r.market}[/bold] on {found.as_of}: {escape(r.a)}'s power "
+                      f"against {escape(r.b)} {r.a_power_against_b:.2f}, the reverse "
+                      f"{r.b_power_against_a:.2f}; {who} (rate {rate:g})")
 
 
 @app.command()
@@ -315,60 +276,51 @@ def synth(
 
     Example: warchest synth --patents 100000 --seed 7 --scenario smartphone-expansion --out world
     """
-    from warchest.synth import SCENARIOS, generate_world, report_world
+    from warchest import generate_world, report_world
 
-    known = (*SCENARIOS, "patent-blocks")  # the blocks world has its own writer
-    if scenario is not None and scenario not in known:
-        raise InputError(f"unknown scenario {scenario!r}; choose one of: "
-                            f"{', '.join(known)}")
-    if scenario == "patent-blocks":
-        from warchest.synth.blocks import block_scenario, generate_block_world
-
-        if report:
-            raise InputError("--report compares a world of the ordinary generator with "
-                                "its calibration; leave it out with --scenario patent-blocks")
-        made = generate_block_world(out, patents, seed)
-        path = block_scenario(out, out / "scenario.yaml")
-        if as_json:
-            print_json(made)
-            return
-        console.print(f"[bold yellow]SYNTHETIC[/bold yellow] patent-blocks world written to "
-                      f"{escape(str(out))}: {made['patents']:,} planted patents in "
-                      f"{made['background_patents']:,} of background (seed {seed}); the "
-                      f"answer is in {escape(str(out))}/truth/blocks.csv")
-        console.print(f"load it with: warchest load patentsview {escape(str(out))}/patentsview"
-                      f" && warchest load assignments {escape(str(out))}/assignments && "
-                      f"warchest load maintenance {escape(str(out))}/maintfee; then owners "
-                      f"resolve, value --compute, techmap map and: warchest deal "
-                      f"{escape(str(path))}")
-        return
+    if scenario == "patent-blocks" and report:
+        raise InputError("--report compares a world of the ordinary generator with its "
+                         "calibration; leave it out with --scenario patent-blocks")
     exists = (out / "truth" / "stats.json").exists()
     given = "--patents" in sys.argv or not report
+    made = None
     if given or not exists:
         with stage_progress(not as_json) as update:
-            summary = generate_world(out, patents, seed, scenario, progress=update)
+            made = generate_world(out, patents, seed, scenario, progress=update)
         if not as_json:
-            rows = summary["rows"]
-            console.print(f"[bold yellow]SYNTHETIC[/bold yellow] world written to "
-                          f"{escape(str(out))}: {patents:,} patents, "
-                          f"{rows.get('patentsview/g_us_patent_citation.tsv', 0):,} citations, "
-                          f"{summary['companies']:,} companies (seed {seed}"
-                          + (f", scenario {scenario}" if scenario else "") + ")")
-            console.print(f"load it with: warchest load patentsview {escape(str(out))}/"
-                          f"patentsview && warchest load assignments {escape(str(out))}/"
-                          "assignments")
+            _print_world(made)
     if report:
-        rows_ = report_world(out)
+        checks = report_world(out)
         if as_json:
-            print_json(rows_)
+            print_json(checks)
             return
         table = Table(title="synthetic world against its calibration targets")
         for col in ("metric", "target", "world", "tolerance", "ok"):
             table.add_column(col, justify="left" if col == "metric" else "right")
-        for r in rows_:
-            table.add_row(escape(r["metric"]), f"{r['target']:.4g}", f"{r['world']:.4g}",
-                          f"±{r['tolerance']:.3g}", "[green]yes[/green]" if r["ok"]
+        for r in checks.checks:
+            table.add_row(escape(r.metric), f"{r.target:.4g}", f"{r.world:.4g}",
+                          f"±{r.tolerance:.3g}", "[green]yes[/green]" if r.ok
                           else "[red]no[/red]")
         console.print(table)
     elif as_json:
-        print_json(summary)
+        print_json(made)
+
+
+def _print_world(made: GeneratedWorld) -> None:
+    out = escape(str(made.folder))
+    load = (f"warchest load patentsview {out}/patentsview && warchest load assignments "
+            f"{out}/assignments && warchest load maintenance {out}/maintfee")
+    if made.scenario_file is not None:  # the blocks world
+        console.print(f"[bold yellow]SYNTHETIC[/bold yellow] patent-blocks world written to "
+                      f"{out}: {made.stats['patents']:,} planted patents in "
+                      f"{made.stats['background_patents']:,} of background (seed "
+                      f"{made.seed}); the answer is in {out}/truth/blocks.csv")
+        console.print(f"load it with: {load}; then owners resolve, value --compute, techmap "
+                      f"map and: warchest deal {escape(str(made.scenario_file))}")
+        return
+    console.print(f"[bold yellow]SYNTHETIC[/bold yellow] world written to {out}: "
+                  f"{made.patents:,} patents, "
+                  f"{made.files.get('patentsview/g_us_patent_citation.tsv', 0):,} citations, "
+                  f"{made.companies or 0:,} companies (seed {made.seed}"
+                  + (f", scenario {made.scenario}" if made.scenario else "") + ")")
+    console.print(f"load it with: {load}")

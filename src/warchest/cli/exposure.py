@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from warchest import InputError
 from warchest.cli.common import (
     ConfigOption,
     DbOption,
@@ -23,15 +24,12 @@ from warchest.cli.common import (
     escape,
     exposure_app,
     print_json,
+    stage_progress,
     user_errors,
 )
-from warchest.csvfile import write_rows
-from warchest.errors import (
-    InputError,
-)
-from warchest.status import (
-    contains_synthetic,
-)
+
+if TYPE_CHECKING:
+    from warchest import Exposure
 
 
 @exposure_app.callback(invoke_without_command=True)
@@ -61,8 +59,12 @@ def exposure(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from warchest.exposure import ExposureConfig, compute_exposure
-    from warchest.exposure.heatmap import write_heatmap
+    from warchest import (
+        ExposureConfig,
+        compute_exposure,
+        synthetic_kind,
+        write_exposure_heatmap,
+    )
 
     if not firms:
         raise InputError("give the firms: `warchest exposure A B C` or --firms 'A;B;C' (and "
@@ -70,21 +72,16 @@ def exposure(
     names = _split_names(firms, "--firms")
     day = _parse_date(as_of, "--as-of")
     cfg = ExposureConfig.load(config)
-    with _open_store(db) as store:
-        result = compute_exposure(store, names, market, day, cfg,
-                                  products=products)
-        synthetic = contains_synthetic(store)
-    rows = result.to_rows()
+    with _open_store(db) as store, stage_progress(not as_json) as update:
+        result = compute_exposure(store, names, market, day, cfg, products=products,
+                                  stage=update)
+        synthetic = synthetic_kind(store) is not None
     if csv_out is not None:
-        with csv_out.open("w", newline="", encoding="utf-8") as fh:
-            write_rows(fh, list(rows[0]), (list(r.values()) for r in rows))
+        result.to_csv(csv_out)
     if heatmap is not None:
-        write_heatmap(result, heatmap, synthetic)
+        write_exposure_heatmap(result, heatmap, synthetic)
     if as_json:
-        print_json({"pairs": rows, "evidence": [
-            {"holder": result.firms[a].name, "target": result.firms[b].name, "patents": ev}
-            for (a, b), ev in result.evidence.items()], "synthetic": synthetic,
-            "text_method": result.text_method})
+        print_json(result.to_dict() | {"synthetic": synthetic})
         return
     with _open_store(db, read_only=True) as store:
         _synthetic_note(store)
@@ -99,7 +96,7 @@ def exposure(
     console.print("the patents behind a number: `warchest exposure explain HOLDER TARGET`")
 
 
-def _matrix_table(result: Any, title: str) -> Table:
+def _matrix_table(result: Exposure, title: str) -> Table:
     """An exposure matrix as a table: each cell the power and the assertable patents."""
     table = Table(title=title)
     table.add_column("holder \\ target")
@@ -128,21 +125,21 @@ def exposure_explain(
 
     Example: warchest exposure explain "Apple Inc." "Samsung Electronics Co., Ltd."
     """
-    from warchest.exposure import ExposureConfig, explain
+    from warchest import ExposureConfig, explain_exposure
 
     day = _parse_date(as_of, "--as-of")
-    with _open_store(db) as store:
-        result = explain(store, holder, target, market, day, ExposureConfig.load(config),
-                         limit, products)
+    with _open_store(db) as store, stage_progress(not as_json) as update:
+        result = explain_exposure(store, holder, target, market, day,
+                                  ExposureConfig.load(config), limit, products, update)
         if as_json:
             print_json(result)
             return
         _synthetic_note(store)
-    console.print(f"{escape(result['holder'])} against {escape(result['target'])} in "
-                  f"{result['market']} on {result['as_of']}: exposure "
-                  f"{result['exposure']:.2f} from {result['assertable_patents']} assertable of "
-                  f"{result['holder_patents_in_force']} patents in force")
-    console.print(_rows_table("patents", result["patents"], limit=limit))
+    console.print(f"{escape(result.holder)} against {escape(result.target)} in "
+                  f"{result.market} on {result.as_of}: exposure "
+                  f"{result.exposure:.2f} from {result.assertable_patents} assertable of "
+                  f"{result.holder_patents_in_force} patents in force")
+    console.print(_rows_table("patents", list(result.patents), limit=limit))
 
 
 @app.command("deterrence")
@@ -163,33 +160,30 @@ def deterrence_cmd(
 
     Example: warchest deterrence "Apple Inc." --threats "Samsung Electronics;QUALCOMM" --markets US
     """
-    from warchest.exposure import ExposureConfig, deterrence
+    from warchest import ExposureConfig, deterrence
 
     names = _split_names(threats, "--threats")
     day = _parse_date(as_of, "--as-of")
-    with _open_store(db) as store:
-        rows = deterrence(store, company, names,
-                          _split_names(markets, "--markets"), day, ExposureConfig.load(config),
-                          products)
+    with _open_store(db) as store, stage_progress(not as_json) as update:
+        found = deterrence(store, company, names, _split_names(markets, "--markets"), day,
+                           ExposureConfig.load(config), products, update)
         if as_json:
-            print_json(rows)
+            print_json(found)
             return
         _synthetic_note(store)
-    table = Table(title=f"deterrence of {escape(rows[0]['company'])}" if rows else
-                  "deterrence")
+    table = Table(title=f"deterrence of {escape(found.company)} on {found.as_of}")
     for c in ("threat", "market", "its power", "threat's power", "ratio", "balance",
               "naked areas (threat power)"):
         table.add_column(c, overflow="fold")
     starred = False
-    for r in rows:
-        shown = r["naked_areas"][:4]
-        starred |= any(a["threat_sells_there"] is False for a in shown)
-        naked = ", ".join(f"{a['area']}{'*' if a['threat_sells_there'] is False else ''} "
-                          f"({a['threat_power']:.2f})" for a in shown)
-        table.add_row(escape(r["threat"]), r["market"], f"{r['power_against_threat']:.2f}",
-                      f"{r['threat_power_against_company']:.2f}",
-                      "-" if r["ratio"] is None else str(r["ratio"]), r["balance"],
-                      escape(naked))
+    for r in found.threats:
+        shown = r.naked_areas[:4]
+        starred |= any(a.threat_sells_there is False for a in shown)
+        naked = ", ".join(f"{a.area}{'*' if a.threat_sells_there is False else ''} "
+                          f"({a.threat_power:.2f})" for a in shown)
+        table.add_row(escape(r.threat), r.market, f"{r.power_against_threat:.2f}",
+                      f"{r.threat_power_against_company:.2f}",
+                      "-" if r.ratio is None else str(r.ratio), r.balance, escape(naked))
     console.print(table)
     if starred:
         console.print("* the threat does not sell in that area itself: no patent answers "

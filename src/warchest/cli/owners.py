@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -24,6 +25,9 @@ from warchest.cli.common import (
     user_errors,
 )
 
+if TYPE_CHECKING:
+    from warchest import Company
+
 
 @owners_app.command("resolve")
 @user_errors
@@ -33,12 +37,12 @@ def owners_resolve(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     Example: warchest owners resolve
     """
-    from warchest.owners import resolve_owners
+    from warchest import resolve_owners
 
     with _open_store(db) as store, stage_progress(not as_json) as update:
         report = resolve_owners(store, update)
         if as_json:
-            print_json(report.__dict__)
+            print_json(report)
             return
         _synthetic_note(store)
     sources = ", ".join(f"{k} {v:,}" for k, v in report.sources.items() if v)
@@ -58,15 +62,15 @@ def owners_resolve(db: DbOption = None, as_json: JsonOption = False) -> None:
         err.print(f"[yellow]not applied[/yellow]: {escape(problem)}")
 
 
-def _print_entities(found: list[dict[str, Any]]) -> None:
+def _print_entities(found: Sequence[Company]) -> None:
     table = Table(title="entities")
     for col in ("entity", "name", "patents at grant", "owned now", "name variants"):
         table.add_column(col, overflow="fold")
     for e in found:
-        variants = "; ".join(f"{v['raw_name']} ({v['mentions']})" for v in e["variants"][:6])
-        more = len(e["variants"]) - 6
-        table.add_row(e["entity_id"], escape(e["name"]), f"{e['patents_at_grant']:,}",
-                      f"{e['patents_now']:,}",
+        variants = "; ".join(f"{v.raw_name} ({v.mentions})" for v in e.variants[:6])
+        more = len(e.variants) - 6
+        table.add_row(e.entity_id, escape(e.name), f"{e.patents_at_grant:,}",
+                      f"{e.patents_now:,}",
                       escape(variants + (f"; {more} more" if more > 0 else "")))
     console.print(table)
 
@@ -84,7 +88,7 @@ def owners_find(
 
     Example: warchest owners find "samsung"
     """
-    from warchest.owners import find_owners
+    from warchest import find_owners
 
     with _open_store(db, read_only=True) as store:
         found = find_owners(store, name, limit)
@@ -92,9 +96,9 @@ def owners_find(
             print_json(found)
             return
         _synthetic_note(store)
-    if found and not found[0]["exact"]:
+    if found.matches and not found.exact:
         console.print(f"no entity has the words of {escape(name)!r}; the closest names:")
-    _print_entities(found)
+    _print_entities(found.matches)
 
 
 @owners_app.command("show")
@@ -108,7 +112,7 @@ def owners_show(
 
     Example: warchest owners show "GOOGLE LLC"
     """
-    from warchest.owners import show_owner
+    from warchest import show_owner
 
     with _open_store(db, read_only=True) as store:
         info = show_owner(store, entity)
@@ -117,15 +121,16 @@ def owners_show(
             return
         _synthetic_note(store)
     _print_entities([info])
-    group = info["group"]
-    console.print(f"group: {escape(str(group['name']))} ({group['entity_id']}), "
-                  f"{group['companies']:,} companies")
-    console.print(_rows_table("name variants", info["variants"], limit=50))
-    console.print(_rows_table("merge decisions", info["links"], limit=50))
-    for key in ("parents", "children", "source_ids"):
-        if info[key]:
-            console.print(_rows_table(key.replace("_", " "), info[key], limit=50))
-    for line in info["disagreements"]:
+    group = info.group
+    console.print(f"group: {escape(str(group.name))} ({group.entity_id}), "
+                  f"{group.companies:,} companies")
+    console.print(_rows_table("name variants", info.rows(), limit=50))
+    console.print(_rows_table("merge decisions", list(info.links), limit=50))
+    for title, rows in (("parents", info.parents), ("children", info.children),
+                        ("source ids", info.source_ids)):
+        if rows:
+            console.print(_rows_table(title, list(rows), limit=50))
+    for line in info.disagreements:
         console.print(f"[yellow]disagrees[/yellow]: {escape(line)}")
 
 
@@ -145,7 +150,7 @@ def owners_override(
 
     Example: warchest owners override parent "Samsung Display Co., Ltd." "Samsung Electronics"
     """
-    from warchest.owners import add_override, resolve_owners
+    from warchest import add_override, resolve_owners
 
     with _open_store(db) as store:
         add_override(store, action, subject, obj, note)
@@ -170,7 +175,7 @@ def owners_groups(
 
     Example: warchest owners groups groups.csv
     """
-    from warchest.owners import import_groups, resolve_owners
+    from warchest import import_groups, resolve_owners
 
     with _open_store(db) as store:
         n = import_groups(store, path, gleif_lei or None)
@@ -195,11 +200,11 @@ def owners_cluster(
 
     Example: warchest owners cluster names.csv --out clusters.csv --level group
     """
-    from warchest.owners import cluster_names_file
+    from warchest import cluster_names_file
 
     started = time.perf_counter()
     counts = cluster_names_file(source, out, level)
-    console.print(f"{counts['mentions']:,} mentions, {counts['names']:,} distinct names -> "
-                  f"{counts['entities']:,} {level} entities in "
+    console.print(f"{counts.mentions:,} mentions, {counts.names:,} distinct names -> "
+                  f"{counts.entities:,} {level} entities in "
                   f"{time.perf_counter() - started:.1f} s;"
                   f" written to {escape(str(out))}")

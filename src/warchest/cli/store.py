@@ -5,12 +5,19 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.panel import Panel
 from rich.table import Table
 
+from warchest import (
+    __version__,
+    describe_patent,
+    quarantined_rows,
+    run_query,
+    store_status,
+)
 from warchest.cli.common import (
     DbOption,
     JsonOption,
@@ -23,13 +30,9 @@ from warchest.cli.common import (
     print_json,
     user_errors,
 )
-from warchest.csvfile import write_rows
-from warchest.patents import describe_patent
-from warchest.status import (
-    quarantined_rows,
-    store_status,
-)
-from warchest.version import __version__
+
+if TYPE_CHECKING:
+    from warchest import StoreStatus
 
 
 @app.command()
@@ -44,31 +47,31 @@ def init(db: DbOption = None) -> None:
                       f"(warchest {__version__})")
 
 
-def print_status(status: dict[str, Any]) -> None:
-    lines = [f"store [bold]{escape(status['store'])}[/bold], schema v{status['schema_version']}"]
-    totals = status["totals"]
+def print_status(status: StoreStatus) -> None:
+    lines = [f"store [bold]{escape(status.store)}[/bold], schema v{status.schema_version}"]
+    totals = status.totals
     lines.append(
         f"{totals['loads']:,} loads ({totals['failed']:,} failed): read "
         f"{totals['rows_read']:,} = loaded {totals['rows_loaded']:,} + quarantined "
         f"{totals['rows_quarantined']:,}"
     )
-    if status["synthetic_kind"] == "synthetic":
+    if status.synthetic_kind == "synthetic":
         lines.append("[bold yellow]contains SYNTHETIC data[/bold yellow] (see labels below)")
-    elif status["synthetic_kind"] == "partly synthetic":
+    elif status.synthetic_kind == "partly synthetic":
         lines.append("[yellow]contains partly synthetic sample data[/yellow] (see labels "
                      "below)")
-    for row in status["labels"]:
+    for row in status.labels:
         lines.append(f"[yellow]label[/yellow] {escape(row['label'])}: {row['loads']} load(s)")
     console.print(Panel("\n".join(lines), title="warchest status"))
     tables = Table(title="tables")
     tables.add_column("table")
     tables.add_column("rows", justify="right")
-    for name, count in status["tables"].items():
+    for name, count in status.tables.items():
         tables.add_row(name, f"{count:,}" if count else "[dim]0[/dim]")
     console.print(tables)
-    if status["loads"]:
+    if status.loads:
         log = Table(title="latest loads", expand=True)
-        loads = status["loads"][:20]
+        loads = status.loads[:20]
         labelled = any(row["label"] for row in loads)
         for col in ("id", "loader", "file", "read", "loaded", "quarantined", "status",
                     *(("label",) if labelled else ())):
@@ -114,10 +117,11 @@ def quarantine(
     Example: warchest quarantine --load 3
     """
     with _open_store(db, read_only=True) as store:
-        rows = quarantined_rows(store, load, limit)
+        found = quarantined_rows(store, load, limit)
     if as_json:
-        print_json(rows)
+        print_json(found)
         return
+    rows = found.records
     if not rows:
         console.print("no quarantined rows")
         return
@@ -148,21 +152,28 @@ def patent(
     if as_json:
         print_json(info)
         return
-    console.print(_kv_table(f"patent {info['patent_id']}", info["patent"]))
-    for name in ("application", "term_of_grant"):
-        if info[name]:
-            console.print(_kv_table(name.replace("_", " "), info[name]))
-    if info["abstract"]:
-        console.print(Panel(escape(info["abstract"]["abstract"]), title="abstract"))
-    for name in ("assignees", "assignees_disambiguated", "inventors", "cpc", "ipc",
-                 "wipo_fields", "related_documents", "reassignments", "citations_made",
-                 "citations_received", "application_citations", "foreign_citations",
-                 "other_citations"):
-        if info[name]:
-            console.print(_rows_table(name.replace("_", " "), info[name]))
-    if info["claims"]:
-        console.print(_rows_table("claims", info["claims"], limit=5))
-    console.print(_rows_table("sources (loads behind these values)", info["sources"],
+    console.print(_kv_table(f"patent {info.patent_id}", info.patent))
+    for title, one in (("application", info.application),
+                       ("term of grant", info.term_of_grant)):
+        if one:
+            console.print(_kv_table(title, one))
+    if info.abstract:
+        console.print(Panel(escape(info.abstract["abstract"]), title="abstract"))
+    for title, rows in (
+            ("assignees", info.assignees),
+            ("assignees disambiguated", info.assignees_disambiguated),
+            ("inventors", info.inventors), ("cpc", info.cpc), ("ipc", info.ipc),
+            ("wipo fields", info.wipo_fields), ("related documents", info.related_documents),
+            ("reassignments", info.reassignments), ("citations made", info.citations_made),
+            ("citations received", info.citations_received),
+            ("application citations", info.application_citations),
+            ("foreign citations", info.foreign_citations),
+            ("other citations", info.other_citations)):
+        if rows:
+            console.print(_rows_table(title, list(rows)))
+    if info.claims:
+        console.print(_rows_table("claims", list(info.claims), limit=5))
+    console.print(_rows_table("sources (loads behind these values)", list(info.sources),
                               skip=()))
 
 
@@ -180,17 +191,17 @@ def sql(
     Example: warchest sql "SELECT subclass, count(*) n FROM cpc GROUP BY 1 ORDER BY n DESC"
     """
     with _open_store(db, read_only=True, sandbox=True) as store:
-        result = store.read_only_query(query)
-    rows = result.to_pylist()
+        result = run_query(store, query)
+    rows = result.records
     if as_json:
-        print_json(rows)
+        print_json(list(rows))
     elif as_csv:
         buffer = io.StringIO()
-        write_rows(buffer, result.column_names, (list(row.values()) for row in rows))
+        result.to_csv(buffer)
         sys.stdout.write(buffer.getvalue())
     else:
         table = Table(caption=f"{len(rows):,} row(s)")
-        for name in result.column_names:
+        for name in result.columns:
             table.add_column(name, overflow="fold")
         for row in rows[:limit]:
             table.add_row(*[escape("" if v is None else str(v)) for v in row.values()])

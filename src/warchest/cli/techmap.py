@@ -37,18 +37,17 @@ def techmap_map(
 
     Example: warchest techmap map --taxonomy my_products.yaml
     """
-    from warchest.techmap import map_technology, product_summary
+    from warchest import map_technology
 
     with _open_store(db) as store, stage_progress(not as_json) as update:
         report = map_technology(store, taxonomy, update)
-        summary = product_summary(store)
     if as_json:
-        print_json({"report": report.__dict__, "products": summary})
+        print_json(report)
         return
     console.print(f"{report.products} product areas ({report.terms} terms): "
                   f"{report.patent_products:,} patent-area rows, {report.patent_fields:,} "
                   "patent-field rows")
-    console.print(_rows_table("product areas", summary, limit=50))
+    console.print(_rows_table("product areas", list(report.areas), limit=50))
 
 
 @techmap_app.command("similar")
@@ -71,7 +70,7 @@ def techmap_similar(
 
     Example: warchest techmap similar 10000000 --top 5
     """
-    from warchest.techmap.similar import find_similar
+    from warchest import find_similar
 
     prefixes = [w.strip() for w in within.split(",") if w.strip()] if within else None
     with _open_store(db) as store:
@@ -80,13 +79,13 @@ def techmap_similar(
             print_json(result)
             return
         _synthetic_note(store)
-    table = Table(title=f"closest to {escape(str(result['query']))[:60]} ({result['method']}"
-                  f"; {result['candidates']:,} candidates: {escape(result['blocked_by'])})")
+    table = Table(title=f"closest to {escape(result.query)[:60]} ({result.method}"
+                  f"; {result.candidates:,} candidates: {escape(result.blocked_by)})")
     for c in ("patent", "similarity", "title", "CPC subclasses"):
         table.add_column(c, overflow="fold")
-    for r in result["results"]:
-        table.add_row(r["patent_id"], f"{r['similarity']:.3f}", escape(r["title"] or ""),
-                      escape(r["cpc_subclasses"] or ""))
+    for r in result.results:
+        table.add_row(r.patent_id, f"{r.similarity:.3f}", escape(r.title or ""),
+                      escape(r.cpc_subclasses or ""))
     console.print(table)
 
 
@@ -100,13 +99,13 @@ def techmap_cpc(
 
     Example: warchest techmap cpc H04W72/04
     """
-    from warchest.techmap import describe_symbol
+    from warchest import describe_symbol
 
     with _open_store(db, read_only=True) as store:
-        rows = describe_symbol(store, symbol)
+        path = describe_symbol(store, symbol)
     if as_json:
-        print_json(rows)
+        print_json(path)
         return
-    for depth, r in enumerate(rows):
+    for depth, r in enumerate(path.levels):
         console.print("  " * depth + f"[bold]{escape(r['symbol'])}[/bold] "
                       f"{escape(r['title'] or '(no title in the store)')}")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.panel import Panel
 from rich.table import Table
 
+from warchest import InputError, NotComputed
 from warchest.cli.common import (
     DbOption,
     JsonOption,
@@ -25,11 +25,9 @@ from warchest.cli.common import (
     stage_progress,
     user_errors,
 )
-from warchest.csvfile import write_rows
-from warchest.errors import (
-    InputError,
-    NotComputed,
-)
+
+if TYPE_CHECKING:
+    from warchest import PortfolioComparison
 
 
 @app.command()
@@ -56,8 +54,13 @@ def portfolio(
     Example: warchest portfolio "GOOGLE LLC" --as-of 2019-01-01
     Example: warchest portfolio "Apple Inc." "QUALCOMM Incorporated" --as-of 2025-01-01
     """
-    from warchest.owners import portfolio as portfolio_of
-    from warchest.value import compare_portfolios, portfolio_value, values_computed
+    from warchest import (
+        ValuedPortfolio,
+        compare_portfolios,
+        portfolio_value,
+        values_computed,
+    )
+    from warchest import portfolio as portfolio_of
 
     day = _parse_date(as_of, "--as-of")
     with _open_store(db, read_only=True) as store:
@@ -65,59 +68,42 @@ def portfolio(
         if len(entities) > 1:
             if not valued:
                 raise NotComputed
-            rows = compare_portfolios(store, entities, day, group)
+            compared = compare_portfolios(store, entities, day, group)
             if as_json:
-                print_json(rows)
+                print_json(compared)
                 return
             _synthetic_note(store)
-            table = Table(title=f"portfolios on {day or dt.date.today()}"
-                          + (" (corporate groups)" if group else ""))
-            table.add_column("measure")
-            for r in rows:
-                table.add_column(escape(r["name"]), justify="right", overflow="fold")
-            for key in ("owned", "in_force", "expired_or_lapsed", "total_value",
-                        "value_median", "value_p90", "value_max"):
-                table.add_row(key.replace("_", " "), *[_fmt(r[key]) for r in rows])
-            for band in rows[0]["remaining_life"]:
-                table.add_row(f"in force, {band} left",
-                              *[str(r["remaining_life"][band]) for r in rows])
-            table.add_row("top fields", *[", ".join(f"{k} {v}" for k, v in list(
-                r["technology_mix"].items())[:4]) for r in rows])
-            console.print(table)
+            print_comparison(compared)
             return
         entity = entities[0]
         result = (portfolio_value(store, entity, day, group) if valued
                   else portfolio_of(store, entity, day, group))
         if csv_out is not None:
-            with csv_out.open("w", newline="", encoding="utf-8") as fh:
-                rows = result["patents"]
-                header = list(rows[0]) if rows else ["patent_id"]
-                write_rows(fh, header, ([r.get(h) for h in header] for r in rows))
+            result.to_csv(csv_out)
         if as_json:
             print_json(result)
             return
         _synthetic_note(store)
-    who = result["name"] + (f" and its group ({len(result['members'])} entities)"
-                            if group else "")
-    how = ", ".join(f"{v} by {k}" for k, v in sorted(result["by_via"].items()))
-    console.print(f"{escape(who)} owns {len(result['patents']):,} patents on "
-                  f"{result['as_of']}" + (f" ({how})" if how else ""))
-    liens = sum(1 for r in result["patents"] if r["open_liens"])
+    who = result.name + (f" and its group ({len(result.members)} entities)" if group else "")
+    how = ", ".join(f"{v} by {k}" for k, v in sorted(result.by_via.items()))
+    console.print(f"{escape(who)} owns {len(result.patents):,} patents on "
+                  f"{result.as_of}" + (f" ({how})" if how else ""))
+    liens = sum(1 for r in result.patents if r.open_liens)
     if liens:
         console.print(f"{liens:,} of them carry an open security interest")
     cols = ["patent_id", "title", "owner_name", "start_date", "via", "via_rf_id",
             "open_liens", "note"]
-    if valued:
-        summary = result["summary"]
-        life = ", ".join(f"{k}: {v}" for k, v in summary["remaining_life"].items())
-        mix = ", ".join(f"{k} {v}" for k, v in summary["technology_mix"].items())
+    if isinstance(result, ValuedPortfolio):
+        summary = result.summary
+        life = ", ".join(f"{k}: {v}" for k, v in summary.remaining_life.items())
+        mix = ", ".join(f"{k} {v}" for k, v in summary.technology_mix.items())
         console.print(
-            f"in force {summary['in_force']:,}, expired or lapsed "
-            f"{summary['expired_or_lapsed']:,}; value total {summary['total_value']:.2f}, "
-            f"median {summary['value_median']:.2f}, p90 {summary['value_p90']:.2f}, max "
-            f"{summary['value_max']:.2f}\nremaining life (in force): {life}\n"
+            f"in force {summary.in_force:,}, expired or lapsed "
+            f"{summary.expired_or_lapsed:,}; value total {summary.total_value:.2f}, "
+            f"median {summary.value_median:.2f}, p90 {summary.value_p90:.2f}, max "
+            f"{summary.value_max:.2f}\nremaining life (in force): {life}\n"
             f"technology mix (CPC subclass): {escape(mix)}")
-        if summary["in_force"] > 1 and summary["value_median"] == summary["value_max"]:
+        if summary.in_force > 1 and summary.value_median == summary.value_max:
             console.print("[yellow]every patent in force here has the same value: a value "
                           "is relative to its cohort (grant year and CPC subclass; 1 is the "
                           "cohort's average), and this store's patents cite each other too "
@@ -130,7 +116,29 @@ def portfolio(
                       "[/dim]")
     console.print(_rows_table("patents", [
         {k: _fmt(r.get(k), 2) if isinstance(r.get(k), float) else r.get(k) for k in cols}
-        for r in result["patents"]], limit=limit))
+        for r in result.rows()], limit=limit))
+
+
+def print_comparison(compared: PortfolioComparison, title: str | None = None,
+                     measures: tuple[str, ...] = ("owned", "in_force", "expired_or_lapsed",
+                                                  "total_value", "value_median",
+                                                  "value_p90", "value_max"),
+                     fields: int = 4) -> None:
+    """Companies' portfolio summaries side by side: a column per company."""
+    rows = compared.companies
+    table = Table(title=title or f"portfolios on {compared.as_of}"
+                  + (" (corporate groups)" if compared.group else ""))
+    table.add_column("measure")
+    for r in rows:
+        table.add_column(escape(r.name), justify="right", overflow="fold")
+    for key in measures:
+        table.add_row(key.replace("_", " "), *[_fmt(getattr(r.summary, key)) for r in rows])
+    for band in dict.fromkeys(b for r in rows for b in r.summary.remaining_life):
+        table.add_row(f"in force, {band} left",
+                      *[str(r.summary.remaining_life.get(band, 0)) for r in rows])
+    table.add_row("top fields", *[", ".join(f"{k} {v}" for k, v in list(
+        r.summary.technology_mix.items())[:fields]) for r in rows])
+    console.print(table)
 
 
 @app.command()
@@ -155,7 +163,7 @@ def value(
     Example: warchest value --compute
     Example: warchest value 7157516 --as-of 2020-01-01
     """
-    from warchest.value import compute_values, patent_value
+    from warchest import compute_values, patent_value
 
     day = _parse_date(as_of, "--as-of")
     if not compute and not patents:
@@ -165,7 +173,7 @@ def value(
             report = compute_values(store, markets, stage=update)
         if not patents:
             if as_json:
-                print_json(report.__dict__)
+                print_json(report)
                 return
             console.print(
                 f"values for {report.patents:,} patents: {report.terms:,} terms "
@@ -184,15 +192,15 @@ def value(
             return
         _synthetic_note(store)
     for r in results:
-        st = r["status"]
+        st = r.status
         console.print(Panel(
-            f"[bold]{escape(r['patent_id'])}[/bold] {escape(r['title'] or '')}\n"
-            f"{st['status']} on {st['on']} (ends {st['end_date']}, "
-            f"{st['remaining_years']} years left): {escape(str(st['because']))}\n"
-            f"in force in: {escape(r['in_force_in'] or 'nowhere')} -> coverage "
-            f"{r['coverage']:.3f}; value {r['value']:.3f} = impact x coverage",
+            f"[bold]{escape(r.patent_id)}[/bold] {escape(r.title or '')}\n"
+            f"{st.status} on {st.on} (ends {st.end_date}, "
+            f"{st.remaining_years} years left): {escape(str(st.because))}\n"
+            f"in force in: {escape(r.in_force_in or 'nowhere')} -> coverage "
+            f"{r.coverage:.3f}; value {r.value:.3f} = impact x coverage",
             title="value"))
-        ind = r["indicators"]
+        ind = r.indicators
         if ind:
             table = Table(title=f"indicators (cohort {ind['cohort_year']} x "
                           f"{ind['cohort_field']}, {ind['cohort_size']} patents)")
@@ -210,5 +218,5 @@ def value(
                               ("quality_index", None), ("impact", None)):
                 table.add_row(key, _fmt(ind.get(key)), _fmt(ind.get(norm)) if norm else "")
             console.print(table)
-        console.print(_rows_table("markets", r["markets"], limit=12))
-        console.print(_rows_table("forward citations", r["forward_citations"], limit=10))
+        console.print(_rows_table("markets", list(r.markets), limit=12))
+        console.print(_rows_table("forward citations", list(r.forward_citations), limit=10))

@@ -51,7 +51,14 @@ markets to countries), ``evidence`` (the evidence tables as SQL), ``text`` (embe
 from __future__ import annotations
 
 from warchest.exposure.config import CONFIG, NAKED_SHARE, NO_PRODUCTS, ExposureConfig
-from warchest.exposure.deterrence import deterrence, explain
+from warchest.exposure.deterrence import (
+    Deterrence,
+    ExposureExplained,
+    NakedArea,
+    ThreatBalance,
+    deterrence,
+    explain,
+)
 from warchest.exposure.firms import market_countries, read_products, resolve_firms
 from warchest.exposure.matrix import compute_exposure, compute_exposures
 from warchest.exposure.results import Exposure, Firm, PatentScores
@@ -61,10 +68,14 @@ __all__ = [
     "CONFIG",
     "NAKED_SHARE",
     "NO_PRODUCTS",
+    "Deterrence",
     "Exposure",
     "ExposureConfig",
+    "ExposureExplained",
     "Firm",
+    "NakedArea",
     "PatentScores",
+    "ThreatBalance",
     "compute_exposure",
     "compute_exposures",
     "deterrence",

@@ -55,6 +55,8 @@ def heatmap_svg(result: Exposure, synthetic: bool = False, title: str | None = N
 
 
 def write_heatmap(result: Exposure, path: Path, synthetic: bool = False) -> None:
+    """The exposure matrix as a self-contained SVG heatmap at ``path`` (.svg); every name
+    escaped; labelled SYNTHETIC when ``synthetic``."""
     if path.suffix.lower() != ".svg":
         raise InputError(f"heatmap {path.name!r}: write it as .svg (a self-contained "
                             "vector image any browser opens)")

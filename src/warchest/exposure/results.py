@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from warchest.results import Result, Row
+
 
 @dataclass
 class Firm:
@@ -58,8 +60,8 @@ def _explain_once(explain: Callable[[list[tuple[int, int]]], list[dict[str, Any]
     return dict(zip(unique, explain(unique), strict=True)) if unique else {}
 
 
-@dataclass
-class Exposure:
+@dataclass(frozen=True)
+class Exposure(Result):
     """The result: ``matrix[a][b]`` is B's exposure to A (A's power against B)."""
 
     firms: list[Firm]
@@ -75,6 +77,26 @@ class Exposure:
     areas_sold: list[list[str]] | None = None
     """Each firm's active product areas (what it sells, as far as known); None when the
     taxonomy is not mapped (``warchest techmap map``)."""
+
+    def rows(self) -> list[Row]:
+        """One row per holder -> target pair: the exposure, the holder's assertable
+        patents against the target and its patents in force."""
+        return self.to_rows()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The firms, the matrix and counts, each pair's evidence rows keyed "holder ->
+        target" (the per-patent score arrays are left out: ``keep_patents`` users read
+        ``patents``)."""
+        names = [f.name for f in self.firms]
+        return {"market": self.market, "as_of": self.as_of,
+                "firms": [{"name": f.name, "entity_id": f.entity_id, "members": f.members}
+                          for f in self.firms],
+                "matrix": self.matrix, "assertable": self.assertable, "stock": self.stock,
+                "pairs": self.to_rows(),
+                "evidence": {f"{names[a]} -> {names[b]}": rows
+                             for (a, b), rows in sorted(self.evidence.items())},
+                "text_method": self.text_method, "seconds": self.seconds,
+                "areas_sold": self.areas_sold}
 
     def to_rows(self) -> list[dict[str, Any]]:
         rows = []

@@ -64,7 +64,7 @@ def _load_tables(
         raise BadInputFile(f"give at least one {what} file or folder to load")
     sources = find_sources(paths, suffixes, label)
     explicit = _explicit_files(paths)
-    report = LoadReport(loader)
+    skipped: list[tuple[str, str]] = []
     plan: list[tuple[Source, Choice]] = []
     for source in sources:
         chosen = choose(source)
@@ -72,13 +72,12 @@ def _load_tables(
             reason = f"{source.name} is not a {what} table warchest reads"
             if source.path in explicit and source.member is None:
                 raise UnknownTable(f"{reason}; see `warchest load {loader} --help`")
-            report.skipped.append((source.display, reason))
+            skipped.append((source.display, reason))
             continue
         plan.append((source, chosen))
-    for source, (table, reader, primary) in plan:
-        result: FileResult = run_load(store, source, loader, table, reader, progress, primary)
-        report.files.append(result)
-    return report
+    files = [run_load(store, source, loader, table, reader, progress, primary)
+             for source, (table, reader, primary) in plan]
+    return LoadReport(loader, tuple(files), tuple(skipped))
 
 
 def _delimited(spec: TableSpec, source: Source, block_size: int) -> Reader:

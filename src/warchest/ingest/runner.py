@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -22,15 +22,18 @@ import pyarrow.ipc
 from warchest.errors import CannotWrite, OutOfMemory, WarchestError
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.sources import Source
+from warchest.results import Result
 from warchest.store import QuarantinedRow, Store, engine_failure
 
 ProgressFn = Callable[[str, int, int | None, int], None]
 """progress(label, bytes_done, bytes_total or None, rows_done)"""
 
 
-@dataclass
-class FileResult:
-    """The outcome of loading one file (or zip member)."""
+@dataclass(frozen=True)
+class FileResult(Result):
+    """The outcome of loading one file (or zip member): rows read = loaded + quarantined,
+    rows written per table (``outputs``) and replaced from older loads of the same table
+    (``replaced``), the load's id in the load log and the file's SHA-256."""
 
     path: str
     member: str | None
@@ -46,17 +49,16 @@ class FileResult:
     status: str = "ok"
     sha256: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
+@dataclass(frozen=True)
+class LoadReport(Result):
+    """What a load did, file by file (the main table), with the files it skipped and why;
+    ``rows_read`` = ``rows_loaded`` + ``rows_quarantined``."""
 
-@dataclass
-class LoadReport:
-    """What a load command did, file by file."""
-
+    TABLE = "files"
     loader: str
-    files: list[FileResult] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    files: tuple[FileResult, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -71,6 +73,7 @@ class LoadReport:
         return sum(f.rows_quarantined for f in self.files)
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields, the three totals, and each skipped file as path and reason."""
         return {
             "loader": self.loader,
             "rows_read": self.rows_read,
@@ -189,8 +192,10 @@ def run_load(
     parsed in a background thread; rows for other tables and quarantined rows are spilled
     to temporary Arrow files and inserted after it.
     """
-    result = FileResult(str(source.path), source.member, table_label, label=source.label)
+    result = _Tally()
     started = time.perf_counter()
+    load_id: int | None = None
+    sha256: str | None = None
     try:
         total: int | None = source.size()
     except OSError:
@@ -206,7 +211,6 @@ def run_load(
             spill = _Spill(Path(tmp))
             load_id = store.begin_load(loader, str(source.path), source.member, None, None,
                                        source.label)
-            result.load_id = load_id
             store.delete_loads_of(str(source.path), source.member)
 
             def primary_batches() -> Iterator[pa.RecordBatch]:
@@ -249,27 +253,24 @@ def run_load(
                 store.quarantine_stream(load_id, str(source.path), source.member,
                                         _quarantine_table(repeated).to_reader())
                 result.rows_quarantined += len(repeated)
-            result.rows_loaded = result.rows_read - result.rows_quarantined
             for table in result.outputs:
                 result.replaced[table] = store.replace_older(table, load_id)
-            result.sha256 = stream.finish()
-            store.set_load_file(load_id, result.sha256, source.path.stat().st_size)
+            sha256 = stream.finish()
+            store.set_load_file(load_id, sha256, source.path.stat().st_size)
             store.finish_load(
                 load_id,
                 rows_read=result.rows_read,
-                rows_loaded=result.rows_loaded,
+                rows_loaded=result.rows_read - result.rows_quarantined,
                 rows_quarantined=result.rows_quarantined,
                 outputs={t: (n, result.replaced.get(t, 0)) for t, n in result.outputs.items()},
             )
     except WarchestError as exc:
-        result.status = f"failed: {exc}"
         _log_failure(store, source, loader, str(exc))
         raise
     except Exception as exc:
         engine = engine_failure(exc, store.path)
         if engine is None:
             raise
-        result.status = f"failed: {engine}"
         _log_failure(store, source, loader, str(engine))
         raise engine from None
     finally:
@@ -281,14 +282,27 @@ def run_load(
             engine_failure(exc, store.path)
         if engine is None:
             raise
-        result.status = f"loaded; not yet written into the store file: {engine}"
         raise type(engine)(
-            f"{source.display} was loaded and committed ({result.rows_loaded:,} rows; kept "
+            f"{source.display} was loaded and committed "
+            f"({result.rows_read - result.rows_quarantined:,} rows; kept "
             "in the write-ahead log and written into the store file when the store next "
             f"opens), but writing it into the store file failed: {engine}. Files after it "
             "were not loaded") from None
-    result.seconds = time.perf_counter() - started  # including commit and checkpoint
-    return result
+    return FileResult(str(source.path), source.member, table_label, result.rows_read,
+                      result.rows_read - result.rows_quarantined, result.rows_quarantined,
+                      result.outputs, result.replaced,
+                      time.perf_counter() - started,  # including commit and checkpoint
+                      load_id, source.label, "ok", sha256)
+
+
+@dataclass
+class _Tally:
+    """What a load counts while it runs (``FileResult`` is made from it at the end)."""
+
+    rows_read: int = 0
+    rows_quarantined: int = 0
+    outputs: dict[str, int] = field(default_factory=dict)
+    replaced: dict[str, int] = field(default_factory=dict)
 
 
 def _log_failure(store: Store, source: Source, loader: str, message: str) -> None:

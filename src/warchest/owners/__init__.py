@@ -12,6 +12,14 @@
 from warchest.errors import NotResolved, UnknownEntity
 from warchest.owners.conveyance import classify_conveyance
 from warchest.owners.lookup import (
+    Company,
+    CompanyGroup,
+    Holding,
+    NameVariant,
+    OwnerDetail,
+    OwnerMatch,
+    OwnerSearch,
+    Portfolio,
     encumbrances_sql,
     entity_id_of,
     find_owners,
@@ -19,7 +27,7 @@ from warchest.owners.lookup import (
     portfolio,
     show_owner,
 )
-from warchest.owners.mentions import LEVELS, cluster_names_file
+from warchest.owners.mentions import LEVELS, NameClusters, cluster_names_file
 from warchest.owners.names import normalise_name
 from warchest.owners.overrides import OVERRIDE_ACTIONS, add_override, import_groups
 from warchest.owners.resolution import OwnersReport, resolve_owners
@@ -28,8 +36,17 @@ from warchest.owners.resolve import Resolution, resolve_names
 __all__ = [
     "LEVELS",
     "OVERRIDE_ACTIONS",
+    "Company",
+    "CompanyGroup",
+    "Holding",
+    "NameClusters",
+    "NameVariant",
     "NotResolved",
+    "OwnerDetail",
+    "OwnerMatch",
+    "OwnerSearch",
     "OwnersReport",
+    "Portfolio",
     "Resolution",
     "UnknownEntity",
     "add_override",

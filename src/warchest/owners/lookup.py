@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -15,7 +16,113 @@ from warchest.errors import (
     UnknownEntity,
 )
 from warchest.owners.names import normalise_name
+from warchest.results import Result, Row, row_type
 from warchest.store import Store
+
+
+@row_type
+@dataclass(frozen=True)
+class NameVariant:
+    """One raw name a company appears under, with how often it appears."""
+
+    raw_name: str
+    mentions: int
+    patents: int
+
+
+@dataclass(frozen=True)
+class Company(Result):
+    """A resolved company: its id, name, patent counts, parent and name variants."""
+
+    TABLE = "variants"
+    entity_id: str
+    name: str
+    patents_at_grant: int
+    """Patents naming the company as owner at grant."""
+    patents_now: int
+    """Patents it owns today (an open ownership period)."""
+    parent_entity_id: str | None
+    ultimate_entity_id: str | None
+    """The top of its corporate group (itself when it has no parent)."""
+    variants: tuple[NameVariant, ...]
+
+
+@row_type
+@dataclass(frozen=True)
+class OwnerMatch(Company):
+    """A company found by name: ``score`` 100 when it has every word of the query, else
+    the name similarity (rapidfuzz WRatio, 0-100)."""
+
+    score: float
+    exact: bool
+
+
+@dataclass(frozen=True)
+class OwnerSearch(Result):
+    """The companies matching a query, best first; ``exact`` is False when none has the
+    query's words and the matches are the closest names."""
+
+    TABLE = "matches"
+    query: str
+    exact: bool
+    matches: tuple[OwnerMatch, ...]
+
+
+@dataclass(frozen=True)
+class CompanyGroup:
+    """The top of a company's corporate group and how many companies it holds."""
+
+    entity_id: str
+    name: str | None
+    companies: int
+
+
+@dataclass(frozen=True)
+class OwnerDetail(Company):
+    """One company with the evidence behind it: the merge decisions (``links``), parents
+    and subsidiaries, its group, the ids other disambiguations give its names and where
+    they disagree with warchest."""
+
+    links: tuple[Row, ...]
+    parents: tuple[Row, ...]
+    children: tuple[Row, ...]
+    group: CompanyGroup
+    source_ids: tuple[Row, ...]
+    disagreements: tuple[str, ...]
+
+
+@row_type
+@dataclass(frozen=True)
+class Holding:
+    """A patent owned on the date: how it was acquired (``via`` the grant or a recorded
+    assignment, with its reel-frame) and its open security interests."""
+
+    patent_id: str
+    title: str | None
+    grant_date: dt.date | None
+    owner_name: str
+    entity_id: str
+    start_date: dt.date
+    via: str
+    via_rf_id: str | None
+    note: str | None
+    open_liens: int
+    lien_rf_ids: str | None
+
+
+@dataclass(frozen=True)
+class Portfolio(Result):
+    """The patents a company (or its group, ``group``) owns on ``as_of``; ``members``:
+    entity id -> name of the companies counted; ``by_via``: patents per way acquired."""
+
+    TABLE = "patents"
+    entity_id: str
+    name: str
+    as_of: dt.date
+    group: bool
+    members: dict[str, str]
+    patents: tuple[Holding, ...]
+    by_via: dict[str, int]
 
 
 def _require_resolved(store: Store) -> None:
@@ -23,7 +130,7 @@ def _require_resolved(store: Store) -> None:
         raise NotResolved
 
 
-def find_owners(store: Store, query: str, limit: int = 10) -> list[dict[str, Any]]:
+def find_owners(store: Store, query: str, limit: int = 10) -> OwnerSearch:
     """Entities whose names match ``query`` (contained words, else the closest names),
     each with its most used name variants and patent counts."""
     _require_resolved(store)
@@ -43,23 +150,22 @@ def find_owners(store: Store, query: str, limit: int = 10) -> list[dict[str, Any
         for _, score, i in process.extract(key, choices, scorer=fuzz.WRatio, limit=limit * 3):
             eid = keys[i]["entity_id"]
             hits[eid] = max(hits.get(eid, 0), float(score))
-    out = [_entity_summary(store, eid) | {"score": round(score, 1), "exact": exact}
+    out = [OwnerMatch(**_company(store, eid).__dict__, score=round(score, 1), exact=exact)
            for eid, score in hits.items()]
-    out.sort(key=lambda e: (-e["score"], -e["patents_at_grant"], e["name"]))
-    return out[:limit]
+    out.sort(key=lambda e: (-e.score, -e.patents_at_grant, e.name))
+    return OwnerSearch(query, exact, tuple(out[:limit]))
 
 
-def _entity_summary(store: Store, eid: str) -> dict[str, Any]:
+def _company(store: Store, eid: str) -> Company:
     row = store.rows("SELECT * FROM owner_entities WHERE entity_id = ?", [eid])[0]
     variants = store.rows("SELECT raw_name, mentions, patents FROM owner_names "
                           "WHERE entity_id = ? ORDER BY mentions DESC, raw_name", [eid])
     owned = store.scalar("SELECT count(DISTINCT patent_id) FROM ownership "
                          "WHERE entity_id = ? AND end_date IS NULL", [eid])
-    return {"entity_id": eid, "name": row["name"], "patents_at_grant":
-            int(row["patents_at_grant"]), "patents_now": int(owned or 0),
-            "parent_entity_id": row["parent_entity_id"],
-            "ultimate_entity_id": row["ultimate_entity_id"],
-            "variants": variants}
+    return Company(eid, row["name"], int(row["patents_at_grant"]), int(owned or 0),
+                   row["parent_entity_id"], row["ultimate_entity_id"],
+                   tuple(NameVariant(v["raw_name"], int(v["mentions"]), int(v["patents"]))
+                         for v in variants))
 
 
 def entity_id_of(store: Store, text: str) -> str:
@@ -73,35 +179,36 @@ def entity_id_of(store: Store, text: str) -> str:
                       [text, normalise_name(text)])
     if rows:
         return str(rows[0]["entity_id"])
-    near = find_owners(store, text, limit=5)
-    listed = "; ".join(f"{e['name']} ({e['entity_id']}, {e['patents_at_grant']} patents)"
+    near = find_owners(store, text, limit=5).matches
+    listed = "; ".join(f"{e.name} ({e.entity_id}, {e.patents_at_grant} patents)"
                        for e in near)
     raise UnknownEntity(f"no company named {text!r} in the store. Closest: {listed or 'none'}."
                         " Use one of these names or ids (see 'warchest owners find').")
 
 
-def show_owner(store: Store, text: str) -> dict[str, Any]:
+def show_owner(store: Store, text: str) -> OwnerDetail:
     """One company: its names, the merge decisions behind them, its parent, group and
     subsidiaries, the ids other disambiguations give its names, and where those disagree
     with warchest (``disagreements``: one line each)."""
     eid = entity_id_of(store, text)
-    out = _entity_summary(store, eid)
-    out["links"] = store.rows("""
+    company = _company(store, eid)
+    links = store.rows("""
         SELECT l.name_key_a, l.name_key_b, l.rule, l.detail FROM owner_links l
         WHERE l.name_key_a IN (SELECT name_key FROM owner_names WHERE entity_id = ?)
         ORDER BY l.rule, l.name_key_a, l.name_key_b""", [eid])
-    out["parents"] = store.rows("SELECT parent_entity_id, parent_name, source, evidence "
-                                "FROM corporate_links WHERE child_entity_id = ?", [eid])
-    out["children"] = store.rows("SELECT child_entity_id, child_name, source, evidence "
-                                 "FROM corporate_links WHERE parent_entity_id = ? "
-                                 "ORDER BY child_name", [eid])
-    top = out["ultimate_entity_id"] or eid
-    out["group"] = {"entity_id": top, "name": store.scalar(
-        "SELECT name FROM owner_entities WHERE entity_id = ?", [top]),
-        "companies": int(store.scalar(
-            "SELECT count(*) FROM owner_entities WHERE ultimate_entity_id = ?", [top]))}
-    out["source_ids"], out["disagreements"] = _source_evidence(store, eid, top)
-    return out
+    parents = store.rows("SELECT parent_entity_id, parent_name, source, evidence "
+                         "FROM corporate_links WHERE child_entity_id = ?", [eid])
+    children = store.rows("SELECT child_entity_id, child_name, source, evidence "
+                          "FROM corporate_links WHERE parent_entity_id = ? "
+                          "ORDER BY child_name", [eid])
+    top = company.ultimate_entity_id or eid
+    group = CompanyGroup(top, store.scalar(
+        "SELECT name FROM owner_entities WHERE entity_id = ?", [top]), int(store.scalar(
+            "SELECT count(*) FROM owner_entities WHERE ultimate_entity_id = ?", [top])))
+    source_ids, disagreements = _source_evidence(store, eid, top)
+    return OwnerDetail(**company.__dict__, links=tuple(links), parents=tuple(parents),
+                       children=tuple(children), group=group, source_ids=tuple(source_ids),
+                       disagreements=tuple(disagreements))
 
 
 def _source_evidence(store: Store, eid: str, top: str
@@ -142,7 +249,7 @@ def _source_evidence(store: Store, eid: str, top: str
 
 
 def portfolio(store: Store, text: str, as_of: dt.date | None = None,
-              group: bool = False) -> dict[str, Any]:
+              group: bool = False) -> Portfolio:
     """Patents an entity (or its whole corporate group) owns on ``as_of`` (default today),
     each with how it was acquired and any open security interest."""
     eid = entity_id_of(store, text)
@@ -169,9 +276,8 @@ def portfolio(store: Store, text: str, as_of: dt.date | None = None,
         ORDER BY h.patent_id""", [*members, as_of, as_of])
     names = {r["entity_id"]: r["name"] for r in store.rows(
         f"SELECT entity_id, name FROM owner_entities WHERE entity_id IN ({marks})", members)}
-    return {"entity_id": eid, "name": names.get(eid, eid), "as_of": as_of, "group": group,
-            "members": names, "patents": rows,
-            "by_via": dict(Counter(r["via"] for r in rows))}
+    return Portfolio(eid, names.get(eid, eid), as_of, group, names,
+                     tuple(Holding(**r) for r in rows), dict(Counter(r["via"] for r in rows)))
 
 
 def encumbrances_sql(day: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from warchest.csvfile import write_rows
@@ -12,13 +13,27 @@ from warchest.errors import (
     InputError,
 )
 from warchest.owners.resolve import resolve_names
+from warchest.results import Result
 
 LEVELS = ("company", "group")
 """``company``: the legal entity as named; ``group``: the top of its corporate group by
 name evidence (see ``warchest.owners.resolve``)."""
 
 
-def cluster_names_file(source: Path, out: Path, level: str = "company") -> dict[str, int]:
+@dataclass(frozen=True)
+class NameClusters(Result):
+    """What ``cluster_names_file`` wrote to ``out``: mentions read, distinct names, and
+    the entities they resolved into at ``level``."""
+
+    source: Path
+    out: Path
+    level: str
+    mentions: int
+    names: int
+    entities: int
+
+
+def cluster_names_file(source: Path, out: Path, level: str = "company") -> NameClusters:
     """Resolve the mentions of a CSV (``mention_id,organization`` and optional location
     columns such as ``country``) and write ``mention_id,entity_id,entity_name`` at the
     company or the group level."""
@@ -38,8 +53,8 @@ def cluster_names_file(source: Path, out: Path, level: str = "company") -> dict[
         write_rows(fh, ["mention_id", "entity_id", "entity_name"],
                    ([mid, pick(name), res.name_of_entity[pick(name)]]
                     for mid, name in mentions))
-    return {"mentions": len(mentions), "names": len(counts),
-            "entities": len({pick(n) for n in counts})}
+    return NameClusters(Path(source), Path(out), level, len(mentions), len(counts),
+                        len({pick(n) for n in counts}))
 
 
 def _read_mentions(source: Path, reader: csv.DictReader[str]

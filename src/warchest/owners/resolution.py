@@ -31,6 +31,7 @@ from warchest.owners.timeline import (
     source_ids_sql,
 )
 from warchest.progress import StageFn, report_stage
+from warchest.results import Result
 from warchest.store import Store
 
 OWNERS_MEMORY = "3GB"
@@ -44,8 +45,8 @@ DERIVED_TABLES = ("owner_names", "owner_source_ids", "owner_entities", "owner_li
                   "corporate_links", "ownership_events", "ownership")
 
 
-@dataclass
-class OwnersReport:
+@dataclass(frozen=True)
+class OwnersReport(Result):
     """What ``resolve_owners`` did: names read per source, companies and groups made, the
     links and parents behind them, and the ownership it derived."""
 
@@ -128,14 +129,15 @@ def resolve_owners(store: Store, progress: StageFn | None = None) -> OwnersRepor
     earlier run derived. ``progress`` is told each step as it starts
     (:mod:`warchest.progress`)."""
     start = dt.datetime.now()
-    report = OwnersReport()
+    unmatched: list[str] = []
+    stages: dict[str, float] = {}
     clock = time.perf_counter()
     report_stage(progress, f"owners: {STAGES[0]}", 0, len(STAGES))
 
     def stage(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        report.stages[name] = round(now - clock, 2)
+        stages[name] = round(now - clock, 2)
         clock = now
         done = STAGES.index(name) + 1
         following = STAGES[done] if done < len(STAGES) else "done"
@@ -163,7 +165,7 @@ def resolve_owners(store: Store, progress: StageFn | None = None) -> OwnersRepor
             if a and b:
                 same.append((a[0], b[0], "override", f"merge: {o['note'] or 'by the user'}"))
             else:
-                report.unmatched_relations.append(f"merge {o['subject']!r} {o['object']!r}")
+                unmatched.append(f"merge {o['subject']!r} {o['object']!r}")
         elif o["action"] == "split":  # also undoes the user's earlier merges of the name
             split = set(raw_names_of(o["subject"]))
             separate.extend(split)
@@ -177,7 +179,7 @@ def resolve_owners(store: Store, progress: StageFn | None = None) -> OwnersRepor
         if o["action"] == "rename":
             eid = entity_of_text(res, o["subject"])
             if eid is None:
-                report.unmatched_relations.append(f"rename {o['subject']!r} (no entity "
+                unmatched.append(f"rename {o['subject']!r} (no entity "
                                                   "with this name)")
             else:
                 res.name_of_entity[eid] = o["object"]
@@ -205,7 +207,7 @@ def resolve_owners(store: Store, progress: StageFn | None = None) -> OwnersRepor
             "name_key_a": [k.a for k in res.links], "name_key_b": [k.b for k in res.links],
             "rule": [k.rule for k in res.links], "detail": [k.detail for k in res.links],
         }), load_id)
-        parents, link_rows = _corporate_tree(res, _relations(overrides), report)
+        parents, link_rows = _corporate_tree(res, _relations(overrides), unmatched)
         store.write("corporate_links", pa.table(link_rows), load_id)
         entities = sorted(res.name_of_entity)
         tops = {e: ultimate(e, parents) for e in entities}
@@ -218,28 +220,27 @@ def resolve_owners(store: Store, progress: StageFn | None = None) -> OwnersRepor
             "ultimate_entity_id": [tops[e] for e in entities],
         }), load_id)
         stage("write names")
-        report.events = store.derive("ownership_events", events_sql(), load_id)
+        events = store.derive("ownership_events", events_sql(), load_id)
         stage("events")
-        report.periods = store.derive("ownership", ownership_sql(), load_id)
+        periods = store.derive("ownership", ownership_sql(), load_id)
         stage("periods")
         store.finish_load(load_id, rows_read=len(names), rows_loaded=len(names),
                           rows_quarantined=0, outputs={})
-    report.names = len(names)
-    report.sources = _source_counts(store)
-    report.entities = len(entities)
-    report.groups = len(set(tops.values()))
-    report.links = Counter(k.rule for k in res.links)
-    report.parents_by_name = Counter(p.rule for c, p in res.parent_of.items()
-                                     if parents.get(c) == p.parent)
-    report.events_by_kind = Counter({r["kind"]: int(r["n"]) for r in store.rows(
+    links = Counter(k.rule for k in res.links)
+    parents_by_name = Counter(p.rule for c, p in res.parent_of.items()
+                              if parents.get(c) == p.parent)
+    events_by_kind = Counter({r["kind"]: int(r["n"]) for r in store.rows(
         "SELECT kind, count(*) AS n FROM ownership_events GROUP BY kind")})
-    report.uncertain_periods = int(store.scalar(
-        "SELECT count(*) FROM ownership WHERE note IS NOT NULL"))
-    report.corporate_links = len(link_rows["child_entity_id"])
+    uncertain = int(store.scalar("SELECT count(*) FROM ownership WHERE note IS NOT NULL"))
     store.checkpoint()
     stage("report and checkpoint")
-    report.seconds = (dt.datetime.now() - start).total_seconds()
-    return report
+    return OwnersReport(
+        names=len(names), sources=_source_counts(store), entities=len(entities),
+        groups=len(set(tops.values())), links=links, parents_by_name=parents_by_name,
+        events=events, events_by_kind=events_by_kind, periods=periods,
+        uncertain_periods=uncertain, corporate_links=len(link_rows["child_entity_id"]),
+        unmatched_relations=unmatched,
+        seconds=(dt.datetime.now() - start).total_seconds(), stages=stages)
 
 
 def _relations(overrides: list[dict[str, Any]]) -> list[tuple[Relation | None, str]]:
@@ -264,7 +265,7 @@ def entity_of_text(res: Resolution, text: str) -> str | None:
 
 
 def _corporate_tree(res: Resolution, relations: list[tuple[Relation | None, str]],
-                    report: OwnersReport) -> tuple[dict[str, str], dict[str, list[Any]]]:
+                    unmatched: list[str]) -> tuple[dict[str, str], dict[str, list[Any]]]:
     """Parents by name evidence, then the groups files' and the user's relations on top
     (a relation for a child replaces its parent by name; 'unparent' removes either)."""
     parents: dict[str, str] = {c: p.parent for c, p in res.parent_of.items()}
@@ -273,17 +274,17 @@ def _corporate_tree(res: Resolution, relations: list[tuple[Relation | None, str]
     for rel, subject in relations:
         child = entity_of_text(res, subject)
         if child is None:
-            report.unmatched_relations.append(f"{subject!r} (no entity with this name)")
+            unmatched.append(f"{subject!r} (no entity with this name)")
             continue
         if rel is None:
             parents.pop(child, None)
             continue
         parent = entity_of_text(res, rel.parent)
         if parent is None:
-            report.unmatched_relations.append(f"{rel.parent!r} (no entity with this name)")
+            unmatched.append(f"{rel.parent!r} (no entity with this name)")
             continue
         if reaches(parent, child, parents):
-            report.unmatched_relations.append(
+            unmatched.append(
                 f"{rel.child!r} -> {rel.parent!r} (would make a cycle)")
             continue
         parents[child] = parent

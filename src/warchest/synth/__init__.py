@@ -6,8 +6,15 @@ foundation loaders read the tables unchanged. See ``warchest.synth.calibration``
 target and its source, and ``report_world`` for the comparison.
 """
 
-from warchest.synth.generate import generate_world
-from warchest.synth.report import report_world
 from warchest.synth.world import SCENARIOS
+from warchest.synth.worlds import (
+    WORLD_SCENARIOS,
+    CalibrationCheck,
+    GeneratedWorld,
+    WorldReport,
+    generate_world,
+    report_world,
+)
 
-__all__ = ["SCENARIOS", "generate_world", "report_world"]
+__all__ = ["SCENARIOS", "WORLD_SCENARIOS", "CalibrationCheck", "GeneratedWorld",
+           "WorldReport", "generate_world", "report_world"]

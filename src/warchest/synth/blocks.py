@@ -418,13 +418,13 @@ def generate_block_world(out: Path, patents: int, seed: int = 7, buyer_cites: bo
     """A block world of about ``patents`` patents: the planted firms and, when at least
     5,000 patents are left over, a background world of the ordinary generator (no
     scenario) around them; below that the other firms take up the rest."""
-    from warchest.synth.generate import generate_world
+    from warchest.synth.generate import write_world
 
     planted = sum(PLANTED.values()) - PLANTED["threat"] + PLANTED["threat"] * len(THREATS)
     background = patents - planted
     others = PLANTED["others"]
     if background >= 5000:
-        generate_world(out, background, seed, None)
+        write_world(out, background, seed, None)
     else:
         others += max(0, background)
         for name in ("patentsview", "assignments", "maintfee"):

@@ -735,7 +735,7 @@ def _write_documents(out: Tables, f: Facts, events: Any, deals: ChunkDeals,
     })
 
 
-def generate_world(
+def write_world(
     out: Path,
     n_patents: int,
     seed: int = 1,
@@ -832,4 +832,4 @@ def _write_world(out: Path, n_patents: int, seed: int, scenario: str | None,
     return summary
 
 
-__all__ = ["MARKETS", "generate_world", "interpolate"]
+__all__ = ["MARKETS", "interpolate", "write_world"]

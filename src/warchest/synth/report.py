@@ -23,7 +23,7 @@ def _row(metric: str, target: float, world: float, tolerance: float, relative: b
             "ok": abs(world - target) <= allowed, "source": source}
 
 
-def report_world(folder: Path) -> list[dict[str, Any]]:
+def calibration_rows(folder: Path) -> list[dict[str, Any]]:
     """Rows of (metric, target, world value, tolerance, within tolerance) for a world."""
     path = Path(folder) / "truth" / "stats.json"
     if not path.exists():

@@ -12,6 +12,7 @@ candidates when the model is absent. The best ``top`` are kept across chunks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,12 +21,38 @@ import pyarrow as pa
 from warchest.errors import (
     InputError,
 )
+from warchest.results import Result, row_type
 from warchest.store import Store
 
 CHUNK = 100_000
 TFIDF_CHUNK = 64  # TF-IDF vectors are dense 2^18-wide rows: small batches
 BLOCKS = ("subclass", "group", "all")
 
+
+
+@row_type
+@dataclass(frozen=True)
+class SimilarPatent:
+    """A patent near the query: cosine similarity, title and CPC subclasses."""
+
+    patent_id: str
+    similarity: float
+    title: str | None
+    cpc_subclasses: str | None
+
+
+@dataclass(frozen=True)
+class SimilarPatents(Result):
+    """The patents nearest to ``query`` (a patent id or a text), best first; ``method``:
+    the text representation used; ``blocked_by``: which patents were compared
+    (``candidates`` of them)."""
+
+    TABLE = "results"
+    query: str
+    method: str
+    blocked_by: str
+    candidates: int
+    results: tuple[SimilarPatent, ...]
 
 def _merge(best: list[tuple[float, str]], ids: list[str], scores: np.ndarray,
            top: int) -> list[tuple[float, str]]:
@@ -53,7 +80,7 @@ def _within_sql(prefixes: list[str]) -> tuple[str, list[Any]]:
 
 def find_similar(store: Store, patent: str | None = None, text: str | None = None,
                  top: int = 10, block: str = "subclass", within: list[str] | None = None,
-                 method: str = "auto") -> dict[str, Any]:
+                 method: str = "auto") -> SimilarPatents:
     """The ``top`` patents closest to ``patent`` (not itself) or to ``text``, best first,
     each with its cosine similarity, title and CPC subclasses (module docstring)."""
     from warchest.exposure import embed
@@ -122,9 +149,7 @@ def find_similar(store: Store, patent: str | None = None, text: str | None = Non
                 LEFT JOIN cpc c ON c.patent_id = f.patent_id
                 GROUP BY f.patent_id, p.title"""):
             info[r["patent_id"]] = r
-    return {"query": query_id or text, "method": encoder.method, "blocked_by": blocked_by,
-            "candidates": len(ids),
-            "results": [{"patent_id": p, "similarity": round(s, 4),
-                         "title": info.get(p, {}).get("title"),
-                         "cpc_subclasses": info.get(p, {}).get("subclasses")}
-                        for s, p in best]}
+    return SimilarPatents(str(query_id or text), encoder.method, blocked_by, len(ids), tuple(
+        SimilarPatent(p, round(s, 4), info.get(p, {}).get("title"),
+                      info.get(p, {}).get("subclasses"))
+        for s, p in best))
