@@ -12,8 +12,8 @@ import pytest
 
 from warchest import Store, load_patentsview, load_ppubs, load_uspto_xml
 from warchest.errors import BadInputFile
-from warchest.ingest import delimited, sources, uspto_xml
-from warchest.ingest.uspto_xml import split_documents
+from warchest.ingest import delimited, sources
+from warchest.ingest.uspto_xml import split_documents, splitter
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "warchest" / "samples"
 LIMIT = 1 << 20
@@ -21,7 +21,7 @@ LIMIT = 1 << 20
 
 @pytest.fixture
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (sources, delimited, uspto_xml):
+    for module in (sources, delimited, splitter):
         monkeypatch.setattr(module, "MAX_RECORD", LIMIT)
 
 

@@ -277,13 +277,14 @@ def test_worker_processes_keep_file_order(samples: Path) -> None:
 
 def test_an_extraction_failure_quarantines_the_document_not_the_file(
         store: Store, samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from warchest.ingest import uspto_xml
+    from warchest.ingest.uspto_xml import ice
+    from warchest.ingest.uspto_xml.records import Document
 
-    def fail(refs: object, doc: uspto_xml.Document) -> None:
+    def fail(refs: object, doc: Document) -> None:
         if doc.number == "08926509":
             raise RuntimeError("unexpected layout")
 
-    monkeypatch.setattr(uspto_xml, "_ice_citations", fail)
+    monkeypatch.setattr(ice, "_ice_citations", fail)
     report = load_uspto_xml(store, [_sample(samples, "grant_v4.5_2014-04-03.xml.gz")],
                             workers=1)
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (5, 4, 1)

@@ -27,7 +27,7 @@ from warchest.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from warchest import PortfolioComparison
+    from warchest import Portfolio, PortfolioComparison
 
 
 @app.command()
@@ -55,7 +55,6 @@ def portfolio(
     Example: warchest portfolio "Apple Inc." "QUALCOMM Incorporated" --as-of 2025-01-01
     """
     from warchest import (
-        ValuedPortfolio,
         compare_portfolios,
         portfolio_value,
         values_computed,
@@ -84,7 +83,13 @@ def portfolio(
             print_json(result)
             return
         _synthetic_note(store)
-    who = result.name + (f" and its group ({len(result.members)} entities)" if group else "")
+    _print_portfolio(result, limit)
+
+
+def _print_portfolio(result: Portfolio, limit: int) -> None:
+    """A company's patents on the date, and the summary when they are valued."""
+    who = result.name + (f" and its group ({len(result.members)} entities)"
+                         if result.group else "")
     how = ", ".join(f"{v} by {k}" for k, v in sorted(result.by_via.items()))
     console.print(f"{escape(who)} owns {len(result.patents):,} patents on "
                   f"{result.as_of}" + (f" ({how})" if how else ""))
@@ -93,6 +98,8 @@ def portfolio(
         console.print(f"{liens:,} of them carry an open security interest")
     cols = ["patent_id", "title", "owner_name", "start_date", "via", "via_rf_id",
             "open_liens", "note"]
+    from warchest import ValuedPortfolio
+
     if isinstance(result, ValuedPortfolio):
         summary = result.summary
         life = ", ".join(f"{k}: {v}" for k, v in summary.remaining_life.items())

@@ -21,6 +21,7 @@ from warchest.deal.optimise import (
 )
 from warchest.deal.scenario import Scenario
 from warchest.deal.valuation import (
+    Comparable,
     ValuationParams,
     balancing_payment,
     patent_factors,
@@ -146,13 +147,20 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None,
     """Choose the package, explain it, price it (module docstring); ``stage`` is told
     each step as it starts (:mod:`warchest.progress`)."""
     from warchest.exposure import resolve_firms
+    from warchest.status import contains_synthetic
 
     def step(name: str) -> None:
         report_stage(stage, f"deal: {name}", DEAL_STEPS.index(name) if name != "done"
                      else len(DEAL_STEPS), len(DEAL_STEPS))
 
     clock: dict[str, float] = {}
-    started = time.perf_counter()
+    started = tick = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal tick
+        clock[name] = time.perf_counter() - tick
+        tick = time.perf_counter()
+
     step("exposure")
     markets = list(scenario.markets)
     names = [scenario.buyer, scenario.seller, *[t.name for t in scenario.threats]]
@@ -166,113 +174,25 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None,
     exposures = compute_exposures(store, names, markets, scenario.as_of, config,
                                   products=scenario.products, keep_patents=True,
                                   evidence_per_pair=0)
-    clock["exposure"] = time.perf_counter() - started
+    lap("exposure")
     step("candidates")
-    tick = time.perf_counter()
-
-    # candidates: the seller's patents in force in some target market
-    rows_in: dict[str, dict[str, int]] = {}
-    for m, ex in exposures.items():
-        assert ex.patents is not None
-        for i in np.flatnonzero(ex.patents.owner == 1).tolist():
-            rows_in.setdefault(ex.patents.patent_id[i], {})[m] = i
-    ids = sorted(rows_in)
-    facts = _candidate_facts(store, ids, scenario.as_of)
-    excluded = {"not in force in every in_force_in market": 0,
-                "less than min_remaining_years left": 0,
-                "encumbered: open security interest": 0,
-                "encumbered: recorded licence": 0, "must_exclude": 0}
-    wanted = set(_normalise(store, scenario.must_include))
-    unwanted = set(_normalise(store, scenario.must_exclude))
-    unknown = sorted(wanted - set(ids))
-    if unknown:
-        raise InfeasibleDeal(f"must_include patent {unknown[0]} is not an in-force patent of "
-                             f"{firms[1].name} in {', '.join(markets)} on {scenario.as_of}; "
-                             "remove it from must_include")
-    keep: list[str] = []
-    for pid in ids:
-        f = facts.get(pid, {})
-        reason = None
-        if any(m not in rows_in[pid] for m in scenario.in_force_in):
-            reason = "not in force in every in_force_in market"
-        elif float(f.get("remaining_years") or 0) < scenario.min_remaining_years:
-            reason = "less than min_remaining_years left"
-        elif scenario.exclude_encumbered and f.get("open_liens"):
-            reason = "encumbered: open security interest"
-        elif scenario.exclude_encumbered and f.get("licences"):
-            reason = "encumbered: recorded licence"
-        elif pid in unwanted:
-            reason = "must_exclude"
-        if reason:
-            if pid in wanted:
-                raise InfeasibleDeal(f"must_include patent {pid} is ruled out: {reason}; "
-                                     "remove it from must_include or relax the constraint")
-            excluded[reason] += 1
-        else:
-            keep.append(pid)
-    if not keep:
-        raise InfeasibleDeal(f"no patent of {firms[1].name} is left after the constraints "
-                             f"({', '.join(f'{k}: {v}' for k, v in excluded.items() if v)}); "
-                             "relax them")
-
-    # the instance
-    threat_idx = list(range(2, len(firms)))
-    targets = [(t, m) for m in markets for t in threat_idx]
-    n, jn = len(keep), len(targets)
-    gains = np.zeros((n, jn))
-    base, scale, weight, seller_power = (np.zeros(jn) for _ in range(4))
-    notes: list[str] = []
-    # per market: each candidate's row in that market's exposure (candidates in force there)
-    in_market = {m: [(c, rows_in[pid][m]) for c, pid in enumerate(keep) if m in rows_in[pid]]
-                 for m in markets}
-    for j, (t, m) in enumerate(targets):
-        ex = exposures[m]
-        assert ex.patents is not None
-        if in_market[m]:
-            cs, rs = (np.array(x) for x in zip(*in_market[m], strict=True))
-            gains[cs, j] = ex.patents.weighted[rs, t]
-        base[j] = ex.matrix[0][t]
-        scale[j] = ex.matrix[t][0]
-        seller_power[j] = ex.matrix[1][t]
-        weight[j] = scenario.threats[t - 2].weight * scenario.markets[m]
-    scale_from, warnings = _deterrence_scales(scale, gains, targets, scenario.size,
-                                              [f.name for f in firms])
-    notes += warnings
-    comparables = read_comparables(scenario.comparables)
-    params = ValuationParams(scenario.quality_elasticity, scenario.reference_remaining_years)
-    reference = _reference_value(store, scenario.as_of)
-    value = np.array([float(facts[p].get("value") or 0) for p in keep])
-    remaining = np.array([float(facts[p].get("remaining_years") or 0) for p in keep])
-    cost = price_per_patent(comparables)[1] * patent_factors(value, remaining, reference,
-                                                             params)
-    area_names = [facts[p].get("area") or "(unmapped)" for p in keep]
-    codes = {a: k for k, a in enumerate(sorted(set(area_names)))}
-    area = np.array([codes[a] for a in area_names])
-    caps: dict[int, int] = {}
-    if scenario.max_share_per_area is not None:
-        size = scenario.size or n
-        cap = max(1, math.floor(scenario.max_share_per_area * size))
-        caps = {code: cap for a, code in codes.items() if a != "(unmapped)"}
-    must = np.array([keep.index(p) for p in sorted(wanted)], np.int64)
-    inst = Instance(gains, base, scale, weight, size=scenario.size,
-                    budget=scenario.budget_usd, cost=cost, area=area, area_cap=caps,
-                    must=must)
-    clock["candidates"] = time.perf_counter() - tick
+    cands = _Candidates.of(store, scenario, firms, exposures)
+    problem = _Problem.of(store, scenario, firms, exposures, cands)
+    lap("candidates")
     step("greedy")
-    tick = time.perf_counter()
-    sol = greedy(inst)
-    clock["greedy"] = time.perf_counter() - tick
+    sol = greedy(problem.instance)
+    lap("greedy")
     use_exact = scenario.exact if exact is None else exact
     exact_sol: Solution | None = None
     exact_note = "not asked for (optimiser.exact or --exact)"
+    n = len(cands.keep)
     if use_exact and n > scenario.exact_max_candidates:
         exact_note = (f"skipped: {n:,} candidates is more than optimiser.exact_max_candidates "
                       f"({scenario.exact_max_candidates:,})")
     elif use_exact:
         step("exact")
-        tick = time.perf_counter()
-        exact_sol = solve_exact(inst, scenario.time_limit_s, start=sol.chosen)
-        clock["exact"] = time.perf_counter() - tick
+        exact_sol = solve_exact(problem.instance, scenario.time_limit_s, start=sol.chosen)
+        lap("exact")
         exact_note = (f"{exact_sol.status}: MILP value {exact_sol.value:.6g}, proven upper "
                       f"bound {exact_sol.bound:.6g}")
         if exact_sol.bound is not None and exact_sol.bound > 0:
@@ -281,25 +201,153 @@ def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None,
             sol.gap = (sol.bound - sol.value) / sol.bound
     best = exact_sol if exact_sol is not None and exact_sol.value > sol.value + 1e-12 else sol
     step("report")
-    tick = time.perf_counter()
     # the reserve fills a package size (a budget alone is not spent on saturated threats)
-    reserve = fill_package(inst, best.chosen) if scenario.fill and scenario.size else []
-    chosen = best.chosen + reserve
-    result = _describe(store, scenario, firms, exposures, keep, facts, rows_in, targets,
-                       inst, best, chosen, value, remaining, reference, comparables, params,
-                       seller_power, scale_from)
-    clock["report"] = time.perf_counter() - tick
+    reserve = fill_package(problem.instance, best.chosen) \
+        if scenario.fill and scenario.size else []
+    result = _describe(store, scenario, firms, exposures, cands.keep, cands.facts,
+                       cands.rows_in, problem.targets, problem.instance, best,
+                       best.chosen + reserve, problem.value, problem.remaining,
+                       problem.reference, problem.comparables, problem.params,
+                       problem.seller_power, problem.scale_from)
+    lap("report")
     clock["total"] = time.perf_counter() - started
     step("done")
-    from warchest.status import contains_synthetic
-
     return DealResult(
         scenario=scenario, buyer=firms[0].name, seller=firms[1].name,
         threats=[f.name for f in firms[2:]], markets=markets, candidates=n,
-        excluded=excluded, solution=sol, exact=exact_sol, exact_note=exact_note,
-        assumptions=notes + result.pop("assumptions"), warnings=notes, exposures=exposures,
-        synthetic=scenario.synthetic or contains_synthetic(store), seconds=clock,
-        instance=inst, candidate_ids=keep, **result)
+        excluded=cands.excluded, solution=sol, exact=exact_sol, exact_note=exact_note,
+        assumptions=problem.notes + result.pop("assumptions"), warnings=problem.notes,
+        exposures=exposures, synthetic=scenario.synthetic or contains_synthetic(store),
+        seconds=clock, instance=problem.instance, candidate_ids=cands.keep, **result)
+
+
+@dataclass
+class _Candidates:
+    """The seller's patents in force in some target market that the constraints keep
+    (``keep``), each one's row in each market's exposure (``rows_in``), their facts, the
+    ones ruled out per reason and the must-include ones."""
+
+    keep: list[str]
+    rows_in: dict[str, dict[str, int]]
+    facts: dict[str, dict[str, Any]]
+    excluded: dict[str, int]
+    wanted: set[str]
+
+    @classmethod
+    def of(cls, store: Store, scenario: Scenario, firms: list[Any],
+           exposures: dict[str, Exposure]) -> _Candidates:
+        rows_in: dict[str, dict[str, int]] = {}
+        for m, ex in exposures.items():
+            assert ex.patents is not None
+            for i in np.flatnonzero(ex.patents.owner == 1).tolist():
+                rows_in.setdefault(ex.patents.patent_id[i], {})[m] = i
+        ids = sorted(rows_in)
+        facts = _candidate_facts(store, ids, scenario.as_of)
+        excluded = {"not in force in every in_force_in market": 0,
+                    "less than min_remaining_years left": 0,
+                    "encumbered: open security interest": 0,
+                    "encumbered: recorded licence": 0, "must_exclude": 0}
+        wanted = set(_normalise(store, scenario.must_include))
+        unwanted = set(_normalise(store, scenario.must_exclude))
+        unknown = sorted(wanted - set(ids))
+        markets = ", ".join(scenario.markets)
+        if unknown:
+            raise InfeasibleDeal(f"must_include patent {unknown[0]} is not an in-force patent "
+                                 f"of {firms[1].name} in {markets} on {scenario.as_of}; "
+                                 "remove it from must_include")
+        keep: list[str] = []
+        for pid in ids:
+            reason = _ruled_out(scenario, facts.get(pid, {}), rows_in[pid], pid in unwanted)
+            if reason:
+                if pid in wanted:
+                    raise InfeasibleDeal(f"must_include patent {pid} is ruled out: {reason}; "
+                                         "remove it from must_include or relax the "
+                                         "constraint")
+                excluded[reason] += 1
+            else:
+                keep.append(pid)
+        if not keep:
+            raise InfeasibleDeal(
+                f"no patent of {firms[1].name} is left after the constraints "
+                f"({', '.join(f'{k}: {v}' for k, v in excluded.items() if v)}); relax them")
+        return cls(keep, rows_in, facts, excluded, wanted)
+
+
+def _ruled_out(scenario: Scenario, facts: dict[str, Any], markets: dict[str, int],
+               unwanted: bool) -> str | None:
+    """Why the constraints rule a candidate out, or None."""
+    if any(m not in markets for m in scenario.in_force_in):
+        return "not in force in every in_force_in market"
+    if float(facts.get("remaining_years") or 0) < scenario.min_remaining_years:
+        return "less than min_remaining_years left"
+    if scenario.exclude_encumbered and facts.get("open_liens"):
+        return "encumbered: open security interest"
+    if scenario.exclude_encumbered and facts.get("licences"):
+        return "encumbered: recorded licence"
+    return "must_exclude" if unwanted else None
+
+
+@dataclass
+class _Problem:
+    """The optimiser's instance (gains per candidate and threat x market, today's powers,
+    weights, prices, area caps) and what the report needs of it."""
+
+    instance: Instance
+    targets: list[tuple[int, str]]
+    value: np.ndarray
+    remaining: np.ndarray
+    reference: float
+    comparables: list[Comparable]
+    params: ValuationParams
+    seller_power: np.ndarray
+    scale_from: list[str]
+    notes: list[str]
+
+    @classmethod
+    def of(cls, store: Store, scenario: Scenario, firms: list[Any],
+           exposures: dict[str, Exposure], cands: _Candidates) -> _Problem:
+        keep, rows_in, facts = cands.keep, cands.rows_in, cands.facts
+        markets = list(scenario.markets)
+        targets = [(t, m) for m in markets for t in range(2, len(firms))]
+        n, jn = len(keep), len(targets)
+        gains = np.zeros((n, jn))
+        base, scale, weight, seller_power = (np.zeros(jn) for _ in range(4))
+        # per market: each candidate's row in that market's exposure (those in force there)
+        in_market = {m: [(c, rows_in[pid][m]) for c, pid in enumerate(keep)
+                         if m in rows_in[pid]] for m in markets}
+        for j, (t, m) in enumerate(targets):
+            ex = exposures[m]
+            assert ex.patents is not None
+            if in_market[m]:
+                cs, rs = (np.array(x) for x in zip(*in_market[m], strict=True))
+                gains[cs, j] = ex.patents.weighted[rs, t]
+            base[j] = ex.matrix[0][t]
+            scale[j] = ex.matrix[t][0]
+            seller_power[j] = ex.matrix[1][t]
+            weight[j] = scenario.threats[t - 2].weight * scenario.markets[m]
+        scale_from, notes = _deterrence_scales(scale, gains, targets, scenario.size,
+                                               [f.name for f in firms])
+        comparables = read_comparables(scenario.comparables)
+        params = ValuationParams(scenario.quality_elasticity,
+                                 scenario.reference_remaining_years)
+        reference = _reference_value(store, scenario.as_of)
+        value = np.array([float(facts[p].get("value") or 0) for p in keep])
+        remaining = np.array([float(facts[p].get("remaining_years") or 0) for p in keep])
+        cost = price_per_patent(comparables)[1] * patent_factors(value, remaining, reference,
+                                                                 params)
+        area_names = [facts[p].get("area") or "(unmapped)" for p in keep]
+        codes = {a: k for k, a in enumerate(sorted(set(area_names)))}
+        area = np.array([codes[a] for a in area_names])
+        caps: dict[int, int] = {}
+        if scenario.max_share_per_area is not None:
+            cap = max(1, math.floor(scenario.max_share_per_area * (scenario.size or n)))
+            caps = {code: cap for a, code in codes.items() if a != "(unmapped)"}
+        must = np.array([keep.index(p) for p in sorted(cands.wanted)], np.int64)
+        inst = Instance(gains, base, scale, weight, size=scenario.size,
+                        budget=scenario.budget_usd, cost=cost, area=area, area_cap=caps,
+                        must=must)
+        return cls(inst, targets, value, remaining, reference, comparables, params,
+                   seller_power, scale_from, notes)
 
 
 def _deterrence_scales(scale: np.ndarray, gains: np.ndarray, targets: list[tuple[int, str]],

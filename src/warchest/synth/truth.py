@@ -256,7 +256,8 @@ def in_force_us(f: Facts) -> np.ndarray:
 
 def _statistics(p: Patents, companies: Companies, stats: Any, events: Events,
                 n_patents: int, seed: int, table_rows: dict[str, int]) -> dict[str, Any]:
-    from warchest.synth.generate import DECADES, median_of
+    from warchest.synth.citations import DECADES
+    from warchest.synth.generate import median_of
 
     v = stats.values
     out: dict[str, Any] = {"seed": seed, "patents": n_patents, "synthetic": True,

@@ -75,31 +75,33 @@ def indicators_sql(self_citations: bool, min_cohort: int = MIN_COHORT,
                    breakthrough_min: int = BREAKTHROUGH_MIN) -> str:
     """``patent_indicators`` rows (without load_id). ``self_citations``: whether owner
     groups are resolved (else self citations are NULL); ``min_cohort`` and
-    ``breakthrough_min``: the cohort sizes described above."""
-    if self_citations:
-        groups = """
+    ``breakthrough_min``: the cohort sizes described above. One statement, built from
+    its parts in the order they are computed."""
+    return ("\nWITH " + _groups_cte(self_citations) + "\n" + _cohort_ctes(min_cohort)
+            + _forward_ctes(self_citations) + _lag_share_ctes() + _breadth_ctes()
+            + _raw_cte(self_citations) + _cohort_stats_cte() + reference_sql() + "\n"
+            + _indicators_select(breakthrough_min))
+
+
+def _groups_cte(self_citations: bool) -> str:
+    """Each patent's owner group at grant (for self citations), when owners are resolved."""
+    if not self_citations:
+        return ""
+    return """
 groups AS (
     SELECT o.patent_id, min(coalesce(e.ultimate_entity_id, o.entity_id)) AS grp
     FROM ownership o LEFT JOIN owner_entities e ON e.entity_id = o.entity_id
     WHERE o.via = 'grant' AND o.entity_id IS NOT NULL
     GROUP BY o.patent_id
 ),"""
-        self_expr = ("CASE WHEN gc.grp IS NOT NULL AND gc.grp = gd.grp THEN 1 ELSE 0 END")
-        self_join = ("LEFT JOIN groups gc ON gc.patent_id = c.patent_id "
-                     "LEFT JOIN groups gd ON gd.patent_id = c.cited_patent_id")
-        self_5 = "sum(CASE WHEN f.lag_days < 5 * {y} THEN f.is_self ELSE 0 END)"
-        self_7 = "sum(CASE WHEN f.lag_days < 7 * {y} THEN f.is_self ELSE 0 END)"
-    else:
-        groups = ""
-        self_expr = "0"
-        self_join = ""
-        self_5 = self_7 = "CAST(NULL AS BIGINT)"
+
+
+def _cohort_ctes(min_cohort: int) -> str:
+    """``field`` (each patent's first CPC subclass, leading symbol and group) and ``base``:
+    each granted patent with its cohort (grant year x the narrowest of subclass, class,
+    section holding ``min_cohort`` patents) and the years observed since its grant."""
     y = YEAR_DAYS
-    self_5 = self_5.format(y=y)
-    self_7 = self_7.format(y=y)
-    return f"""
-WITH {groups}
-span AS (SELECT max(grant_date) AS data_end FROM patents),
+    return f"""span AS (SELECT max(grant_date) AS data_end FROM patents),
 first_cpc AS (
     SELECT patent_id, subclass, symbol, main_group,
            row_number() OVER (PARTITION BY patent_id ORDER BY
@@ -138,7 +140,24 @@ base AS (
                 ELSE 'all' END AS cohort_field
     FROM sized
 ),
-cites AS (
+"""
+
+
+def _forward_ctes(self_citations: bool) -> str:
+    """``cites`` (distinct citations between granted patents, with their lag and whether
+    both are of one owner group) and ``forward`` (citations received within 5 and 7 years,
+    self citations apart)."""
+    y = YEAR_DAYS
+    if self_citations:
+        self_expr = "CASE WHEN gc.grp IS NOT NULL AND gc.grp = gd.grp THEN 1 ELSE 0 END"
+        self_join = ("LEFT JOIN groups gc ON gc.patent_id = c.patent_id "
+                     "LEFT JOIN groups gd ON gd.patent_id = c.cited_patent_id")
+        self_5 = f"sum(CASE WHEN f.lag_days < 5 * {y} THEN f.is_self ELSE 0 END)"
+        self_7 = f"sum(CASE WHEN f.lag_days < 7 * {y} THEN f.is_self ELSE 0 END)"
+    else:
+        self_expr, self_join = "0", ""
+        self_5 = self_7 = "CAST(NULL AS BIGINT)"
+    return f"""cites AS (
     SELECT DISTINCT c.patent_id AS citing, c.cited_patent_id AS cited,
            date_diff('day', cd.grant_date, cg.grant_date) AS lag_days,
            {self_expr} AS is_self
@@ -158,7 +177,15 @@ forward AS (
            count(*) AS forward_total
     FROM cites f GROUP BY f.cited
 ),
-lag_buckets AS (
+"""
+
+
+def _lag_share_ctes() -> str:
+    """``share``: the share of its 5-year citations a patent granted less than 5 years
+    before the data ends has had time to receive, from its cohort field's citation lags
+    (pooled when the field has none)."""
+    y = YEAR_DAYS
+    return f"""lag_buckets AS (
     SELECT coalesce(b.cohort_field, '?') AS field,
            CAST(floor(f.lag_days / {y}) AS INTEGER) AS bucket, count(*) AS n
     FROM cites f JOIN base b ON b.patent_id = f.cited
@@ -200,7 +227,13 @@ share AS (
     LEFT JOIN lag_cdf lp ON lp.field = '(pooled)'
                         AND lp.bucket = CAST(floor(b.observed_years) AS INTEGER)
 ),
-backward AS (
+"""
+
+
+def _breadth_ctes() -> str:
+    """Backward citations, generality and originality (Herfindahl over the citing and cited
+    patents' fields, bias-corrected), radicalness, family size in offices."""
+    return f"""backward AS (
     SELECT patent_id, count(DISTINCT cited_patent_id) AS backward
     FROM citations WHERE cited_patent_id IS NOT NULL GROUP BY patent_id
 ),
@@ -245,7 +278,12 @@ family AS (
     FROM family_links l JOIN families f ON f.family_id = l.family_id
     GROUP BY l.patent_id
 ),
-raw AS (
+"""
+
+
+def _raw_cte(self_citations: bool) -> str:
+    """``raw``: every indicator of each patent, before its cohort's statistics."""
+    return f"""raw AS (
     SELECT b.patent_id, b.cohort_year, b.cohort_field, b.cpc_subclass, b.lead_symbol,
            b.lead_group, b.observed_years,
            coalesce(fw.forward_5y, 0) AS forward_5y, coalesce(fw.forward_7y, 0) AS forward_7y,
@@ -272,7 +310,12 @@ raw AS (
     LEFT JOIN originality o ON o.patent_id = b.patent_id
     LEFT JOIN radicalness r ON r.patent_id = b.patent_id
 ),
-cohort AS (
+"""
+
+
+def _cohort_stats_cte() -> str:
+    """``cohort``: each patent with its cohort's size, means, maxima and its rank."""
+    return """cohort AS (
     SELECT r.*,
            count(*) OVER w AS cohort_size,
            avg(forward_5y_corrected) OVER w AS m_fwd,
@@ -289,8 +332,13 @@ cohort AS (
     FROM raw r
     WINDOW w AS (PARTITION BY cohort_year, cohort_field)
 ),
-{reference_sql()}
-SELECT patent_id, cohort_year, cohort_field, cpc_subclass, lead_symbol, lead_group,
+"""
+
+
+def _indicators_select(breakthrough_min: int) -> str:
+    """The final SELECT: the indicators, normalised by their cohort means, the
+    breakthrough flag, the quality index and the impact."""
+    return f"""SELECT patent_id, cohort_year, cohort_field, cpc_subclass, lead_symbol, lead_group,
        cohort_size,
        CAST(forward_5y AS INTEGER) AS forward_5y, CAST(forward_7y AS INTEGER) AS forward_7y,
        CAST(forward_5y_self AS INTEGER) AS forward_5y_self,

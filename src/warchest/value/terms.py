@@ -54,11 +54,16 @@ def _days(expr: str, days: str) -> str:
 
 
 def terms_sql() -> str:
-    """One row per patent of ``patent_terms`` (without load_id)."""
+    """One row per patent of ``patent_terms`` (without load_id): one statement, built from
+    its parts in the order they are computed."""
+    return "\n" + _term_start_ctes() + _nominal_ctes() + _adjusted_ctes() + _lapse_select()
+
+
+def _term_start_ctes() -> str:
+    """``chain``: when each patent's 20-year term starts: its own filing (or PCT filing),
+    or the earliest parent it continues, followed up one more generation."""
     continuity = ", ".join(f"'{r}'" for r in CONTINUITY)
-    blocked = ", ".join(f"'{r}'" for r in NOT_ENFORCEABLE)
-    return f"""
-WITH own AS (
+    return f"""WITH own AS (
     SELECT p.patent_id, p.patent_type, p.grant_date, coalesce(p.withdrawn, FALSE) AS withdrawn,
            a.filing_date, a.pct_filing_date,
            coalesce(a.pct_filing_date, a.filing_date) AS own_start,
@@ -108,7 +113,16 @@ chain AS (
                 ELSE c.via1 END AS term_start_via
     FROM chain1 c LEFT JOIN upstream u ON u.patent_id = c.patent_id AND u.k = 1
 ),
-reissued AS (
+"""
+
+
+def _nominal_ctes() -> str:
+    """``base``: each patent's nominal expiry by its type and filing date (designs 14 or
+    15 years from grant; utility 17 from grant or 20 from the term start, the URAA rule),
+    with the rule in words, its PTA, disclaimer, original patent (reissues) and the fee
+    expiry recorded (``EXP.`` not later reinstated)."""
+    blocked = ", ".join(f"'{r}'" for r in NOT_ENFORCEABLE)
+    return f"""reissued AS (
     SELECT patent_id, related_patent_id AS original_id, related_date AS original_filing,
            row_number() OVER (PARTITION BY patent_id ORDER BY sequence) AS k
     FROM related_documents WHERE lower(relation) = 'reissue'
@@ -172,7 +186,14 @@ base AS (
     LEFT JOIN reissued r ON r.patent_id = o.patent_id AND r.k = 1
     LEFT JOIN fees f ON f.patent_id = o.patent_id
 ),
-adjusted AS (
+"""
+
+
+def _adjusted_ctes() -> str:
+    """``terms``: the nominal expiry plus PTA, cut by a terminal disclaimer; a reissue
+    takes its original's term."""
+    blocked = ", ".join(f"'{r}'" for r in NOT_ENFORCEABLE)
+    return f"""adjusted AS (
     SELECT b.*,
            CASE WHEN b.nominal IS NOT NULL AND b.pta_days > 0
                  AND lower(b.patent_type) NOT IN ({blocked}) AND NOT b.withdrawn
@@ -224,7 +245,13 @@ terms AS (
                 ELSE t.filing_date END AS fee_filing
     FROM own_terms t LEFT JOIN own_terms orig ON orig.patent_id = t.original_id
 ),
-lapsed AS (
+"""
+
+
+def _lapse_select() -> str:
+    """``lapsed`` and the final SELECT: a fee expiry ends the patent at the last fee window
+    it missed (grant + 4, 8 or 12 years); the end date is the earlier of lapse and expiry."""
+    return f"""lapsed AS (
     SELECT t.*,
            CASE
              WHEN t.expired_on IS NULL OR lower(t.patent_type) NOT IN ('utility', 'reissue')

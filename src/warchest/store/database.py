@@ -1,0 +1,721 @@
+"""The DuckDB store: open and migrate the file, write streams, replace older loads,
+query, read-only SQL in a sandbox (the package docstring says what the store is)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import duckdb
+import pyarrow as pa
+
+from warchest.errors import (
+    InputError,
+    NotFound,
+    ReadOnlyQuery,
+    StoreUnavailable,
+    StoreVersionError,
+)
+from warchest.store.failures import engine_failure as engine_failure
+from warchest.store.schema import (
+    ARROW_TYPES,
+    BOOKKEEPING,
+    MIGRATIONS,
+    TABLES,
+    Migration,
+    Table,
+)
+from warchest.version import __version__
+
+DEFAULT_DB = "warchest.duckdb"
+
+_TYPES = {
+    "text": "VARCHAR",
+    "int": "INTEGER",
+    "bigint": "BIGINT",
+    "date": "DATE",
+    "bool": "BOOLEAN",
+    "double": "DOUBLE",
+    "timestamp": "TIMESTAMP",
+    "bytes": "BLOB",
+}
+
+_READ_STATEMENTS = {"SELECT", "EXPLAIN"}
+"""The statement types (as DuckDB's parser gives them) users' SQL may hold: SELECT (with
+DESCRIBE and SHOW, which parse as SELECT) and EXPLAIN."""
+SANDBOX = {"enable_external_access": False, "autoinstall_known_extensions": False,
+           "autoload_known_extensions": False, "allow_community_extensions": False,
+           "allow_unsigned_extensions": False}
+"""DuckDB settings of a sandboxed store: no file, URL or other database can be read or
+written (read_csv, glob, read_text, COPY, ATTACH, EXPORT/IMPORT DATABASE are refused), no
+extension installed or loaded; locked once the store is open."""
+
+
+_SIZE = re.compile(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
+
+
+def _size(value: str, what: str, example: str, variable: str) -> str:
+    """A DuckDB size setting, or an error naming the bad value and how to write it."""
+    if not _SIZE.fullmatch(value):
+        raise InputError(f"{what} {value!r} is not a size; write it like {example} "
+                            f"({variable})")
+    return value
+
+
+_UNITS = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
+_READS = re.compile(r"\s*(SELECT|WITH|FROM|EXPLAIN|DESCRIBE|SHOW|SUMMARIZE|VALUES|\()",
+                    re.IGNORECASE)
+T = TypeVar("T")
+
+
+def _bytes(value: str, variable: str) -> int:
+    """A size like 512MB or 1GB (or 0) in bytes."""
+    if value.strip() == "0":
+        return 0
+    _size(value, "cache size", "512MB or 1GB (0: off)", variable)
+    number = re.match(r"\s*(\d+(?:\.\d+)?)\s*([kmgt])", value, re.IGNORECASE)
+    assert number is not None
+    return int(float(number.group(1)) * _UNITS[number.group(2).lower()])
+
+
+def _nbytes(value: Any) -> int:
+    """Roughly how much memory a remembered value holds."""
+    if isinstance(value, pa.Table | pa.Array | pa.ChunkedArray | pa.RecordBatch):
+        return int(value.nbytes)
+    if hasattr(value, "nbytes"):
+        return int(value.nbytes)
+    if isinstance(value, tuple | list):
+        return sum(_nbytes(v) for v in value) + 64
+    if isinstance(value, dict):
+        return sum(_nbytes(v) for v in value.values()) + 64
+    return 64
+
+
+def default_db_path() -> Path:
+    """The store path: ``$WARCHEST_DB`` if set, else ``./warchest.duckdb``."""
+    return Path(os.environ.get("WARCHEST_DB") or DEFAULT_DB)
+
+
+@dataclass(frozen=True)
+class QuarantinedRow:
+    """A row or document that could not be loaded, and why."""
+
+    line: int | None
+    reason: str
+    raw: str
+    record: str | None = None
+    """What identifies the record when a line does not (e.g. a patent number)."""
+    byte_offset: int | None = None
+    """Where the record starts in the file (for documents of XML files)."""
+
+
+def _create_table_sql(table: Table, version: int) -> str:
+    cols = ", ".join(
+        f'"{c.name}" {_TYPES[c.type]}' for c in table.columns if c.since <= version
+    )
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols})'
+
+
+def migration_statements(migration: Migration, tables: Sequence[Table] = TABLES) -> list[str]:
+    """The SQL a migration runs: new tables, new columns of older tables, then its own."""
+    out: list[str] = []
+    for t in tables:
+        if t.since == migration.version:
+            out.append(_create_table_sql(t, migration.version))
+        elif t.since < migration.version:
+            for c in t.columns:
+                if c.since == migration.version:
+                    out.append(
+                        f'ALTER TABLE "{t.name}" ADD COLUMN IF NOT EXISTS "{c.name}" '
+                        f"{_TYPES[c.type]}"
+                    )
+    out.extend(migration.statements)
+    return out
+
+
+M = TypeVar("M", bound=Callable[..., Any])
+
+
+def _plain_failures(method: M) -> M:
+    """Out of memory or a full disk inside the engine comes out as a clear
+    :class:`~warchest.errors.WarchestError` (:func:`engine_failure`), not the engine's own."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except duckdb.Error as exc:
+            failure = engine_failure(exc, self.path)
+            if failure is None:
+                raise
+            raise failure from None
+
+    return cast(M, wrapper)
+
+
+class Store:
+    """A warchest store in one DuckDB file (or in memory with ``":memory:"``).
+
+    >>> with Store(":memory:") as store:
+    ...     store.version == store.latest_version
+    True
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        tables: Sequence[Table] = TABLES,
+        memory_limit: str | None = None,
+        sandbox: bool = False,
+    ) -> None:
+        self.path = str(default_db_path() if path is None else path)
+        self.read_only = read_only
+        self.sandboxed = sandbox
+        """A sandboxed store (read-only) runs users' SQL (``read_only_query``): its
+        connection reads the store's own tables and nothing else (``SANDBOX``)."""
+        if sandbox and not read_only:
+            raise InputError("a sandboxed store is read-only: open it with "
+                                "read_only=True, sandbox=True")
+        self.tables = {t.name: t for t in tables}
+        self._migrations = tuple(migrations)
+        self._lock = threading.RLock()
+        self._generation = 0  # bumped by every write: remembered results are then stale
+        self._keeping = 0
+        self._memo: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
+        self._memo_bytes = 0
+        self._memo_limit = _bytes(os.environ.get("WARCHEST_RESULT_CACHE") or "1GB",
+                                  "WARCHEST_RESULT_CACHE")
+        in_memory = self.path == ":memory:"
+        if read_only and not in_memory and not Path(self.path).exists():
+            raise NotFound(
+                f"no store at {self.path}; create one with `warchest init` or load data "
+                "with `warchest load ...` (or point --db / WARCHEST_DB at an existing store)"
+            )
+        config: dict[str, Any] = {}
+        memory_limit = memory_limit or os.environ.get("WARCHEST_MEMORY_LIMIT") or None
+        self.memory_limit_chosen = bool(memory_limit)
+        """Whether the store runs under a memory limit chosen by its user (``memory_limit``
+        or $WARCHEST_MEMORY_LIMIT) rather than DuckDB's default (80% of RAM)."""
+        if memory_limit:
+            config["memory_limit"] = _size(memory_limit, "memory limit", "512MB or 2GB",
+                                           "WARCHEST_MEMORY_LIMIT")
+        temp_limit = os.environ.get("WARCHEST_TEMP_LIMIT") or None
+        if temp_limit:
+            config["max_temp_directory_size"] = _size(temp_limit, "temp limit", "20GB",
+                                                      "WARCHEST_TEMP_LIMIT")
+        if sandbox:
+            config.update(SANDBOX)
+        try:
+            self._con = duckdb.connect(
+                self.path, read_only=read_only and not in_memory, config=config
+            )
+        except duckdb.IOException as exc:
+            raise StoreUnavailable(f"cannot open store {self.path}: {exc}") from None
+        except duckdb.Error as exc:
+            raise StoreVersionError(
+                f"{self.path} is not a DuckDB store warchest can read ({exc}); "
+                "choose another path with --db"
+            ) from None
+        self._con.execute("SET enable_progress_bar = false").fetchall()  # the library is quiet
+        try:
+            self._check_and_migrate()
+        except duckdb.Error as exc:
+            self._con.close()
+            failure = engine_failure(exc, self.path)
+            if failure is None:
+                raise
+            raise failure from None
+        if sandbox:  # from here on no statement can change the sandbox's settings
+            self._con.execute("SET lock_configuration = true").fetchall()
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @property
+    def latest_version(self) -> int:
+        return self._migrations[-1].version
+
+    @property
+    def version(self) -> int:
+        row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(row[0]) if row else 0
+
+    def _one(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
+        """First row of a query (the result is drained, as DuckDB 2 requires)."""
+        rows = self._con.execute(sql, list(params) if params else None).fetchall()
+        return rows[0] if rows else None
+
+    def _check_and_migrate(self) -> None:
+        existing = {
+            r[0]
+            for r in self._con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        if existing and "meta" not in existing:
+            raise StoreVersionError(
+                f"{self.path} is a DuckDB file but not a warchest store (it has tables "
+                f"{', '.join(sorted(existing)[:5])}); choose another path with --db"
+            )
+        current = self.version if "meta" in existing else 0
+        if current > self.latest_version:
+            raise StoreVersionError(
+                f"{self.path} was written by a newer warchest (schema v{current}; this "
+                f"version reads up to v{self.latest_version}); upgrade warchest"
+            )
+        if current == self.latest_version:
+            return
+        if self.read_only:
+            raise StoreVersionError(
+                f"{self.path} has schema v{current} and needs an upgrade to "
+                f"v{self.latest_version}; open it once without read-only (e.g. "
+                "`warchest init`) to upgrade it"
+            )
+        self._con.begin()
+        try:
+            for stmt in BOOKKEEPING.split(";"):
+                if stmt.strip():
+                    self._con.sql(stmt)
+            for migration in self._migrations:
+                if migration.version <= current:
+                    continue
+                for stmt in migration_statements(migration, list(self.tables.values())):
+                    self._con.sql(stmt)
+            self._con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), "
+                "('written_by', ?)",
+                [str(self.latest_version), __version__],
+            )
+            if current == 0:
+                self._con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('created_at', CAST(now() AS VARCHAR))"
+                )
+            self._con.commit()
+        except Exception:
+            self._rollback_quietly()
+            raise
+
+    def _rollback_quietly(self) -> None:
+        """Roll back, if a transaction is still open (a failed write or commit may have
+        ended it: the failure itself is what the caller raises)."""
+        with suppress(duckdb.Error):
+            self._con.rollback()
+
+    # ------------------------------------------------------------------ remembered results
+    def _changed(self) -> None:
+        """The data may have changed: results remembered so far are dropped."""
+        if not self._keeping:
+            self._generation += 1
+            self._memo.clear()
+            self._memo_bytes = 0
+
+    def _note_statement(self, sql: str) -> None:
+        if not _READS.match(sql):
+            self._changed()
+
+    @contextmanager
+    def keeping_results(self) -> Iterator[None]:
+        """Writes inside do not drop remembered results: only for caches that no remembered
+        result reads (e.g. ``patent_embeddings``)."""
+        self._keeping += 1
+        try:
+            yield
+        finally:
+            self._keeping -= 1
+
+    def remember(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, remembered in this process under ``key`` until the next write to
+        the store (least recently used first out, within ``$WARCHEST_RESULT_CACHE``, default
+        1GB; 0 turns it off). For derived inputs that are costly to read again, such as the
+        per-patent evidence behind an exposure matrix."""
+        if self._memo_limit <= 0:
+            return compute()
+        full = (self._generation, *key)
+        hit = self._memo.get(full)
+        if hit is not None:
+            self._memo.move_to_end(full)
+            return cast(T, hit[0])
+        value = compute()
+        size = _nbytes(value)
+        if size <= self._memo_limit:
+            self._memo[full] = (value, size)
+            self._memo_bytes += size
+            while self._memo_bytes > self._memo_limit:
+                _, (_, dropped) = self._memo.popitem(last=False)
+                self._memo_bytes -= dropped
+        return value
+
+    @staticmethod
+    def fingerprint(*tables: pa.Table) -> str:
+        """A digest of Arrow tables' contents (to key remembered results on them)."""
+        h = hashlib.blake2b(digest_size=16)
+        for t in tables:
+            h.update(repr((t.schema, t.num_rows)).encode())
+            for column in t.columns:
+                for chunk in column.chunks:
+                    for buf in chunk.buffers():
+                        if buf is not None:
+                            h.update(memoryview(buf))
+        return h.hexdigest()
+
+    # ------------------------------------------------------------------ writing
+    @contextmanager
+    def memory_at_most(self, limit: str) -> Iterator[None]:
+        """Run the block under a memory limit of at most ``limit`` (like ``4GB``), the
+        limit before it restored afterwards. A limit the user chose (``memory_limit`` or
+        $WARCHEST_MEMORY_LIMIT) is kept as it is, and a lower default too. For the large
+        derivations, whose peak is otherwise what DuckDB's default allows (80% of RAM:
+        it keeps what it may), not what they need."""
+        _size(limit, "memory limit", "512MB or 2GB", "memory_at_most")
+        before = str(self.scalar("SELECT current_setting('memory_limit')"))
+        if self.memory_limit_chosen or _bytes(before, "memory_limit") <= _bytes(
+                limit, "memory_at_most"):
+            yield
+            return
+        self._con.execute(f"SET memory_limit = '{limit}'").fetchall()
+        try:
+            yield
+        finally:  # back to DuckDB's default, exactly (not its rounded text)
+            self._con.execute("RESET memory_limit").fetchall()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside is committed together or not at all."""
+        self._changed()
+        with self._lock:
+            self._con.begin()
+            try:
+                yield
+            except BaseException:
+                self._rollback_quietly()
+                raise
+            try:
+                self._con.commit()
+            except duckdb.Error:
+                self._rollback_quietly()
+                raise
+
+    def begin_load(
+        self,
+        loader: str,
+        path: str,
+        member: str | None,
+        sha256: str | None,
+        size_bytes: int | None,
+        label: str | None = None,
+    ) -> int:
+        """Record the start of a load; returns its ``load_id``."""
+        self._changed()
+        row = self._one("SELECT coalesce(max(load_id), 0) + 1 FROM load_log")
+        assert row is not None
+        load_id = int(row[0])
+        self._con.execute(
+            "INSERT INTO load_log (load_id, loader, path, member, sha256, size_bytes, started,"
+            " status, label, warchest_version) VALUES (?, ?, ?, ?, ?, ?, now(), 'running', ?, ?)",
+            [load_id, loader, path, member, sha256, size_bytes, label, __version__],
+        )
+        return load_id
+
+    @_plain_failures
+    def checkpoint(self) -> None:
+        """Write everything committed into the store file (empties the write-ahead log)."""
+        if not self.read_only:
+            self._con.execute("CHECKPOINT").fetchall()
+
+    def set_load_file(self, load_id: int, sha256: str | None, size_bytes: int | None) -> None:
+        """Record the checksum and size of the file a load read (known once it is read)."""
+        self._changed()
+        self._con.execute(
+            "UPDATE load_log SET sha256 = ?, size_bytes = ? WHERE load_id = ?",
+            [sha256, size_bytes, load_id],
+        )
+
+    @_plain_failures
+    def write(self, table: str, data: pa.Table | pa.RecordBatch, load_id: int) -> int:
+        """Append rows (columns matched by name; missing columns are NULL)."""
+        self._changed()
+        if data.num_rows == 0:
+            return 0
+        if table not in self.tables:
+            raise KeyError(table)
+        name = f"_incoming_{threading.get_ident()}"
+        self._con.register(name, data)
+        try:
+            self._con.sql(
+                f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id FROM {name}'
+            )
+        finally:
+            self._con.unregister(name)
+        return int(data.num_rows)
+
+    @_plain_failures
+    def clear(self, table: str) -> int:
+        """Delete every row of a derived table (before it is derived again)."""
+        self._changed()
+        if table not in self.tables:
+            raise KeyError(table)
+        before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
+        self._con.execute(f'DELETE FROM "{table}"').fetchall()
+        return before
+
+    @_plain_failures
+    def derive(self, table: str, select_sql: str, load_id: int) -> int:
+        """Append the rows of a portable SELECT (columns matched by name) to a derived table.
+
+        This is where derived tables are computed from loaded ones: the SELECT is written
+        once in portable SQL, so another engine can run the same text.
+        """
+        self._changed()
+        if table not in self.tables:
+            raise KeyError(table)
+        before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
+        self._con.execute(
+            f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id '
+            f"FROM ({select_sql}) AS derived"
+        ).fetchall()
+        return int(self.scalar(f'SELECT count(*) FROM "{table}"')) - before
+
+    def arrow_schema(self, table: str) -> pa.Schema:
+        """Arrow schema of the columns a load writes (all but load_id and merged_from)."""
+        return pa.schema([
+            (c.name, ARROW_TYPES[c.type]) for c in self.tables[table].columns
+            if c.name not in ("load_id", "merged_from")
+        ])
+
+    @_plain_failures
+    def write_stream(self, table: str, batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader,
+                     load_id: int) -> None:
+        """Append a stream of record batches (with :meth:`arrow_schema`) in one INSERT.
+
+        The batches are pulled as the engine inserts, so a producer can parse the next part
+        of a file meanwhile; memory is bounded by the batches in flight.
+        """
+        self._changed()
+        if table not in self.tables:
+            raise KeyError(table)
+        reader = batches if isinstance(batches, pa.RecordBatchReader) else \
+            pa.RecordBatchReader.from_batches(self.arrow_schema(table), iter(batches))
+        name = f"_incoming_{threading.get_ident()}"
+        self._con.register(name, reader)
+        try:
+            self._con.execute(
+                f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id FROM {name}'
+            ).fetchall()
+        finally:
+            self._con.unregister(name)
+
+    def quarantine_stream(self, load_id: int, path: str, member: str | None,
+                          reader: pa.RecordBatchReader) -> None:
+        """Store quarantined rows (line, record, reason, raw) read from a stream."""
+        self._changed()
+        self._con.register("_quarantine_rows", reader)
+        try:
+            self._con.execute(
+                "INSERT INTO quarantine BY NAME SELECT *, ? AS load_id, ? AS path, ? AS member "
+                "FROM _quarantine_rows", [load_id, path, member]
+            ).fetchall()
+        finally:
+            self._con.unregister("_quarantine_rows")
+
+    def drop_repeated_keys(self, table: str, load_id: int) -> list[QuarantinedRow]:
+        """In a one-row-per-key table (``merge``), the rows this load wrote more than once
+        for a key: all but the last written are deleted and returned as quarantined rows
+        (a file that names a patent twice keeps its last row, and says so)."""
+        t = self.tables[table]
+        if not t.merge:
+            return []
+        key = t.key[0]
+        lid = int(load_id)
+        repeated = self._con.sql(
+            f'SELECT rowid AS _row, * EXCLUDE (load_id) FROM "{table}" WHERE load_id = {lid} '
+            f'QUALIFY row_number() OVER (PARTITION BY "{key}" ORDER BY rowid DESC) > 1'
+        ).to_arrow_table()
+        if repeated.num_rows == 0:
+            return []
+        self._changed()
+        self._con.register("_repeated", repeated.select(["_row"]))
+        try:
+            self._con.execute(f'DELETE FROM "{table}" WHERE rowid IN '
+                              "(SELECT _row FROM _repeated)").fetchall()
+        finally:
+            self._con.unregister("_repeated")
+        rows = repeated.drop_columns(["_row"]).to_pylist()
+        return [QuarantinedRow(None, f"repeated key: {key} {r[key]} appears again later in "
+                               "this file, whose last row for it is the one loaded",
+                               json.dumps(r, default=str)[:2000], record=str(r[key]))
+                for r in rows]
+
+    def replace_older(self, table: str, load_id: int) -> int:
+        """Make this load's rows the current ones for every key it wrote.
+
+        Rows that earlier loads wrote for the same keys are deleted; for one-row-per-key
+        tables (``merge``) values this load left empty are first taken from the older row.
+        Returns the number of older rows replaced.
+        """
+        self._changed()
+        t = self.tables[table]
+        key = t.key[0]
+        lid = int(load_id)
+        if t.merge:
+            others = [c for c in t.column_names if c not in (key, "load_id", "merged_from")]
+            sets = ", ".join(f'"{c}" = coalesce("{table}"."{c}", o."{c}")' for c in others)
+            took = " OR ".join(f'("{table}"."{c}" IS NULL AND o."{c}" IS NOT NULL)'
+                               for c in others)
+            self._con.execute(
+                f'UPDATE "{table}" SET {sets}, merged_from = CASE WHEN {took} THEN '
+                "concat_ws(',', o.merged_from, CAST(o.load_id AS VARCHAR)) "
+                f'ELSE "{table}".merged_from END FROM (SELECT * FROM "{table}" '
+                f"WHERE load_id <> {lid} QUALIFY row_number() OVER "
+                f'(PARTITION BY "{key}" ORDER BY load_id DESC) = 1) o '
+                f'WHERE "{table}".load_id = {lid} AND "{table}"."{key}" = o."{key}"'
+            ).fetchall()
+        row = self._one(
+            f'SELECT count(*) FROM "{table}" WHERE load_id <> {lid} AND "{key}" IN '
+            f'(SELECT "{key}" FROM "{table}" WHERE load_id = {lid})'
+        )
+        replaced = int(row[0]) if row else 0
+        if replaced:
+            self._con.sql(
+                f'DELETE FROM "{table}" WHERE load_id <> {lid} AND "{key}" IN '
+                f'(SELECT "{key}" FROM "{table}" WHERE load_id = {lid})'
+            )
+        return replaced
+
+    def finish_load(
+        self,
+        load_id: int,
+        *,
+        rows_read: int,
+        rows_loaded: int,
+        rows_quarantined: int,
+        outputs: dict[str, tuple[int, int]],
+        status: str = "ok",
+    ) -> None:
+        """Close a load's log row; ``outputs`` maps table -> (rows written, rows replaced)."""
+        self._changed()
+        self._con.execute(
+            "UPDATE load_log SET rows_read = ?, rows_loaded = ?, rows_quarantined = ?, "
+            "finished = now(), status = ? WHERE load_id = ?",
+            [rows_read, rows_loaded, rows_quarantined, status, load_id],
+        )
+        for table, (written, replaced) in outputs.items():
+            self._con.execute(
+                "INSERT INTO load_outputs VALUES (?, ?, ?, ?)",
+                [load_id, table, written, replaced],
+            )
+
+    def delete_loads_of(self, path: str, member: str | None) -> None:
+        """Forget quarantine rows of earlier loads of the same file (a reload supersedes)."""
+        self._changed()
+        self._con.execute(
+            "DELETE FROM quarantine WHERE path = ? AND member IS NOT DISTINCT FROM ?",
+            [path, member],
+        )
+
+    # ------------------------------------------------------------------ reading
+    @_plain_failures
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """Run a query and return its result as an Arrow table."""
+        self._note_statement(sql)
+        with self._lock:
+            if params:
+                return self._con.sql(sql, params=list(params)).to_arrow_table()
+            return self._con.sql(sql).to_arrow_table()
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts."""
+        rows: list[dict[str, Any]] = self.query(sql, params).to_pylist()
+        return rows
+
+    def rows_with(self, name: str, data: pa.Table, sql: str,
+                  params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query that reads ``data`` as a table named ``name`` (e.g. a list of patent
+        ids to join with), and return its rows as dicts."""
+        return self.rows_using({name: data}, sql, params)
+
+    def rows_using(self, tables: dict[str, pa.Table], sql: str,
+                   params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query that reads each Arrow table under its name; rows as dicts."""
+        rows: list[dict[str, Any]] = self.query_using(tables, sql, params).to_pylist()
+        return rows
+
+    @_plain_failures
+    def query_using(self, tables: dict[str, pa.Table], sql: str,
+                    params: Sequence[Any] | None = None) -> pa.Table:
+        """Run a query that reads each Arrow table under its name; an Arrow table."""
+        self._note_statement(sql)
+        with self._lock:
+            for name, data in tables.items():
+                self._con.register(name, data)
+            try:
+                return (self._con.sql(sql, params=list(params)) if params
+                        else self._con.sql(sql)).to_arrow_table()
+            finally:
+                for name in tables:
+                    self._con.unregister(name)
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        table = self.query(sql, params)
+        if table.num_rows == 0:
+            return None
+        return table.column(0)[0].as_py()
+
+    def read_only_query(self, sql: str) -> pa.Table:
+        """Run a user's query on a sandboxed store (``sandbox=True``): each statement is
+        parsed and must be a read (``_READ_STATEMENTS``), and the connection itself reads
+        the store's tables and nothing else (``SANDBOX``)."""
+        if not self.sandboxed:
+            raise ReadOnlyQuery("users' SQL runs only on a sandboxed store: open it with "
+                                "Store(path, read_only=True, sandbox=True)")
+        try:
+            statements = duckdb.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise ReadOnlyQuery(f"cannot parse the query: {exc}") from None
+        if not statements:
+            raise ReadOnlyQuery("the query is empty; give a SELECT statement")
+        for stmt in statements:
+            kind = str(stmt.type).rsplit(".", 1)[-1]
+            if kind not in _READ_STATEMENTS:
+                raise ReadOnlyQuery(
+                    f"only reads are allowed here, not {kind}: {stmt.query.strip()[:80]!r}; "
+                    "use the load commands to change the store"
+                )
+        try:
+            result: pa.Table | None = None
+            for stmt in statements:
+                result = self._con.sql(stmt.query).to_arrow_table()
+            assert result is not None
+            return result
+        except duckdb.Error as exc:
+            failure = engine_failure(exc, self.path)
+            if failure is not None:
+                raise failure from None
+            raise InputError(f"query failed: {str(exc).splitlines()[0]}") from None
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows in every store table, in schema order."""
+        parts = " UNION ALL ".join(
+            f"SELECT '{name}' AS t, count(*) AS n FROM \"{name}\"" for name in self.tables
+        )
+        counts = {r["t"]: int(r["n"]) for r in self.rows(parts)}
+        return {name: counts[name] for name in self.tables}
