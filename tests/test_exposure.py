@@ -16,9 +16,11 @@ B's patents: 8200001 (2018-01-02, H04W72/04 + H04W72/12) cites 8100001 (examiner
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -205,7 +207,27 @@ def test_errors_name_the_bad_value(world: Store) -> None:
 def test_heatmap_and_cli(world: Store, tmp_path: Path) -> None:
     result = compute_exposure(world, [A, B], "US", ON, NO_TEXT)
     svg = heatmap_svg(result)
-    assert svg.startswith("<svg") and "Alpha Devices Inc." in svg
+    # the cells read back as the matrix: B's exposure to A (A's power, worked by hand in
+    # test_deterrence_balance_and_naked_areas) in the A row, B column, in the deepest red
+    threat = 2.0 * S1 + S3 + 1.5 * S4 + S5
+    cells = {rect.findtext("{http://www.w3.org/2000/svg}title"): rect.get("fill")
+             for rect in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}rect")}
+    assert cells == {
+        f"{A} against {A}: 0.00 (0 patents)": "#dddddd",
+        f"{A} against {B}: {threat:.2f} (4 patents)": "#ff372d",
+        f"{B} against {A}: {result.matrix[1][0]:.2f} ({result.assertable[1][0]} patents)":
+            "#" + "".join(f"{c:02x}" for c in (255, int(255 - 200 * result.matrix[1][0]
+                                                          / threat),
+                                                int(255 - 210 * result.matrix[1][0] / threat))),
+        f"{B} against {B}: 0.00 (0 patents)": "#dddddd"}
+    assert result.matrix[0][1] == pytest.approx(threat, abs=1e-4)
+    assert f">{threat:.1f}</text>" in svg
+    # hostile names are escaped (the SVG is opened in a browser)
+    hostile = dataclasses.replace(result, firms=[
+        dataclasses.replace(result.firms[0], name="<script>alert(1)</script>"),
+        result.firms[1]])
+    assert "<script>" not in heatmap_svg(hostile)
+    assert "&lt;script&gt;" in heatmap_svg(hostile)
     runner = CliRunner()
     db = str(world.path)
     world.close()
@@ -215,7 +237,12 @@ def test_heatmap_and_cli(world: Store, tmp_path: Path) -> None:
     assert got.exit_code == 0, got.output
     pairs = json.loads(got.output)["pairs"]
     assert {(p["holder"], p["target"]) for p in pairs} == {(A, B), (B, A)}
-    assert out.read_text(encoding="utf-8").startswith("<svg")
+    drawn = ET.fromstring(out.read_text(encoding="utf-8"))
+    shown = {t.findtext("{http://www.w3.org/2000/svg}title")
+             for t in drawn.iter("{http://www.w3.org/2000/svg}rect")}
+    by_pair = {(p["holder"], p["target"]): p for p in pairs}
+    assert f"{A} against {B}: {by_pair[(A, B)]['exposure']:.2f} " \
+           f"({by_pair[(A, B)]['assertable_patents']} patents)" in shown
     got = runner.invoke(app, ["exposure", "explain", A, B, "--as-of", "2020-06-30",
                               "--db", db])
     assert got.exit_code == 0 and "from 4 assertable of 4 patents" in got.output
