@@ -71,11 +71,11 @@ def main(folder: Path, patents: int) -> dict[str, object]:
         deal = warchest.plan_deal(store, scenario)
         written = warchest.write_deal_report(deal, folder / "deal-report.html",
                                              folder / "package.csv", folder / "deal.json")
-    price = deal.valuation["range_usd"]
+    price = deal.valuation.range_usd
     print(f"deal: {deal.buyer} buys {len(deal.package)} of {deal.candidates:,} candidate "
           f"patents from {deal.seller}; deterrence {deal.objective['before']:.2f} -> "
-          f"{deal.objective['after']:.2f}; price ${price['low'] / 1e6:,.2f}M - "
-          f"${price['high'] / 1e6:,.2f}M")
+          f"{deal.objective['after']:.2f}; price {warchest.money(price.low)} - "
+          f"{warchest.money(price.high)}")
     print("wrote " + ", ".join(str(p) for p in written))
     return {"buyer": deal.buyer, "package": len(deal.package),
             "before": deal.objective["before"], "after": deal.objective["after"],

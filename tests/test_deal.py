@@ -252,11 +252,11 @@ def test_package_valuation_by_hand() -> None:
     assert f.tolist() == pytest.approx([math.sqrt(2), 2 * math.sqrt(0.5), 1.0])
     v = value_package(comps, np.array([2.0, 0.5, 100.0]), np.array([10.0, 25.0, 1.0]), 1.0)
     total = 2 * math.sqrt(2) + 1.0  # 3.82843
-    assert v["range_usd"]["mid"] == pytest.approx(477_272.7272727 * total)  # 1,827,206
-    assert v["range_usd"]["low"] == pytest.approx(274_264.7058824 * total)
-    assert v["allocation_usd"] == pytest.approx([477_272.7272727 * math.sqrt(2)] * 2
-                                                + [477_272.7272727])
-    assert sum(v["allocation_usd"]) == pytest.approx(v["range_usd"]["mid"])
+    assert v.range_usd.mid == pytest.approx(477_272.7272727 * total)  # 1,827,206
+    assert v.range_usd.low == pytest.approx(274_264.7058824 * total)
+    assert list(v.allocation_usd) == pytest.approx([477_272.7272727 * math.sqrt(2)] * 2
+                                                   + [477_272.7272727])
+    assert sum(v.allocation_usd) == pytest.approx(v.range_usd.mid)
 
 
 def test_bad_comparables_table(tmp_path: Path) -> None:

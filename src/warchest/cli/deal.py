@@ -128,13 +128,13 @@ def _print_sample_demo(real: SampleDemo, brief: bool) -> None:
 def _print_deal(r: DealResult) -> None:
     label = " [bold yellow](SYNTHETIC)[/bold yellow]" if r.synthetic else ""
     obj = r.objective
-    val = r.valuation["range_usd"]
+    val = r.valuation.range_usd
     sol = r.solution
     console.print(f"[bold]deal{label}:[/bold] {escape(r.buyer)} buys {len(r.package):,} of "
                   f"{r.candidates:,} candidate patents from {escape(r.seller)}; deterrence "
                   f"{obj['before']:.2f} -> {obj['after']:.2f} (of {obj['maximum']:.2f}); "
-                  f"price {money(val['low'])} - {money(val['high'])} "
-                  f"(mid {money(val['mid'])}, a model estimate)")
+                  f"price {money(val.low)} - {money(val.high)} "
+                  f"(mid {money(val.mid)}, a model estimate)")
     bound = "" if sol.gap is None else f"; within {share(sol.gap)} of the optimum (proven bound)"
     for w in r.warnings:
         console.print(f"[bold yellow]warning:[/bold yellow] {escape(w)}")

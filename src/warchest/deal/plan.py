@@ -22,6 +22,7 @@ from warchest.deal.optimise import (
 from warchest.deal.scenario import Scenario
 from warchest.deal.valuation import (
     Comparable,
+    Valuation,
     ValuationParams,
     balancing_payment,
     patent_factors,
@@ -71,7 +72,7 @@ class DealResult(Result):
     seller_after: dict[str, Any]
     naked: list[dict[str, Any]]
     difference: list[dict[str, Any]]  # per threat and market: the package patents behind it
-    valuation: dict[str, Any]
+    valuation: Valuation
     cross_licence: list[dict[str, Any]]
     exposures: dict[str, Exposure]
     after: dict[str, Exposure]
@@ -94,7 +95,8 @@ class DealResult(Result):
             "objective": self.objective, "targets": self.targets,
             "seller_after": self.seller_after, "naked": self.naked,
             "difference": self.difference,
-            "valuation": {k: v for k, v in self.valuation.items() if k != "allocation_usd"},
+            "valuation": {k: v for k, v in self.valuation.to_dict().items()
+                          if k != "allocation_usd"},
             "cross_licence": self.cross_licence, "assumptions": self.assumptions,
             "warnings": self.warnings, "package": self.package, "seconds": self.seconds,
         }
@@ -428,7 +430,7 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
     objective = {"before": float(inst.weight @ g_before), "after": float(inst.weight @ g_after),
                  "maximum": float(inst.weight.sum())}
     valuation = value_package(comparables, value[chosen], remaining[chosen], reference, params)
-    alloc = valuation["allocation_usd"]
+    alloc = valuation.allocation_usd
     if sol.gains:
         gain_of = dict(zip(sol.chosen, sol.gains, strict=True))
     else:  # the MILP's package: the marginal gains in the order greedy would pick it
@@ -537,7 +539,7 @@ def _describe(store: Store, scenario: Scenario, firms: list[Any],
                 "(warchest exposure); a bought patent keeps its score against each threat",
                 f"cross-licence: royalty rate {scenario.royalty_rate:g} of the payer's "
                 "sales in the market (sales 1 where not given: a share of sales)",
-                *valuation["assumptions"]]}
+                *valuation.assumptions]}
 
 
 def _payment_text(r: dict[str, Any], buyer: str, threat: str, share: bool) -> str:

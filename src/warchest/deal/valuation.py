@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from warchest.errors import BadInputFile
+from warchest.results import Result, Row
 
 COMPARABLES = Path(__file__).with_name("comparables.csv")
 
@@ -119,9 +120,36 @@ def price_per_patent(comparables: list[Comparable]) -> tuple[float, float, float
     return low, mid, high
 
 
+@dataclass(frozen=True)
+class PriceRange:
+    """Low, middle and high estimates in USD (from the 25th, 50th and 75th percentile of
+    the comparables' price per patent)."""
+
+    low: float
+    mid: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Valuation(Result):
+    """A package's price: the comparables' price per patent (``p25``, ``median``,
+    ``p75``), the adjustment for the package's value and remaining life, the range, each
+    patent's allocation (in package order) and the assumptions; the comparables are the
+    main table."""
+
+    TABLE = "comparables"
+    patents: int
+    price_per_patent_usd: dict[str, float]
+    adjustment: dict[str, float]
+    range_usd: PriceRange
+    allocation_usd: tuple[float, ...]
+    comparables: tuple[Row, ...]
+    assumptions: tuple[str, ...]
+
+
 def value_package(comparables: list[Comparable], value: np.ndarray, remaining: np.ndarray,
                   reference_value: float, params: ValuationParams | None = None
-                  ) -> dict[str, Any]:
+                  ) -> Valuation:
     """The price range of a package and each patent's allocation (module docstring).
 
     ``value`` (impact x market coverage on the date) and ``remaining`` (years) are per
@@ -133,19 +161,19 @@ def value_package(comparables: list[Comparable], value: np.ndarray, remaining: n
     n = len(factor)
     total = float(factor.sum())
     priced = sum(1 for c in comparables if c.per_patent is not None)
-    return {
-        "patents": n,
-        "price_per_patent_usd": {"p25": low, "median": mid, "p75": high},
-        "adjustment": {"sum_of_factors": total,
+    return Valuation(
+        patents=n,
+        price_per_patent_usd={"p25": low, "median": mid, "p75": high},
+        adjustment={"sum_of_factors": total,
                        "mean_factor": total / n if n else 0.0,
                        "package_mean_value": float(np.mean(value)) if n else 0.0,
                        "reference_mean_value": reference_value,
-                       "package_mean_remaining_years": float(np.mean(remaining))
-                       if n else 0.0},
-        "range_usd": {"low": low * total, "mid": mid * total, "high": high * total},
-        "allocation_usd": (mid * factor).tolist(),
-        "comparables": [c.__dict__ | {"per_patent_usd": c.per_patent} for c in comparables],
-        "assumptions": [
+                    "package_mean_remaining_years": float(np.mean(remaining))
+                    if n else 0.0},
+        range_usd=PriceRange(low * total, mid * total, high * total),
+        allocation_usd=tuple((mid * factor).tolist()),
+        comparables=tuple(c.__dict__ | {"per_patent_usd": c.per_patent} for c in comparables),
+        assumptions=(
             f"price per patent from {priced} priced public transactions (25th, 50th and "
             "75th percentile); prices as reported, not adjusted for inflation",
             "an average comparable patent is assumed to be worth the store's mean in-force "
@@ -156,8 +184,8 @@ def value_package(comparables: list[Comparable], value: np.ndarray, remaining: n
             "remaining years over that, clipped to 0.25..2",
             "the package's price is the sum of its patents' prices (the allocation)",
             "a model estimate from public data, not an appraisal",
-        ],
-    }
+        ),
+    )
 
 
 def balancing_payment(power_ab: float, power_ba: float, rate: float, sales_a: float = 1.0,
