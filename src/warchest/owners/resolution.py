@@ -36,10 +36,9 @@ from warchest.store import Store
 
 OWNERS_MEMORY = "3GB"
 """The ownership derivations' memory limit unless the user chose one
-($WARCHEST_MEMORY_LIMIT): on a full-size world (8.3M patents, 303,361 names) the whole
-`owners resolve` peaked at 6.5 GB under DuckDB's default (80% of RAM, what it may keep,
-not what it needs) and at 4.0 GB under 3GB, in the same time (bench/RESULTS.md,
-2026-12-04)."""
+($WARCHEST_MEMORY_LIMIT): under DuckDB's default (80% of RAM, what it may keep, not what
+it needs) its peak on a full-size world is higher at the same time (bench/RESULTS.md,
+2026-12-04, bench/owners.py)."""
 
 DERIVED_TABLES = ("owner_names", "owner_source_ids", "owner_entities", "owner_links",
                   "corporate_links", "ownership_events", "ownership")

@@ -19,9 +19,9 @@ from warchest.value.terms import terms_sql
 VALUE_TABLES = ("market_weights", "patent_terms", "patent_markets", "patent_indicators")
 VALUE_MEMORY = "4GB"
 """The value computation's memory limit unless the user chose one ($WARCHEST_MEMORY_LIMIT):
-under DuckDB's default (80% of RAM) its peak on a 1M-patent world was about 6 GB, what the
-default allows rather than what it needs; under 4GB it peaked at 4.1-4.3 GB in 1.3x the time
-(bench/RESULTS.md, 2026-11-24)."""
+under DuckDB's default (80% of RAM) it holds what the limit allows rather than what it
+needs; under this limit its peak is lower at little cost in time (bench/RESULTS.md,
+2026-11-24, bench/value.py)."""
 
 
 @dataclass(frozen=True)
