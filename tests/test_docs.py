@@ -35,3 +35,21 @@ def test_every_cli_command_is_in_the_readme() -> None:
         for sub in getattr(cmd, "commands", None) or [None]:
             words = f"warchest {name}" + (f" {sub}" if sub else "")
             assert words in readme, f"{words} is not documented in README.md"
+
+
+MEASURED = re.compile(
+    r"\d+(\.\d+)? ?MB/s|Spearman (of )?\d|precision@50 (of )?\d|peak(ed)? (at |of )?"
+    r"(about )?\d|(takes|in|runs in) about \d+(\.\d+)?(-\d+)? ?(s|ms|min)\b")
+
+
+def test_measured_figures_live_only_in_results() -> None:
+    """A measured figure (a speed, a peak, a score) is written once, in bench/RESULTS.md
+    with its command and date; README, docs and docstrings link to it (copies drift: the
+    value computation's peak was once given three ways)."""
+    root = Path(__file__).resolve().parents[1]
+    files = [root / "README.md", root / "DEVELOPERS.md", *sorted((root / "docs").glob("*.md")),
+             *sorted((root / "src" / "warchest").rglob("*.py"))]
+    found = [f"{path.relative_to(root)}:{n}: {m.group(0)}" for path in files
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             for m in [MEASURED.search(line)] if m]
+    assert found == []
