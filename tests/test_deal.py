@@ -39,6 +39,7 @@ from warchest.deal.valuation import (
     value_package,
 )
 from warchest.demo import WorldDemo, run_world_demo
+from warchest.display import money
 from warchest.errors import BadInputFile, InfeasibleDeal, WarchestError
 from warchest.ingest import load_assignments
 from warchest.owners import resolve_owners
@@ -366,6 +367,14 @@ def test_demo_job_loads_everything_and_writes_the_report(demo_world: WorldDemo) 
         assert n["threat_power"] > 0 and n["buyer_before"] < 0.1 * n["threat_power"]
     html = demo_world.outputs[0].read_text(encoding="utf-8")
     assert "SYNTHETIC DATA" in html
+    # the headline shows the deal's own numbers: package, deterrence, price as $1.27M
+    price = r.valuation.range_usd
+    assert (f"Package: {len(r.package):,} patents of {r.candidates:,} candidates; deterrence "
+            f"{r.objective['before']:.2f} &rarr; {r.objective['after']:.2f} (of "
+            f"{r.objective['maximum']:.2f}); price {money(price.low)} &ndash; "
+            f"{money(price.high)} (mid {money(price.mid)})") in html
+    assert price.low < price.mid < price.high and money(price.mid).startswith("$")
+    assert not re.search(r"\d[eE][+-]\d\d", html)  # no number in e-notation
     assert "<th>threat sells there</th>" in html
     assert "What made the difference" in html
     # no network: no script, no link, no URL other than the SVG namespace
