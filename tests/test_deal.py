@@ -475,9 +475,15 @@ def test_cli_deal_writes_outputs(demo_world: WorldDemo, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["deal", str(demo_world.scenario), "--db",
                                       str(demo_world.store), "--out", str(out), "--csv",
                                       str(tmp_path / "p.csv"), "--json-out",
-                                      str(tmp_path / "d.json"), "--greedy-only"])
+                                      str(tmp_path / "d.json"), "--greedy-only"],
+                           env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC" in result.output and "wrote" in result.output
+    # at 80 columns the threats' names wrap between words, never inside one
+    start = result.output.index("deterrence per threat")
+    table = result.output[start:result.output.index("└", start)]
+    for threat in demo_world.deal.threats:
+        assert all(word in table for word in threat.split()), threat
     data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
     assert data["synthetic"] is True and data["exact"] is None
     reserve = [p for p in data["package"] if p["role"] == "reserve"]

@@ -15,6 +15,7 @@ from warchest.cli.common import (
     DbOption,
     JsonOption,
     ProductsOption,
+    _longest_word,
     _open_store,
     _parse_date,
     _split_names,
@@ -141,9 +142,11 @@ def _print_deal(r: DealResult) -> None:
     console.print(f"optimiser: {escape(sol.method)} in {sol.seconds:.2f} s, guarantee "
                   f"{escape(sol.guarantee)}{bound}; exact MILP: {escape(r.exact_note)}")
     table = Table(title="deterrence per threat and market (0 none, 0.63 parity, 1 full)")
-    for c in ("threat", "market", "threat's power", "buyer before", "after", "deterrence",
+    names = _longest_word([t["threat"] for t in r.targets])
+    table.add_column("threat", overflow="fold", min_width=names)  # wraps between words
+    for c in ("market", "threat's power", "buyer before", "after", "deterrence",
               "package patents"):
-        table.add_column(c, overflow="fold", justify="left" if c == "threat" else "right")
+        table.add_column(c, justify="right", no_wrap=c == "deterrence")  # "0.00 -> 0.32"
     for t in r.targets:
         table.add_row(escape(t["threat"]), t["market"], f"{t['threat_power_against_buyer']:.1f}",
                       f"{t['buyer_power_before']:.1f}", f"{t['buyer_power_after']:.1f}",

@@ -141,7 +141,8 @@ def print_comparison(compared: PortfolioComparison, title: str | None = None,
     for key in measures:
         table.add_row(key.replace("_", " "), *[_fmt(getattr(r.summary, key)) for r in rows])
     for band in dict.fromkeys(b for r in rows for b in r.summary.remaining_life):
-        table.add_row(f"in force, {band} left",
+        table.add_row(f"in force, {band} left" if band != "term unknown"
+                      else "in force, term unknown",
                       *[str(r.summary.remaining_life.get(band, 0)) for r in rows])
     table.add_row("top fields", *[", ".join(f"{k} {v}" for k, v in list(
         r.summary.technology_mix.items())[:fields]) for r in rows])
