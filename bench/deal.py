@@ -49,12 +49,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -62,6 +62,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from warchest.deal.optimise import Instance, greedy, solve_exact  # noqa: E402
+from warchest.demo import WorldDemo  # noqa: E402
 
 COUNTER = 5.0
 
@@ -145,7 +146,7 @@ def truth(args: argparse.Namespace) -> dict[str, object]:
     return score_truth(folder, done, seconds, args)
 
 
-def score_truth(folder: Path, done: dict[str, Any], seconds: float,
+def score_truth(folder: Path, done: WorldDemo, seconds: float,
                 args: argparse.Namespace) -> dict[str, object]:
     """The demo deal of ``folder``'s world scored with its truth (module docstring, 3)."""
     r = done.deal
@@ -230,8 +231,8 @@ def score_truth(folder: Path, done: dict[str, Any], seconds: float,
         from warchest import Store
         from warchest.deal import load_scenario, plan_deal
 
-        other = load_scenario(folder / "scenario.yaml")
-        other.exposure_config = config.resolve()
+        other = dataclasses.replace(load_scenario(folder / "scenario.yaml"),
+                                    exposure_config=config.resolve())
         with Store(folder / "world.duckdb") as store:
             again = plan_deal(store, other, exact=False)
         assert again.candidate_ids == ids

@@ -4,6 +4,7 @@ SYNTHETIC smartphone-expansion world, valuation and cross-licence worked by hand
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -445,7 +446,7 @@ def test_encumbered_and_excluded_patents_are_never_chosen(world_store: Store,
     resolve_owners(world_store)
     compute_values(world_store)
     sc = load_scenario(demo_world.scenario)
-    sc.must_exclude = [top[2]]
+    sc = dataclasses.replace(sc, must_exclude=[top[2]])
     again = plan_deal(world_store, sc, exact=False)
     chosen = {p["patent_id"] for p in again.package}
     assert not chosen & {top[0], top[1], top[2]}
@@ -453,10 +454,10 @@ def test_encumbered_and_excluded_patents_are_never_chosen(world_store: Store,
     assert again.excluded["encumbered: recorded licence"] == 1
     assert again.excluded["must_exclude"] == 1
     # with exclude_encumbered off, the strongest patent is back
-    sc.exclude_encumbered = False
+    sc = dataclasses.replace(sc, exclude_encumbered=False)
     assert top[0] in {p["patent_id"] for p in plan_deal(world_store, sc, False).package}
     # a must-include that a constraint rules out is an error that names it
-    sc.must_include = [top[2]]
+    sc = dataclasses.replace(sc, must_include=[top[2]])
     with pytest.raises(InfeasibleDeal, match=f"{top[2]} is ruled out: must_exclude"):
         plan_deal(world_store, sc, False)
 
@@ -560,7 +561,7 @@ def test_a_budget_is_respected(world_store: Store, demo_world: WorldDemo) -> Non
     first = demo_world.deal
     prices = sorted(p["price_usd"] for p in first.package)
     budget = sum(prices[: max(1, len(prices) // 3)])  # about a third of the package
-    sc.size, sc.budget_usd = None, budget
+    sc = dataclasses.replace(sc, size=None, budget_usd=budget)
     r = plan_deal(world_store, sc, exact=False)
     assert r.package and sum(p["price_usd"] for p in r.package) <= budget * (1 + 1e-9)
     assert "(1 - 1/e)/2" in r.solution.guarantee

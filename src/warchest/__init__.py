@@ -12,9 +12,9 @@ thin layer over them::
         held = warchest.portfolio_value(store, "Apple Inc.")
         held.summary.in_force, held.to_arrow().to_pandas()
 
-Every function returns a frozen dataclass (its fields typed; ``to_dict()``, ``to_json()``,
-``to_arrow()`` for its main table, ``to_csv(path)``, and a table in a notebook) or plain
-values.
+Every function returns a frozen dataclass with typed fields or a plain value; the results
+(below) also have ``to_dict()``, ``to_json()``, ``to_arrow()`` and ``to_csv(path)`` for
+their main table, and show as a table in a notebook.
 
 The store and its data:
     Store                         the DuckDB store: open, query, transactions (`with
@@ -28,7 +28,8 @@ The store and its data:
     store_provenance              what to tell with any result from a store: synthetic
                                   data, a small sample
     quarantined_rows              rows a load set aside, with file, line and reason
-    run_query                     a read-only SQL query on a store
+    run_query                     a read-only SQL query on a store opened with
+                                  read_only=True, sandbox=True
     fetch_patentsview             download PatentsView tables (resumes, verifies
                                   checksums)
     PATENTSVIEW_URL               where PatentsView's bulk tables are downloaded from
@@ -99,6 +100,8 @@ Exposure and deterrence: who can sue whom, with which patents:
 Deal: which patents to buy, at what price:
     load_scenario                 a deal scenario (buyer, seller, threats, markets,
                                   size, budget) from YAML
+    Scenario                      a deal scenario, plan_deal's input (frozen: change a
+                                  copy with dataclasses.replace)
     plan_deal                     the package to buy, with a bound on its optimality,
                                   before/after and price
     write_deal_report             the deal's HTML report, package CSV and JSON
@@ -147,7 +150,6 @@ to_csv, shown as a table in a notebook):
                                   market) returns
     ExposureExplained             what explain_exposure returns
     Deterrence                    what deterrence returns
-    Scenario                      what load_scenario returns
     DealResult                    what plan_deal returns
     CrossLicence                  what cross_licence returns
     GeneratedWorld                what generate_world returns
@@ -391,6 +393,7 @@ _HOME: dict[str, tuple[str, str]] = {
     "write_exposure_heatmap": ("warchest.exposure.heatmap", "write_heatmap"),
     "ExposureConfig": ("warchest.exposure", "ExposureConfig"),
     "load_scenario": ("warchest.deal", "load_scenario"),
+    "Scenario": ("warchest.deal", "Scenario"),
     "plan_deal": ("warchest.deal", "plan_deal"),
     "write_deal_report": ("warchest.deal.report", "write_outputs"),
     "cross_licence": ("warchest.deal", "cross_licence"),
@@ -427,7 +430,6 @@ _HOME: dict[str, tuple[str, str]] = {
     "Exposure": ("warchest.exposure", "Exposure"),
     "ExposureExplained": ("warchest.exposure", "ExposureExplained"),
     "Deterrence": ("warchest.exposure", "Deterrence"),
-    "Scenario": ("warchest.deal", "Scenario"),
     "DealResult": ("warchest.deal", "DealResult"),
     "CrossLicence": ("warchest.deal", "CrossLicence"),
     "GeneratedWorld": ("warchest.synth", "GeneratedWorld"),

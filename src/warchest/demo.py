@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -10,13 +11,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from warchest.deal import DealResult
 from warchest.errors import (
     InputError,
 )
+from warchest.exposure import Exposure
 from warchest.ingest import (
     LoadReport,
     load_assignments,
@@ -27,16 +30,12 @@ from warchest.ingest import (
     load_uspto_xml,
 )
 from warchest.ingest.runner import ProgressFn
+from warchest.owners import OwnersReport
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result, Row
+from warchest.status import StoreStatus
 from warchest.store import Store
-
-if TYPE_CHECKING:
-    from warchest.deal import DealResult
-    from warchest.exposure import Exposure
-    from warchest.owners import OwnersReport
-    from warchest.status import StoreStatus
-    from warchest.value import PortfolioComparison, ValueReport
+from warchest.value import PortfolioComparison, ValueReport
 
 SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_COMPANIES = ("Samsung Electronics Co., Ltd.", "Apple Inc.",
@@ -298,7 +297,7 @@ def run_block_world(folder: Path, patents: int = 5000, seed: int = WORLD_SEED,
         store = Store(db)
     with store:
         scenario = load_scenario(block_scenario(world, folder / "scenario.yaml", exact))
-        scenario.exclude_encumbered = exclude_encumbered
+        scenario = dataclasses.replace(scenario, exclude_encumbered=exclude_encumbered)
         tick = time.perf_counter()
         result = plan_deal(store, scenario)
         seconds["deal"] = time.perf_counter() - tick

@@ -104,8 +104,9 @@ class Result:
         return [r if isinstance(r, dict) else plain(r) for r in getattr(self, self.TABLE)]
 
     def to_arrow(self) -> pa.Table:
-        """The main table as an Arrow table (``.to_pandas()``, ``.to_pylist()``, Parquet)."""
-        rows = self.rows()
+        """The main table as an Arrow table (``.to_pandas()``, ``.to_pylist()``, Parquet;
+        an empty mapping is written as null: Parquet has no empty struct)."""
+        rows = [{k: None if v == {} else v for k, v in r.items()} for r in self.rows()]
         if not rows:
             return pa.table({name: pa.array([], pa.null()) for name in self._columns()})
         return pa.Table.from_pylist(rows)
@@ -125,6 +126,10 @@ class Result:
         else:
             write_rows(out, header, cells)
 
+    def _has_table(self) -> bool:
+        """Whether the result has a main table (``TABLE``, or rows of its own)."""
+        return bool(self.TABLE) or type(self).rows is not Result.rows
+
     def _columns(self) -> list[str]:
         """The main table's columns when it has no rows (from its row type, if known)."""
         hint = self.__dataclass_fields__[self.TABLE].type if self.TABLE else ""
@@ -140,7 +145,7 @@ class Result:
                         for k, v in data.items() if _scalar(v))
         out = [f"<div class='warchest-result'><strong>{_esc(type(self).__name__)}</strong>",
                f"<table>{facts}</table>"]
-        if self.TABLE:
+        if self._has_table():
             rows = self.rows()
             columns = list(dict.fromkeys(k for r in rows[:HTML_ROWS] for k, v in r.items()
                                          if _scalar(v)))
@@ -149,7 +154,7 @@ class Result:
                            + "</tr>" for r in rows[:HTML_ROWS])
             more = (f"<p>{len(rows) - HTML_ROWS:,} more rows (to_arrow() has them all)</p>"
                     if len(rows) > HTML_ROWS else "")
-            out.append(f"<p>{_esc(self.TABLE)}: {len(rows):,} rows</p>"
+            out.append(f"<p>{_esc(self.TABLE or 'rows')}: {len(rows):,} rows</p>"
                        f"<table><tr>{head}</tr>{body}</table>{more}")
         out.append("</div>")
         return "".join(out)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
 import sys
 import time
@@ -182,13 +183,16 @@ def _json_default(value: Any) -> Any:
 
 
 def _plain(data: Any) -> Any:
-    """Results as their ``to_dict()``, in lists and dicts too."""
+    """Results as their ``to_dict()``, in lists and dicts too; infinity as the text "inf"
+    (JSON has no infinity; ``Result.to_json`` writes it so too)."""
     if isinstance(data, Result):
-        return data.to_dict()
+        return _plain(data.to_dict())
     if isinstance(data, dict):
         return {k: _plain(v) for k, v in data.items()}
     if isinstance(data, list | tuple):
         return [_plain(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return str(data)
     return data
 
 

@@ -146,7 +146,8 @@ DEAL_STEPS = ("exposure", "candidates", "greedy", "exact", "report")
 
 def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None,
               stage: StageFn | None = None) -> DealResult:
-    """Choose the package, explain it, price it (module docstring); ``stage`` is told
+    """Choose the package, explain it, price it (the steps are in ``warchest.deal``'s
+    docstring); ``stage`` is told
     each step as it starts (:mod:`warchest.progress`)."""
     from warchest.exposure import resolve_firms
     from warchest.status import contains_synthetic

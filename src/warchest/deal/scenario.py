@@ -18,14 +18,21 @@ KEYS = {"name", "buyer", "seller", "threats", "markets", "as_of", "package", "co
         "synthetic"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Threat:
+    """A company the buyer wants to deter, and how much it counts."""
+
     name: str
     weight: float = 1.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scenario:
+    """A deal scenario (the YAML file's keys; ``example.yaml`` documents each): who buys
+    from whom to deter which threats in which markets, the package's size or budget, the
+    constraints, the optimiser and valuation settings. Frozen: change a copy with
+    ``dataclasses.replace(scenario, size=100)``."""
+
     buyer: str
     seller: str
     threats: list[Threat]

@@ -84,8 +84,8 @@ class Exposure(Result):
         return self.to_rows()
 
     def to_dict(self) -> dict[str, Any]:
-        """The firms, the matrix and counts, each pair's evidence rows keyed "holder ->
-        target" (the per-patent score arrays are left out: ``keep_patents`` users read
+        """The firms, the matrix and counts, and each pair's evidence rows (holder, target,
+        patents; the per-patent score arrays are left out: ``keep_patents`` users read
         ``patents``)."""
         names = [f.name for f in self.firms]
         return {"market": self.market, "as_of": self.as_of,
@@ -93,8 +93,8 @@ class Exposure(Result):
                           for f in self.firms],
                 "matrix": self.matrix, "assertable": self.assertable, "stock": self.stock,
                 "pairs": self.to_rows(),
-                "evidence": {f"{names[a]} -> {names[b]}": rows
-                             for (a, b), rows in sorted(self.evidence.items())},
+                "evidence": [{"holder": names[a], "target": names[b], "patents": rows}
+                             for (a, b), rows in sorted(self.evidence.items())],
                 "text_method": self.text_method, "seconds": self.seconds,
                 "areas_sold": self.areas_sold}
 

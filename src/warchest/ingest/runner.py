@@ -22,13 +22,14 @@ import pyarrow.ipc
 from warchest.errors import CannotWrite, OutOfMemory, WarchestError
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.sources import Source
-from warchest.results import Result
+from warchest.results import Result, row_type
 from warchest.store import QuarantinedRow, Store, engine_failure
 
 ProgressFn = Callable[[str, int, int | None, int], None]
 """progress(label, bytes_done, bytes_total or None, rows_done)"""
 
 
+@row_type
 @dataclass(frozen=True)
 class FileResult(Result):
     """The outcome of loading one file (or zip member): rows read = loaded + quarantined,
