@@ -80,6 +80,9 @@ def test_demo_then_status_patent_sql(tmp_path: Path) -> None:
 
     code, out, _ = run("sql", "SELECT count(*) AS n FROM cpc_titles", "--db", db, "--csv")
     assert code == 0 and out.splitlines() == ["n", "260263"]
+    # JSON has no infinity: it is written as the text "inf", and the output stays JSON
+    code, out, _ = run("sql", "SELECT 'inf'::DOUBLE AS f, 1.5 AS g", "--db", db, "--json")
+    assert code == 0 and json.loads(out) == [{"f": "inf", "g": 1.5}]
     # CSV a user opens in a spreadsheet: text that would run as a formula is written as
     # text (a leading apostrophe, OWASP); numbers stay numbers
     code, out, _ = run("sql", "SELECT '=HYPERLINK(\"http://x\",\"y\")' AS a, '@SUM(1)' AS b, "

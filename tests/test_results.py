@@ -178,3 +178,19 @@ def test_the_public_names_are_listed_once_in_each_place() -> None:
                 checked |= {a.asname or a.name for a in sub.names}
     assert checked == set(warchest.__all__) == set(warchest._HOME)
     assert len(warchest.__all__) == len(set(warchest.__all__))
+
+
+def test_a_query_keeps_its_arrow_types_and_refuses_repeated_names(tmp_path: Path) -> None:
+    from warchest.errors import InputError
+
+    path = tmp_path / "q.duckdb"
+    warchest.Store(path).close()
+    with warchest.Store(path, read_only=True, sandbox=True) as store:
+        got = warchest.run_query(store, "SELECT MAP {'a': 1} AS m, [1, 2] AS l, "
+                                        "'inf'::DOUBLE AS f")
+        assert got.columns == ("m", "l", "f")
+        assert str(got.to_arrow().schema.field("m").type) == "map<string, int32>"
+        assert json.loads(got.to_json())["records"] == [
+            {"m": [["a", 1]], "l": [1, 2], "f": "inf"}]
+        with pytest.raises(InputError, match="column 'a' more than once"):
+            warchest.run_query(store, "SELECT 1 AS a, 2 AS a")

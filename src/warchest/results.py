@@ -28,6 +28,7 @@ import html
 import json
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, ClassVar, TypeVar
 
@@ -65,6 +66,8 @@ def _key(key: Any) -> str:
 def _json_default(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, Decimal):  # a SQL DECIMAL: a number to JSON readers
+        return float(value)
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return str(value)

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -179,6 +180,8 @@ def user_errors(fn: F) -> F:
 def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Decimal):  # a SQL DECIMAL: a number to JSON readers
+        return float(value)
     return str(value)
 
 
