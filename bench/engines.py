@@ -5,9 +5,10 @@ owners, values, technology map), then, ``--repeat`` times and alternately:
 
 - DuckDB: every derivation of ``warchest.pipeline.derivations()`` run on the store into
   Arrow, in pipeline order (each reads the tables the store derived before it);
-- Spark: the Spark session's start-up (the first time, a fresh JVM), reading the store's
-  loaded tables into the session, and every derivation in stages
-  (``warchest.pipeline.derive_on_spark``), each reading what Spark derived before it.
+- Spark: the Spark session's start-up (once, a fresh JVM), then the store's loaded tables
+  written to a Parquet lake, every derivation in stages, each written back to the lake
+  and read by the ones after it, and the derived tables read back
+  (``warchest.pipeline.derive_on_spark``).
 
 Prints one JSON line per run and the medians, and checks that both engines' rows agree
 (row counts; the cell-by-cell comparison is ``tests/test_engines.py``).
@@ -60,7 +61,7 @@ def main() -> None:
             duck = {name: store.query(sql).num_rows for name, sql in steps}
             run["duckdb_s"] = round(time.perf_counter() - tick, 2)
             tick = time.perf_counter()
-            spark = derive_on_spark(store, session, self_citations)
+            spark = derive_on_spark(store, session)
             run["spark_s"] = round(time.perf_counter() - tick, 2)
             assert {n: t.num_rows for n, t in spark.items()} == duck, "engines disagree"
             run["rows"] = sum(duck.values())

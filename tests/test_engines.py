@@ -99,3 +99,29 @@ def test_a_derivation_runs_in_stages_with_doubles() -> None:
     assert [name for name, _ in steps] == ["a", "b", None]
     assert steps[0][1] == "SELECT x / CAST(365.25 AS DOUBLE) AS y FROM t"
     assert steps[2][1] == "SELECT y * 2 FROM b JOIN a USING (y)"
+
+
+def test_a_lake_exported_then_derived_on_spark(derived: tuple[Store, dict[str, pa.Table]],
+                                               tmp_path: Path) -> None:
+    """`warchest export parquet` then `warchest lake derive`: Spark reads the loaded tables
+    from Parquet folders and writes every derived table back, with the store's rows."""
+    import pyarrow.parquet as pq
+
+    store, _ = derived
+    exported = warchest.export_parquet(store, tmp_path / "lake")
+    by_name = {t.table: t.rows for t in exported.tables}
+    assert by_name["patents"] == store.scalar("SELECT count(*) FROM patents") > 10_000
+    assert set(by_name) == set(store.tables)
+    done = warchest.derive_lake(str(tmp_path / "lake"))
+    assert [t.table for t in done.tables] == [name for name, _ in derivations(True)]
+    for t in done.tables:
+        want = store.query(f'SELECT * EXCLUDE (load_id) FROM "{t.table}"')
+        got = pq.read_table(tmp_path / "lake" / t.table)
+        assert t.rows == got.num_rows == want.num_rows, t.table
+        assert _differences(got, want) == {}, t.table
+
+
+def test_a_lake_without_patents_is_named(tmp_path: Path) -> None:
+    (tmp_path / "lake" / "cpc").mkdir(parents=True)
+    with pytest.raises(warchest.NotFound, match="holds no patents table"):
+        warchest.derive_lake(str(tmp_path / "lake"))

@@ -26,7 +26,14 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from warchest import Store, compute_values, load_samples, map_technology, resolve_owners
+from warchest import (
+    Store,
+    compute_values,
+    export_parquet,
+    load_samples,
+    map_technology,
+    resolve_owners,
+)
 from warchest.cli import app
 
 from .conftest import FIXTURES
@@ -89,6 +96,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         resolve_owners(store)
         compute_values(store)
         map_technology(store)
+        export_parquet(store, folder / "lake")  # `warchest lake derive lake`
     pv = SAMPLES / "patentsview_partly_synthetic"
     for name in ("g_patent.tsv.zip", "g_cpc_current.tsv.zip"):
         shutil.copy(pv / name, folder / name)

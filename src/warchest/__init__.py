@@ -28,6 +28,10 @@ The store and its data:
     store_provenance              what to tell with any result from a store: synthetic
                                   data, a small sample
     quarantined_rows              rows a load set aside, with file, line and reason
+    export_parquet                every table of a store as Parquet, a folder per table
+                                  (a lake)
+    derive_lake                   every derived table computed on Spark from a lake,
+                                  written back into it
     run_query                     a read-only SQL query on a store opened with
                                   read_only=True, sandbox=True
     fetch_patentsview             download PatentsView tables (resumes, verifies
@@ -128,6 +132,8 @@ to_csv, shown as a table in a notebook):
     Provenance                    what store_provenance returns
     QueryResult                   what run_query returns
     Fetched                       what fetch_patentsview, one per file returns
+    LakeExport                    what export_parquet returns
+    LakeDerivation                what derive_lake returns
     LoadReport                    every load_*: read = loaded + quarantined, file by
                                   file
     FileResult                    one file of a LoadReport
@@ -270,6 +276,12 @@ if TYPE_CHECKING:
         load_ppubs,
         load_uspto_xml,
     )
+    from warchest.lake import (
+        LakeDerivation,
+        LakeExport,
+        derive_lake,
+        export_parquet,
+    )
     from warchest.numbers import (
         normalize_application_number,
         normalize_patent_number,
@@ -355,6 +367,8 @@ _HOME: dict[str, tuple[str, str]] = {
     "synthetic_kind": ("warchest.status", "synthetic_kind"),
     "store_provenance": ("warchest.status", "store_provenance"),
     "quarantined_rows": ("warchest.status", "quarantined_rows"),
+    "export_parquet": ("warchest.lake", "export_parquet"),
+    "derive_lake": ("warchest.lake", "derive_lake"),
     "run_query": ("warchest.query", "run_query"),
     "fetch_patentsview": ("warchest.fetch", "fetch_patentsview"),
     "PATENTSVIEW_URL": ("warchest.fetch", "PATENTSVIEW_URL"),
@@ -410,6 +424,8 @@ _HOME: dict[str, tuple[str, str]] = {
     "Provenance": ("warchest.status", "Provenance"),
     "QueryResult": ("warchest.query", "QueryResult"),
     "Fetched": ("warchest.fetch", "Fetched"),
+    "LakeExport": ("warchest.lake", "LakeExport"),
+    "LakeDerivation": ("warchest.lake", "LakeDerivation"),
     "LoadReport": ("warchest.ingest", "LoadReport"),
     "FileResult": ("warchest.ingest", "FileResult"),
     "PatentRecord": ("warchest.patents", "PatentRecord"),
@@ -490,6 +506,8 @@ __all__ = [
     "GeneratedWorld",
     "InfeasibleDeal",
     "InputError",
+    "LakeDerivation",
+    "LakeExport",
     "LoadReport",
     "MissingStep",
     "NameClusters",
@@ -530,11 +548,13 @@ __all__ = [
     "compute_values",
     "cross_licence",
     "default_db_path",
+    "derive_lake",
     "describe_patent",
     "describe_symbol",
     "deterrence",
     "engine_failure",
     "explain_exposure",
+    "export_parquet",
     "fetch_patentsview",
     "find_owners",
     "find_similar",

@@ -2,14 +2,16 @@
 portable SELECT, and running them on Spark.
 
 The DuckDB store runs each derivation where its step runs (``resolve_owners``,
-``compute_values``, ``map_technology``); ``derive_on_spark`` runs the same SELECTs, in the
-same order, on Spark, each reading the tables the earlier ones derived there
-(``warchest.store.spark``). The tables a step writes from Python (the resolved names,
-companies and links of ``resolve_owners``, the market weights, the taxonomy) are inputs.
+``compute_values``, ``map_technology``); ``warchest.lake.derive_lake`` runs the same
+SELECTs, in the same order, on Spark, each reading the tables the earlier ones derived
+there (``warchest.store.spark``); ``derive_on_spark`` does so for a store. The tables a
+step writes from Python (the resolved names, companies and links of ``resolve_owners``,
+the market weights, the taxonomy) are inputs.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -41,23 +43,18 @@ def derivations(self_citations: bool, min_cohort: int = MIN_COHORT,
     ]
 
 
-def derive_on_spark(store: Store, session: SparkSession | None = None,
-                    self_citations: bool | None = None) -> dict[str, pa.Table]:
-    """Every derived table computed on Spark from the store's loaded tables (read into the
-    session), each derivation reading the ones Spark derived before it. Returns the tables
-    by name, without ``load_id``."""
-    from warchest.store.spark import SparkDerivations, spark_session
+def derive_on_spark(store: Store, session: SparkSession | None = None) -> dict[str, pa.Table]:
+    """Every derived table computed on Spark from the store's loaded tables: they are
+    written to a temporary Parquet lake (``warchest.lake``), Spark derives the lake, and
+    the derived tables are read back. Returns them by name, without ``load_id``."""
+    import tempfile
 
-    spark = SparkDerivations(session or spark_session())
-    steps = derivations(bool(store.scalar("SELECT count(*) > 0 FROM ownership WHERE via = "
-                                          "'grant'")) if self_citations is None
-                        else self_citations)
-    derived = {name for name, _ in steps}
-    for table in store.tables:
-        if table not in derived:
-            spark.register(table, store.query(f'SELECT * FROM "{table}"'))
-    out: dict[str, pa.Table] = {}
-    for name, sql in steps:
-        out[name] = spark.derive(sql)
-        spark.register(name, out[name])
-    return out
+    import pyarrow.parquet as pq
+
+    from warchest.lake import derive_lake, export_parquet
+
+    derived = [name for name, _ in derivations(True)]
+    with tempfile.TemporaryDirectory(prefix="warchest-lake-") as folder:
+        export_parquet(store, folder, [t for t in store.tables if t not in derived])
+        derive_lake(folder, session)
+        return {name: pq.read_table(Path(folder) / name) for name in derived}

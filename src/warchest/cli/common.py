@@ -125,6 +125,16 @@ techmap_app = typer.Typer(help="Technology map: CPC hierarchy, WIPO fields, prod
 app.add_typer(techmap_app, name="techmap")
 
 
+export_app = typer.Typer(help="Export the store's tables (Parquet, for Spark and other "
+                         "tools).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+lake_app = typer.Typer(help="A lake of Parquet tables: derive every table on Spark.",
+                       no_args_is_help=True)
+app.add_typer(lake_app, name="lake")
+
+
 console = Console()
 
 

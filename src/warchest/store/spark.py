@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from warchest.errors import SetupError
 
 if TYPE_CHECKING:
@@ -40,7 +38,9 @@ def spark_session(master: str = "local[2]", **config: str) -> SparkSession:
     builder = (SparkSession.builder.master(master).appName("warchest")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.ui.enabled", "false"))
+               .config("spark.ui.enabled", "false")
+               # the driver holds the plans and, in local mode, does the work
+               .config("spark.driver.memory", "2g"))
     for key, value in config.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -79,23 +79,44 @@ def _literals_as_double(tree: Any) -> None:
 
 
 class SparkDerivations:
-    """Loaded tables registered in a Spark session, and derivations run on them."""
+    """A lake's tables readable in a Spark session, and derivations run on them."""
 
     def __init__(self, session: SparkSession) -> None:
         self.session = session
 
-    def register(self, name: str, data: pa.Table) -> None:
-        """Make an Arrow table readable by name."""
-        self.session.createDataFrame(data).createOrReplaceTempView(name)
+    def lake_tables(self, root: str) -> list[str]:
+        """The table folders under ``root`` (any file system Spark's Hadoop layer reads)."""
+        jvm = self.session.sparkContext._jvm
+        assert jvm is not None  # a classic (not Spark Connect) session
+        conf = self.session.sparkContext._jsc.hadoopConfiguration()
+        path = jvm.org.apache.hadoop.fs.Path(root)
+        fs = path.getFileSystem(conf)
+        if not fs.exists(path):
+            return []
+        return sorted(str(status.getPath().getName()) for status in fs.listStatus(path)
+                      if status.isDirectory()
+                      and not str(status.getPath().getName()).startswith(("_", ".")))
 
-    def derive(self, sql: str) -> pa.Table:
-        """The rows of a derivation's SELECT (DuckDB dialect), run on Spark in stages."""
-        result: pa.Table | None = None
-        for name, step in spark_steps(sql):
+    def register_parquet(self, root: str, names: list[str]) -> None:
+        """Make each table folder of Parquet under ``root`` readable by its name."""
+        for name in names:
+            self.session.read.parquet(f"{root}/{name}").createOrReplaceTempView(name)
+
+    def scalar(self, sql: str) -> Any:
+        """The one value of a query (DuckDB dialect)."""
+        ((_, step),) = spark_steps(sql)
+        return self.session.sql(step).collect()[0][0]
+
+    def derive_to(self, sql: str, path: str, name: str) -> int:
+        """Run a derivation and write its rows as Parquet at ``path`` (replaced); the
+        table is then readable as ``name``. Returns its rows."""
+        frame = None
+        for step_name, step in spark_steps(sql):
             frame = self.session.sql(step)
-            if name is None:
-                result = frame.toArrow()
-            else:
-                frame.localCheckpoint(eager=True).createOrReplaceTempView(name)
-        assert result is not None
-        return result
+            if step_name is not None:
+                frame.localCheckpoint(eager=True).createOrReplaceTempView(step_name)
+        assert frame is not None
+        frame.write.mode("overwrite").parquet(path)
+        written = self.session.read.parquet(path)
+        written.createOrReplaceTempView(name)
+        return int(written.count())
