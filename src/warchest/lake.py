@@ -68,7 +68,9 @@ def derive_lake(lake: str, session: SparkSession | None = None,
     from warchest.store.spark import SparkDerivations, spark_session
 
     spark = SparkDerivations(session or spark_session(master))
-    root = lake.rstrip("/")
+    # a local folder as an absolute path: Spark resolves a relative one against the
+    # directory its JVM started in, not the caller's
+    root = lake.rstrip("/") if "://" in lake else str(Path(lake).resolve())
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
     derived = {name for name, _ in derivations(True)}
