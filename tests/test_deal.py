@@ -485,6 +485,9 @@ def test_cli_deal_writes_outputs(demo_world: WorldDemo, tmp_path: Path) -> None:
     table = result.output[start:result.output.index("└", start)]
     for threat in demo_world.deal.threats:
         assert all(word in table for word in threat.split()), threat
+    # and the table fits: every line ends on its right border, nothing cut at the edge
+    lines = table.splitlines()[1:]
+    assert lines and all(line.rstrip()[-1] in "│┃┓┩" for line in lines), lines
     data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
     assert data["synthetic"] is True and data["exact"] is None
     reserve = [p for p in data["package"] if p["role"] == "reserve"]

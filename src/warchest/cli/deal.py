@@ -142,16 +142,18 @@ def _print_deal(r: DealResult) -> None:
     console.print(f"optimiser: {escape(sol.method)} in {sol.seconds:.2f} s, guarantee "
                   f"{escape(sol.guarantee)}{bound}; exact MILP: {escape(r.exact_note)}")
     table = Table(title="deterrence per threat and market (0 none, 0.63 parity, 1 full)")
-    names = _longest_word([t["threat"] for t in r.targets])
-    table.add_column("threat", overflow="fold", min_width=names)  # wraps between words
-    for c in ("market", "threat's power", "buyer before", "after", "deterrence",
-              "package patents"):
-        table.add_column(c, justify="right", no_wrap=c == "deterrence")  # "0.00 -> 0.32"
-    for t in r.targets:
-        table.add_row(escape(t["threat"]), t["market"], f"{t['threat_power_against_buyer']:.1f}",
-                      f"{t['buyer_power_before']:.1f}", f"{t['buyer_power_after']:.1f}",
-                      f"{t['deterrence_before']:.2f} -> {t['deterrence_after']:.2f}",
-                      str(t["package_patents_reading_on_threat"]))
+    rows = [[escape(t["threat"]), t["market"], f"{t['threat_power_against_buyer']:.1f}",
+             f"{t['buyer_power_before']:.1f}", f"{t['buyer_power_after']:.1f}",
+             f"{t['deterrence_before']:.2f} -> {t['deterrence_after']:.2f}",
+             str(t["package_patents_reading_on_threat"])] for t in r.targets]
+    table.add_column("threat", overflow="fold",  # wraps between words
+                     min_width=_longest_word([row[0] for row in rows]))
+    for k, c in enumerate(("market", "threat's power", "buyer before", "after",
+                           "deterrence", "package patents"), start=1):
+        # as narrow as its longest word: the table fits 80 columns with nothing cut
+        table.add_column(c, justify="right", width=_longest_word([c, *(row[k] for row in rows)]))
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     still = [n for n in r.naked if n["still_naked"]][:6]
     if still:
