@@ -81,11 +81,12 @@ def derive_lake(lake: str, session: SparkSession | None = None,
     spark.register_parquet(root, found)
     seconds["read"] = time.perf_counter() - tick
     out = []
-    for name, _ in derivations(True):
+    for name, sql in derivations(True):
         tick = time.perf_counter()
-        self_citations = name == "patent_indicators" and spark.scalar(
-            "SELECT count(*) > 0 FROM ownership WHERE via = 'grant'")
-        sql = dict(derivations(bool(self_citations)))[name]
+        if name == "patent_indicators":  # self citations need owners at grant
+            self_citations = bool(spark.scalar(
+                "SELECT count(*) > 0 FROM ownership WHERE via = 'grant'"))
+            sql = dict(derivations(self_citations))[name]
         rows = spark.derive_to(sql, f"{root}/{name}", name)
         seconds[name] = time.perf_counter() - tick
         out.append(LakeTable(name, f"{root}/{name}", rows))

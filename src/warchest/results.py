@@ -68,8 +68,6 @@ def _json_default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):  # a SQL DECIMAL: a number to JSON readers
         return float(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
     return str(value)
 
 
