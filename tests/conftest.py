@@ -14,6 +14,15 @@ from warchest.demo import load_samples, sample_path
 from warchest.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ENGINES = ("duckdb", "spark")
+"""The engines a test marked ``engines`` runs on, once each (``engine_name``)."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test body, two engines: a test marked ``@pytest.mark.engines`` runs once per
+    engine, its fixtures of module scope built once per engine."""
+    if metafunc.definition.get_closest_marker("engines") is not None:
+        metafunc.parametrize("engine_name", ENGINES, scope="module")
 
 
 @pytest.fixture

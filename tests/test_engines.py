@@ -1,10 +1,13 @@
-"""One logic, two engines: every derived table computed on Spark (local[2]) from the same
-portable SQL equals the DuckDB store's, row for row (floats within 1e-9 relative), on
-the shipped real samples (with the maintenance-fee fixture: some patents lapse) and on a
-20,000-patent SYNTHETIC world (reassignments, mergers, lapses, families)."""
+"""One logic, two engines. The pipeline's steps (``resolve_owners``, ``compute_values``,
+``map_technology``) run unchanged on the DuckDB store and on a Parquet lake worked by Spark
+(local[2]); every table they write is identical, row for row (floats within 1e-9
+relative), on the shipped real samples (with the maintenance-fee fixture: some patents
+lapse) and on a 20,000-patent SYNTHETIC world (reassignments, mergers, lapses, families).
+Tests marked ``engines`` run one body on each engine."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import shutil
 from collections.abc import Iterator
@@ -15,11 +18,14 @@ import pyarrow as pa
 import pytest
 
 import warchest
-from warchest.pipeline import derivations, derive_on_spark
-from warchest.store import Store
-from warchest.store.spark import spark_steps
+from warchest.pipeline import PIPELINE_TABLES, derive_on_spark
+from warchest.store import LOG_TABLES, Engine, Store
+from warchest.store.dialect import inline_params, spark_steps
+from warchest.store.spark import SparkEngine
+from warchest.value.views import status_on
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, write
+from .test_value import EXPIRIES
 
 
 def _key(row: dict[str, Any]) -> tuple[str, ...]:
@@ -28,9 +34,9 @@ def _key(row: dict[str, Any]) -> tuple[str, ...]:
 
 def _differences(got: pa.Table, want: pa.Table) -> dict[str, int]:
     """Cells that differ per column, after sorting both tables the same way."""
-    columns = want.column_names
+    columns = [c for c in want.column_names if c != "load_id"]
     a = sorted(got.select(columns).to_pylist(), key=_key)
-    b = sorted(want.to_pylist(), key=_key)
+    b = sorted(want.select(columns).to_pylist(), key=_key)
     assert len(a) == len(b)
     out: dict[str, int] = {}
     for x, y in zip(a, b, strict=True):
@@ -44,16 +50,73 @@ def _differences(got: pa.Table, want: pa.Table) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def derived(sample_store_path: Path, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[tuple[Store, dict[str, pa.Table]]]:
-    path = tmp_path_factory.mktemp("engines") / "samples.duckdb"
-    shutil.copy(sample_store_path, path)
-    with Store(path) as store:
+def samples_lake(sample_store_path: Path, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[tuple[Store, Path]]:
+    """The samples (with the maintenance fixture) stepped on DuckDB, and their loaded
+    tables exported to a lake (``warchest export parquet``) and stepped on Spark there
+    (``warchest lake derive``)."""
+    folder = tmp_path_factory.mktemp("engines")
+    shutil.copy(sample_store_path, folder / "samples.duckdb")
+    with Store(folder / "samples.duckdb") as store:
         warchest.load_maintenance(store, [FIXTURES / "value" / "MaintFeeEvents_20260105.txt"])
+        exported = warchest.export_parquet(store, folder / "lake")
+        assert {t.table for t in exported.tables} == {*store.tables, *LOG_TABLES}
         warchest.resolve_owners(store)
         warchest.compute_values(store)
         warchest.map_technology(store)
-        yield store, derive_on_spark(store)
+        done = warchest.derive_lake(str(folder / "lake"))
+        assert [t.table for t in done.tables] == list(PIPELINE_TABLES)
+        assert list(done.seconds) == ["open", "owners", "values", "techmap"]
+        yield store, folder / "lake"
+
+
+@pytest.fixture(scope="module")
+def engine(engine_name: str, samples_lake: tuple[Store, Path]) -> Engine:
+    store, lake = samples_lake
+    return store if engine_name == "duckdb" else SparkEngine(lake)
+
+
+@pytest.mark.parametrize("table", PIPELINE_TABLES)
+def test_every_table_the_steps_write_is_the_same_on_spark(
+        samples_lake: tuple[Store, Path], table: str) -> None:
+    store, lake = samples_lake
+    want = store.query(f'SELECT * FROM "{table}"')
+    assert want.num_rows > 0, table  # the samples fill it
+    got = SparkEngine(lake).query(f"SELECT * FROM {table}")
+    assert got.num_rows == want.num_rows
+    assert _differences(got, want) == {}
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize(("patent", "expiry", "rule"), EXPIRIES)
+def test_expiry_on_real_patents_on_each_engine(engine: Engine, patent: str, expiry: str,
+                                                rule: str) -> None:
+    row = engine.rows("SELECT expiry_date, expiry_rule FROM patent_terms "
+                      "WHERE patent_id = ?", [patent])
+    assert row[0]["expiry_date"] == dt.date.fromisoformat(expiry)
+    assert rule in str(row[0]["expiry_rule"])
+
+
+@pytest.mark.engines
+def test_lapse_and_status_on_each_engine(engine: Engine) -> None:
+    """7157516 (granted 2007-01-02) paid the 3.5-year fee but not the 7.5-year one: lapsed
+    at grant + 8 years; 6981898 expired 2022-01-30 (test_value.py). The read side
+    (``status_on``, ``patent_value``) on either engine."""
+    assert status_on(engine, "7157516", dt.date(2015, 1, 1)).status == "in force"
+    lapsed = status_on(engine, "7157516", dt.date(2015, 1, 2))
+    assert lapsed.status == "lapsed" and "grant 2007-01-02 + 8 years" in str(lapsed.because)
+    expired = warchest.patent_value(engine, "6981898", dt.date(2023, 1, 1))
+    assert expired.status.status == "expired" and expired.value == 0.0
+
+
+@pytest.mark.engines
+def test_each_engine_logs_the_steps(engine: Engine) -> None:
+    """Both logs hold the three steps, finished: DuckDB's beside the loads, the lake's
+    exported with the tables and continued by Spark."""
+    steps = engine.rows("SELECT loader, status FROM load_log WHERE loader IN "
+                        "('owners resolve', 'value compute', 'techmap') ORDER BY load_id")
+    assert [s["loader"] for s in steps][-3:] == ["owners resolve", "value compute", "techmap"]
+    assert {s["status"] for s in steps} == {"ok"}
 
 
 @pytest.fixture(scope="module")
@@ -68,60 +131,190 @@ def world(tmp_path_factory: pytest.TempPathFactory
         yield store, derive_on_spark(store)
 
 
-def _same_rows(store: Store, spark: dict[str, pa.Table], table: str) -> None:
+@pytest.mark.parametrize("table", [t for t in PIPELINE_TABLES
+                                   if t != "patent_fields"])  # no IPC concordance there
+def test_spark_writes_the_same_rows_on_a_synthetic_world(
+        world: tuple[Store, dict[str, pa.Table]], table: str) -> None:
+    store, spark = world
     want = store.query(f'SELECT * EXCLUDE (load_id) FROM "{table}"')
+    assert want.num_rows > 10, table
     assert spark[table].num_rows == want.num_rows
     assert _differences(spark[table], want) == {}
 
 
-@pytest.mark.parametrize("table", [name for name, _ in derivations(True)])
-def test_spark_derives_the_same_rows(derived: tuple[Store, dict[str, pa.Table]],
-                                     table: str) -> None:
-    store, spark = derived
-    assert store.scalar(f'SELECT count(*) FROM "{table}"') > 0, table  # the samples fill it
-    _same_rows(store, spark, table)
-
-
-@pytest.mark.parametrize("table", [name for name, _ in derivations(True)
-                                   if name != "patent_fields"])  # no IPC concordance there
-def test_spark_derives_the_same_rows_on_a_synthetic_world(
-        world: tuple[Store, dict[str, pa.Table]], table: str) -> None:
-    store, spark = world
-    assert store.scalar(f'SELECT count(*) FROM "{table}"') > 1000, table
-    _same_rows(store, spark, table)
-
-
 def test_a_derivation_runs_in_stages_with_doubles() -> None:
-    """Each CTE is a step of its own (Spark would inline the ones read several times);
-    a literal with a fraction is a DOUBLE, as DuckDB computes with."""
+    """Each CTE is a step of its own (Spark would inline the ones read several times),
+    named so that it cannot hide a table; a literal with a fraction is a DOUBLE, as DuckDB
+    computes with."""
     steps = spark_steps("WITH a AS (SELECT x / 365.25 AS y FROM t), b AS (SELECT y FROM a) "
-                        "SELECT y * 2 FROM b JOIN a USING (y)")
-    assert [name for name, _ in steps] == ["a", "b", None]
+                        "SELECT y * 2 FROM b JOIN a USING (y)", "_q1_")
+    assert [name for name, _ in steps] == ["_q1_a", "_q1_b", None]
     assert steps[0][1] == "SELECT x / CAST(365.25 AS DOUBLE) AS y FROM t"
-    assert steps[2][1] == "SELECT y * 2 FROM b JOIN a USING (y)"
+    assert steps[1][1] == "SELECT y FROM _q1_a AS a"
+    assert steps[2][1] == "SELECT y * 2 FROM _q1_b AS b JOIN _q1_a AS a USING (y)"
 
 
-def test_a_lake_exported_then_derived_on_spark(derived: tuple[Store, dict[str, pa.Table]],
-                                               tmp_path: Path) -> None:
-    """`warchest export parquet` then `warchest lake derive`: Spark reads the loaded tables
-    from Parquet folders and writes every derived table back, with the store's rows."""
-    import pyarrow.parquet as pq
+def test_parameters_become_quoted_literals() -> None:
+    """Spark SQL takes no ``?`` parameters: each becomes a literal, a string quoted (a
+    quote in it doubled), never spliced as SQL."""
+    sql = inline_params("SELECT * FROM t WHERE a = ? AND b = ? AND c = ? AND d IS ?",
+                        ["x'; DROP TABLE t; --", 3, dt.date(2020, 1, 2), None])
+    assert sql == ("SELECT * FROM t WHERE a = 'x''; DROP TABLE t; --' AND b = 3 AND "
+                   "c = DATE '2020-01-02' AND d IS NULL")
+    assert inline_params("SELECT '?' AS q, ? AS v", [1]) == "SELECT '?' AS q, 1 AS v"
+    with pytest.raises(ValueError, match="1 parameters, 2 given"):
+        inline_params("SELECT ?", [1, 2])
 
-    store, _ = derived
-    exported = warchest.export_parquet(store, tmp_path / "lake")
-    by_name = {t.table: t.rows for t in exported.tables}
-    assert by_name["patents"] == store.scalar("SELECT count(*) FROM patents") > 10_000
-    assert set(by_name) == set(store.tables)
-    done = warchest.derive_lake(str(tmp_path / "lake"))
-    assert [t.table for t in done.tables] == [name for name, _ in derivations(True)]
-    for t in done.tables:
-        want = store.query(f'SELECT * EXCLUDE (load_id) FROM "{t.table}"')
-        got = pq.read_table(tmp_path / "lake" / t.table)
-        assert t.rows == got.num_rows == want.num_rows, t.table
-        assert _differences(got, want) == {}, t.table
+
+def test_a_failed_transaction_on_the_lake_moves_nothing(samples_lake: tuple[Store, Path]
+                                                        ) -> None:
+    """Writes inside a transaction wait beside the lake; a failure deletes them and the
+    tables read as before."""
+    _, lake = samples_lake
+    spark = SparkEngine(lake)
+    before = spark.scalar("SELECT count(*) FROM patent_fields")
+    with pytest.raises(RuntimeError, match="stop"), spark.transaction():
+        assert spark.clear("patent_fields") == before
+        assert spark.scalar("SELECT count(*) FROM patent_fields") == 0
+        raise RuntimeError("stop")
+    assert spark.scalar("SELECT count(*) FROM patent_fields") == before
+    assert SparkEngine(lake).scalar("SELECT count(*) FROM patent_fields") == before
 
 
 def test_a_lake_without_patents_is_named(tmp_path: Path) -> None:
     (tmp_path / "lake" / "cpc").mkdir(parents=True)
     with pytest.raises(warchest.NotFound, match="holds no patents table"):
         warchest.derive_lake(str(tmp_path / "lake"))
+
+
+# --------------------------------------------------------------------------- loads
+def _g_patent(samples: Path) -> tuple[str, list[list[str]]]:
+    import zipfile
+
+    with zipfile.ZipFile(samples / "patentsview_partly_synthetic" / "g_patent.tsv.zip") as z:
+        lines = z.read(z.namelist()[0]).decode("utf-8").splitlines()
+    return lines[0], [line.split("\t") for line in lines[1:41]]
+
+
+def _load_files(engine: Engine, samples: Path, folder: Path) -> list[warchest.LoadReport]:
+    """40 real g_patent rows with the first repeated further down (a changed title),
+    loaded twice (the reload replaces the first load); the maintenance fixture (one
+    malformed line); then a file giving 3 of the patents again without a title or type
+    (both kept from the reload, which ``merged_from`` names)."""
+    header, rows = _g_patent(samples)
+    again = [*rows[0][:3], "A corrected title", *rows[0][4:]]
+    first = write(folder / "g_patent.tsv",
+                  "\n".join("\t".join(r) for r in [header.split("\t"), *rows, again]) + "\n")
+    blank = [[r[0], "", r[2], "", *r[4:]] for r in rows[1:4]]
+    second = write(folder / "update" / "g_patent.tsv",
+                   "\n".join("\t".join(r) for r in [header.split("\t"), *blank]) + "\n")
+    return [warchest.load_patentsview(engine, [first]),
+            warchest.load_patentsview(engine, [first]),
+            warchest.load_maintenance(engine, [FIXTURES / "value" /
+                                               "MaintFeeEvents_20260105.txt"]),
+            warchest.load_patentsview(engine, [second])]
+
+
+_LOADED: dict[str, tuple[Engine, list[warchest.LoadReport]]] = {}
+
+
+def _loaded(engine_name: str, samples: Path, tmp_path_factory: pytest.TempPathFactory
+            ) -> tuple[Engine, list[warchest.LoadReport]]:
+    """The same files loaded into an empty store and into an empty lake (once each)."""
+    if engine_name not in _LOADED:
+        folder = tmp_path_factory.mktemp(f"loads-{engine_name}")
+        engine: Engine = (Store(folder / "store.duckdb") if engine_name == "duckdb"
+                          else warchest.open_lake(folder / "lake"))
+        inputs = tmp_path_factory.getbasetemp() / "load-inputs"  # the same paths in both
+        _LOADED[engine_name] = engine, _load_files(engine, samples, inputs)
+    return _LOADED[engine_name]
+
+
+@pytest.fixture(scope="module")
+def loaded(engine_name: str, samples: Path, tmp_path_factory: pytest.TempPathFactory
+           ) -> tuple[Engine, list[warchest.LoadReport]]:
+    return _loaded(engine_name, samples, tmp_path_factory)
+
+
+@pytest.mark.engines
+def test_loads_on_each_engine(loaded: tuple[Engine, list[warchest.LoadReport]],
+                              samples: Path) -> None:
+    engine, reports = loaded
+    counts = [(r.rows_read, r.rows_loaded, r.rows_quarantined) for r in reports]
+    assert counts == [(41, 40, 1), (41, 40, 1), (7, 6, 1), (3, 3, 0)]
+    _, rows = _g_patent(samples)
+    assert engine.scalar("SELECT count(*) FROM patents") == 40
+    assert engine.rows("SELECT title FROM patents WHERE patent_id = ?", [rows[0][0]]) == [
+        {"title": "A corrected title"}]
+    # the update left title and type empty: both kept from load 2, which merged_from names
+    kept = engine.rows("SELECT patent_id, title, patent_type, merged_from, load_id "
+                       "FROM patents WHERE patent_id IN (?, ?, ?) ORDER BY patent_id",
+                       [r[0] for r in rows[1:4]])
+    assert [(k["title"], k["patent_type"], k["merged_from"], k["load_id"]) for k in kept] == [
+        (r[3], r[1], "2", 4) for r in sorted(rows[1:4])]
+    quarantined = engine.rows("SELECT load_id, line, record, reason FROM quarantine "
+                              "ORDER BY load_id")
+    # the reload replaced load 1's quarantined row
+    assert [(q["load_id"], q["line"], q["record"]) for q in quarantined] == [
+        (2, None, rows[0][0]), (3, 7, None)]
+    assert "repeated key" in quarantined[0]["reason"]
+    log = engine.rows("SELECT load_id, loader, status, rows_read FROM load_log ORDER BY load_id")
+    assert [(r["load_id"], r["loader"], r["status"], r["rows_read"]) for r in log] == [
+        (1, "patentsview", "ok", 41), (2, "patentsview", "ok", 41),
+        (3, "maintenance", "ok", 7), (4, "patentsview", "ok", 3)]
+
+
+def test_loads_write_the_same_rows_on_both_engines(samples: Path,
+                                                   tmp_path_factory: pytest.TempPathFactory
+                                                   ) -> None:
+    """Every table, load ids and ``merged_from`` included, is the same in the store and
+    the lake after the same loads."""
+    store, _ = _loaded("duckdb", samples, tmp_path_factory)
+    lake, _ = _loaded("spark", samples, tmp_path_factory)
+    for table in [*store.tables, "quarantine", "load_outputs"]:
+        want = store.query(f'SELECT * FROM "{table}"')
+        got = lake.query(f"SELECT * FROM {table}")
+        assert got.num_rows == want.num_rows, table
+        if want.num_rows:
+            assert _differences(got, want) == {}, table
+
+
+def test_the_lake_logs_with_the_store_s_columns(store: Store) -> None:
+    from warchest.store.spark import LOG_SCHEMAS
+
+    for table in LOG_SCHEMAS:
+        assert store.query(f"SELECT * FROM {table.name}").schema.names == list(
+            table.column_names), table.name
+
+
+def test_the_command_line_on_a_lake(tmp_path: Path) -> None:
+    """`warchest --engine spark --lake PATH ...` runs a command on the lake (`--lake`
+    alone implies Spark); commands about the store file say they need one; a missing
+    lake, a wrong engine or both --db and --lake are named."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from warchest.cli import app
+
+    runner = CliRunner()
+    lake = str(tmp_path / "lake")
+    fees = str(FIXTURES / "value" / "MaintFeeEvents_20260105.txt")
+    done = runner.invoke(app, ["--engine", "spark", "--lake", lake, "load", "maintenance",
+                               fees, "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert (report["rows_read"], report["rows_loaded"], report["rows_quarantined"]) == (7, 6, 1)
+    assert (tmp_path / "lake" / "maintenance_events").is_dir()
+    shown = runner.invoke(app, ["--lake", lake, "quarantine", "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert [(r["line"], r["path"]) for r in json.loads(shown.stdout)["records"]] == [(7, fees)]
+    status = runner.invoke(app, ["--lake", lake, "status"])
+    assert status.exit_code == 1 and "works on a DuckDB store (--db), not on a lake" in \
+        status.stderr
+    both = runner.invoke(app, ["--lake", lake, "owners", "find", "Apple", "--db", "x.duckdb"])
+    assert both.exit_code == 1 and f"--engine spark works on the lake {lake}" in both.stderr
+    bare = runner.invoke(app, ["--engine", "spark", "status"])
+    assert bare.exit_code == 2 and "--engine spark needs --lake PATH" in bare.stderr
+    wrong = runner.invoke(app, ["--engine", "postgres", "status"])
+    assert wrong.exit_code == 2 and "'postgres' is not one of 'duckdb', 'spark'" in wrong.stderr

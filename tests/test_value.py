@@ -50,7 +50,7 @@ def term(store: Store, patent: str) -> dict[str, object]:
 
 
 # --------------------------------------------------------------------------- terms
-@pytest.mark.parametrize(("patent", "expiry", "rule"), [
+EXPIRIES = [
     # filed 1994-03-08, granted 1995-08-08 (before 8 June 1995): the greater of grant + 17 y
     # (2012-08-08) and filing + 20 y (2014-03-08) -> the second
     ("5439055", "2014-03-08", "the second"),
@@ -77,7 +77,12 @@ def term(store: Store, patent: str) -> dict[str, object]:
     ("D991379", "2038-07-04", "design filed on/after 2015-05-13"),
     # reissue of 7349776 (not in the store): its application 10249551 filed 2003-04-17 + 20 y
     ("RE49258", "2023-04-17", "reissue: term of the original 7349776"),
-])
+]
+"""(patent, expiry, words of the rule) of real sample patents, by hand (test_engines.py
+checks them on both engines)."""
+
+
+@pytest.mark.parametrize(("patent", "expiry", "rule"), EXPIRIES)
 def test_expiry_on_real_patents(valued: Store, patent: str, expiry: str, rule: str) -> None:
     t = term(valued, patent)
     assert t["expiry_date"] == D(expiry)

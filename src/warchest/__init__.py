@@ -19,6 +19,10 @@ their main table, and show as a table in a notebook.
 The store and its data:
     Store                         the DuckDB store: open, query, transactions (`with
                                   Store(path) as store:`)
+    Engine                        what every step asks of an engine (the store, a lake);
+                                  every step takes one
+    SparkEngine                   a lake of Parquet tables worked by Spark (local or a
+                                  cluster): the same steps, the same results
     default_db_path               the store used when none is given ($WARCHEST_DB or
                                   ./warchest.duckdb)
     store_status                  tables, row counts, the load log and provenance labels
@@ -32,6 +36,9 @@ The store and its data:
                                   (a lake)
     derive_lake                   every derived table computed on Spark from a lake,
                                   written back into it
+    open_lake                     a lake (folder or URI) as an engine, on Spark
+    run_steps                     the pipeline's steps (owners, values, technology map)
+                                  on any engine
     run_query                     a read-only SQL query on a store opened with
                                   read_only=True, sandbox=True
     fetch_patentsview             download PatentsView tables (resumes, verifies
@@ -281,6 +288,7 @@ if TYPE_CHECKING:
         LakeExport,
         derive_lake,
         export_parquet,
+        open_lake,
     )
     from warchest.numbers import (
         normalize_application_number,
@@ -306,6 +314,7 @@ if TYPE_CHECKING:
         PatentRecord,
         describe_patent,
     )
+    from warchest.pipeline import run_steps
     from warchest.query import (
         QueryResult,
         run_query,
@@ -323,10 +332,12 @@ if TYPE_CHECKING:
         synthetic_kind,
     )
     from warchest.store import (
+        Engine,
         Store,
         default_db_path,
         engine_failure,
     )
+    from warchest.store.spark import SparkEngine
     from warchest.synth import (
         WORLD_SCENARIOS,
         GeneratedWorld,
@@ -362,6 +373,10 @@ if TYPE_CHECKING:
 
 _HOME: dict[str, tuple[str, str]] = {
     "Store": ("warchest.store", "Store"),
+    "Engine": ("warchest.store", "Engine"),
+    "SparkEngine": ("warchest.store.spark", "SparkEngine"),
+    "open_lake": ("warchest.lake", "open_lake"),
+    "run_steps": ("warchest.pipeline", "run_steps"),
     "default_db_path": ("warchest.store", "default_db_path"),
     "store_status": ("warchest.status", "store_status"),
     "synthetic_kind": ("warchest.status", "synthetic_kind"),
@@ -498,6 +513,7 @@ __all__ = [
     "CrossLicence",
     "DealResult",
     "Deterrence",
+    "Engine",
     "Exposure",
     "ExposureConfig",
     "ExposureExplained",
@@ -530,6 +546,7 @@ __all__ = [
     "SampleDemo",
     "Scenario",
     "SimilarPatents",
+    "SparkEngine",
     "Store",
     "StoreStatus",
     "StoreUnavailable",
@@ -575,6 +592,7 @@ __all__ = [
     "normalize_application_number",
     "normalize_patent_number",
     "number",
+    "open_lake",
     "patent_value",
     "plan_deal",
     "portfolio",
@@ -586,6 +604,7 @@ __all__ = [
     "run_demo",
     "run_query",
     "run_sample_demo",
+    "run_steps",
     "share",
     "show_owner",
     "store_provenance",

@@ -34,7 +34,7 @@ from warchest.owners import OwnersReport
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result, Row
 from warchest.status import StoreStatus
-from warchest.store import Store
+from warchest.store import Engine, Store
 from warchest.value import PortfolioComparison, ValueReport
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -49,7 +49,7 @@ def sample_path(*parts: str) -> Path:
     return SAMPLES.joinpath(*parts)
 
 
-def load_samples(store: Store, progress: ProgressFn | None = None) -> list[LoadReport]:
+def load_samples(store: Engine, progress: ProgressFn | None = None) -> list[LoadReport]:
     """Load every shipped sample into ``store`` (idempotent: running it twice leaves the same
     rows)."""
     return [

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from warchest.errors import NotFound
-from warchest.pipeline import derivations
+from warchest.pipeline import PIPELINE_TABLES, run_steps
 from warchest.results import Result, row_type
 from warchest.store import Store
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+
+    from warchest.store.spark import SparkEngine
 
 
 @row_type
@@ -37,20 +39,33 @@ class LakeExport(Result):
     tables: tuple[LakeTable, ...]
 
 
-def export_parquet(store: Store, folder: Path | str,
-                   tables: list[str] | None = None) -> LakeExport:
-    """Write the store's tables (default: all) as Parquet, ``folder/<table>/``, replacing
-    what an earlier export wrote there; Spark, DuckDB, Polars or pandas read them back."""
+def export_parquet(store: Store, folder: Path | str, tables: list[str] | None = None,
+                   file_size: str = "256MB") -> LakeExport:
+    """Write the store's tables (default: all, and its load log) as Parquet,
+    ``folder/<table>/``, in files of about ``file_size``, replacing what an earlier export
+    wrote there; Spark, DuckDB, Polars or pandas read them back."""
     folder = Path(folder)
-    written = store.export_parquet(folder, tables)
+    written = store.export_parquet(folder, tables, file_size)
     return LakeExport(folder, tuple(LakeTable(name, str(folder / name), rows)
                                     for name, rows in written.items()))
 
 
+def open_lake(lake: str | Path, master: str = "local[2]",
+              session: SparkSession | None = None) -> SparkEngine:
+    """A lake (a folder, or any URI Spark reads) as an engine on Spark: every step
+    (loads, ``resolve_owners``, ``compute_values``, ``map_technology``, exposure, the
+    read side) takes it as it takes a store. ``master``: ``local[2]``, ``yarn``,
+    ``spark://host:7077``, ... (ignored with a ``session``)."""
+    from warchest.store.spark import SparkEngine
+
+    return SparkEngine(lake, session, master)
+
+
 @dataclass(frozen=True)
 class LakeDerivation(Result):
-    """The derived tables Spark computed from a lake and wrote back into it, with the
-    seconds each took (reading the loaded tables: ``read``)."""
+    """The tables Spark computed from a lake and wrote back into it (every table the
+    pipeline's steps write: ``PIPELINE_TABLES``), with the seconds each step took
+    (``open``: the session and the lake's tables)."""
 
     TABLE = "tables"
     lake: str
@@ -61,33 +76,18 @@ class LakeDerivation(Result):
 
 def derive_lake(lake: str, session: SparkSession | None = None,
                 master: str = "local[2]") -> LakeDerivation:
-    """Every derived table computed on Spark from the loaded tables of ``lake`` (a folder,
-    or any URI Spark reads: ``hdfs://``, ``s3a://``, ``abfss://``, ...), in pipeline order,
-    each written to ``lake/<table>/`` (replaced) and read back by the derivations after
-    it."""
-    from warchest.store.spark import SparkDerivations, spark_session
-
-    spark = SparkDerivations(session or spark_session(master))
-    # a local folder as an absolute path: Spark resolves a relative one against the
-    # directory its JVM started in, not the caller's
-    root = lake.rstrip("/") if "://" in lake else str(Path(lake).resolve())
-    seconds: dict[str, float] = {}
+    """Run the pipeline's steps (``resolve_owners``, ``compute_values``,
+    ``map_technology``, unchanged) on Spark over the loaded tables of ``lake`` (a folder,
+    or any URI Spark reads: ``hdfs://``, ``s3a://``, ``abfss://``, ...); every table they
+    write lands in ``lake/<table>/`` (replaced)."""
     tick = time.perf_counter()
-    derived = {name for name, _ in derivations(True)}
-    found = [name for name in spark.lake_tables(root) if name not in derived]
-    if "patents" not in found:
+    engine = open_lake(lake, master, session)
+    if "patents" not in engine.lake_tables():
         raise NotFound(f"{lake} holds no patents table (a folder 'patents' of Parquet "
                        "files); write one with `warchest export parquet DIR`")
-    spark.register_parquet(root, found)
-    seconds["read"] = time.perf_counter() - tick
-    out = []
-    for name, sql in derivations(True):
-        tick = time.perf_counter()
-        if name == "patent_indicators":  # self citations need owners at grant
-            self_citations = bool(spark.scalar(
-                "SELECT count(*) > 0 FROM ownership WHERE via = 'grant'"))
-            sql = dict(derivations(self_citations))[name]
-        rows = spark.derive_to(sql, f"{root}/{name}", name)
-        seconds[name] = time.perf_counter() - tick
-        out.append(LakeTable(name, f"{root}/{name}", rows))
-    return LakeDerivation(lake, str(spark.session.sparkContext.master), tuple(out), seconds)
+    seconds = {"open": time.perf_counter() - tick}
+    seconds.update(run_steps(engine))
+    out = tuple(LakeTable(name, f"{engine.lake}/{name}",
+                          int(engine.scalar(f"SELECT count(*) FROM {name}")))
+                for name in PIPELINE_TABLES)
+    return LakeDerivation(lake, str(engine.session.sparkContext.master), out, seconds)

@@ -8,7 +8,7 @@ from typing import Any
 from warchest.errors import NotFound
 from warchest.numbers import normalize_patent_number
 from warchest.results import Result, Row
-from warchest.store import Store
+from warchest.store import Engine
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ _LISTS: dict[str, str] = {
 }
 
 
-def describe_patent(store: Store, number: str) -> PatentRecord:
+def describe_patent(store: Engine, number: str) -> PatentRecord:
     """Everything the store holds about one patent, in any number format a user types.
 
     Each part keeps the ``load_id`` of the load that wrote it (and, for one-row tables that

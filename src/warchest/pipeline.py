@@ -1,23 +1,22 @@
 """The derivations, in pipeline order: every table computed from the loaded tables by one
 portable SELECT, and running them on Spark.
 
-The DuckDB store runs each derivation where its step runs (``resolve_owners``,
-``compute_values``, ``map_technology``); ``warchest.lake.derive_lake`` runs the same
-SELECTs, in the same order, on Spark, each reading the tables the earlier ones derived
-there (``warchest.store.spark``); ``derive_on_spark`` does so for a store. The tables a
-step writes from Python (the resolved names, companies and links of ``resolve_owners``,
-the market weights, the taxonomy) are inputs.
+Each derivation runs where its step runs (``resolve_owners``, ``compute_values``,
+``map_technology``), on whichever engine the step is given (``warchest.store.Engine``):
+the DuckDB store, or a lake on Spark (``warchest.lake.derive_lake``, ``run_steps``);
+``derive_on_spark`` runs the steps on Spark for a store's loaded tables.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from warchest.owners.timeline import events_sql, ownership_sql, source_ids_sql
-from warchest.store import Store
+from warchest.store import LOG_TABLES, Engine, Store
 from warchest.techmap.mapping import fields_sql, products_sql
 from warchest.value.indicators import BREAKTHROUGH_MIN, MIN_COHORT, indicators_sql
 from warchest.value.markets import markets_sql
@@ -43,18 +42,46 @@ def derivations(self_citations: bool, min_cohort: int = MIN_COHORT,
     ]
 
 
+PIPELINE_TABLES = (
+    "owner_names", "owner_source_ids", "owner_links", "corporate_links", "owner_entities",
+    "ownership_events", "ownership", "market_weights", "patent_terms", "patent_markets",
+    "patent_indicators", "taxonomy_terms", "patent_products", "patent_fields",
+)
+"""Every table the pipeline's steps write (``run_steps``): the derivations above and the
+tables the steps compute in Python (resolved names, companies, links, market weights,
+taxonomy terms)."""
+
+
+def run_steps(engine: Engine) -> dict[str, float]:
+    """The pipeline's steps on any engine, in order, with their defaults:
+    ``resolve_owners``, ``compute_values``, ``map_technology``; seconds per step."""
+    from warchest.owners import resolve_owners
+    from warchest.techmap import map_technology
+    from warchest.value import compute_values
+
+    seconds: dict[str, float] = {}
+    for name, step in (("owners", resolve_owners), ("values", compute_values),
+                       ("techmap", map_technology)):
+        tick = time.perf_counter()
+        step(engine)
+        seconds[name] = time.perf_counter() - tick
+    return seconds
+
+
 def derive_on_spark(store: Store, session: SparkSession | None = None) -> dict[str, pa.Table]:
-    """Every derived table computed on Spark from the store's loaded tables: they are
-    written to a temporary Parquet lake (``warchest.lake``), Spark derives the lake, and
-    the derived tables are read back. Returns them by name, without ``load_id``."""
+    """The pipeline's steps run on Spark from the store's loaded tables: they are written
+    to a temporary Parquet lake (``warchest.lake``), the steps run on the lake
+    (``derive_lake``), and every table they wrote is read back. Returns them by name,
+    without ``load_id``."""
     import tempfile
 
     import pyarrow.parquet as pq
 
     from warchest.lake import derive_lake, export_parquet
 
-    derived = [name for name, _ in derivations(True)]
     with tempfile.TemporaryDirectory(prefix="warchest-lake-") as folder:
-        export_parquet(store, folder, [t for t in store.tables if t not in derived])
+        export_parquet(store, folder, [t for t in (*store.tables, *LOG_TABLES)
+                                       if t not in PIPELINE_TABLES])
         derive_lake(folder, session)
-        return {name: pq.read_table(Path(folder) / name) for name in derived}
+        return {name: pq.read_table(Path(folder) / name).drop_columns(["load_id"])
+                for name in PIPELINE_TABLES}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warchest.results import Result, Row
-from warchest.store import Store
+from warchest.store import Engine, Store
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,13 @@ def _any_synthetic(labels: list[dict[str, Any]]) -> bool:
     return any("synthetic" in (row["label"] or "").lower() for row in labels)
 
 
-def contains_synthetic(store: Store) -> bool:
+def contains_synthetic(store: Engine) -> bool:
     """Whether any successful load into the store was labelled synthetic."""
     return _any_synthetic(store.rows(
         "SELECT DISTINCT label FROM load_log WHERE label IS NOT NULL AND status = 'ok'"))
 
 
-def synthetic_kind(store: Store) -> str | None:
+def synthetic_kind(store: Engine) -> str | None:
     """"synthetic" when a load was labelled synthetic outright (a generated world),
     "partly synthetic" when only samples labelled partly synthetic were (real ids, dates,
     titles and owners, some fields filled in), else None."""
@@ -107,13 +107,13 @@ class Provenance(Result):
     small_sample: bool
 
 
-def store_provenance(store: Store) -> Provenance:
+def store_provenance(store: Engine) -> Provenance:
     """Whether a store's data is synthetic and whether it is a small sample."""
     patents = int(store.scalar("SELECT count(*) FROM patents") or 0)
     return Provenance(synthetic_kind(store), patents, patents < SMALL_STORE)
 
 
-def quarantined_rows(store: Store, load_id: int | None = None, limit: int = 100
+def quarantined_rows(store: Engine, load_id: int | None = None, limit: int = 100
                      ) -> Quarantine:
     """Rows that could not be loaded, with file, line and reason (latest loads first)."""
     where = "WHERE q.load_id = ?" if load_id is not None else ""

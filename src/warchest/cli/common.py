@@ -12,7 +12,9 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -31,6 +33,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from warchest import (
+    Engine,
     InputError,
     Result,
     Store,
@@ -39,6 +42,7 @@ from warchest import (
     default_db_path,
     engine_failure,
     number,
+    open_lake,
     store_provenance,
 )
 
@@ -58,15 +62,52 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+class EngineName(StrEnum):
+    """The engines the command line runs on (``--engine``)."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+@dataclass
+class _EngineChoice:
+    """The engine the root options chose for this invocation (``_open_engine``)."""
+
+    engine: str = "duckdb"
+    lake: str | None = None
+    master: str = "local[2]"
+
+
+ENGINE = _EngineChoice()
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_print_version, is_eager=True,
         help="Print the warchest version and exit.")] = False,
+    engine: Annotated[EngineName, typer.Option(
+        "--engine", envvar="WARCHEST_ENGINE",
+        help="duckdb: the store file (--db); spark: a lake of Parquet tables (--lake), "
+        "on Spark.")] = EngineName.duckdb,
+    lake: Annotated[str | None, typer.Option(
+        "--lake", envvar="WARCHEST_LAKE", show_default=False,
+        help="The lake for --engine spark: a folder, or a URI Spark reads (hdfs://, "
+        "s3a://, abfss://, gs://).")] = None,
+    master: Annotated[str, typer.Option(
+        "--master", envvar="WARCHEST_SPARK_MASTER",
+        help="Spark master for --engine spark (local[2], yarn, spark://host:7077).")
+    ] = "local[2]",
 ) -> None:
     """warchest: who owns which patents, what they are worth, who can sue whom, and which
     patents to buy. Data lives in one DuckDB file (--db, $WARCHEST_DB, default
-    ./warchest.duckdb)."""
+    ./warchest.duckdb), or in a lake of Parquet tables worked by Spark (--engine spark
+    --lake PATH)."""
+    if engine is EngineName.spark and not lake:
+        raise typer.BadParameter("--engine spark needs --lake PATH (a folder, or a URI "
+                                 "such as s3a://bucket/lake)", param_hint="'--lake'")
+    ENGINE.engine = "spark" if lake else engine.value  # a lake is worked by Spark
+    ENGINE.lake, ENGINE.master = lake, master
 
 
 load_app = typer.Typer(help="Load bulk files (files, folders, zip archives) into the store.",
@@ -218,8 +259,23 @@ def print_json(data: Any) -> None:
 
 
 def _open_store(db: Path | None, read_only: bool = False, sandbox: bool = False) -> Store:
+    """The DuckDB store (commands about the store file itself: status, query, export)."""
+    if ENGINE.engine == "spark":
+        raise InputError("this command works on a DuckDB store (--db), not on a lake; "
+                         "drop --engine spark / --lake (or $WARCHEST_ENGINE, $WARCHEST_LAKE)")
     return Store(db if db is not None else default_db_path(), read_only=read_only,
                  sandbox=sandbox)
+
+
+def _open_engine(db: Path | None, read_only: bool = False) -> Engine:
+    """The engine the root options chose: the DuckDB store, or the lake on Spark."""
+    if ENGINE.engine != "spark":
+        return _open_store(db, read_only)
+    if db is not None:
+        raise InputError(f"--db {db} names a DuckDB store, but --engine spark works on the "
+                         f"lake {ENGINE.lake}; give one of them")
+    assert ENGINE.lake is not None
+    return open_lake(ENGINE.lake, ENGINE.master)
 
 
 @contextmanager
@@ -316,7 +372,7 @@ ProductsOption = Annotated[Path | None, typer.Option(
 
 
 # ---------------------------------------------------------------------------- owners
-def _synthetic_note(store: Store) -> None:
+def _synthetic_note(store: Engine) -> None:
     """The caveats of a store's data, before any result from it: synthetic data, a small
     sample."""
     known = store_provenance(store)

@@ -16,7 +16,7 @@ from warchest.cli.common import (
     JsonOption,
     ProductsOption,
     _longest_word,
-    _open_store,
+    _open_engine,
     _parse_date,
     _split_names,
     _synthetic_note,
@@ -191,7 +191,7 @@ def deal(
     from warchest import load_scenario, plan_deal, write_deal_report
 
     sc = load_scenario(scenario)
-    with _open_store(db) as store, stage_progress(not as_json) as update:
+    with _open_engine(db) as store, stage_progress(not as_json) as update:
         result = plan_deal(store, sc, exact, update)
     written = write_deal_report(result, out, csv_out, json_out)
     if as_json:
@@ -242,7 +242,7 @@ def crosslicence_cmd(
     given = sales_a is not None and sales_b is not None
     sa = {m.upper(): sales_a for m in names} if sales_a is not None else None
     sb = {m.upper(): sales_b for m in names} if sales_b is not None else None
-    with _open_store(db) as store, stage_progress(not as_json) as update:
+    with _open_engine(db) as store, stage_progress(not as_json) as update:
         found = cross_licence(store, a, b, names, day, rate, sa, sb, products, update)
         if as_json:
             print_json(found)

@@ -14,7 +14,7 @@ from warchest.cli.common import (
     DbOption,
     JsonOption,
     ProductsOption,
-    _open_store,
+    _open_engine,
     _parse_date,
     _rows_table,
     _split_names,
@@ -72,7 +72,7 @@ def exposure(
     names = _split_names(firms, "--firms")
     day = _parse_date(as_of, "--as-of")
     cfg = ExposureConfig.load(config)
-    with _open_store(db) as store, stage_progress(not as_json) as update:
+    with _open_engine(db) as store, stage_progress(not as_json) as update:
         result = compute_exposure(store, names, market, day, cfg, products=products,
                                   stage=update)
         synthetic = synthetic_kind(store) is not None
@@ -83,7 +83,7 @@ def exposure(
     if as_json:
         print_json(result.to_dict() | {"synthetic": synthetic})
         return
-    with _open_store(db, read_only=True) as store:
+    with _open_engine(db, read_only=True) as store:
         _synthetic_note(store)
     console.print(_matrix_table(result, f"exposure in {result.market} on {result.as_of} "
                                 "(row: holder, column: exposed firm; sum of impact x score)"))
@@ -128,7 +128,7 @@ def exposure_explain(
     from warchest import ExposureConfig, explain_exposure
 
     day = _parse_date(as_of, "--as-of")
-    with _open_store(db) as store, stage_progress(not as_json) as update:
+    with _open_engine(db) as store, stage_progress(not as_json) as update:
         result = explain_exposure(store, holder, target, market, day,
                                   ExposureConfig.load(config), limit, products, update)
         if as_json:
@@ -164,7 +164,7 @@ def deterrence_cmd(
 
     names = _split_names(threats, "--threats")
     day = _parse_date(as_of, "--as-of")
-    with _open_store(db) as store, stage_progress(not as_json) as update:
+    with _open_engine(db) as store, stage_progress(not as_json) as update:
         found = deterrence(store, company, names, _split_names(markets, "--markets"), day,
                            ExposureConfig.load(config), products, update)
         if as_json:

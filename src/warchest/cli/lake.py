@@ -1,5 +1,6 @@
 """`warchest export parquet` and `warchest lake derive`: the store's tables as Parquet, and
-every derived table computed on Spark from such a lake."""
+the pipeline's steps run on Spark over such a lake (every other command runs on a lake
+too, with `warchest --engine spark --lake PATH ...`)."""
 
 from __future__ import annotations
 
@@ -56,9 +57,10 @@ def lake_derive(
                                         "spark://host:7077...).")] = "local[2]",
     as_json: JsonOption = False,
 ) -> None:
-    """Compute every derived table (ownership, terms, markets, indicators, product areas,
-    WIPO fields) on Spark from a lake's loaded tables, writing each back into the lake.
-    Needs the spark extra: pip install 'warchest[spark]' (and Java 17).
+    """Run the pipeline's steps on Spark over a lake's loaded tables: owners resolved,
+    values computed, technology mapped; every table they write (ownership, terms,
+    markets, indicators, product areas, WIPO fields, ...) lands in the lake. Needs the
+    spark extra: pip install 'warchest[spark]' (and Java 17).
 
     Example: warchest lake derive lake
     """
@@ -69,8 +71,9 @@ def lake_derive(
         print_json(done)
         return
     table = Table(title=f"derived on Spark ({escape(done.master)}) into {escape(lake)}")
-    for column in ("table", "rows", "s"):
+    for column in ("table", "rows"):
         table.add_column(column, justify="left" if column == "table" else "right")
     for t in done.tables:
-        table.add_row(t.table, f"{t.rows:,}", f"{done.seconds.get(t.table, 0.0):.1f}")
+        table.add_row(t.table, f"{t.rows:,}")
     console.print(table)
+    console.print("seconds: " + ", ".join(f"{step} {s:.1f}" for step, s in done.seconds.items()))

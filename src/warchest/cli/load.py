@@ -25,7 +25,7 @@ import warchest
 from warchest.cli.common import (
     DbOption,
     JsonOption,
-    _open_store,
+    _open_engine,
     console,
     err,
     escape,
@@ -131,7 +131,7 @@ def _run_load(
     loader: Callable[..., LoadReport], paths: list[Path], db: Path | None, as_json: bool,
     label: str | None, **options: Any,
 ) -> None:
-    with _open_store(db) as store, load_progress(not as_json) as progress:
+    with _open_engine(db) as store, load_progress(not as_json) as progress:
         report = loader(store, paths, progress=progress, label=label, **options)
     if as_json:
         print_json(report.to_dict())

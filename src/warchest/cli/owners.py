@@ -13,7 +13,7 @@ from rich.table import Table
 from warchest.cli.common import (
     DbOption,
     JsonOption,
-    _open_store,
+    _open_engine,
     _rows_table,
     _synthetic_note,
     console,
@@ -39,7 +39,7 @@ def owners_resolve(db: DbOption = None, as_json: JsonOption = False) -> None:
     """
     from warchest import resolve_owners
 
-    with _open_store(db) as store, stage_progress(not as_json) as update:
+    with _open_engine(db) as store, stage_progress(not as_json) as update:
         report = resolve_owners(store, update)
         if as_json:
             print_json(report)
@@ -90,7 +90,7 @@ def owners_find(
     """
     from warchest import find_owners
 
-    with _open_store(db, read_only=True) as store:
+    with _open_engine(db, read_only=True) as store:
         found = find_owners(store, name, limit)
         if as_json:
             print_json(found)
@@ -114,7 +114,7 @@ def owners_show(
     """
     from warchest import show_owner
 
-    with _open_store(db, read_only=True) as store:
+    with _open_engine(db, read_only=True) as store:
         info = show_owner(store, entity)
         if as_json:
             print_json(info)
@@ -152,7 +152,7 @@ def owners_override(
     """
     from warchest import add_override, resolve_owners
 
-    with _open_store(db) as store:
+    with _open_engine(db) as store:
         add_override(store, action, subject, obj, note)
         report = resolve_owners(store)
     console.print(f"recorded: {action} {escape(subject)!r}"
@@ -177,7 +177,7 @@ def owners_groups(
     """
     from warchest import import_groups, resolve_owners
 
-    with _open_store(db) as store:
+    with _open_engine(db) as store:
         n = import_groups(store, path, gleif_lei or None)
         report = resolve_owners(store)
     console.print(f"{n:,} relations read from {escape(str(path))}; "

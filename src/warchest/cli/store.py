@@ -22,6 +22,7 @@ from warchest.cli.common import (
     DbOption,
     JsonOption,
     _kv_table,
+    _open_engine,
     _open_store,
     _rows_table,
     app,
@@ -116,7 +117,7 @@ def quarantine(
 
     Example: warchest quarantine --load 3
     """
-    with _open_store(db, read_only=True) as store:
+    with _open_engine(db, read_only=True) as store:
         found = quarantined_rows(store, load, limit)
     if as_json:
         print_json(found)
@@ -147,7 +148,7 @@ def patent(
 
     Example: warchest patent "US 10,000,000 B2"
     """
-    with _open_store(db, read_only=True) as store:
+    with _open_engine(db, read_only=True) as store:
         info = describe_patent(store, number)
     if as_json:
         print_json(info)

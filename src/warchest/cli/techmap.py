@@ -11,7 +11,7 @@ from rich.table import Table
 from warchest.cli.common import (
     DbOption,
     JsonOption,
-    _open_store,
+    _open_engine,
     _rows_table,
     _synthetic_note,
     console,
@@ -39,7 +39,7 @@ def techmap_map(
     """
     from warchest import map_technology
 
-    with _open_store(db) as store, stage_progress(not as_json) as update:
+    with _open_engine(db) as store, stage_progress(not as_json) as update:
         report = map_technology(store, taxonomy, update)
     if as_json:
         print_json(report)
@@ -73,7 +73,7 @@ def techmap_similar(
     from warchest import find_similar
 
     prefixes = [w.strip() for w in within.split(",") if w.strip()] if within else None
-    with _open_store(db) as store:
+    with _open_engine(db) as store:
         result = find_similar(store, patent, text, top, block, prefixes, method)
         if as_json:
             print_json(result)
@@ -101,7 +101,7 @@ def techmap_cpc(
     """
     from warchest import describe_symbol
 
-    with _open_store(db, read_only=True) as store:
+    with _open_engine(db, read_only=True) as store:
         path = describe_symbol(store, symbol)
     if as_json:
         print_json(path)

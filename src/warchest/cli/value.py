@@ -14,7 +14,7 @@ from warchest.cli.common import (
     DbOption,
     JsonOption,
     _fmt,
-    _open_store,
+    _open_engine,
     _parse_date,
     _rows_table,
     _synthetic_note,
@@ -62,7 +62,7 @@ def portfolio(
     from warchest import portfolio as portfolio_of
 
     day = _parse_date(as_of, "--as-of")
-    with _open_store(db, read_only=True) as store:
+    with _open_engine(db, read_only=True) as store:
         valued = values_computed(store)
         if len(entities) > 1:
             if not valued:
@@ -177,7 +177,7 @@ def value(
     if not compute and not patents:
         raise InputError("give patent numbers to explain, or --compute to derive values")
     if compute:
-        with _open_store(db) as store, stage_progress(not as_json) as update:
+        with _open_engine(db) as store, stage_progress(not as_json) as update:
             report = compute_values(store, markets, stage=update)
         if not patents:
             if as_json:
@@ -193,7 +193,7 @@ def value(
                    else " (self citations need `warchest owners resolve` first)")
                 + " in " + ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items()))
             return
-    with _open_store(db, read_only=True) as store:
+    with _open_engine(db, read_only=True) as store:
         results = [patent_value(store, p, day) for p in patents or []]
         if as_json:
             print_json(results)

@@ -11,7 +11,7 @@ from warchest.errors import InputError
 from warchest.exposure import compute_exposures
 from warchest.progress import StageFn
 from warchest.results import Result, Row, row_type
-from warchest.store import Store
+from warchest.store import Engine
 
 
 @row_type
@@ -52,7 +52,7 @@ class CrossLicence(Result):
     markets: tuple[CrossLicenceTerms, ...]
 
 
-def cross_licence(store: Store, a: str, b: str, markets: list[str], as_of: dt.date,
+def cross_licence(store: Engine, a: str, b: str, markets: list[str], as_of: dt.date,
                   rate: float = 0.02, sales_a: dict[str, float] | None = None,
                   sales_b: dict[str, float] | None = None,
                   products: Path | None = None, stage: StageFn | None = None

@@ -42,7 +42,7 @@ from warchest.exposure import (
 )
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result
-from warchest.store import Store
+from warchest.store import Engine
 
 EXPLAINED = 200  # package patents explained one by one (the rest: numbers only)
 DIFFERENCE = 3  # per threat and market, the package patents shown as making the difference
@@ -102,7 +102,7 @@ class DealResult(Result):
         }
 
 
-def _candidate_facts(store: Store, ids: list[str], as_of: dt.date) -> dict[str, dict[str, Any]]:
+def _candidate_facts(store: Engine, ids: list[str], as_of: dt.date) -> dict[str, dict[str, Any]]:
     from warchest.owners import encumbrances_sql
     from warchest.value import values_on_sql
 
@@ -122,14 +122,14 @@ def _candidate_facts(store: Store, ids: list[str], as_of: dt.date) -> dict[str, 
     return {r["patent_id"]: r for r in rows}
 
 
-def _reference_value(store: Store, as_of: dt.date) -> float:
+def _reference_value(store: Engine, as_of: dt.date) -> float:
     from warchest.value import values_on_sql
 
     got = store.scalar(f"SELECT avg(value) FROM ({values_on_sql(as_of)}) WHERE in_force")
     return float(got or 0.0)
 
 
-def _areas_of(store: Store, ids: list[str]) -> dict[str, list[str]]:
+def _areas_of(store: Engine, ids: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if not ids:
         return out
@@ -144,7 +144,7 @@ DEAL_STEPS = ("exposure", "candidates", "greedy", "exact", "report")
 """The steps of :func:`plan_deal`, in order (``exact`` only when asked for)."""
 
 
-def plan_deal(store: Store, scenario: Scenario, exact: bool | None = None,
+def plan_deal(store: Engine, scenario: Scenario, exact: bool | None = None,
               stage: StageFn | None = None) -> DealResult:
     """Choose the package, explain it, price it (the steps are in ``warchest.deal``'s
     docstring); ``stage`` is told
@@ -237,7 +237,7 @@ class _Candidates:
     wanted: set[str]
 
     @classmethod
-    def of(cls, store: Store, scenario: Scenario, firms: list[Any],
+    def of(cls, store: Engine, scenario: Scenario, firms: list[Any],
            exposures: dict[str, Exposure]) -> _Candidates:
         rows_in: dict[str, dict[str, int]] = {}
         for m, ex in exposures.items():
@@ -307,7 +307,7 @@ class _Problem:
     notes: list[str]
 
     @classmethod
-    def of(cls, store: Store, scenario: Scenario, firms: list[Any],
+    def of(cls, store: Engine, scenario: Scenario, firms: list[Any],
            exposures: dict[str, Exposure], cands: _Candidates) -> _Problem:
         keep, rows_in, facts = cands.keep, cands.rows_in, cands.facts
         markets = list(scenario.markets)
@@ -395,13 +395,13 @@ def _deterrence_scales(scale: np.ndarray, gains: np.ndarray, targets: list[tuple
     return source, warnings
 
 
-def _normalise(store: Store, numbers: list[str]) -> list[str]:
+def _normalise(store: Engine, numbers: list[str]) -> list[str]:
     from warchest.value import patent_id_of
 
     return [patent_id_of(store, n) for n in numbers]
 
 
-def _describe(store: Store, scenario: Scenario, firms: list[Any],
+def _describe(store: Engine, scenario: Scenario, firms: list[Any],
               exposures: dict[str, Exposure], keep: list[str], facts: dict[str, Any],
               rows_in: dict[str, dict[str, int]], targets: list[tuple[int, str]],
               inst: Instance, sol: Solution, chosen: list[int], value: np.ndarray,
@@ -562,7 +562,7 @@ def _after_matrix(ex: Exposure, targets: list[tuple[int, str]], added: np.ndarra
                     areas_sold=ex.areas_sold)
 
 
-def _naked(store: Store, firms: list[Any], exposures: dict[str, Exposure],
+def _naked(store: Engine, firms: list[Any], exposures: dict[str, Exposure],
            targets: list[tuple[int, str]], bought: list[str],
            rows_in: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
     """Per threat and market, the product areas where the threat can assert and the buyer

@@ -12,7 +12,7 @@ from warchest.exposure.config import NAKED_SHARE, ExposureConfig
 from warchest.exposure.matrix import compute_exposure, compute_exposures
 from warchest.progress import StageFn
 from warchest.results import Result, Row, row_type
-from warchest.store import Store
+from warchest.store import Engine
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Deterrence(Result):
     threats: tuple[ThreatBalance, ...]
 
 
-def explain(store: Store, holder: str, target: str, market: str = "US",
+def explain(store: Engine, holder: str, target: str, market: str = "US",
             as_of: dt.date | None = None, config: ExposureConfig | None = None,
             limit: int = 50, products: Path | None = None,
             stage: StageFn | None = None) -> ExposureExplained:
@@ -88,7 +88,7 @@ def explain(store: Store, holder: str, target: str, market: str = "US",
                              result.stock[0], tuple(result.evidence[(0, 1)]))
 
 
-def deterrence(store: Store, company: str, threats: list[str], markets: list[str],
+def deterrence(store: Engine, company: str, threats: list[str], markets: list[str],
                as_of: dt.date | None = None, config: ExposureConfig | None = None,
                products: Path | None = None, stage: StageFn | None = None) -> Deterrence:
     """Per threat and market: X's power against T, T's against X, their ratio (mutual
@@ -128,7 +128,7 @@ def _balance(mine: float, theirs: float) -> str:
     return "the company is stronger" if r > 2 else "the threat is stronger"
 
 
-def _areas(store: Store) -> dict[str, list[str]]:
+def _areas(store: Engine) -> dict[str, list[str]]:
     rows = store.rows("SELECT patent_id, product FROM patent_products")
     if rows:
         areas: dict[str, list[str]] = {}

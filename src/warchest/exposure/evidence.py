@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from warchest.store import Store
+from warchest.store import Engine
 
 
 def _stock_sql(day: str, markets: list[list[str]]) -> str:
@@ -133,7 +133,7 @@ class _Cpc:
                          sorted(found, key=lambda x: (-x[0], x[1])))
 
 
-def _cpc_proximity(store: Store, tables: dict[str, pa.Table], n: int, k: int) -> _Cpc:
+def _cpc_proximity(store: Engine, tables: dict[str, pa.Table], n: int, k: int) -> _Cpc:
     """Jaffe cosine of each stock patent's CPC main groups (equal weights) with each firm's
     recent vector: the sum over the patent's groups of n_firm(g), divided by sqrt(number
     of the patent's groups) x the norm of the firm's vector."""
@@ -246,7 +246,7 @@ GROUP BY pr.idx, pr.target
 """
 
 
-def _remembered(store: Store, tables: dict[str, pa.Table], sql: str) -> pa.Table:
+def _remembered(store: Engine, tables: dict[str, pa.Table], sql: str) -> pa.Table:
     """A query's result, remembered in this process until the store changes (keyed on the
     SQL and the contents of the tables it reads): a second matrix on the same firms, market
     and date reads no evidence again."""

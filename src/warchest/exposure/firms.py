@@ -14,10 +14,10 @@ from warchest.errors import (
     NotResolved,
 )
 from warchest.exposure.results import Firm
-from warchest.store import Store
+from warchest.store import Engine
 
 
-def resolve_firms(store: Store, names: list[str]) -> list[Firm]:
+def resolve_firms(store: Engine, names: list[str]) -> list[Firm]:
     """Each name (or entity id) as its whole corporate group."""
     from warchest.owners import entity_id_of
 
@@ -39,7 +39,7 @@ def resolve_firms(store: Store, names: list[str]) -> list[Firm]:
     return firms
 
 
-def market_countries(store: Store, market: str) -> list[str]:
+def market_countries(store: Engine, market: str) -> list[str]:
     m = market.strip().upper()
     rows = store.rows("SELECT DISTINCT country FROM market_weights WHERE jurisdiction = ? "
                       "ORDER BY country", [m])
@@ -59,7 +59,7 @@ def _members_table(firms: list[Firm]) -> pa.Table:
                      "entity_id": [r[1] for r in rows]})
 
 
-def _products_of(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
+def _products_of(store: Engine, path: Path, firms: list[Firm]) -> pa.Table:
     """``read_products``, remembered in this process until the store or the file
     changes."""
     try:
@@ -72,7 +72,7 @@ def _products_of(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
     return got
 
 
-def read_products(store: Store, path: Path, firms: list[Firm]) -> pa.Table:
+def read_products(store: Engine, path: Path, firms: list[Firm]) -> pa.Table:
     """A CSV of the product areas companies sell in (``company,product``; extra columns
     such as countries are ignored), as (firm, product) rows for the firms asked about.
     Companies are matched by raw name or normalised name; a company listed with the

@@ -34,7 +34,7 @@ from warchest.exposure.firms import _members_table, _products_of, market_countri
 from warchest.exposure.results import Exposure, Firm, PatentScores, _explain_once
 from warchest.exposure.text import embed
 from warchest.progress import StageFn, report_stage
-from warchest.store import Store
+from warchest.store import Engine
 
 
 class _Clock:
@@ -63,7 +63,7 @@ class _Clock:
             report_stage(self._stage, "exposure: done", len(self.STEPS), len(self.STEPS))
 
 
-def compute_exposure(store: Store, names: list[str], market: str = "US",
+def compute_exposure(store: Engine, names: list[str], market: str = "US",
                      as_of: dt.date | None = None, config: ExposureConfig | None = None,
                      text_method: str = "auto", evidence_per_pair: int = 5,
                      evidence_by: str = "weighted", products: Path | None = None,
@@ -75,7 +75,7 @@ def compute_exposure(store: Store, names: list[str], market: str = "US",
                              keep_patents, stage)[market.strip().upper()]
 
 
-def compute_exposures(store: Store, names: list[str], markets: list[str],
+def compute_exposures(store: Engine, names: list[str], markets: list[str],
                       as_of: dt.date | None = None, config: ExposureConfig | None = None,
                       text_method: str = "auto", evidence_per_pair: int = 5,
                       evidence_by: str = "weighted", products: Path | None = None,
@@ -153,7 +153,7 @@ class _Evidence:
         return out
 
     @classmethod
-    def gather(cls, store: Store, firms: list[Firm], markets: list[str], as_of: dt.date,
+    def gather(cls, store: Engine, firms: list[Firm], markets: list[str], as_of: dt.date,
                cfg: ExposureConfig, text_method: str, products: Path | None,
                clock: _Clock) -> _Evidence:
         day = as_of.isoformat()
@@ -204,7 +204,7 @@ class _Evidence:
                    lead_of, n_ex, n_ap, cite, text, sims, method, areas, score, ok, weighted)
 
 
-def _subgroup_evidence(store: Store, tables: dict[str, pa.Table], n: int, k: int
+def _subgroup_evidence(store: Engine, tables: dict[str, pa.Table], n: int, k: int
                        ) -> tuple[np.ndarray, Callable[[int, int], tuple[str, int] | None]]:
     """The subgroup evidence per (stock row, firm), and the leading subgroup behind it
     (its symbol and how many of the firm's recent patents lead with it)."""
@@ -226,7 +226,7 @@ def _subgroup_evidence(store: Store, tables: dict[str, pa.Table], n: int, k: int
     return subgroup, lead_of
 
 
-def _citation_counts(store: Store, tables: dict[str, pa.Table], day: str, n: int, k: int
+def _citation_counts(store: Engine, tables: dict[str, pa.Table], day: str, n: int, k: int
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Per (stock row, firm): the firm's patents citing it, by the examiner and by the
     applicant."""
@@ -270,7 +270,7 @@ class _Areas:
         return bool(self.names)
 
     @classmethod
-    def of(cls, store: Store, tables: dict[str, pa.Table], firms: list[Firm],
+    def of(cls, store: Engine, tables: dict[str, pa.Table], firms: list[Firm],
            products: Path | None, cfg: ExposureConfig, cpc: _Cpc, n: int) -> _Areas:
         """Outside the target's active areas technology evidence counts ``outside`` of
         itself; a patent in no mapped area is judged by CPC overlap instead (in when it
@@ -327,7 +327,7 @@ class _Areas:
                          if self.has[i, j] and self.sells[b, j])
 
 
-def _explainer(store: Store, ev: _Evidence
+def _explainer(store: Engine, ev: _Evidence
                ) -> Callable[[list[tuple[int, int]]], list[dict[str, Any]]]:
     """The reasons of (stock row, target) pairs, in one query for the titles and one for
     the citing patents."""

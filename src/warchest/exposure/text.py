@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from warchest.store import Store
+from warchest.store import Engine
 
 
 def _text_of(title: Any, abstract: Any) -> str:
@@ -35,7 +35,7 @@ def _vectors_of(column: pa.ChunkedArray | pa.Array, dims: int) -> np.ndarray:
     return out
 
 
-def embed(store: Store, rows: pa.Table, method: str = "auto") -> tuple[np.ndarray, str]:
+def embed(store: Engine, rows: pa.Table, method: str = "auto") -> tuple[np.ndarray, str]:
     """Normalised text vectors (title and abstract) for the patents of ``rows`` (a table
     with a ``patent_id`` column), in its order; vectors of the static model are read from
     and added to the store's cache (``patent_embeddings``), and remembered in this process
@@ -49,7 +49,7 @@ def embed(store: Store, rows: pa.Table, method: str = "auto") -> tuple[np.ndarra
     return store.remember(("embed", method, store.fingerprint(ids)), compute)
 
 
-def _embed(store: Store, rows: pa.Table, method: str) -> tuple[np.ndarray, str]:
+def _embed(store: Engine, rows: pa.Table, method: str) -> tuple[np.ndarray, str]:
     from warchest.techmap.text import TextEncoder
 
     encoder = TextEncoder(method)
@@ -98,7 +98,7 @@ def _embed(store: Store, rows: pa.Table, method: str) -> tuple[np.ndarray, str]:
     return vectors, encoder.method
 
 
-def patent_texts(store: Store, wanted: pa.Table) -> list[str]:
+def patent_texts(store: Engine, wanted: pa.Table) -> list[str]:
     """Title and abstract of each wanted patent (``k``, ``patent_id``), in ``k`` order."""
     got = store.query_using({"wanted": wanted}, """
         SELECT w.k, p.title, a.abstract FROM wanted w

@@ -20,7 +20,7 @@ from warchest.ingest import (
 from warchest.ingest.delimited import BLOCK_SIZE, Chunk, TableSpec, read_delimited
 from warchest.ingest.runner import LoadReport, ProgressFn, run_load
 from warchest.ingest.sources import Source, find_sources
-from warchest.store import Store
+from warchest.store import Engine
 
 Reader = Callable[[IO[bytes]], Iterator[Chunk]]
 Choice = tuple[str, Reader, str | None]
@@ -32,7 +32,7 @@ def _explicit_files(paths: Iterable[str | Path]) -> set[Path]:
 
 
 def _load_tables(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     loader: str,
     suffixes: tuple[str, ...],
@@ -67,7 +67,7 @@ def _delimited(spec: TableSpec, source: Source, block_size: int) -> Reader:
 
 
 def load_patentsview(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     *,
     progress: ProgressFn | None = None,
@@ -91,7 +91,7 @@ def load_patentsview(
 
 
 def load_assignments(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     *,
     progress: ProgressFn | None = None,
@@ -111,7 +111,7 @@ def load_assignments(
 
 
 def load_cpc(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     *,
     progress: ProgressFn | None = None,
@@ -152,7 +152,7 @@ def _first_line(source: Source) -> str:
 
 
 def load_ipc(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     *,
     progress: ProgressFn | None = None,
@@ -176,7 +176,7 @@ def load_ipc(
 
 
 def load_ppubs(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     *,
     progress: ProgressFn | None = None,
@@ -197,7 +197,7 @@ def load_ppubs(
 
 
 def load_uspto_xml(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     *,
     progress: ProgressFn | None = None,
@@ -219,7 +219,7 @@ def load_uspto_xml(
 
 
 def load_maintenance(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     *,
     progress: ProgressFn | None = None,
@@ -240,7 +240,7 @@ def load_maintenance(
 
 
 def load_families(
-    store: Store,
+    store: Engine,
     paths: Iterable[str | Path],
     *,
     progress: ProgressFn | None = None,

@@ -23,7 +23,7 @@ from warchest.errors import CannotWrite, OutOfMemory, WarchestError
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.sources import Source
 from warchest.results import Result, row_type
-from warchest.store import QuarantinedRow, Store, engine_failure
+from warchest.store import Engine, QuarantinedRow, engine_failure
 
 ProgressFn = Callable[[str, int, int | None, int], None]
 """progress(label, bytes_done, bytes_total or None, rows_done)"""
@@ -151,7 +151,7 @@ class _Spill:
                 yield table, pa.RecordBatchReader.from_batches(schema, batches)
 
 
-def _conform(store: Store, table: str, data: pa.Table) -> pa.Table:
+def _conform(store: Engine, table: str, data: pa.Table) -> pa.Table:
     """The data with exactly the store table's columns and types (missing ones NULL)."""
     schema = store.arrow_schema(table)
     columns = []
@@ -179,7 +179,7 @@ def _quarantine_table(rows: list[QuarantinedRow]) -> pa.Table:
 
 
 def run_load(
-    store: Store,
+    store: Engine,
     source: Source,
     loader: str,
     table_label: str,
@@ -306,7 +306,7 @@ class _Tally:
     replaced: dict[str, int] = field(default_factory=dict)
 
 
-def _log_failure(store: Store, source: Source, loader: str, message: str) -> None:
+def _log_failure(store: Engine, source: Source, loader: str, message: str) -> None:
     """Record a failed load in the load log (unless the store cannot be written at all:
     a full disk, a broken engine; the error itself then says so)."""
     try:

@@ -17,7 +17,7 @@ from warchest.errors import (
 )
 from warchest.owners.names import normalise_name
 from warchest.results import Result, Row, row_type
-from warchest.store import Store
+from warchest.store import Engine
 
 
 @row_type
@@ -125,12 +125,12 @@ class Portfolio(Result):
     by_via: dict[str, int]
 
 
-def _require_resolved(store: Store) -> None:
+def _require_resolved(store: Engine) -> None:
     if not store.scalar("SELECT count(*) FROM owner_entities"):
         raise NotResolved
 
 
-def find_owners(store: Store, query: str, limit: int = 10) -> OwnerSearch:
+def find_owners(store: Engine, query: str, limit: int = 10) -> OwnerSearch:
     """Entities whose names match ``query`` (contained words, else the closest names),
     each with its most used name variants and patent counts."""
     _require_resolved(store)
@@ -156,7 +156,7 @@ def find_owners(store: Store, query: str, limit: int = 10) -> OwnerSearch:
     return OwnerSearch(query, exact, tuple(out[:limit]))
 
 
-def _company(store: Store, eid: str) -> Company:
+def _company(store: Engine, eid: str) -> Company:
     row = store.rows("SELECT * FROM owner_entities WHERE entity_id = ?", [eid])[0]
     variants = store.rows("SELECT raw_name, mentions, patents FROM owner_names "
                           "WHERE entity_id = ? ORDER BY mentions DESC, raw_name", [eid])
@@ -168,7 +168,7 @@ def _company(store: Store, eid: str) -> Company:
                          for v in variants))
 
 
-def entity_id_of(store: Store, text: str) -> str:
+def entity_id_of(store: Engine, text: str) -> str:
     """The entity a user means: an entity id, a raw name, or a name with the same key;
     otherwise an error listing the closest candidates."""
     _require_resolved(store)
@@ -186,7 +186,7 @@ def entity_id_of(store: Store, text: str) -> str:
                         " Use one of these names or ids (see 'warchest owners find').")
 
 
-def show_owner(store: Store, text: str) -> OwnerDetail:
+def show_owner(store: Engine, text: str) -> OwnerDetail:
     """One company: its names, the merge decisions behind them, its parent, group and
     subsidiaries, the ids other disambiguations give its names, and where those disagree
     with warchest (``disagreements``: one line each)."""
@@ -211,7 +211,7 @@ def show_owner(store: Store, text: str) -> OwnerDetail:
                        disagreements=tuple(disagreements))
 
 
-def _source_evidence(store: Store, eid: str, top: str
+def _source_evidence(store: Engine, eid: str, top: str
                      ) -> tuple[list[dict[str, Any]], list[str]]:
     """The other disambiguations' ids of a company's names, and the lines saying where
     they split the company or put other companies' names with it."""
@@ -248,7 +248,7 @@ def _source_evidence(store: Store, eid: str, top: str
     return ids, lines
 
 
-def portfolio(store: Store, text: str, as_of: dt.date | None = None,
+def portfolio(store: Engine, text: str, as_of: dt.date | None = None,
               group: bool = False) -> Portfolio:
     """Patents an entity (or its whole corporate group) owns on ``as_of`` (default today),
     each with how it was acquired and any open security interest."""
@@ -303,7 +303,7 @@ def encumbrances_sql(day: str) -> str:
         GROUP BY s.patent_id"""
 
 
-def owner_on(store: Store, patent_id: str, on: dt.date) -> list[dict[str, Any]]:
+def owner_on(store: Engine, patent_id: str, on: dt.date) -> list[dict[str, Any]]:
     """Who owned one patent on a date (several rows when co-owned)."""
     return store.rows("""
         SELECT o.entity_id, e.name AS entity_name, o.owner_name, o.start_date, o.end_date,

@@ -12,12 +12,12 @@ from warchest.errors import (
     InputError,
 )
 from warchest.owners.groups import read_gleif, read_groups_file
-from warchest.store import Store
+from warchest.store import Engine
 
 OVERRIDE_ACTIONS = ("merge", "split", "rename", "parent", "unparent")
 
 
-def add_override(store: Store, action: str, subject: str, obj: str | None = None,
+def add_override(store: Engine, action: str, subject: str, obj: str | None = None,
                  note: str | None = None, source: str = "override") -> None:
     """Record a user decision; it applies from the next ``resolve_owners``."""
     if action not in OVERRIDE_ACTIONS:
@@ -29,7 +29,7 @@ def add_override(store: Store, action: str, subject: str, obj: str | None = None
     _write_overrides(store, [(action, subject, obj, note, source)], "owners override")
 
 
-def _write_overrides(store: Store, rows: list[tuple[str, str, str | None, str | None, str]],
+def _write_overrides(store: Engine, rows: list[tuple[str, str, str | None, str | None, str]],
                      loader: str, path: str = "(command line)") -> None:
     now = dt.datetime.now()
     with store.transaction():
@@ -44,7 +44,7 @@ def _write_overrides(store: Store, rows: list[tuple[str, str, str | None, str | 
                           rows_quarantined=0, outputs={"owner_overrides": (len(rows), 0)})
 
 
-def import_groups(store: Store, path: Path, gleif_lei: list[Path] | None = None) -> int:
+def import_groups(store: Engine, path: Path, gleif_lei: list[Path] | None = None) -> int:
     """Add parent/subsidiary relations from a groups file (CSV/YAML) or, with
     ``gleif_lei``, from GLEIF Level 2 relationship records; returns how many."""
     rels = read_gleif(path, gleif_lei) if gleif_lei else read_groups_file(path)

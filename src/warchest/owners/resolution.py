@@ -32,7 +32,7 @@ from warchest.owners.timeline import (
 )
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result
-from warchest.store import Store
+from warchest.store import Engine
 
 OWNERS_MEMORY = "3GB"
 """The ownership derivations' memory limit unless the user chose one
@@ -66,7 +66,7 @@ class OwnersReport(Result):
     """Seconds per stage: names read, names resolved, tables written, events, periods."""
 
 
-def _name_rows(store: Store) -> list[dict[str, Any]]:
+def _name_rows(store: Engine) -> list[dict[str, Any]]:
     return store.rows(f"""
         WITH mentions AS (
             SELECT raw_name, patent_id, country FROM ({grant_assignees_sql()}) g
@@ -81,7 +81,7 @@ def _name_rows(store: Store) -> list[dict[str, Any]]:
         GROUP BY raw_name ORDER BY raw_name""")
 
 
-def _source_counts(store: Store) -> dict[str, int]:
+def _source_counts(store: Engine) -> dict[str, int]:
     rows = store.rows(f"""
         SELECT source, count(*) AS n FROM ({grant_assignees_sql()}) g
         WHERE raw_name IS NOT NULL GROUP BY source""")
@@ -92,7 +92,7 @@ def _source_counts(store: Store) -> dict[str, int]:
     return out
 
 
-def _co_assigned(store: Store) -> list[tuple[str, str]]:
+def _co_assigned(store: Engine) -> list[tuple[str, str]]:
     rows = store.rows(f"""
         WITH g AS ({grant_assignees_sql()})
         SELECT DISTINCT a.raw_name AS x, b.raw_name AS y FROM g a
@@ -100,7 +100,7 @@ def _co_assigned(store: Store) -> list[tuple[str, str]]:
     return [(r["x"], r["y"]) for r in rows if r["x"] and r["y"]]
 
 
-def _renamed(store: Store) -> list[tuple[str, str, str, str]]:
+def _renamed(store: Engine) -> list[tuple[str, str, str, str]]:
     rows = store.rows("""
         SELECT r.rf_id, o.name AS old, e.name AS new, r.conveyance_text
         FROM reassignments r
@@ -112,7 +112,7 @@ def _renamed(store: Store) -> list[tuple[str, str, str, str]]:
             for r in rows if classify_conveyance(r["conveyance_text"])[0] == "change of name"]
 
 
-def _overrides(store: Store) -> list[dict[str, Any]]:
+def _overrides(store: Engine) -> list[dict[str, Any]]:
     return store.rows("SELECT action, subject, object, note, source FROM owner_overrides "
                       "ORDER BY created, load_id")
 
@@ -122,7 +122,7 @@ STAGES = ("read names", "resolve names", "write names", "events", "periods",
 """The steps of :func:`resolve_owners`, in order."""
 
 
-def resolve_owners(store: Store, progress: StageFn | None = None) -> OwnersReport:
+def resolve_owners(store: Engine, progress: StageFn | None = None) -> OwnersReport:
     """Resolve every owner name in the store into companies and groups, apply corporate
     trees and overrides, and derive the ownership events and periods. Replaces what an
     earlier run derived. ``progress`` is told each step as it starts

@@ -145,6 +145,11 @@ WITH grant_owners AS (
     LEFT JOIN owner_names n ON n.raw_name = a.raw_name
     WHERE a.raw_name IS NOT NULL AND p.grant_date IS NOT NULL
 ),
+-- equi-joins rather than NOT IN / EXISTS under an OR, which Spark runs as a nested loop
+granted_patents AS (SELECT DISTINCT patent_id FROM grant_owners),
+granted_to AS (
+    SELECT DISTINCT patent_id, entity_id FROM grant_owners WHERE entity_id IS NOT NULL
+),
 transfers AS (
     SELECT e.patent_id, n.entity_id, ee.name AS owner_name,
            CASE WHEN e.grant_date IS NOT NULL AND e.effective_date < e.grant_date
@@ -153,13 +158,13 @@ transfers AS (
     FROM ownership_events e
     JOIN reassignment_assignees ee ON ee.rf_id = e.rf_id
     LEFT JOIN owner_names n ON n.raw_name = ee.name
+    LEFT JOIN granted_patents gp ON gp.patent_id = e.patent_id
+    LEFT JOIN granted_to ga
+      ON ga.patent_id = e.patent_id AND ga.entity_id = e.assignor_entity_id
     WHERE e.moves_ownership AND e.effective_date IS NOT NULL
       AND (e.grant_date IS NULL OR e.effective_date >= e.grant_date
            OR e.recorded_date > e.grant_date
-           OR e.patent_id NOT IN (SELECT patent_id FROM grant_owners)
-           OR EXISTS (SELECT 1 FROM grant_owners g
-                      WHERE g.patent_id = e.patent_id
-                        AND g.entity_id = e.assignor_entity_id))
+           OR gp.patent_id IS NULL OR ga.patent_id IS NOT NULL)
 ),
 owners AS (
     SELECT * FROM grant_owners UNION ALL SELECT * FROM transfers

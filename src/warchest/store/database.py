@@ -4,15 +4,10 @@ query, read-only SQL in a sandbox (the package docstring says what the store is)
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
-import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -26,9 +21,15 @@ from warchest.errors import (
     StoreUnavailable,
     StoreVersionError,
 )
+from warchest.store.engine import (
+    Engine,
+    QuarantinedRow,
+    check_size,
+    repeated_key,
+    size_bytes,
+)
 from warchest.store.failures import engine_failure as engine_failure
 from warchest.store.schema import (
-    ARROW_TYPES,
     BOOKKEEPING,
     MIGRATIONS,
     TABLES,
@@ -38,6 +39,8 @@ from warchest.store.schema import (
 from warchest.version import __version__
 
 DEFAULT_DB = "warchest.duckdb"
+LOG_TABLES = ("load_log", "load_outputs", "quarantine")
+"""The store's own log: its loads, what each wrote, the rows each quarantined."""
 
 _TYPES = {
     "text": "VARCHAR",
@@ -61,62 +64,11 @@ written (read_csv, glob, read_text, COPY, ATTACH, EXPORT/IMPORT DATABASE are ref
 extension installed or loaded; locked once the store is open."""
 
 
-_SIZE = re.compile(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
-
-
-def _size(value: str, what: str, example: str, variable: str) -> str:
-    """A DuckDB size setting, or an error naming the bad value and how to write it."""
-    if not _SIZE.fullmatch(value):
-        raise InputError(f"{what} {value!r} is not a size; write it like {example} "
-                            f"({variable})")
-    return value
-
-
-_UNITS = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
-_READS = re.compile(r"\s*(SELECT|WITH|FROM|EXPLAIN|DESCRIBE|SHOW|SUMMARIZE|VALUES|\()",
-                    re.IGNORECASE)
-T = TypeVar("T")
-
-
-def _bytes(value: str, variable: str) -> int:
-    """A size like 512MB or 1GB (or 0) in bytes."""
-    if value.strip() == "0":
-        return 0
-    _size(value, "cache size", "512MB or 1GB (0: off)", variable)
-    number = re.match(r"\s*(\d+(?:\.\d+)?)\s*([kmgt])", value, re.IGNORECASE)
-    assert number is not None
-    return int(float(number.group(1)) * _UNITS[number.group(2).lower()])
-
-
-def _nbytes(value: Any) -> int:
-    """Roughly how much memory a remembered value holds."""
-    if isinstance(value, pa.Table | pa.Array | pa.ChunkedArray | pa.RecordBatch):
-        return int(value.nbytes)
-    if hasattr(value, "nbytes"):
-        return int(value.nbytes)
-    if isinstance(value, tuple | list):
-        return sum(_nbytes(v) for v in value) + 64
-    if isinstance(value, dict):
-        return sum(_nbytes(v) for v in value.values()) + 64
-    return 64
-
-
 def default_db_path() -> Path:
     """The store path: ``$WARCHEST_DB`` if set, else ``./warchest.duckdb``."""
     return Path(os.environ.get("WARCHEST_DB") or DEFAULT_DB)
 
 
-@dataclass(frozen=True)
-class QuarantinedRow:
-    """A row or document that could not be loaded, and why."""
-
-    line: int | None
-    reason: str
-    raw: str
-    record: str | None = None
-    """What identifies the record when a line does not (e.g. a patent number)."""
-    byte_offset: int | None = None
-    """Where the record starts in the file (for documents of XML files)."""
 
 
 def _create_table_sql(table: Table, version: int) -> str:
@@ -163,7 +115,7 @@ def _plain_failures(method: M) -> M:
     return cast(M, wrapper)
 
 
-class Store:
+class Store(Engine):
     """A warchest store in one DuckDB file (or in memory with ``":memory:"``).
 
     >>> with Store(":memory:") as store:
@@ -189,15 +141,9 @@ class Store:
         if sandbox and not read_only:
             raise InputError("a sandboxed store is read-only: open it with "
                                 "read_only=True, sandbox=True")
-        self.tables = {t.name: t for t in tables}
+        super().__init__(tables)
         self._migrations = tuple(migrations)
         self._lock = threading.RLock()
-        self._generation = 0  # bumped by every write: remembered results are then stale
-        self._keeping = 0
-        self._memo: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
-        self._memo_bytes = 0
-        self._memo_limit = _bytes(os.environ.get("WARCHEST_RESULT_CACHE") or "1GB",
-                                  "WARCHEST_RESULT_CACHE")
         in_memory = self.path == ":memory:"
         if read_only and not in_memory and not Path(self.path).exists():
             raise NotFound(
@@ -210,11 +156,11 @@ class Store:
         """Whether the store runs under a memory limit chosen by its user (``memory_limit``
         or $WARCHEST_MEMORY_LIMIT) rather than DuckDB's default (80% of RAM)."""
         if memory_limit:
-            config["memory_limit"] = _size(memory_limit, "memory limit", "512MB or 2GB",
+            config["memory_limit"] = check_size(memory_limit, "memory limit", "512MB or 2GB",
                                            "WARCHEST_MEMORY_LIMIT")
         temp_limit = os.environ.get("WARCHEST_TEMP_LIMIT") or None
         if temp_limit:
-            config["max_temp_directory_size"] = _size(temp_limit, "temp limit", "20GB",
+            config["max_temp_directory_size"] = check_size(temp_limit, "temp limit", "20GB",
                                                       "WARCHEST_TEMP_LIMIT")
         if sandbox:
             config.update(SANDBOX)
@@ -321,63 +267,6 @@ class Store:
         with suppress(duckdb.Error):
             self._con.rollback()
 
-    # ------------------------------------------------------------------ remembered results
-    def _changed(self) -> None:
-        """The data may have changed: results remembered so far are dropped."""
-        if not self._keeping:
-            self._generation += 1
-            self._memo.clear()
-            self._memo_bytes = 0
-
-    def _note_statement(self, sql: str) -> None:
-        if not _READS.match(sql):
-            self._changed()
-
-    @contextmanager
-    def keeping_results(self) -> Iterator[None]:
-        """Writes inside do not drop remembered results: only for caches that no remembered
-        result reads (e.g. ``patent_embeddings``)."""
-        self._keeping += 1
-        try:
-            yield
-        finally:
-            self._keeping -= 1
-
-    def remember(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, remembered in this process under ``key`` until the next write to
-        the store (least recently used first out, within ``$WARCHEST_RESULT_CACHE``, default
-        1GB; 0 turns it off). For derived inputs that are costly to read again, such as the
-        per-patent evidence behind an exposure matrix."""
-        if self._memo_limit <= 0:
-            return compute()
-        full = (self._generation, *key)
-        hit = self._memo.get(full)
-        if hit is not None:
-            self._memo.move_to_end(full)
-            return cast(T, hit[0])
-        value = compute()
-        size = _nbytes(value)
-        if size <= self._memo_limit:
-            self._memo[full] = (value, size)
-            self._memo_bytes += size
-            while self._memo_bytes > self._memo_limit:
-                _, (_, dropped) = self._memo.popitem(last=False)
-                self._memo_bytes -= dropped
-        return value
-
-    @staticmethod
-    def fingerprint(*tables: pa.Table) -> str:
-        """A digest of Arrow tables' contents (to key remembered results on them)."""
-        h = hashlib.blake2b(digest_size=16)
-        for t in tables:
-            h.update(repr((t.schema, t.num_rows)).encode())
-            for column in t.columns:
-                for chunk in column.chunks:
-                    for buf in chunk.buffers():
-                        if buf is not None:
-                            h.update(memoryview(buf))
-        return h.hexdigest()
-
     # ------------------------------------------------------------------ writing
     @contextmanager
     def memory_at_most(self, limit: str) -> Iterator[None]:
@@ -386,9 +275,9 @@ class Store:
         $WARCHEST_MEMORY_LIMIT) is kept as it is, and a lower default too. For the large
         derivations, whose peak is otherwise what DuckDB's default allows (80% of RAM:
         it keeps what it may), not what they need."""
-        _size(limit, "memory limit", "512MB or 2GB", "memory_at_most")
+        check_size(limit, "memory limit", "512MB or 2GB", "memory_at_most")
         before = str(self.scalar("SELECT current_setting('memory_limit')"))
-        if self.memory_limit_chosen or _bytes(before, "memory_limit") <= _bytes(
+        if self.memory_limit_chosen or size_bytes(before, "memory_limit") <= size_bytes(
                 limit, "memory_at_most"):
             yield
             return
@@ -401,7 +290,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside is committed together or not at all."""
-        self._changed()
+        self.changed()
         with self._lock:
             self._con.begin()
             try:
@@ -425,7 +314,7 @@ class Store:
         label: str | None = None,
     ) -> int:
         """Record the start of a load; returns its ``load_id``."""
-        self._changed()
+        self.changed()
         row = self._one("SELECT coalesce(max(load_id), 0) + 1 FROM load_log")
         assert row is not None
         load_id = int(row[0])
@@ -444,7 +333,7 @@ class Store:
 
     def set_load_file(self, load_id: int, sha256: str | None, size_bytes: int | None) -> None:
         """Record the checksum and size of the file a load read (known once it is read)."""
-        self._changed()
+        self.changed()
         self._con.execute(
             "UPDATE load_log SET sha256 = ?, size_bytes = ? WHERE load_id = ?",
             [sha256, size_bytes, load_id],
@@ -453,7 +342,7 @@ class Store:
     @_plain_failures
     def write(self, table: str, data: pa.Table | pa.RecordBatch, load_id: int) -> int:
         """Append rows (columns matched by name; missing columns are NULL)."""
-        self._changed()
+        self.changed()
         if data.num_rows == 0:
             return 0
         if table not in self.tables:
@@ -471,7 +360,7 @@ class Store:
     @_plain_failures
     def clear(self, table: str) -> int:
         """Delete every row of a derived table (before it is derived again)."""
-        self._changed()
+        self.changed()
         if table not in self.tables:
             raise KeyError(table)
         before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
@@ -485,7 +374,7 @@ class Store:
         This is where derived tables are computed from loaded ones: the SELECT is written
         once in portable SQL, so another engine can run the same text.
         """
-        self._changed()
+        self.changed()
         if table not in self.tables:
             raise KeyError(table)
         before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
@@ -495,13 +384,6 @@ class Store:
         ).fetchall()
         return int(self.scalar(f'SELECT count(*) FROM "{table}"')) - before
 
-    def arrow_schema(self, table: str) -> pa.Schema:
-        """Arrow schema of the columns a load writes (all but load_id and merged_from)."""
-        return pa.schema([
-            (c.name, ARROW_TYPES[c.type]) for c in self.tables[table].columns
-            if c.name not in ("load_id", "merged_from")
-        ])
-
     @_plain_failures
     def write_stream(self, table: str, batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader,
                      load_id: int) -> None:
@@ -510,7 +392,7 @@ class Store:
         The batches are pulled as the engine inserts, so a producer can parse the next part
         of a file meanwhile; memory is bounded by the batches in flight.
         """
-        self._changed()
+        self.changed()
         if table not in self.tables:
             raise KeyError(table)
         reader = batches if isinstance(batches, pa.RecordBatchReader) else \
@@ -527,7 +409,7 @@ class Store:
     def quarantine_stream(self, load_id: int, path: str, member: str | None,
                           reader: pa.RecordBatchReader) -> None:
         """Store quarantined rows (line, record, reason, raw) read from a stream."""
-        self._changed()
+        self.changed()
         self._con.register("_quarantine_rows", reader)
         try:
             self._con.execute(
@@ -552,18 +434,14 @@ class Store:
         ).to_arrow_table()
         if repeated.num_rows == 0:
             return []
-        self._changed()
+        self.changed()
         self._con.register("_repeated", repeated.select(["_row"]))
         try:
             self._con.execute(f'DELETE FROM "{table}" WHERE rowid IN '
                               "(SELECT _row FROM _repeated)").fetchall()
         finally:
             self._con.unregister("_repeated")
-        rows = repeated.drop_columns(["_row"]).to_pylist()
-        return [QuarantinedRow(None, f"repeated key: {key} {r[key]} appears again later in "
-                               "this file, whose last row for it is the one loaded",
-                               json.dumps(r, default=str)[:2000], record=str(r[key]))
-                for r in rows]
+        return [repeated_key(key, r) for r in repeated.drop_columns(["_row"]).to_pylist()]
 
     def replace_older(self, table: str, load_id: int) -> int:
         """Make this load's rows the current ones for every key it wrote.
@@ -572,7 +450,7 @@ class Store:
         tables (``merge``) values this load left empty are first taken from the older row.
         Returns the number of older rows replaced.
         """
-        self._changed()
+        self.changed()
         t = self.tables[table]
         key = t.key[0]
         lid = int(load_id)
@@ -612,7 +490,7 @@ class Store:
         status: str = "ok",
     ) -> None:
         """Close a load's log row; ``outputs`` maps table -> (rows written, rows replaced)."""
-        self._changed()
+        self.changed()
         self._con.execute(
             "UPDATE load_log SET rows_read = ?, rows_loaded = ?, rows_quarantined = ?, "
             "finished = now(), status = ? WHERE load_id = ?",
@@ -626,7 +504,7 @@ class Store:
 
     def delete_loads_of(self, path: str, member: str | None) -> None:
         """Forget quarantine rows of earlier loads of the same file (a reload supersedes)."""
-        self._changed()
+        self.changed()
         self._con.execute(
             "DELETE FROM quarantine WHERE path = ? AND member IS NOT DISTINCT FROM ?",
             [path, member],
@@ -636,34 +514,25 @@ class Store:
     @_plain_failures
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
-        self._note_statement(sql)
+        self.note_statement(sql)
         with self._lock:
             if params:
                 return self._con.sql(sql, params=list(params)).to_arrow_table()
             return self._con.sql(sql).to_arrow_table()
 
-    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
-        """Run a query and return its rows as dicts."""
-        rows: list[dict[str, Any]] = self.query(sql, params).to_pylist()
-        return rows
+    def register(self, name: str, data: pa.Table) -> None:
+        with self._lock:
+            self._con.register(name, data)
 
-    def rows_with(self, name: str, data: pa.Table, sql: str,
-                  params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
-        """Run a query that reads ``data`` as a table named ``name`` (e.g. a list of patent
-        ids to join with), and return its rows as dicts."""
-        return self.rows_using({name: data}, sql, params)
-
-    def rows_using(self, tables: dict[str, pa.Table], sql: str,
-                   params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
-        """Run a query that reads each Arrow table under its name; rows as dicts."""
-        rows: list[dict[str, Any]] = self.query_using(tables, sql, params).to_pylist()
-        return rows
+    def unregister(self, name: str) -> None:
+        with self._lock:
+            self._con.unregister(name)
 
     @_plain_failures
     def query_using(self, tables: dict[str, pa.Table], sql: str,
                     params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query that reads each Arrow table under its name; an Arrow table."""
-        self._note_statement(sql)
+        self.note_statement(sql)
         with self._lock:
             for name, data in tables.items():
                 self._con.register(name, data)
@@ -673,12 +542,6 @@ class Store:
             finally:
                 for name in tables:
                     self._con.unregister(name)
-
-    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        table = self.query(sql, params)
-        if table.num_rows == 0:
-            return None
-        return table.column(0)[0].as_py()
 
     def read_only_query(self, sql: str) -> pa.Table:
         """Run a user's query on a sandboxed store (``sandbox=True``): each statement is
@@ -713,24 +576,26 @@ class Store:
             raise InputError(f"query failed: {str(exc).splitlines()[0]}") from None
 
     @_plain_failures
-    def export_parquet(self, folder: Path, tables: Sequence[str] | None = None
-                       ) -> dict[str, int]:
-        """Write tables (default: every table) as Parquet, one folder per table
-        (``folder/<table>/data_0.parquet``, zstd, row groups of 122,880 rows); an existing
-        folder of a table is replaced. Returns the rows written per table."""
+    def export_parquet(self, folder: Path, tables: Sequence[str] | None = None,
+                       file_size: str = "256MB") -> dict[str, int]:
+        """Write tables (default: every table, and the load log) as Parquet, one folder per
+        table (``folder/<table>/data_<n>.parquet``, zstd), split into files of about
+        ``file_size`` (the unit a cluster reads in parallel); an existing folder of a
+        table is replaced. Returns the rows written per table."""
+        check_size(file_size, "file size", "256MB", "file_size")
         folder.mkdir(parents=True, exist_ok=True)
         out: dict[str, int] = {}
-        for name in tables or list(self.tables):
-            if name not in self.tables:
+        for name in tables or [*self.tables, *LOG_TABLES]:
+            if name not in self.tables and name not in LOG_TABLES:
                 raise KeyError(name)
             target = folder / name
             if target.exists():
                 for old in target.glob("*.parquet"):
                     old.unlink()
-            target.mkdir(exist_ok=True)
-            path = str(target / "data_0.parquet").replace("'", "''")
-            self._con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{path}' "
-                              "(FORMAT PARQUET, COMPRESSION zstd)").fetchall()
+            path = str(target).replace("'", "''")
+            self._con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{path}' (FORMAT PARQUET, "
+                              f"COMPRESSION zstd, FILE_SIZE_BYTES '{file_size}', "
+                              "OVERWRITE_OR_IGNORE true)").fetchall()
             out[name] = int(self.scalar(f'SELECT count(*) FROM "{name}"'))
         return out
 

@@ -1,5 +1,7 @@
-"""Spark (PySpark) as a second engine for the derivations: the same portable SQL that the
-DuckDB store runs, translated once here (the dialect lives in this module only).
+"""Spark (PySpark) as the second engine: a lake of Parquet folders (one per table) that
+Spark reads and writes, running the same portable SQL as the DuckDB store, translated once
+in ``warchest.store.dialect``. :class:`SparkEngine` implements the engine contract
+(``warchest.store.engine``), so every step, loads included, runs on it unchanged.
 
 Two things keep a derivation written for DuckDB identical on Spark:
 
@@ -18,12 +20,24 @@ Everything else is sqlglot's DuckDB-to-Spark translation. PySpark is an optional
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
 from warchest.errors import SetupError
+from warchest.store.dialect import inline_params, spark_steps
+from warchest.store.engine import Engine, QuarantinedRow, repeated_key
+from warchest.store.schema import ARROW_TYPES, TABLES, Column, Table
+from warchest.version import __version__
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 INSTALL = "pip install 'warchest[spark]' (PySpark 4, with Java 17 on the PATH)"
 
@@ -48,75 +62,381 @@ def spark_session(master: str = "local[2]", **config: str) -> SparkSession:
     return session
 
 
-def spark_steps(sql: str) -> list[tuple[str | None, str]]:
-    """A derivation's SELECT (DuckDB dialect) as Spark SQL steps: each CTE in order, named,
-    then the final SELECT (name None)."""
-    import sqlglot
-    from sqlglot import exp
-
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    _literals_as_double(tree)
-    steps: list[tuple[str | None, str]] = []
-    key = "with_" if "with_" in tree.args else "with"
-    with_ = tree.args.get(key)
-    if isinstance(with_, exp.With):
-        for cte in with_.expressions:
-            steps.append((cte.alias, cte.this.sql(dialect="spark")))
-        tree.set(key, None)
-    steps.append((None, tree.sql(dialect="spark")))
-    return steps
+def _table(name: str, columns: str) -> Table:
+    pairs = [c.split() for c in columns.split(",")]
+    return Table(name, "", tuple(Column(column, type_) for column, type_ in pairs))
 
 
-def _literals_as_double(tree: Any) -> None:
-    """Numeric literals with a fraction or an exponent as DOUBLE (module docstring)."""
-    from sqlglot import exp
+LOG_SCHEMAS = (
+    _table("load_log", "load_id int, loader text, path text, member text, sha256 text, "
+           "size_bytes bigint, rows_read bigint, rows_loaded bigint, rows_quarantined "
+           "bigint, started timestamp, finished timestamp, status text, label text, "
+           "warchest_version text"),
+    _table("load_outputs", "load_id int, table_name text, rows_written bigint, "
+           "rows_replaced bigint"),
+    _table("quarantine", "load_id int, path text, member text, line bigint, record text, "
+           "reason text, raw text, byte_offset bigint"),
+)
+"""The store's log of loads and derivation steps, as lake tables (``BOOKKEEPING``)."""
 
-    for literal in list(tree.find_all(exp.Literal)):
-        text = str(literal.this)
-        if literal.is_number and any(c in text for c in ".eE"):
-            literal.replace(exp.Cast(this=literal.copy(),
-                                     to=exp.DataType.build("DOUBLE")))
+_SPARK_TYPES = {"text": "string", "int": "int", "bigint": "bigint", "date": "date",
+                "bool": "boolean", "double": "double", "timestamp": "timestamp",
+                "bytes": "binary"}
 
 
-class SparkDerivations:
-    """A lake's tables readable in a Spark session, and derivations run on them."""
+class SparkEngine(Engine):
+    """The tables of a lake (``lake/<table>/``, Parquet: a local folder, or any URI
+    Spark's Hadoop layer reads: ``hdfs://``, ``s3a://``, ``abfss://``, ``gs://``), read
+    and written by a Spark session. A table missing from the lake reads as empty.
 
-    def __init__(self, session: SparkSession) -> None:
-        self.session = session
+    Appends (a load's rows, the log) add a Parquet file to the table's folder, written by
+    pyarrow as the batches come (its file systems: local, ``s3://`` (``s3a://`` read as
+    it), ``gs://``, ``hdfs://``, ``abfs://``). A rewrite (a derivation, older rows
+    replaced) is written beside the lake (``lake/_staging/``) and moved into place. Inside
+    ``transaction()`` the moves wait for the end of the block; if it fails, nothing
+    moves and the files it added are deleted."""
 
-    def lake_tables(self, root: str) -> list[str]:
-        """The table folders under ``root`` (any file system Spark's Hadoop layer reads)."""
+    dialect = "spark"
+
+    def __init__(self, lake: str | Path, session: SparkSession | None = None,
+                 master: str = "local[2]", tables: Sequence[Table] = TABLES) -> None:
+        super().__init__(tables)
+        text = str(lake)
+        # a local folder as an absolute path: Spark resolves a relative one against the
+        # directory its JVM started in, not the caller's
+        self.lake = text.rstrip("/") if "://" in text else str(Path(text).resolve())
+        self.path = self.lake
+        self.session = session or spark_session(master)
+        self._schemas = {t.name: t for t in (*self.tables.values(), *LOG_SCHEMAS)}
+        self._pending: dict[str, str] | None = None  # table -> its staged folder
+        self._added: list[str] = []  # files appended inside the transaction
+        self._parts: dict[tuple[str, int], list[str]] = {}  # a load's files per table
+        self._queries = 0
+        for name in self._schemas:
+            self._refresh(name)
+
+    def close(self) -> None:
+        """Nothing to release: the session outlives the engine (``session.stop()``)."""
+
+    # ------------------------------------------------------------------ the lake's files
+    def _fs(self, path: str) -> tuple[Any, Any]:
+        """Hadoop's file system of a path, and the path (what Spark itself uses)."""
         jvm = self.session.sparkContext._jvm
         assert jvm is not None  # a classic (not Spark Connect) session
         conf = self.session.sparkContext._jsc.hadoopConfiguration()
-        path = jvm.org.apache.hadoop.fs.Path(root)
-        fs = path.getFileSystem(conf)
-        if not fs.exists(path):
+        hpath = jvm.org.apache.hadoop.fs.Path(path)
+        return hpath.getFileSystem(conf), hpath
+
+    def _arrow_fs(self) -> tuple[Any, str]:
+        """pyarrow's file system of the lake, and the lake's path in it."""
+        import pyarrow.fs as pafs
+
+        if "://" not in self.lake:
+            return pafs.LocalFileSystem(), self.lake
+        fs, root = pafs.FileSystem.from_uri(re.sub(r"^s3a://", "s3://", self.lake))
+        return fs, str(root)
+
+    def lake_tables(self) -> list[str]:
+        """The table folders in the lake."""
+        fs, root = self._fs(self.lake)
+        if not fs.exists(root):
             return []
-        return sorted(str(status.getPath().getName()) for status in fs.listStatus(path)
-                      if status.isDirectory()
-                      and not str(status.getPath().getName()).startswith(("_", ".")))
+        return sorted(str(s.getPath().getName()) for s in fs.listStatus(root)
+                      if s.isDirectory() and not str(s.getPath().getName()).startswith(("_", ".")))
 
-    def register_parquet(self, root: str, names: list[str]) -> None:
-        """Make each table folder of Parquet under ``root`` readable by its name."""
-        for name in names:
-            self.session.read.parquet(f"{root}/{name}").createOrReplaceTempView(name)
+    def _where(self, name: str) -> str:
+        """The folder (relative to the lake) holding the table's rows now."""
+        return (self._pending or {}).get(name, name)
 
-    def scalar(self, sql: str) -> Any:
-        """The one value of a query (DuckDB dialect)."""
-        ((_, step),) = spark_steps(sql)
-        return self.session.sql(step).collect()[0][0]
+    def _refresh(self, name: str) -> None:
+        """The table readable by its name, from its folder, by its schema (a column the
+        files lack reads as NULL; no folder, or an empty one, as no rows)."""
+        fs, path = self._fs(f"{self.lake}/{self._where(name)}")
+        if fs.exists(path):
+            self.session.read.schema(self._ddl(name)).parquet(
+                f"{self.lake}/{self._where(name)}").createOrReplaceTempView(name)
+        else:
+            self._empty(name).createOrReplaceTempView(name)
 
-    def derive_to(self, sql: str, path: str, name: str) -> int:
-        """Run a derivation and write its rows as Parquet at ``path`` (replaced); the
-        table is then readable as ``name``. Returns its rows."""
-        frame = None
-        for step_name, step in spark_steps(sql):
+    def _ddl(self, name: str) -> str:
+        return ", ".join(f"`{c.name}` {_SPARK_TYPES[c.type]}"
+                         for c in self._schemas[name].columns)
+
+    def _empty(self, name: str) -> DataFrame:
+        return self.session.createDataFrame([], self._ddl(name))
+
+    def _conform(self, frame: DataFrame, name: str) -> DataFrame:
+        """The table's columns, in order, each cast to its type (NULL where missing)."""
+        from pyspark.sql import functions as F
+
+        have = set(frame.columns)
+        return frame.select([
+            (F.col(f"`{c.name}`") if c.name in have else F.lit(None))
+            .cast(_SPARK_TYPES[c.type]).alias(c.name)
+            for c in self._schemas[name].columns])
+
+    def _replace(self, name: str, frame: DataFrame) -> int:
+        """Write ``frame`` as the table's rows (moved into place now, or at the end of the
+        transaction); returns its rows."""
+        if name not in self._schemas:
+            raise KeyError(name)
+        self.changed()
+        staged = f"_staging/{name}-{uuid.uuid4().hex}"
+        self._conform(frame, name).write.mode("overwrite").parquet(f"{self.lake}/{staged}")
+        if self._pending is not None:
+            earlier = self._pending.get(name)
+            self._pending[name] = staged
+            self._refresh(name)
+            if earlier is not None:
+                self._delete(earlier)
+        else:
+            self._move(name, staged)
+        return int(self.session.table(name).count())
+
+    def _move(self, name: str, staged: str) -> None:
+        fs, target = self._fs(f"{self.lake}/{name}")
+        _, source = self._fs(f"{self.lake}/{staged}")
+        fs.delete(target, True)
+        if not fs.rename(source, target):
+            raise OSError(f"could not move {self.lake}/{staged} to {self.lake}/{name}")
+        self._refresh(name)
+
+    def _delete(self, relative: str) -> None:
+        fs, path = self._fs(f"{self.lake}/{relative}")
+        fs.delete(path, True)
+
+    def _write_part(self, name: str, batches: Iterable[pa.RecordBatch],
+                    constants: dict[str, Any], load_id: int) -> int:
+        """Append the batches to the table as one new Parquet file, each column matched by
+        name and cast to the table's type (``constants``: columns with one value); returns
+        the rows written."""
+        import pyarrow.parquet as pq
+
+        self.changed()
+        columns = self._schemas[name].columns
+        schema = pa.schema([(c.name, ARROW_TYPES[c.type]) for c in columns])
+        folder = self._where(name)
+        relative = f"{folder}/part-{load_id:08d}-{uuid.uuid4().hex}.parquet"
+        fs, root = self._arrow_fs()
+        fs.create_dir(f"{root}/{folder}", recursive=True)
+        rows = 0
+        with fs.open_output_stream(f"{root}/{relative}") as out, \
+                pq.ParquetWriter(out, schema, compression="zstd") as writer:
+            for batch in batches:
+                n = batch.num_rows
+                have = set(batch.schema.names)
+                writer.write_batch(pa.RecordBatch.from_arrays([
+                    pa.array([constants[c.name]] * n, field.type) if c.name in constants
+                    else batch.column(c.name).cast(field.type) if c.name in have
+                    else pa.nulls(n, field.type)
+                    for c, field in zip(columns, schema, strict=True)], schema=schema))
+                rows += n
+        if self._pending is not None:
+            self._added.append(relative)
+        self._parts.setdefault((name, load_id), []).append(relative)
+        self._refresh(name)
+        return rows
+
+    # ------------------------------------------------------------------ the contract
+    def _run(self, sql: str, params: Sequence[Any] | None = None
+             ) -> tuple[DataFrame, list[str]]:
+        """The query's final frame, its CTEs run as checkpointed steps (the module
+        docstring says why); returns the step names to drop once the frame is read."""
+        self._queries += 1
+        frame: DataFrame | None = None
+        names: list[str] = []
+        for name, step in spark_steps(inline_params(sql, params), f"_q{self._queries}_"):
             frame = self.session.sql(step)
-            if step_name is not None:
-                frame.localCheckpoint(eager=True).createOrReplaceTempView(step_name)
+            if name is not None:
+                frame.localCheckpoint(eager=True).createOrReplaceTempView(name)
+                names.append(name)
         assert frame is not None
-        frame.write.mode("overwrite").parquet(path)
-        written = self.session.read.parquet(path)
-        written.createOrReplaceTempView(name)
-        return int(written.count())
+        return frame, names
+
+    def _drop(self, names: list[str]) -> None:
+        for name in names:
+            self.session.catalog.dropTempView(name)
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        self.note_statement(sql)
+        frame, names = self._run(sql, params)
+        try:
+            return frame.toArrow()
+        finally:
+            self._drop(names)
+
+    def register(self, name: str, data: pa.Table) -> None:
+        self.session.createDataFrame(data).createOrReplaceTempView(name)
+
+    def unregister(self, name: str) -> None:
+        self.session.catalog.dropTempView(name)
+
+    def derive(self, table: str, select_sql: str, load_id: int) -> int:
+        from pyspark.sql import functions as F
+
+        if table not in self.tables:
+            raise KeyError(table)
+        frame, names = self._run(select_sql)
+        try:
+            before = int(self.session.table(table).count())
+            frame = self._conform(frame.withColumn("load_id", F.lit(int(load_id))), table)
+            if before:
+                frame = self._conform(self.session.table(table), table).unionByName(frame)
+            return self._replace(table, frame) - before
+        finally:
+            self._drop(names)
+
+    def write_stream(self, table: str,
+                     batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader,
+                     load_id: int) -> None:
+        if table not in self.tables:
+            raise KeyError(table)
+        self._write_part(table, batches, {"load_id": int(load_id)}, load_id)
+
+    def clear(self, table: str) -> int:
+        if table not in self.tables:
+            raise KeyError(table)
+        before = int(self.session.table(table).count())
+        self._replace(table, self._empty(table))
+        return before
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._pending is not None:  # inside another: its end moves everything
+            yield
+            return
+        self._pending, self._added = {}, []
+        try:
+            yield
+        except BaseException:
+            pending, self._pending = self._pending, None
+            for relative in [*pending.values(), *self._added]:
+                self._delete(relative)
+            self._added = []
+            for name in self._schemas:
+                self._refresh(name)
+            raise
+        pending, self._pending = self._pending, None
+        self._added = []
+        for name, staged in pending.items():
+            self._move(name, staged)
+
+    # ------------------------------------------------------------------ loads
+    def begin_load(self, loader: str, path: str, member: str | None, sha256: str | None,
+                   size_bytes: int | None, label: str | None = None) -> int:
+        load_id = int(self.scalar("SELECT coalesce(max(load_id), 0) + 1 FROM load_log"))
+        self._write_part("load_log", [pa.RecordBatch.from_pylist([{
+            "loader": loader, "path": path, "member": member, "sha256": sha256,
+            "size_bytes": size_bytes, "started": _now(), "status": "running",
+            "label": label, "warchest_version": __version__}])], {"load_id": load_id},
+            load_id)
+        return load_id
+
+    def _update_log(self, load_id: int, **values: Any) -> None:
+        log = self.query("SELECT * FROM load_log").to_pylist()
+        for row in log:
+            if row["load_id"] == load_id:
+                row.update(values)
+        schema = pa.schema([(c.name, ARROW_TYPES[c.type])
+                            for c in self._schemas["load_log"].columns])
+        self._replace("load_log", self.session.createDataFrame(
+            pa.Table.from_pylist(log, schema)))
+
+    def set_load_file(self, load_id: int, sha256: str | None, size_bytes: int | None) -> None:
+        self._update_log(load_id, sha256=sha256, size_bytes=size_bytes)
+
+    def finish_load(self, load_id: int, *, rows_read: int, rows_loaded: int,
+                    rows_quarantined: int, outputs: dict[str, tuple[int, int]],
+                    status: str = "ok") -> None:
+        self._update_log(load_id, rows_read=rows_read, rows_loaded=rows_loaded,
+                         rows_quarantined=rows_quarantined, finished=_now(), status=status)
+        if outputs:
+            self._write_part("load_outputs", [pa.RecordBatch.from_pylist([
+                {"table_name": t, "rows_written": w, "rows_replaced": r}
+                for t, (w, r) in outputs.items()])], {"load_id": load_id}, load_id)
+
+    def delete_loads_of(self, path: str, member: str | None) -> None:
+        where = "coalesce(path = ? AND member IS NOT DISTINCT FROM ?, FALSE)"
+        if self.scalar(f"SELECT count(*) FROM quarantine WHERE {where}", [path, member]):
+            frame, names = self._run(f"SELECT * FROM quarantine WHERE NOT {where}",
+                                     [path, member])
+            self._replace("quarantine", frame)
+            self._drop(names)
+
+    def quarantine_stream(self, load_id: int, path: str, member: str | None,
+                          reader: pa.RecordBatchReader) -> None:
+        self._write_part("quarantine", reader,
+                         {"load_id": int(load_id), "path": path, "member": member}, load_id)
+
+    def drop_repeated_keys(self, table: str, load_id: int) -> list[QuarantinedRow]:
+        """As the store's (``Engine``); the load's rows are read in the order its files
+        were written, the key column first, whole rows only where a key repeats."""
+        import numpy as np
+        import pyarrow.parquet as pq
+
+        t = self.tables[table]
+        parts = self._parts.get((table, load_id), [])
+        if not t.merge or not parts:
+            return []
+        key = t.key[0]
+        fs, root = self._arrow_fs()
+        keys = [pq.read_table(f"{root}/{p}", columns=[key], filesystem=fs).column(key)
+                for p in parts]
+        sizes = [len(k) for k in keys]
+        every = pa.chunked_array([c for k in keys for c in k.chunks], keys[0].type)
+        last = pa.table({"k": every, "i": np.arange(len(every))}).group_by("k").aggregate(
+            [("i", "max")]).column("i_max").to_numpy()
+        keep = np.zeros(len(every), bool)
+        keep[last] = True
+        if keep.all():
+            return []
+        out: list[QuarantinedRow] = []
+        offsets = np.cumsum([0, *sizes])
+        for part, start, end in zip(parts, offsets[:-1], offsets[1:], strict=True):
+            mask = keep[start:end]
+            if mask.all():
+                continue
+            rows = pq.read_table(f"{root}/{part}", filesystem=fs)
+            dropped = rows.filter(pa.array(~mask)).drop_columns(["load_id"])
+            out += [repeated_key(key, r) for r in dropped.to_pylist()]
+            pq.write_table(rows.filter(pa.array(mask)), f"{root}/{part}", filesystem=fs,
+                           compression="zstd")
+        self._refresh(table)
+        return out
+
+    def replace_older(self, table: str, load_id: int) -> int:
+        t = self.tables[table]
+        key, lid = t.key[0], int(load_id)
+        new_keys = f'SELECT DISTINCT "{key}" FROM "{table}" WHERE load_id = {lid}'
+        replaced = int(self.scalar(
+            f'SELECT count(*) FROM "{table}" x JOIN ({new_keys}) k ON k."{key}" = x."{key}" '
+            f"WHERE x.load_id <> {lid}"))
+        if not replaced:
+            return 0
+        kept = (f'SELECT x.* FROM "{table}" x LEFT JOIN ({new_keys}) k '
+                f'ON k."{key}" = x."{key}" WHERE x.load_id <> {lid} AND k."{key}" IS NULL')
+        frame, names = self._run(f"{self._merged(table, lid)} UNION ALL {kept}" if t.merge
+                                 else f'SELECT * FROM "{table}" WHERE load_id = {lid} '
+                                 f"UNION ALL {kept}")
+        self._replace(table, frame)
+        self._drop(names)
+        return replaced
+
+    def _merged(self, table: str, lid: int) -> str:
+        """This load's rows of a one-row-per-key table, each value it left empty taken
+        from the key's latest older row (noted in ``merged_from``)."""
+        t = self.tables[table]
+        key = t.key[0]
+        others = [c for c in t.column_names if c not in (key, "load_id", "merged_from")]
+        values = ", ".join(f'coalesce(n."{c}", o."{c}") AS "{c}"' for c in others)
+        took = " OR ".join(f'(n."{c}" IS NULL AND o."{c}" IS NOT NULL)' for c in others)
+        return (f'SELECT n."{key}", {values}, n.load_id, CASE WHEN {took} THEN '
+                "concat_ws(',', o.merged_from, CAST(o.load_id AS VARCHAR)) "
+                f'ELSE n.merged_from END AS merged_from FROM "{table}" n LEFT JOIN '
+                f'(SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY "{key}" ORDER BY '
+                f'load_id DESC) AS _rank FROM "{table}" WHERE load_id <> {lid}) r '
+                f'WHERE _rank = 1) o ON o."{key}" = n."{key}" WHERE n.load_id = {lid}')
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

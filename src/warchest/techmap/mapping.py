@@ -14,7 +14,7 @@ import pyarrow as pa
 from warchest.errors import BadInputFile
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result, Row
-from warchest.store import Store
+from warchest.store import Engine
 from warchest.yamlfile import read_yaml
 
 TAXONOMY = Path(__file__).with_name("taxonomy.yaml")
@@ -150,7 +150,7 @@ GROUP BY patent_id, field_id
 """
 
 
-def map_technology(store: Store, taxonomy: Path | None = None,
+def map_technology(store: Engine, taxonomy: Path | None = None,
                    stage: StageFn | None = None) -> TechmapReport:
     """Derive taxonomy_terms, patent_products and patent_fields (replacing an earlier run);
     ``stage`` is told each step as it starts (:mod:`warchest.progress`)."""
@@ -198,7 +198,7 @@ class CpcPath(Result):
     levels: tuple[Row, ...]
 
 
-def describe_symbol(store: Store, symbol: str) -> CpcPath:
+def describe_symbol(store: Engine, symbol: str) -> CpcPath:
     """The CPC hierarchy above a symbol with titles: section, class, subclass, main group,
     the symbol itself (the levels the store's title list has)."""
     s = symbol.replace(" ", "").upper()
@@ -216,7 +216,7 @@ def describe_symbol(store: Store, symbol: str) -> CpcPath:
                             for x in levels))
 
 
-def product_summary(store: Store) -> list[dict[str, Any]]:
+def product_summary(store: Engine) -> list[dict[str, Any]]:
     """Patents per product area and evidence kind."""
     return store.rows("""
         SELECT t.product, min(t.description) AS description,

@@ -22,7 +22,7 @@ from warchest.errors import (
     InputError,
 )
 from warchest.results import Result, row_type
-from warchest.store import Store
+from warchest.store import Engine
 
 CHUNK = 100_000
 TFIDF_CHUNK = 64  # TF-IDF vectors are dense 2^18-wide rows: small batches
@@ -78,7 +78,7 @@ def _within_sql(prefixes: list[str]) -> tuple[str, list[Any]]:
             [p.replace(" ", "").upper() for p in prefixes])
 
 
-def find_similar(store: Store, patent: str | None = None, text: str | None = None,
+def find_similar(store: Engine, patent: str | None = None, text: str | None = None,
                  top: int = 10, block: str = "subclass", within: list[str] | None = None,
                  method: str = "auto") -> SimilarPatents:
     """The ``top`` patents closest to ``patent`` (not itself) or to ``text``, best first,

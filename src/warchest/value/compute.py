@@ -11,7 +11,7 @@ import pyarrow as pa
 from warchest.errors import NotComputed
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result
-from warchest.store import Store
+from warchest.store import Engine
 from warchest.value.indicators import BREAKTHROUGH_MIN, MIN_COHORT, indicators_sql
 from warchest.value.markets import markets_sql, read_market_weights
 from warchest.value.terms import terms_sql
@@ -40,7 +40,7 @@ class ValueReport(Result):
     seconds: dict[str, float]
 
 
-def compute_values(store: Store, markets_csv: Path | None = None, *,
+def compute_values(store: Engine, markets_csv: Path | None = None, *,
                    min_cohort: int = MIN_COHORT,
                    breakthrough_min: int = BREAKTHROUGH_MIN,
                    stage: StageFn | None = None) -> ValueReport:
@@ -82,12 +82,12 @@ def compute_values(store: Store, markets_csv: Path | None = None, *,
                        rows["patent_indicators"], self_citations, owners_resolved, seconds)
 
 
-def values_computed(store: Store) -> bool:
+def values_computed(store: Engine) -> bool:
     """Whether ``compute_values`` has run on the store."""
     return bool(store.scalar("SELECT count(*) > 0 FROM patent_terms"))
 
 
-def require_computed(store: Store) -> None:
+def require_computed(store: Engine) -> None:
     if not values_computed(store):
         raise NotComputed
 

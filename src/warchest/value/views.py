@@ -13,7 +13,7 @@ from warchest.errors import UnknownPatent
 from warchest.numbers import try_normalize_patent_number
 from warchest.owners.lookup import Holding, Portfolio
 from warchest.results import Result, Row, row_type
-from warchest.store import Store
+from warchest.store import Engine
 from warchest.value.compute import require_computed
 from warchest.value.markets import coverage_sql
 
@@ -126,7 +126,7 @@ class PortfolioComparison(Result):
                 for c in self.companies]
 
 
-def patent_id_of(store: Store, text: str) -> str:
+def patent_id_of(store: Engine, text: str) -> str:
     pid = try_normalize_patent_number(text.strip())
     if pid is None or not store.scalar("SELECT count(*) > 0 FROM patents WHERE patent_id = ?",
                                        [pid]):
@@ -138,7 +138,7 @@ def patent_id_of(store: Store, text: str) -> str:
     return pid
 
 
-def status_on(store: Store, patent_id: str, on: dt.date) -> PatentStatus:
+def status_on(store: Engine, patent_id: str, on: dt.date) -> PatentStatus:
     """In force or not on a date, and why (the rule that decided the end)."""
     row = store.rows("SELECT * FROM patent_terms WHERE patent_id = ?", [patent_id])
     if not row:
@@ -158,7 +158,7 @@ def status_on(store: Store, patent_id: str, on: dt.date) -> PatentStatus:
     return PatentStatus(patent_id, on, state, end, round(remaining, 2), why)
 
 
-def patent_value(store: Store, text: str, as_of: dt.date | None = None) -> PatentValue:
+def patent_value(store: Engine, text: str, as_of: dt.date | None = None) -> PatentValue:
     """Every indicator of one patent with its cohort, the term and markets, its value on
     ``as_of``, and the citation rows behind the counts."""
     require_computed(store)
@@ -230,7 +230,7 @@ LEFT JOIN ({coverage_sql(day, only)}) c ON c.patent_id = t.patent_id
 """
 
 
-def portfolio_value(store: Store, text: str, as_of: dt.date | None = None,
+def portfolio_value(store: Engine, text: str, as_of: dt.date | None = None,
                     group: bool = False) -> ValuedPortfolio:
     """The owners' portfolio on ``as_of`` with each patent's status and value, and the
     summary a deal team reads: in force, remaining-life profile, value distribution and
@@ -290,7 +290,7 @@ def summarise(rows: list[ValuedHolding]) -> PortfolioSummary:
                             round(values[-1], 3) if values else 0.0, life, top)
 
 
-def compare_portfolios(store: Store, names: list[str], as_of: dt.date | None = None,
+def compare_portfolios(store: Engine, names: list[str], as_of: dt.date | None = None,
                        group: bool = False) -> PortfolioComparison:
     """Side-by-side summaries of several companies' portfolios on one date."""
     as_of = as_of or dt.date.today()
