@@ -50,12 +50,13 @@ def export_parquet(store: Store, folder: Path | str, tables: list[str] | None = 
                                     for name, rows in written.items()))
 
 
-def open_lake(lake: str | Path, master: str = "local[2]",
+def open_lake(lake: str | Path, master: str | None = None,
               session: SparkSession | None = None) -> SparkEngine:
     """A lake (a folder, or any URI Spark reads) as an engine on Spark: every step
     (loads, ``resolve_owners``, ``compute_values``, ``map_technology``, exposure, the
     read side) takes it as it takes a store. ``master``: ``local[2]``, ``yarn``,
-    ``spark://host:7077``, ... (ignored with a ``session``)."""
+    ``spark://host:7077``, ...; None: spark-submit's, or ``local[2]`` (ignored with a
+    ``session``: Databricks' ``spark``, for one)."""
     from warchest.store.spark import SparkEngine
 
     return SparkEngine(lake, session, master)
@@ -75,7 +76,7 @@ class LakeDerivation(Result):
 
 
 def derive_lake(lake: str, session: SparkSession | None = None,
-                master: str = "local[2]") -> LakeDerivation:
+                master: str | None = None) -> LakeDerivation:
     """Run the pipeline's steps (``resolve_owners``, ``compute_values``,
     ``map_technology``, unchanged) on Spark over the loaded tables of ``lake`` (a folder,
     or any URI Spark reads: ``hdfs://``, ``s3a://``, ``abfss://``, ...); every table they

@@ -75,7 +75,7 @@ class _EngineChoice:
 
     engine: str = "duckdb"
     lake: str | None = None
-    master: str = "local[2]"
+    master: str | None = None
 
 
 ENGINE = _EngineChoice()
@@ -94,10 +94,10 @@ def _root(
         "--lake", envvar="WARCHEST_LAKE", show_default=False,
         help="The lake for --engine spark: a folder, or a URI Spark reads (hdfs://, "
         "s3a://, abfss://, gs://).")] = None,
-    master: Annotated[str, typer.Option(
-        "--master", envvar="WARCHEST_SPARK_MASTER",
-        help="Spark master for --engine spark (local[2], yarn, spark://host:7077).")
-    ] = "local[2]",
+    master: Annotated[str | None, typer.Option(
+        "--master", envvar="WARCHEST_SPARK_MASTER", show_default=False,
+        help="Spark master for --engine spark (local[2], yarn, spark://host:7077; "
+        "default: spark-submit's, else local[2]).")] = None,
 ) -> None:
     """warchest: who owns which patents, what they are worth, who can sue whom, and which
     patents to buy. Data lives in one DuckDB file (--db, $WARCHEST_DB, default

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from warchest.cli.common import (
+    ENGINE,
     DbOption,
     JsonOption,
     _open_store,
@@ -53,8 +54,9 @@ def export_parquet(
 def lake_derive(
     lake: Annotated[str, typer.Argument(help="The lake: a folder, or a URI Spark reads "
                                         "(hdfs://, s3a://, abfss://...).")],
-    master: Annotated[str, typer.Option("--master", help="Spark master (local[2], yarn, "
-                                        "spark://host:7077...).")] = "local[2]",
+    master: Annotated[str | None, typer.Option(
+        "--master", show_default=False, help="Spark master (local[2], yarn, "
+        "spark://host:7077...; default: spark-submit's, else local[2]).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run the pipeline's steps on Spark over a lake's loaded tables: owners resolved,
@@ -66,7 +68,7 @@ def lake_derive(
     """
     from warchest import derive_lake
 
-    done = derive_lake(lake, master=master)
+    done = derive_lake(lake, master=master or ENGINE.master)
     if as_json:
         print_json(done)
         return

@@ -6,6 +6,7 @@ fraction read as DOUBLE. Spark's SQL takes no ``?`` parameters: they become lite
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,31 +42,69 @@ def _literal(value: Any) -> str:
 
 
 def spark_steps(sql: str, prefix: str = "") -> list[tuple[str | None, str]]:
-    """A query (DuckDB dialect) as Spark SQL steps: each CTE in order, named ``prefix`` +
-    its name (so that it cannot hide a table of the same name), then the final SELECT
-    (name None)."""
+    """A query (DuckDB dialect) as Spark SQL steps: each CTE read more than once is a step
+    of its own, in order, named ``prefix`` + its name (so that it cannot hide a table of
+    the same name); a CTE read once stays a CTE of the statement that reads it (Spark
+    inlines it once: nothing to multiply, nothing to materialise). The final SELECT
+    comes last (name None)."""
     import sqlglot
     from sqlglot import exp
 
     tree = sqlglot.parse_one(sql, read="duckdb")
     _literals_as_double(tree)
-    steps: list[tuple[str | None, str]] = []
     key = "with_" if "with_" in tree.args else "with"
     with_ = tree.args.get(key)
-    if isinstance(with_, exp.With):
-        names = {cte.alias.lower(): prefix + cte.alias for cte in with_.expressions}
-        if prefix:
-            for table in list(tree.find_all(exp.Table)):
-                new = names.get(table.name.lower())
-                if new is not None and not table.args.get("db"):
-                    if not table.alias:  # columns still name it by its own name
-                        table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name)))
-                    table.set("this", exp.to_identifier(new))
-        for cte in with_.expressions:
-            steps.append((names[cte.alias.lower()], cte.this.sql(dialect="spark")))
-        tree.set(key, None)
-    steps.append((None, tree.sql(dialect="spark")))
+    if not isinstance(with_, exp.With):
+        return [(None, tree.sql(dialect="spark"))]
+    ctes = list(with_.expressions)
+    tree.set(key, None)
+    defined = {cte.alias.lower() for cte in ctes}
+    reads = Counter(t.name.lower() for t in tree.find_all(exp.Table)
+                    if not t.args.get("db") and t.name.lower() in defined)
+    for cte in ctes:
+        reads.update(t.name.lower() for t in cte.this.find_all(exp.Table)
+                     if not t.args.get("db") and t.name.lower() in defined)
+    staged = {name: prefix + name for name in defined if reads[name] > 1}
+    for body in [tree, *(cte.this for cte in ctes)]:
+        for table in list(body.find_all(exp.Table)):
+            new = staged.get(table.name.lower())
+            if prefix and new is not None and not table.args.get("db"):
+                if not table.alias:  # columns still name it by its own name
+                    table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name)))
+                table.set("this", exp.to_identifier(new))
+    inline: list[Any] = []  # the CTEs read once, defined so far
+    steps: list[tuple[str | None, str]] = []
+    for cte in ctes:
+        name = cte.alias.lower()
+        if name in staged:
+            steps.append((staged[name], _with(cte.this, inline)))
+        else:
+            inline.append(cte)
+    steps.append((None, _with(tree, inline)))
     return steps
+
+
+def _with(body: Any, ctes: list[Any]) -> str:
+    """``body`` in Spark SQL, after the CTEs of ``ctes`` it reads (directly or through
+    one another), in their order."""
+    from sqlglot import exp
+
+    by_name = {cte.alias.lower(): cte for cte in ctes}
+    needed: set[str] = set()
+    todo = [body]
+    while todo:
+        for table in todo.pop().find_all(exp.Table):
+            name = table.name.lower()
+            if name in by_name and name not in needed and not table.args.get("db"):
+                needed.add(name)
+                todo.append(by_name[name].this)
+    used = [cte for cte in ctes if cte.alias.lower() in needed]
+    text = str(body.sql(dialect="spark"))
+    if not used:
+        return text
+    return "WITH " + ", ".join(str(
+        f"{exp.to_identifier(cte.alias).sql(dialect='spark')} AS "
+        f"({cte.this.sql(dialect='spark')})") for cte in used) + " " + text
 
 
 def _literals_as_double(tree: Any) -> None:

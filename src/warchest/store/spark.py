@@ -21,6 +21,7 @@ Everything else is sqlglot's DuckDB-to-Spark translation. PySpark is an optional
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,19 +43,25 @@ if TYPE_CHECKING:
 INSTALL = "pip install 'warchest[spark]' (PySpark 4, with Java 17 on the PATH)"
 
 
-def spark_session(master: str = "local[2]", **config: str) -> SparkSession:
-    """A Spark session for the derivations (UTC, few shuffle partitions on one machine);
-    a clear error naming the install command when PySpark is missing."""
+def spark_session(master: str | None = None, **config: str) -> SparkSession:
+    """A Spark session for warchest, in UTC; a clear error naming the install command when
+    PySpark is missing. ``master``: None takes the one spark-submit gives (the script
+    runs under spark-submit) or else ``local[2]``; a local master also gets settings for
+    one machine (4 shuffle partitions, no web UI, a 2 GB driver, which does the work)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise SetupError(f"the Spark engine needs PySpark: {INSTALL}") from None
-    builder = (SparkSession.builder.master(master).appName("warchest")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.ui.enabled", "false")
-               # the driver holds the plans and, in local mode, does the work
-               .config("spark.driver.memory", "2g"))
+    if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:  # not spark-submit's
+        master = "local[2]"
+    builder = SparkSession.builder.appName("warchest").config(
+        "spark.sql.session.timeZone", "UTC")
+    if master is not None:
+        builder = builder.master(master)
+    if master is not None and master.startswith("local"):
+        builder = (builder.config("spark.sql.shuffle.partitions", "4")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.driver.memory", "2g"))
     for key, value in config.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -99,14 +106,18 @@ class SparkEngine(Engine):
     dialect = "spark"
 
     def __init__(self, lake: str | Path, session: SparkSession | None = None,
-                 master: str = "local[2]", tables: Sequence[Table] = TABLES) -> None:
+                 master: str | None = None, tables: Sequence[Table] = TABLES) -> None:
         super().__init__(tables)
         text = str(lake)
         # a local folder as an absolute path: Spark resolves a relative one against the
         # directory its JVM started in, not the caller's
         self.lake = text.rstrip("/") if "://" in text else str(Path(text).resolve())
         self.path = self.lake
-        self.session = session or spark_session(master)
+        # a session of its own (the same Spark context): its tables are views named
+        # after them, which another lake's engine must not replace
+        self.session = (session or spark_session(master)).newSession()
+        # dates and times as the store has them, whatever session it was given
+        self.session.conf.set("spark.sql.session.timeZone", "UTC")
         self._schemas = {t.name: t for t in (*self.tables.values(), *LOG_SCHEMAS)}
         self._pending: dict[str, str] | None = None  # table -> its staged folder
         self._added: list[str] = []  # files appended inside the transaction
