@@ -11,11 +11,13 @@ once (``warchest export parquet``, timed), then, ``--repeat`` times and alternat
   driver: in local mode the driver does the work; its
   start-up, a fresh JVM, is timed on its own).
 
-Prints one JSON line per run (seconds per step) and the medians, and checks that both
+Prints one JSON line per run (seconds per step and per part of each: where each engine's
+time goes) and the medians, and checks that both
 engines wrote the same number of rows to every table (the cell-by-cell comparison is
 ``tests/test_engines.py``).
 
     python bench/engines.py --patents 100000 --repeat 3
+    python bench/engines.py --patents 100000 --repeat 1 --master 'local[1]'
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patents", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--master", default="local[2]",
+                        help="Spark master (local[1] against local[2]: the gain of a core)")
     args = parser.parse_args()
 
     import warchest
@@ -56,7 +60,7 @@ def main() -> None:
             t for t in (*store.tables, *LOG_TABLES) if t not in PIPELINE_TABLES])
         export = time.perf_counter() - tick
         tick = time.perf_counter()
-        session = spark_session(**{"spark.driver.memory": "6g"})
+        session = spark_session(args.master, **{"spark.driver.memory": "6g"})
         startup = time.perf_counter() - tick
         runs = []
         for k in range(args.repeat):
@@ -64,11 +68,11 @@ def main() -> None:
             tick = time.perf_counter()
             duck_steps = run_steps(store)
             run["duckdb_s"] = round(time.perf_counter() - tick, 1)
-            run["duckdb_steps"] = {s: round(v, 1) for s, v in duck_steps.items()}
+            run["duckdb_steps"] = {s: round(v, 2) for s, v in duck_steps.items()}
             tick = time.perf_counter()
             done = warchest.derive_lake(str(folder / "lake"), session)
             run["spark_s"] = round(time.perf_counter() - tick, 1)
-            run["spark_steps"] = {s: round(v, 1) for s, v in done.seconds.items()}
+            run["spark_steps"] = {s: round(v, 2) for s, v in done.seconds.items()}
             duck = {t: int(store.scalar(f'SELECT count(*) FROM "{t}"')) for t in PIPELINE_TABLES}
             assert {t.table: t.rows for t in done.tables} == duck, "engines disagree"
             run["rows"] = sum(duck.values())
@@ -76,7 +80,8 @@ def main() -> None:
             runs.append(run)
         duck_s = statistics.median(float(str(r["duckdb_s"])) for r in runs)
         spark_s = statistics.median(float(str(r["spark_s"])) for r in runs)
-        print(json.dumps({"patents": args.patents, "rows_written": runs[0]["rows"],
+        print(json.dumps({"patents": args.patents, "master": args.master,
+                          "rows_written": runs[0]["rows"],
                           "export_s": round(export, 1), "spark_startup_s": round(startup, 1),
                           "duckdb_median_s": duck_s, "spark_median_s": spark_s,
                           "spark_over_duckdb": round(spark_s / duck_s, 1)}))

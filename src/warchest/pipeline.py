@@ -46,15 +46,24 @@ taxonomy terms)."""
 
 def run_steps(engine: Engine) -> dict[str, float]:
     """The pipeline's steps on any engine, in order, with their defaults:
-    ``resolve_owners``, ``compute_values``, ``map_technology``; seconds per step."""
+    ``resolve_owners``, ``compute_values``, ``map_technology``. Returns seconds per step
+    (``owners``, ``values``, ``techmap``) and per part of each, as its report gives them
+    (``owners: events``, ``values: patent_indicators``, ``techmap: patent_products``, ...)."""
     from warchest.owners import resolve_owners
     from warchest.techmap import map_technology
     from warchest.value import compute_values
 
     seconds: dict[str, float] = {}
-    for name, step in (("owners", resolve_owners), ("values", compute_values),
-                       ("techmap", map_technology)):
-        tick = time.perf_counter()
-        step(engine)
-        seconds[name] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    owners = resolve_owners(engine)
+    seconds["owners"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    values = compute_values(engine)
+    seconds["values"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    techmap = map_technology(engine)
+    seconds["techmap"] = time.perf_counter() - tick
+    for step, parts in (("owners", owners.stages), ("values", values.seconds),
+                        ("techmap", techmap.seconds)):
+        seconds.update({f"{step}: {part}": s for part, s in parts.items()})
     return seconds

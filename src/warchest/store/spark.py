@@ -43,6 +43,15 @@ if TYPE_CHECKING:
 INSTALL = "pip install 'warchest[spark]' (PySpark 4, with Java 17 on the PATH)"
 
 
+def chosen_master(master: str | None) -> str | None:
+    """The master to set: the one given; else None under spark-submit (which set its own:
+    PySpark then talks to the JVM spark-submit started, ``$PYSPARK_GATEWAY_PORT``); else
+    ``local[2]``."""
+    if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        return "local[2]"
+    return master
+
+
 def spark_session(master: str | None = None, **config: str) -> SparkSession:
     """A Spark session for warchest, in UTC; a clear error naming the install command when
     PySpark is missing. ``master``: None takes the one spark-submit gives (the script
@@ -52,8 +61,7 @@ def spark_session(master: str | None = None, **config: str) -> SparkSession:
         from pyspark.sql import SparkSession
     except ImportError:
         raise SetupError(f"the Spark engine needs PySpark: {INSTALL}") from None
-    if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:  # not spark-submit's
-        master = "local[2]"
+    master = chosen_master(master)
     builder = SparkSession.builder.appName("warchest").config(
         "spark.sql.session.timeZone", "UTC")
     if master is not None:
@@ -121,7 +129,7 @@ class SparkEngine(Engine):
         self._schemas = {t.name: t for t in (*self.tables.values(), *LOG_SCHEMAS)}
         self._pending: dict[str, str] | None = None  # table -> its staged folder
         self._added: list[str] = []  # files appended inside the transaction
-        self._parts: dict[tuple[str, int], list[str]] = {}  # a load's files per table
+        self._parts: dict[tuple[str, int], list[str]] = {}  # files of the open load
         self._queries = 0
         for name in self._schemas:
             self._refresh(name)
@@ -323,12 +331,12 @@ class SparkEngine(Engine):
             pending, self._pending = self._pending, None
             for relative in [*pending.values(), *self._added]:
                 self._delete(relative)
-            self._added = []
+            self._added, self._parts = [], {}
             for name in self._schemas:
                 self._refresh(name)
             raise
         pending, self._pending = self._pending, None
-        self._added = []
+        self._added, self._parts = [], {}  # a load's files matter until it commits
         for name, staged in pending.items():
             self._move(name, staged)
 
