@@ -340,24 +340,6 @@ class Store(Engine):
         )
 
     @_plain_failures
-    def write(self, table: str, data: pa.Table | pa.RecordBatch, load_id: int) -> int:
-        """Append rows (columns matched by name; missing columns are NULL)."""
-        self.changed()
-        if data.num_rows == 0:
-            return 0
-        if table not in self.tables:
-            raise KeyError(table)
-        name = f"_incoming_{threading.get_ident()}"
-        self._con.register(name, data)
-        try:
-            self._con.sql(
-                f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id FROM {name}'
-            )
-        finally:
-            self._con.unregister(name)
-        return int(data.num_rows)
-
-    @_plain_failures
     def clear(self, table: str) -> int:
         """Delete every row of a derived table (before it is derived again)."""
         self.changed()

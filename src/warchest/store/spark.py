@@ -239,17 +239,21 @@ class SparkEngine(Engine):
         fs, root = self._arrow_fs()
         fs.create_dir(f"{root}/{folder}", recursive=True)
         rows = 0
-        with fs.open_output_stream(f"{root}/{relative}") as out, \
-                pq.ParquetWriter(out, schema, compression="zstd") as writer:
-            for batch in batches:
-                n = batch.num_rows
-                have = set(batch.schema.names)
-                writer.write_batch(pa.RecordBatch.from_arrays([
-                    pa.array([constants[c.name]] * n, field.type) if c.name in constants
-                    else batch.column(c.name).cast(field.type) if c.name in have
-                    else pa.nulls(n, field.type)
-                    for c, field in zip(columns, schema, strict=True)], schema=schema))
-                rows += n
+        try:
+            with fs.open_output_stream(f"{root}/{relative}") as out, \
+                    pq.ParquetWriter(out, schema, compression="zstd") as writer:
+                for batch in batches:
+                    n = batch.num_rows
+                    have = set(batch.schema.names)
+                    writer.write_batch(pa.RecordBatch.from_arrays([
+                        pa.array([constants[c.name]] * n, field.type) if c.name in constants
+                        else batch.column(c.name).cast(field.type) if c.name in have
+                        else pa.nulls(n, field.type)
+                        for c, field in zip(columns, schema, strict=True)], schema=schema))
+                    rows += n
+        except BaseException:  # a file cut short is no part of the table
+            fs.delete_file(f"{root}/{relative}")
+            raise
         if self._pending is not None:
             self._added.append(relative)
         self._parts.setdefault((name, load_id), []).append(relative)
@@ -264,11 +268,15 @@ class SparkEngine(Engine):
         self._queries += 1
         frame: DataFrame | None = None
         names: list[str] = []
-        for name, step in spark_steps(inline_params(sql, params), f"_q{self._queries}_"):
-            frame = self.session.sql(step)
-            if name is not None:
-                frame.localCheckpoint(eager=True).createOrReplaceTempView(name)
-                names.append(name)
+        try:
+            for name, step in spark_steps(inline_params(sql, params), f"_q{self._queries}_"):
+                frame = self.session.sql(step)
+                if name is not None:
+                    frame.localCheckpoint(eager=True).createOrReplaceTempView(name)
+                    names.append(name)
+        except BaseException:  # the steps run so far are dropped with their data
+            self._drop(names)
+            raise
         assert frame is not None
         return frame, names
 
@@ -379,8 +387,10 @@ class SparkEngine(Engine):
         if self.scalar(f"SELECT count(*) FROM quarantine WHERE {where}", [path, member]):
             frame, names = self._run(f"SELECT * FROM quarantine WHERE NOT {where}",
                                      [path, member])
-            self._replace("quarantine", frame)
-            self._drop(names)
+            try:
+                self._replace("quarantine", frame)
+            finally:
+                self._drop(names)
 
     def quarantine_stream(self, load_id: int, path: str, member: str | None,
                           reader: pa.RecordBatchReader) -> None:
@@ -437,8 +447,10 @@ class SparkEngine(Engine):
         frame, names = self._run(f"{self._merged(table, lid)} UNION ALL {kept}" if t.merge
                                  else f'SELECT * FROM "{table}" WHERE load_id = {lid} '
                                  f"UNION ALL {kept}")
-        self._replace(table, frame)
-        self._drop(names)
+        try:
+            self._replace(table, frame)
+        finally:
+            self._drop(names)
         return replaced
 
     def _merged(self, table: str, lid: int) -> str:
