@@ -29,6 +29,7 @@ import pytest
 from typer.testing import CliRunner
 
 from warchest.cli import app
+from warchest.display import number
 from warchest.errors import WarchestError
 from warchest.exposure import ExposureConfig, compute_exposure, deterrence, explain
 from warchest.exposure.heatmap import heatmap_svg
@@ -204,24 +205,40 @@ def test_errors_name_the_bad_value(world: Store) -> None:
         compute_exposure(world, [A, "Gamma Corp"], "US", ON)
 
 
+def _heatmap_cells(svg: str) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(holder, target) -> (power, patents, fill) of each cell of a heatmap's SVG, read from
+    the cells' accessible labels (Vega writes each tooltip field there)."""
+    cells = {}
+    for path in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}path"):
+        label = path.get("aria-label") or ""
+        if "assertable patents:" not in label:
+            continue
+        fields = dict(part.split(": ", 1) for part in label.split("; "))
+        cells[(fields["holder"], fields["against"])] = (
+            fields["power"], fields["assertable patents"], path.get("fill") or "")
+    return cells
+
+
 def test_heatmap_and_cli(world: Store, tmp_path: Path) -> None:
     result = compute_exposure(world, [A, B], "US", ON, NO_TEXT)
     svg = heatmap_svg(result)
     # the cells read back as the matrix: B's exposure to A (A's power, worked by hand in
-    # test_deterrence_balance_and_naked_areas) in the A row, B column, in the deepest red
+    # test_deterrence_balance_and_naked_areas) in the A row, B column, in the deepest red;
+    # white (0) to red (#c0392b, the largest) is linear in RGB; the diagonal grey
     threat = 2.0 * S1 + S3 + 1.5 * S4 + S5
-    cells = {rect.findtext("{http://www.w3.org/2000/svg}title"): rect.get("fill")
-             for rect in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}rect")}
+    cells = _heatmap_cells(svg)
+    low = result.matrix[1][0] / threat
     assert cells == {
-        f"{A} against {A}: 0.00 (0 patents)": "#dddddd",
-        f"{A} against {B}: {threat:.2f} (4 patents)": "#ff372d",
-        f"{B} against {A}: {result.matrix[1][0]:.2f} ({result.assertable[1][0]} patents)":
-            "#" + "".join(f"{c:02x}" for c in (255, int(255 - 200 * result.matrix[1][0]
-                                                          / threat),
-                                                int(255 - 210 * result.matrix[1][0] / threat))),
-        f"{B} against {B}: 0.00 (0 patents)": "#dddddd"}
+        (A, A): ("0.00", "0", "#dddddd"),
+        (A, B): (f"{threat:,.2f}", "4", "rgb(192, 57, 43)"),
+        (B, A): (f"{result.matrix[1][0]:,.2f}", str(result.assertable[1][0]),
+                 "rgb({}, {}, {})".format(*(round(255 - low * (255 - c))
+                                            for c in (192, 57, 43)))),
+        (B, B): ("0.00", "0", "#dddddd")}
     assert result.matrix[0][1] == pytest.approx(threat, abs=1e-4)
-    assert f">{threat:.1f}</text>" in svg
+    assert f">{number(threat)}</text>" in svg
+    # the colour legend is drawn, from 0 to the largest value
+    assert "Gradient legend titled 'power (sum of impact x assertion)'" in svg
     # hostile names are escaped (the SVG is opened in a browser)
     hostile = dataclasses.replace(result, firms=[
         dataclasses.replace(result.firms[0], name="<script>alert(1)</script>"),
@@ -237,12 +254,10 @@ def test_heatmap_and_cli(world: Store, tmp_path: Path) -> None:
     assert got.exit_code == 0, got.output
     pairs = json.loads(got.output)["pairs"]
     assert {(p["holder"], p["target"]) for p in pairs} == {(A, B), (B, A)}
-    drawn = ET.fromstring(out.read_text(encoding="utf-8"))
-    shown = {t.findtext("{http://www.w3.org/2000/svg}title")
-             for t in drawn.iter("{http://www.w3.org/2000/svg}rect")}
+    drawn = _heatmap_cells(out.read_text(encoding="utf-8"))
     by_pair = {(p["holder"], p["target"]): p for p in pairs}
-    assert f"{A} against {B}: {by_pair[(A, B)]['exposure']:.2f} " \
-           f"({by_pair[(A, B)]['assertable_patents']} patents)" in shown
+    assert drawn[(A, B)][:2] == (f"{by_pair[(A, B)]['exposure']:,.2f}",
+                                 str(by_pair[(A, B)]["assertable_patents"]))
     got = runner.invoke(app, ["exposure", "explain", A, B, "--as-of", "2020-06-30",
                               "--db", db])
     assert got.exit_code == 0 and "from 4 assertable of 4 patents" in got.output

@@ -89,6 +89,8 @@ Value: what a patent is worth:
     patent_value                  one patent's term, status, markets and value, with the
                                   indicators behind it
     portfolio_value               a company's patents in force on a date, valued
+    portfolio_history             a company's patents in force at each year end, and
+                                  expiries in each year ahead
     compare_portfolios            several companies' portfolios side by side
 
 Technology map:
@@ -154,6 +156,7 @@ to_csv, shown as a table in a notebook):
     ValueReport                   what compute_values returns
     PatentValue                   what patent_value returns
     ValuedPortfolio               what portfolio_value returns
+    PortfolioHistory              what portfolio_history returns
     PortfolioSummary              a valued portfolio's summary
     PortfolioComparison           what compare_portfolios returns
     TechmapReport                 what map_technology returns
@@ -367,6 +370,7 @@ if TYPE_CHECKING:
         portfolio_value,
         values_computed,
     )
+    from warchest.value.history import PortfolioHistory, portfolio_history
     from warchest.version import (
         __version__,
     )
@@ -411,6 +415,8 @@ _HOME: dict[str, tuple[str, str]] = {
     "values_computed": ("warchest.value", "values_computed"),
     "patent_value": ("warchest.value", "patent_value"),
     "portfolio_value": ("warchest.value", "portfolio_value"),
+    "portfolio_history": ("warchest.value.history", "portfolio_history"),
+    "PortfolioHistory": ("warchest.value.history", "PortfolioHistory"),
     "compare_portfolios": ("warchest.value", "compare_portfolios"),
     "map_technology": ("warchest.techmap", "map_technology"),
     "describe_symbol": ("warchest.techmap", "describe_symbol"),
@@ -538,6 +544,7 @@ __all__ = [
     "PatentValue",
     "Portfolio",
     "PortfolioComparison",
+    "PortfolioHistory",
     "PortfolioSummary",
     "Provenance",
     "Quarantine",
@@ -596,6 +603,7 @@ __all__ = [
     "patent_value",
     "plan_deal",
     "portfolio",
+    "portfolio_history",
     "portfolio_value",
     "quarantined_rows",
     "report_world",

@@ -57,6 +57,12 @@ def plain(value: Any) -> Any:
     return value
 
 
+def json_text(data: Any, indent: int | None = None) -> str:
+    """Plain data (``plain``) as JSON the way results write it: dates as ISO text,
+    infinity as "inf"."""
+    return json.dumps(_finite(plain(data)), indent=indent, default=_json_default)
+
+
 def _key(key: Any) -> str:
     if isinstance(key, tuple):
         return "->".join(str(k) for k in key)
@@ -96,7 +102,7 @@ class Result:
 
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict`` as JSON: dates as ISO text, infinity as "inf"."""
-        return json.dumps(_finite(self.to_dict()), indent=indent, default=_json_default)
+        return json_text(self.to_dict(), indent)
 
     def rows(self) -> list[Row]:
         """The main table's rows as dicts."""

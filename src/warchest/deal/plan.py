@@ -519,7 +519,8 @@ def _describe(store: Engine, scenario: Scenario, firms: list[Any],
                       "after": _payment_text(after, firms[0].name, firms[t].name, not given),
                       "payment_before": -before["payment"],
                       "payment_after": -after["payment"]})
-    after_ex = {m: _after_matrix(ex, targets, added, m) for m, ex in exposures.items()}
+    moved = np.array([int((inst.gains[chosen, j] > 0).sum()) for j in range(len(targets))])
+    after_ex = {m: _after_matrix(ex, targets, added, moved, m) for m, ex in exposures.items()}
     difference = []
     for j, (t, m) in enumerate(targets):
         shown = []
@@ -552,13 +553,18 @@ def _payment_text(r: dict[str, Any], buyer: str, threat: str, share: bool) -> st
 
 
 def _after_matrix(ex: Exposure, targets: list[tuple[int, str]], added: np.ndarray,
-                  market: str) -> Exposure:
+                  moved: np.ndarray, market: str) -> Exposure:
+    """The matrix after the purchase: the package's power and its patents that read on
+    each threat move from the seller's row (1) to the buyer's (0)."""
     matrix = [row[:] for row in ex.matrix]
+    assertable = [row[:] for row in ex.assertable]
     for j, (t, m) in enumerate(targets):
         if m == market:
             matrix[0][t] += float(added[j])
             matrix[1][t] = max(0.0, matrix[1][t] - float(added[j]))
-    return Exposure(ex.firms, ex.market, ex.as_of, matrix, ex.assertable, ex.stock,
+            assertable[0][t] += int(moved[j])
+            assertable[1][t] = max(0, assertable[1][t] - int(moved[j]))
+    return Exposure(ex.firms, ex.market, ex.as_of, matrix, assertable, ex.stock,
                     areas_sold=ex.areas_sold)
 
 

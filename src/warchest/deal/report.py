@@ -1,5 +1,6 @@
-"""The deal report: one self-contained HTML file (inline SVG charts, inline CSS, no script,
-no network), plus the package as CSV and the whole result as JSON."""
+"""The deal report: one self-contained HTML file (the charts of :mod:`warchest.charts` drawn
+as inline SVG, inline CSS, no script, no network; long tables folded; prints to PDF on A4
+landscape with every column), plus the package as CSV and the whole result as JSON."""
 
 from __future__ import annotations
 
@@ -9,82 +10,122 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from warchest.charts import BLUE, GREY, RED, ChartSpec, bar_chart, to_svg
 from warchest.csvfile import write_rows
 from warchest.deal import DealResult
 from warchest.display import money, number, share
 from warchest.errors import (
     InputError,
 )
-from warchest.exposure.heatmap import heatmap_svg
+from warchest.exposure.heatmap import heatmap_spec
 from warchest.version import __version__
 
-BEFORE, AFTER, THREAT = "#9aa5b1", "#1f6fb2", "#c0392b"
 CSS = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222;
 line-height:1.4;padding:0 1em}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;font-size:.9em;margin:.5em 0}
-td,th{border:1px solid #ddd;padding:3px 6px;vertical-align:top}th{background:#f3f3f3}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0;width:100%}
+td,th{border:1px solid #ddd;padding:3px 6px;vertical-align:top;overflow-wrap:anywhere}
+th{background:#f3f3f3;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .banner{background:#fff3cd;border:1px solid #e0c36b;padding:.6em 1em;font-weight:bold}
 .note{color:#555;font-size:.9em}.big{font-size:1.3em;font-weight:bold}
-.why{font-size:.8em;color:#444;max-width:520px}
+.why{font-size:.85em;color:#444}
+figure{margin:1em 0;overflow-x:auto}figure svg{max-width:100%;height:auto}
+.charts{display:flex;flex-wrap:wrap;gap:1em}.charts figure{margin:0}
+details{margin:.3em 0}summary{cursor:pointer;color:#1f6fb2}
+@page{size:A4 landscape;margin:10mm}
+@media print{body{max-width:none;margin:0;font-size:9pt}h2{break-after:avoid}
+table{table-layout:fixed;font-size:7.5pt}tr,figure{break-inside:avoid}
+details:not([open]) > :not(summary){display:none}}
 """
+SHOWN_ROWS = 10  # a long table shows this many rows; the rest fold away under a summary
+WHY_CHARS = 110  # the "why" of a row, shortened in a table (whole in its tooltip and the CSV)
 
 
-def _bars(title: str, labels: list[str], series: list[tuple[str, str, list[float]]],
-          fmt: str = "{:.2f}", top: float | None = None) -> str:
-    """Horizontal grouped bars: one group per label, one bar per series."""
-    label_w, bar_h, gap, width = 300, 12, 10, 460
-    top = top or max((v for _, _, vs in series for v in vs), default=0.0) or 1.0
-    group_h = bar_h * len(series) + gap
-    height = 50 + group_h * len(labels) + 20
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + width + 90}" '
-           f'height="{height}" font-family="sans-serif" font-size="11" role="img">',
-           f'<text x="4" y="16" font-size="13" font-weight="bold">{escape(title)}</text>']
-    x = 4
-    for name, colour, _ in series:
-        out.append(f'<rect x="{x}" y="26" width="10" height="10" fill="{colour}"/>'
-                   f'<text x="{x + 14}" y="35">{escape(name)}</text>')
-        x += 24 + 7 * len(name)
-    for i, label in enumerate(labels):
-        y0 = 50 + i * group_h
-        out.append(f'<text x="{label_w - 6}" y="{y0 + bar_h * len(series) / 2 + 4}" '
-                   f'text-anchor="end">{escape(_short(label, 48))}<title>{escape(label)}'
-                   "</title></text>")
-        for k, (name, colour, values) in enumerate(series):
-            v = values[i]
-            w = max(0.0, min(1.0, v / top)) * width
-            y = y0 + k * bar_h
-            out.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
-                       f'fill="{colour}"><title>{escape(label)}, {escape(name)}: '
-                       f'{fmt.format(v)}</title></rect>'
-                       f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}">'
-                       f'{fmt.format(v)}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
+def deal_charts(result: DealResult) -> dict[str, ChartSpec]:
+    """The report's charts, the same in the web deal room: before/after deterrence and
+    power per threat and market, the package per product area, the comparables' prices
+    and the exposure heatmaps before and after the purchase."""
+    d = result.to_dict()
+    sc = result.scenario
+    labels = [f"{r['threat']} / {r['market']}" for r in d["targets"]]
+    charts = {
+        "deterrence": bar_chart(
+            "Deterrence per threat and market, before and after", [
+                (label, [("before", r["deterrence_before"]), ("after", r["deterrence_after"])])
+                for label, r in zip(labels, d["targets"], strict=True)],
+            {"before": GREY, "after": BLUE}, "deterrence g(buyer's power / threat's power)",
+            ".2f", top=1.0, subtitle="0 none, 0.63 parity, 1 full"),
+        "power": bar_chart(
+            "Power per threat and market", [
+                (label, [("threat against buyer", r["threat_power_against_buyer"]),
+                         ("buyer against threat, before", r["buyer_power_before"]),
+                         ("after", r["buyer_power_after"])])
+                for label, r in zip(labels, d["targets"], strict=True)],
+            {"threat against buyer": RED, "buyer against threat, before": GREY,
+             "after": BLUE}, "power (sum of impact x assertion score)", ",.1f")}
+    areas = Counter(str(p["area"] or "(unmapped)") for p in result.package)
+    charts["areas"] = bar_chart("Package patents per product area",
+                                [(a, [("patents", float(n))]) for a, n in areas.items()],
+                                {"patents": BLUE}, "patents", ",d")
+    val = d["valuation"]
+    comps = [c for c in val["comparables"] if c["per_patent_usd"]]
+    charts["comparables"] = bar_chart(
+        "Comparable transactions: price per patent",
+        [(f"{c['seller']} to {c['buyer']} {c['year']}", [("per patent", c["per_patent_usd"])])
+         for c in comps] + [("this package (mid, per patent)",
+                             [("per patent", val["range_usd"]["mid"]
+                               / max(1, val["patents"]))])],
+        {"per patent": GREY}, "USD per patent", "$,.3~s")
+    for m, ex in result.exposures.items():
+        charts[f"before-{m}"] = heatmap_spec(ex, result.synthetic,
+                                             f"{m} before the purchase ({sc.as_of})")
+        charts[f"after-{m}"] = heatmap_spec(result.after[m], result.synthetic,
+                                            f"{m} after the purchase")
+    return charts
+
+
+def _figure(spec: ChartSpec) -> str:
+    return f"<figure>{to_svg(spec)}</figure>"
 
 
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
+def _cell(key: str, v: Any) -> str:
+    return ("" if v is None else money(v) if key.endswith("_usd") and isinstance(v, int | float)
+            else number(v) if isinstance(v, float) else str(v))
+
+
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]],
-           numeric: set[str] | None = None) -> str:
+           numeric: set[str] | None = None, shown: int = SHOWN_ROWS) -> str:
+    """An HTML table, every value escaped; past ``shown`` rows the rest fold away under a
+    summary that says how many there are."""
     numeric = numeric or set()
-    head = "".join(f"<th>{escape(title)}</th>" for _, title in columns)
-    body = []
-    for r in rows:
-        cells = []
-        for key, _ in columns:
-            v = r.get(key)
-            text = ("" if v is None else money(v) if key.endswith("_usd") and
-                    isinstance(v, int | float) else number(v) if isinstance(v, float)
-                    else str(v))
-            cls = ' class="n"' if key in numeric else ' class="why"' if key == "why" else ""
-            cells.append(f"<td{cls}>{escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+    head = "<tr>" + "".join(f"<th>{escape(title)}</th>" for _, title in columns) + "</tr>"
+
+    def body(part: list[dict[str, Any]]) -> str:
+        out = []
+        for r in part:
+            cells = []
+            for key, _ in columns:
+                text = _cell(key, r.get(key))
+                if key == "why" and len(text) > WHY_CHARS:
+                    cells.append(f'<td class="why" title="{escape(text)}">'
+                                 f"{escape(_short(text, WHY_CHARS))}</td>")
+                    continue
+                cls = ' class="n"' if key in numeric else ' class="why"' if key == "why" else ""
+                cells.append(f"<td{cls}>{escape(text)}</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        return "".join(out)
+
+    table = f"<table>{head}{body(rows[:shown])}</table>"
+    if len(rows) > shown:
+        table += (f"<details><summary>{len(rows) - shown:,} more rows</summary>"
+                  f"<table>{head}{body(rows[shown:])}</table></details>")
+    return table
 
 
 def render_html(result: DealResult) -> str:
@@ -129,19 +170,9 @@ def render_html(result: DealResult) -> str:
 
     # before / after
     parts.append("<h2>Deterrence before and after, per threat and market</h2>")
-    labels = [f"{r['threat']} / {r['market']}" for r in d["targets"]]
-    parts.append(_bars("Deterrence g(buyer's power / threat's power): 0 none, 0.63 parity, 1 "
-                       "full", labels,
-                       [("before", BEFORE, [r["deterrence_before"] for r in d["targets"]]),
-                        ("after", AFTER, [r["deterrence_after"] for r in d["targets"]])],
-                       top=1.0))
-    parts.append(_bars("Power (sum of impact x assertion score)", labels,
-                       [("threat against buyer", THREAT,
-                         [r["threat_power_against_buyer"] for r in d["targets"]]),
-                        ("buyer against threat, before", BEFORE,
-                         [r["buyer_power_before"] for r in d["targets"]]),
-                        ("after", AFTER, [r["buyer_power_after"] for r in d["targets"]])],
-                       fmt="{:.1f}"))
+    charts = deal_charts(result)
+    parts.append('<div class="charts">' + _figure(charts["deterrence"])
+                 + _figure(charts["power"]) + "</div>")
     parts.append(_table(d["targets"], [
         ("threat", "threat"), ("market", "market"), ("weight", "weight"),
         ("threat_power_against_buyer", "threat's power"),
@@ -168,9 +199,9 @@ def render_html(result: DealResult) -> str:
     parts.append("<h2>Exposure matrices, before and after</h2>")
     parts.append('<p class="note">Row: the holder of the patents; column: the exposed firm. '
                  "After: the package moves from the seller's row to the buyer's.</p>")
-    for m, ex in result.exposures.items():
-        parts.append(heatmap_svg(ex, syn, f"{m} before the purchase ({sc.as_of})"))
-        parts.append(heatmap_svg(result.after[m], syn, f"{m} after the purchase"))
+    for m in result.exposures:
+        parts.append('<div class="charts">' + _figure(charts[f"before-{m}"])
+                     + _figure(charts[f"after-{m}"]) + "</div>")
 
     parts.append("<h2>Product areas still naked</h2>")
     naked = d["naked"]
@@ -193,15 +224,11 @@ def render_html(result: DealResult) -> str:
                      "answer.</p>")
 
     parts.append("<h2>The package</h2>")
-    areas = Counter(str(p["area"] or "(unmapped)") for p in result.package)
-    parts.append(_bars("Patents per product area", list(areas),
-                       [("patents", AFTER, [float(v) for v in areas.values()])],
-                       fmt="{:.0f}"))
-    shown = result.package[:100]
-    parts.append(f'<p class="note">The {len(shown)} patents that add the most, in the order '
-                 "greedy picks them (marginal gain: what each adds given those before it); "
-                 "the full package is in the CSV and JSON.</p>")
-    parts.append(_table(shown, [("rank", "#"), ("patent_id", "patent"), ("role", "role"),
+    parts.append(_figure(charts["areas"]))
+    parts.append('<p class="note">The patents in the order greedy picks them (marginal gain: '
+                 "what each adds given those before it); the package is also in the CSV and "
+                 "JSON.</p>")
+    parts.append(_table(result.package, [("rank", "#"), ("patent_id", "patent"), ("role", "role"),
                                 ("title", "title"),
                                 ("area", "area"), ("remaining_years", "years left"),
                                 ("in_force_in", "in force in"), ("value", "value"),
@@ -231,25 +258,24 @@ def render_html(result: DealResult) -> str:
                  f"{val['adjustment']['mean_factor']:.2f}) &rArr; "
                  f"{money(val['range_usd']['low'])} / {money(val['range_usd']['mid'])} / "
                  f"{money(val['range_usd']['high'])}.</p>")
-    comps = [c for c in val["comparables"] if c["per_patent_usd"]]
-    parts.append(_bars("Comparable transactions: price per patent (USD thousands)",
-                       [f"{c['seller']} to {c['buyer']} {c['year']}" for c in comps]
-                       + ["this package (mid, per patent)"],
-                       [("per patent", BEFORE, [c["per_patent_usd"] / 1e3 for c in comps]
-                         + [val["range_usd"]["mid"] / max(1, val["patents"]) / 1e3])],
-                       fmt="{:,.0f}"))
-    parts.append(_table(val["comparables"], [
-        ("seller", "seller"), ("buyer", "buyer"), ("year", "year"), ("patents", "patents"),
-        ("price_usd", "price (USD)"), ("per_patent_usd", "per patent"),
-        ("source", "source"), ("note", "note")], {"patents", "price_usd", "per_patent_usd"}))
+    parts.append(_figure(charts["comparables"]))
+    parts.append(f"<details><summary>The {len(val['comparables'])} comparable transactions"
+                 "</summary>" + _table(val["comparables"], [
+                     ("seller", "seller"), ("buyer", "buyer"), ("year", "year"),
+                     ("patents", "patents"), ("price_usd", "price (USD)"),
+                     ("per_patent_usd", "per patent"), ("source", "source"),
+                     ("note", "note")], {"patents", "price_usd", "per_patent_usd"})
+                 + "</details>")
 
     parts.append("<h2>Cross-licence balancing payments (buyer and each threat)</h2>")
     parts.append(_table(d["cross_licence"], [("threat", "threat"), ("market", "market"),
                                              ("before", "before the purchase"),
                                              ("after", "after")]))
 
-    parts.append("<h2>Assumptions and method</h2><ul>"
-                 + "".join(f"<li>{escape(a)}</li>" for a in result.assumptions) + "</ul>")
+    parts.append(f"<h2>Assumptions and method</h2><details><summary>The "
+                 f"{len(result.assumptions)} assumptions behind these numbers</summary><ul>"
+                 + "".join(f"<li>{escape(a)}</li>" for a in result.assumptions)
+                 + "</ul></details>")
     excl = "; ".join(f"{k}: {v:,}" for k, v in result.excluded.items() if v) or "none"
     parts.append(f'<p class="note">Candidates: the seller\'s patents in force in a target '
                  f"market on {sc.as_of}: {result.candidates:,} after the constraints "

@@ -243,8 +243,9 @@ def portfolio_value(store: Engine, text: str, as_of: dt.date | None = None,
     ids = [r.patent_id for r in held.patents]
     values: dict[str, dict[str, Any]] = {}
     if ids:
+        valued = values_on_sql(as_of, only="portfolio_ids")
         for r in store.rows_with("portfolio_ids", pa.table({"patent_id": ids}),
-                                 f"SELECT v.* FROM ({values_on_sql(as_of)}) v "
+                                 f"SELECT v.* FROM ({valued}) v "
                                  "JOIN portfolio_ids USING (patent_id)"):
             values[r["patent_id"]] = r
     patents = []

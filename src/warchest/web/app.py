@@ -1,0 +1,184 @@
+"""The web application: ``create_app(settings)`` builds the REST API (``/api/v1``) and the
+dashboard pages over one store, opened read-only. Every route but ``/api/v1/health`` needs
+an API key (``Authorization: Bearer KEY``, or the dashboard's cookie); viewers read,
+analysts also run deals. Errors a user can cause come back as JSON (API) or a page
+(dashboard) that names the bad value; no stack trace leaves the server."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from warchest.errors import (
+    InputError,
+    MissingStep,
+    NotFound,
+    StoreUnavailable,
+    WarchestError,
+)
+from warchest.store import Store
+from warchest.web.jobs import DealJobs
+from warchest.web.keys import keys_path, role_of
+
+log = logging.getLogger("warchest.web")
+STATIC = Path(__file__).with_name("static")
+COOKIE = "warchest_key"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How a server runs: the store, the keys file, where deal jobs write, the limits."""
+
+    db: Path
+    keys: Path | None = None
+    jobs: Path | None = None
+    readers: int = 4
+    """Read-only connections to the store, one per read running at once."""
+    deal_workers: int = 1
+    max_body_bytes: int = 64 * 1024
+    cors_origins: tuple[str, ...] = ()
+    """Origins allowed to call the API from a browser; none (CORS off) unless given."""
+    secure_cookie: bool = False
+
+    @property
+    def keys_file(self) -> Path:
+        return self.keys or keys_path(self.db)
+
+
+@dataclass
+class Stores:
+    """A pool of read-only connections to the store: each request borrows one."""
+
+    db: Path
+    size: int
+    _free: queue.Queue[Store] = field(default_factory=queue.Queue)
+
+    def __post_init__(self) -> None:
+        for _ in range(self.size):
+            self._free.put(Store(self.db, read_only=True))
+
+    @contextmanager
+    def borrow(self) -> Iterator[Store]:
+        store = self._free.get()
+        try:
+            yield store
+        finally:
+            self._free.put(store)
+
+    def close(self) -> None:
+        while not self._free.empty():
+            self._free.get().close()
+
+
+def status_of(exc: WarchestError) -> int:
+    """The HTTP status of a user error."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, InputError):
+        return 422
+    if isinstance(exc, MissingStep):
+        return 409
+    if isinstance(exc, StoreUnavailable):
+        return 503
+    return 400
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for e in exc.errors():
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+        out.append({"field": where or "body", "message": str(e.get("msg", "invalid"))})
+    return out
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    """The application (serve it with uvicorn: ``warchest serve``)."""
+    from warchest.web.api import api
+    from warchest.web.dealroom import room
+    from warchest.web.pages import pages
+
+    Store(settings.db, read_only=True).close()  # a missing or unreadable store fails here
+    jobs_dir = settings.jobs or Path(tempfile.mkdtemp(prefix="warchest-jobs-"))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        yield
+        app.state.stores.close()
+        app.state.jobs.close()
+
+    app = FastAPI(title="warchest", version="1", lifespan=lifespan, docs_url=None,
+                  redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  description="Who owns which patents, what they are worth, who can sue "
+                              "whom, and which patents to buy. Every route but "
+                              "/api/v1/health needs `Authorization: Bearer KEY` "
+                              "(`warchest keys create`).")
+    app.state.settings = settings
+    app.state.stores = Stores(settings.db, settings.readers)
+    app.state.jobs = DealJobs(str(settings.db), jobs_dir, settings.deal_workers)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+
+    @app.middleware("http")
+    async def limit_body(request: Request,
+                         call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit()
+                                   or int(length) > settings.max_body_bytes):
+            return JSONResponse({"error": f"the request body is larger than "
+                                          f"{settings.max_body_bytes:,} bytes"}, 413)
+        if request.method in ("POST", "PUT", "PATCH") and length is None:
+            body = await request.body()
+            if len(body) > settings.max_body_bytes:
+                return JSONResponse({"error": f"the request body is larger than "
+                                              f"{settings.max_body_bytes:,} bytes"}, 413)
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'unsafe-eval'; img-src 'self' data:; "
+            "style-src 'self' 'unsafe-inline'; "
+            "frame-ancestors 'none'")
+        return response
+
+    @app.exception_handler(WarchestError)
+    async def user_error(request: Request, exc: WarchestError) -> Response:
+        return JSONResponse({"error": str(exc), "kind": type(exc).__name__},
+                            status_of(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = _field_errors(exc)
+        text = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return JSONResponse({"error": f"invalid request: {text}", "fields": fields}, 422)
+
+    app.include_router(api, prefix="/api/v1")
+    app.include_router(pages)
+    app.include_router(room)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def role_for(request: Request) -> str | None:
+    """The role of the key the request carries (bearer header, else the cookie)."""
+    header = request.headers.get("authorization", "")
+    secret = header[7:].strip() if header.lower().startswith("bearer ") else None
+    secret = secret or request.cookies.get(COOKIE)
+    if not secret:
+        return None
+    settings: WebSettings = request.app.state.settings
+    return role_of(settings.keys_file, secret)

@@ -1,0 +1,108 @@
+"""API keys for ``warchest serve``: created by ``warchest keys create --role viewer|analyst``,
+kept in a JSON file beside the store (``<store>.keys.json``, or ``$WARCHEST_KEYS``) as
+SHA-256 digests only. A key is 32 random bytes, so a fast digest is safe to keep (nothing
+to guess from it); the key itself is shown once, when it is made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from warchest.errors import BadInputFile, InputError, NotFound
+from warchest.results import Result
+
+ROLES = ("viewer", "analyst")
+"""A viewer reads; an analyst also runs deals."""
+PREFIX = "wk_"
+
+
+@dataclass(frozen=True)
+class ApiKey(Result):
+    """One key: its id (the first characters, safe to show), role and label; ``secret`` is
+    the key itself, only when it was just made."""
+
+    key_id: str
+    role: str
+    label: str
+    created: str
+    secret: str | None = None
+
+
+def keys_path(db: Path | str) -> Path:
+    """Where the keys of the store ``db`` are kept: ``$WARCHEST_KEYS``, else
+    ``<db>.keys.json``."""
+    chosen = os.environ.get("WARCHEST_KEYS")
+    return Path(chosen) if chosen else Path(f"{db}.keys.json")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInputFile(f"cannot read the API keys file {path}: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+        raise BadInputFile(f"{path} is not a warchest API keys file (no 'keys' list)")
+    return [k for k in data["keys"] if isinstance(k, dict)]
+
+
+def _write(path: Path, keys: list[dict[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"keys": keys}, fh, indent=1)
+    tmp.replace(path)
+
+
+def create_api_key(path: Path, role: str, label: str = "") -> ApiKey:
+    """A new key of ``role`` (viewer or analyst), its digest added to ``path``; the result
+    carries the key itself, which is not kept anywhere."""
+    if role not in ROLES:
+        raise InputError(f"role {role!r} is not one of: {', '.join(ROLES)}")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    key_id = secret[: len(PREFIX) + 8]
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    keys = _read(path)
+    keys.append({"key_id": key_id, "sha256": _digest(secret), "role": role,
+                 "label": label[:200], "created": created})
+    _write(path, keys)
+    return ApiKey(key_id, role, label[:200], created, secret)
+
+
+def list_api_keys(path: Path) -> list[ApiKey]:
+    """The keys in ``path`` (ids, roles, labels: never a secret)."""
+    return [ApiKey(k.get("key_id", "?"), k.get("role", "?"), k.get("label", ""),
+                   k.get("created", "")) for k in _read(path)]
+
+
+def revoke_api_key(path: Path, key_id: str) -> ApiKey:
+    """Remove the key whose id is ``key_id``; returns it."""
+    keys = _read(path)
+    kept = [k for k in keys if k.get("key_id") != key_id]
+    if len(kept) == len(keys):
+        raise NotFound(f"no API key {key_id!r} in {path}; `warchest keys list` shows them")
+    _write(path, kept)
+    gone = next(k for k in keys if k.get("key_id") == key_id)
+    return ApiKey(key_id, gone.get("role", "?"), gone.get("label", ""), gone.get("created", ""))
+
+
+def role_of(path: Path, secret: str) -> str | None:
+    """The role of the key ``secret``, or None when it is not a key in ``path``."""
+    digest = _digest(secret)
+    role = None
+    for k in _read(path):  # compare with every key, in constant time each
+        if hmac.compare_digest(k.get("sha256", ""), digest):
+            role = k.get("role")
+    return role if role in ROLES else None
