@@ -378,9 +378,10 @@ def test_demo_job_loads_everything_and_writes_the_report(demo_world: WorldDemo) 
     assert not re.search(r"\d[eE][+-]\d\d", html)  # no number in e-notation
     assert "<th>threat sells there</th>" in html
     assert "What made the difference" in html
-    # no network: no script, no link, no URL other than the SVG namespace
+    # no network: no script, no link, no URL other than the SVG and XLink namespaces
     assert "<script" not in html and "<link" not in html
-    assert set(re.findall(r"https?://[^\s\"'<]+", html)) == {"http://www.w3.org/2000/svg"}
+    assert set(re.findall(r"https?://[^\s\"'<]+", html)) == {
+        "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
     # every chart is there: 2 before/after charts, 2 heatmaps per market, areas, comparables
     assert html.count("<svg") == 2 + 2 * len(r.markets) + 2
     rows = list(csv.DictReader(demo_world.outputs[1].open(encoding="utf-8")))

@@ -121,6 +121,16 @@ Deal: which patents to buy, at what price:
     cross_licence                 the balancing payment of a cross-licence between two
                                   companies
 
+Web app and REST API (warchest serve):
+    create_app                    the REST API (/api/v1) and the dashboard over a store,
+                                  as an ASGI app (serve it with uvicorn)
+    WebSettings                   create_app's settings: store, keys file, limits, CORS
+    create_api_key                a new API key (viewer or analyst), kept as a digest
+    list_api_keys                 the keys of a keys file (ids, roles, labels)
+    revoke_api_key                remove a key
+    api_keys_path                 where the keys of a store are kept
+    ApiKey                        what create_api_key returns
+
 Synthetic worlds and the demo (SYNTHETIC data, labelled so):
     generate_world                a synthetic patent world in the real bulk formats,
                                   with its truth
@@ -374,6 +384,9 @@ if TYPE_CHECKING:
     from warchest.version import (
         __version__,
     )
+    from warchest.web.app import WebSettings, create_app
+    from warchest.web.keys import ApiKey, create_api_key, list_api_keys, revoke_api_key
+    from warchest.web.keys import keys_path as api_keys_path
 
 _HOME: dict[str, tuple[str, str]] = {
     "Store": ("warchest.store", "Store"),
@@ -416,6 +429,13 @@ _HOME: dict[str, tuple[str, str]] = {
     "patent_value": ("warchest.value", "patent_value"),
     "portfolio_value": ("warchest.value", "portfolio_value"),
     "portfolio_history": ("warchest.value.history", "portfolio_history"),
+    "create_app": ("warchest.web.app", "create_app"),
+    "WebSettings": ("warchest.web.app", "WebSettings"),
+    "create_api_key": ("warchest.web.keys", "create_api_key"),
+    "list_api_keys": ("warchest.web.keys", "list_api_keys"),
+    "revoke_api_key": ("warchest.web.keys", "revoke_api_key"),
+    "api_keys_path": ("warchest.web.keys", "keys_path"),
+    "ApiKey": ("warchest.web.keys", "ApiKey"),
     "PortfolioHistory": ("warchest.value.history", "PortfolioHistory"),
     "compare_portfolios": ("warchest.value", "compare_portfolios"),
     "map_technology": ("warchest.techmap", "map_technology"),
@@ -511,6 +531,7 @@ __all__ = [
     "DEMO_PATENTS",
     "PATENTSVIEW_URL",
     "WORLD_SCENARIOS",
+    "ApiKey",
     "BadInputFile",
     "BlockWorld",
     "CannotWrite",
@@ -561,15 +582,19 @@ __all__ = [
     "ValueReport",
     "ValuedPortfolio",
     "WarchestError",
+    "WebSettings",
     "WorldDemo",
     "WorldReport",
     "__version__",
     "add_override",
+    "api_keys_path",
     "cluster_names_file",
     "compare_portfolios",
     "compute_exposure",
     "compute_exposures",
     "compute_values",
+    "create_api_key",
+    "create_app",
     "cross_licence",
     "default_db_path",
     "derive_lake",
@@ -584,6 +609,7 @@ __all__ = [
     "find_similar",
     "generate_world",
     "import_groups",
+    "list_api_keys",
     "load_assignments",
     "load_cpc",
     "load_families",
@@ -608,6 +634,7 @@ __all__ = [
     "quarantined_rows",
     "report_world",
     "resolve_owners",
+    "revoke_api_key",
     "run_block_world",
     "run_demo",
     "run_query",

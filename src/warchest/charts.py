@@ -5,7 +5,7 @@ titled, a legend for its colours and tooltips; names are data, never markup (Veg
 them as text, escaped).
 
 >>> spec = bar_chart("Patents per area", [("H04W", [("patents", 12.0)])], {"patents": BLUE})
->>> spec["title"]["text"], spec["data"]["values"][0]["value"]
+>>> spec["title"]["text"], rows_of(spec)[0]["value"]
 ('Patents per area', 12.0)
 """
 
@@ -118,9 +118,10 @@ def heatmap(names: Sequence[str], matrix: Sequence[Sequence[float]],
                                       interpolate="rgb"),
                       legend=alt.Legend(orient="bottom", format=",.1f", gradientLength=200))),
         tooltip=tooltip)
-    if href is not None:
-        cells = cells.encode(href=alt.Href("href:N"))
     text = base.mark_text(fontSize=10).encode(text="label:N")
+    if href is not None:  # a click on the cell or on its number opens the link
+        cells = cells.encode(href=alt.Href("href:N"))
+        text = text.encode(href=alt.Href("href:N"))
     step = 40
     chart = alt.layer(cells, text, title=alt.TitleParams(**_title(title, subtitle))
                       ).properties(width=alt.Step(step), height=alt.Step(step))
@@ -133,6 +134,15 @@ def _plain(spec: dict[str, Any]) -> ChartSpec:
     spec.setdefault("config", {}).update({"view": {"stroke": None},
                                           "font": "system-ui, sans-serif"})
     return spec
+
+
+def rows_of(spec: ChartSpec) -> list[dict[str, Any]]:
+    """The data rows a chart draws (what its tooltips and cells show)."""
+    rows: list[dict[str, Any]] = []
+    for values in spec.get("datasets", {}).values():
+        rows.extend(values)
+    rows.extend(spec.get("data", {}).get("values", []))
+    return rows
 
 
 def to_svg(spec: ChartSpec) -> str:

@@ -177,6 +177,9 @@ def deal(
     = None,
     json_out: Annotated[Path | None, typer.Option("--json-out", help="Write the whole result "
                                                   "as JSON here.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Print the report to this PDF "
+                                             "(A4 landscape, every column; needs Chromium: "
+                                             "apt-get install chromium).")] = None,
     exact: Annotated[bool | None, typer.Option("--exact/--greedy-only", help="Also solve the "
                                                "exact MILP (HiGHS) and report the real gap; "
                                                "default: the scenario's optimiser.exact.")]
@@ -186,14 +189,14 @@ def deal(
     """The package to buy from a seller to deter threats in markets: chosen with a bound on
     its optimality, before/after, what is still naked, its price, cross-licence payments.
 
-    Example: warchest deal scenario.yaml --out report.html --csv package.csv
+    Example: warchest deal scenario.yaml --out report.html --csv package.csv --pdf report.pdf
     """
     from warchest import load_scenario, plan_deal, write_deal_report
 
     sc = load_scenario(scenario)
     with _open_engine(db) as store, stage_progress(not as_json) as update:
         result = plan_deal(store, sc, exact, update)
-    written = write_deal_report(result, out, csv_out, json_out)
+    written = write_deal_report(result, out, csv_out, json_out, pdf)
     if as_json:
         print_json(result.to_dict())
         return

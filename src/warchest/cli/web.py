@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from warchest import InputError, default_db_path
 from warchest.cli.common import (
     ENGINE,
     DbOption,
@@ -19,8 +20,6 @@ from warchest.cli.common import (
     print_json,
     user_errors,
 )
-from warchest.errors import InputError
-from warchest.store import default_db_path
 
 keys_app = typer.Typer(help="API keys for `warchest serve`: create, list, revoke.",
                        no_args_is_help=True)
@@ -31,9 +30,9 @@ KeysOption = Annotated[Path | None, typer.Option(
 
 
 def _keys_file(db: Path | None, keys: Path | None) -> Path:
-    from warchest.web.keys import keys_path
+    from warchest import api_keys_path
 
-    return keys or keys_path(db if db is not None else default_db_path())
+    return keys or api_keys_path(db if db is not None else default_db_path())
 
 
 @app.command()
@@ -57,7 +56,7 @@ def serve(
     """
     import uvicorn
 
-    from warchest.web.app import WebSettings, create_app
+    from warchest import WebSettings, create_app
 
     if ENGINE.engine == "spark":
         raise InputError("warchest serve works on a DuckDB store (--db), not on a lake")
@@ -85,7 +84,7 @@ def keys_create(
 
     Example: warchest keys create --role analyst --label "deal team"
     """
-    from warchest.web.keys import create_api_key
+    from warchest import create_api_key
 
     made = create_api_key(_keys_file(db, keys), role, label)
     if as_json:
@@ -102,7 +101,7 @@ def keys_list(db: DbOption = None, keys: KeysOption = None, as_json: JsonOption 
 
     Example: warchest keys list
     """
-    from warchest.web.keys import list_api_keys
+    from warchest import list_api_keys
 
     found = list_api_keys(_keys_file(db, keys))
     if as_json:
@@ -122,7 +121,7 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (keys l
 
     Example: warchest keys revoke wk_AbCdEfGh
     """
-    from warchest.web.keys import revoke_api_key
+    from warchest import revoke_api_key
 
     gone = revoke_api_key(_keys_file(db, keys), key_id)
     console.print(f"revoked {escape(gone.key_id)} ({gone.role})")

@@ -408,8 +408,8 @@ def _describe(store: Engine, scenario: Scenario, firms: list[Any],
               remaining: np.ndarray, reference: float, comparables: list[Any],
               params: ValuationParams, seller_power: np.ndarray,
               scale_from: list[str]) -> dict[str, Any]:
-    markets = list(scenario.markets)
-    added = inst.gains[chosen].sum(axis=0) if chosen else np.zeros(len(targets))
+    markets, bought = list(scenario.markets), inst.gains[chosen]
+    added = bought.sum(axis=0) if chosen else np.zeros(len(targets))
     g_before = deterrence_curve(inst.base_ratio)
     g_after = inst.per_target(chosen)
     rows = []
@@ -423,8 +423,7 @@ def _describe(store: Engine, scenario: Scenario, firms: list[Any],
             "ratio_before": float(inst.base[j] / inst.scale[j]),
             "ratio_after": float((inst.base[j] + added[j]) / inst.scale[j]),
             "deterrence_before": float(g_before[j]), "deterrence_after": float(g_after[j]),
-            "package_patents_reading_on_threat": int((inst.gains[chosen, j] > 0).sum())
-            if chosen else 0,
+            "package_patents_reading_on_threat": int((bought[:, j] > 0).sum()),
             "seller_power_before": float(seller_power[j]),
             "seller_power_after": float(seller_power[j] - added[j]),
         })
@@ -519,8 +518,7 @@ def _describe(store: Engine, scenario: Scenario, firms: list[Any],
                       "after": _payment_text(after, firms[0].name, firms[t].name, not given),
                       "payment_before": -before["payment"],
                       "payment_after": -after["payment"]})
-    moved = np.array([int((inst.gains[chosen, j] > 0).sum()) for j in range(len(targets))])
-    after_ex = {m: _after_matrix(ex, targets, added, moved, m) for m, ex in exposures.items()}
+    after_ex = {m: _after_matrix(ex, targets, added, bought, m) for m, ex in exposures.items()}
     difference = []
     for j, (t, m) in enumerate(targets):
         shown = []
@@ -553,9 +551,11 @@ def _payment_text(r: dict[str, Any], buyer: str, threat: str, share: bool) -> st
 
 
 def _after_matrix(ex: Exposure, targets: list[tuple[int, str]], added: np.ndarray,
-                  moved: np.ndarray, market: str) -> Exposure:
+                  bought: np.ndarray, market: str) -> Exposure:
     """The matrix after the purchase: the package's power and its patents that read on
-    each threat move from the seller's row (1) to the buyer's (0)."""
+    each threat (``bought``: the package's gains, a row per patent) move from the seller's
+    row (1) to the buyer's (0)."""
+    moved = (bought > 0).sum(axis=0)
     matrix = [row[:] for row in ex.matrix]
     assertable = [row[:] for row in ex.assertable]
     for j, (t, m) in enumerate(targets):

@@ -5,6 +5,7 @@ landscape with every column), plus the package as CSV and the whole result as JS
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 from html import escape
 from pathlib import Path
@@ -306,10 +307,12 @@ PACKAGE_COLUMNS = ["rank", "patent_id", "role", "title", "area", "remaining_year
 
 
 def write_outputs(result: DealResult, html: Path | None = None, csv_path: Path | None = None,
-                  json_path: Path | None = None) -> list[Path]:
-    """Write the report, the package CSV and the JSON; returns the paths written."""
+                  json_path: Path | None = None, pdf: Path | None = None) -> list[Path]:
+    """Write the report, the package CSV, the JSON and the report printed to PDF (by a
+    headless Chromium: :func:`warchest.printing.print_pdf`); returns the paths written."""
     written = []
-    for path, suffix in ((html, ".html"), (csv_path, ".csv"), (json_path, ".json")):
+    for path, suffix in ((html, ".html"), (csv_path, ".csv"), (json_path, ".json"),
+                         (pdf, ".pdf")):
         if path is not None and path.suffix.lower() != suffix:
             raise InputError(f"{path.name!r}: give the {suffix[1:].upper()} output a "
                                 f"{suffix} name")
@@ -326,4 +329,14 @@ def write_outputs(result: DealResult, html: Path | None = None, csv_path: Path |
         json_path.write_text(json.dumps(result.to_dict(), indent=1, default=str),
                              encoding="utf-8")
         written.append(json_path)
+    if pdf is not None:
+        from warchest.printing import print_pdf
+
+        if html is not None:
+            written.append(print_pdf(html, pdf))
+        else:
+            with tempfile.TemporaryDirectory(prefix="warchest-report-") as folder:
+                page = Path(folder) / "report.html"
+                page.write_text(render_html(result), encoding="utf-8")
+                written.append(print_pdf(page, pdf))
     return written

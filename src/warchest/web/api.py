@@ -64,6 +64,12 @@ def health() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
+@api.get("/openapi.json", include_in_schema=False)
+def openapi(request: Request, role: Viewer) -> Response:
+    """The OpenAPI description of this API."""
+    return JSONResponse(request.app.openapi())
+
+
 @api.get("/status")
 def status(request: Request, role: Viewer) -> Response:
     """The store: tables and row counts, the last loads, what data it holds."""

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from warchest.errors import (
     InputError,
@@ -119,7 +120,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         app.state.jobs.close()
 
     app = FastAPI(title="warchest", version="1", lifespan=lifespan, docs_url=None,
-                  redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  redoc_url=None, openapi_url=None,
                   description="Who owns which patents, what they are worth, who can sue "
                               "whom, and which patents to buy. Every route but "
                               "/api/v1/health needs `Authorization: Bearer KEY` "
@@ -159,6 +160,14 @@ def create_app(settings: WebSettings) -> FastAPI:
     async def user_error(request: Request, exc: WarchestError) -> Response:
         return JSONResponse({"error": str(exc), "kind": type(exc).__name__},
                             status_of(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no such route: {request.url.path}; the routes are at /api/v1/docs"
+        return JSONResponse({"error": detail}, exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:

@@ -5,6 +5,7 @@ without a key sends the browser to sign in; a viewer cannot start a deal."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
@@ -21,7 +22,8 @@ from warchest.errors import WarchestError
 pages = APIRouter(include_in_schema=False)
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                         autoescape=select_autoescape(default=True, default_for_string=True))
-TEMPLATES.filters["number"] = lambda v: "" if v is None else number(float(v))
+TEMPLATES.filters["number"] = lambda v: ("" if v is None else f"{v:,}" if isinstance(v, int)
+                                         else number(float(v)))
 TEMPLATES.filters["money"] = lambda v: "" if v is None else money(float(v))
 PAGE = 25
 
@@ -253,3 +255,25 @@ def explain(request: Request, holder: str, target: str, market: str = "US",
         return _render(request, "explain.html", title="Evidence", e=e, columns=columns,
                        patents=e.patents)
     return _guarded(request, build, "Evidence")
+
+
+@pages.get("/api/v1/docs")
+def api_docs(request: Request) -> Response:
+    """The API's routes, parameters and bodies, read from its OpenAPI description."""
+    def build() -> Response:
+        spec = request.app.openapi()
+        routes = []
+        for path, methods in spec.get("paths", {}).items():
+            for method, op in methods.items():
+                params = [(p["name"], p.get("in", ""), p.get("required", False),
+                           (p.get("description") or p.get("schema", {}).get("description")
+                            or "")) for p in op.get("parameters", [])]
+                routes.append({"method": method.upper(), "path": "/api/v1" + path
+                               if not path.startswith("/api") else path,
+                               "summary": op.get("description") or op.get("summary", ""),
+                               "params": params,
+                               "body": "requestBody" in op})
+        schemas = json.dumps(spec.get("components", {}).get("schemas", {}), indent=1)
+        return _render(request, "api_docs.html", title="REST API", routes=routes,
+                       schemas=schemas)
+    return _guarded(request, build, "REST API")
