@@ -95,7 +95,8 @@ async def deals(http: httpx.AsyncClient, stop: float, body: dict[str, object],
 
 async def run(url: str, key: str, args: argparse.Namespace, ids: list[str], firms: list[str],
               deal: dict[str, object]) -> dict[str, object]:
-    limits = httpx.Limits(max_connections=args.clients + 4, max_keepalive_connections=args.clients + 4)
+    limits = httpx.Limits(max_connections=args.clients + 4,
+                          max_keepalive_connections=args.clients + 4)
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"},
                                  timeout=60, limits=limits) as http:
         deal_log: list[dict[str, object]] = []

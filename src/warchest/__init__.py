@@ -125,6 +125,7 @@ Web app and REST API (warchest serve):
     create_app                    the REST API (/api/v1) and the dashboard over a store,
                                   as an ASGI app (serve it with uvicorn)
     WebSettings                   create_app's settings: store, keys file, limits, CORS
+    run_server                    serve the app with uvicorn (one or several processes)
     create_api_key                a new API key (viewer or analyst), kept as a digest
     list_api_keys                 the keys of a keys file (ids, roles, labels)
     revoke_api_key                remove a key
@@ -384,7 +385,7 @@ if TYPE_CHECKING:
     from warchest.version import (
         __version__,
     )
-    from warchest.web.app import WebSettings, create_app
+    from warchest.web.app import WebSettings, create_app, run_server
     from warchest.web.keys import ApiKey, create_api_key, list_api_keys, revoke_api_key
     from warchest.web.keys import keys_path as api_keys_path
 
@@ -431,6 +432,7 @@ _HOME: dict[str, tuple[str, str]] = {
     "portfolio_history": ("warchest.value.history", "portfolio_history"),
     "create_app": ("warchest.web.app", "create_app"),
     "WebSettings": ("warchest.web.app", "WebSettings"),
+    "run_server": ("warchest.web.app", "run_server"),
     "create_api_key": ("warchest.web.keys", "create_api_key"),
     "list_api_keys": ("warchest.web.keys", "list_api_keys"),
     "revoke_api_key": ("warchest.web.keys", "revoke_api_key"),
@@ -639,6 +641,7 @@ __all__ = [
     "run_demo",
     "run_query",
     "run_sample_demo",
+    "run_server",
     "run_steps",
     "share",
     "show_owner",

@@ -3,6 +3,7 @@ API keys that open them)."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -46,31 +47,35 @@ def serve(
                                                    "new temporary folder).")] = None,
     cors: Annotated[str, typer.Option(help="Origins allowed to call the API from a browser, "
                                            "separated by ',' (default: none, CORS off).")] = "",
-    readers: Annotated[int, typer.Option(min=1, max=64, help="Reads served at once (one "
-                                                            "connection each).")] = 4,
+    readers: Annotated[int, typer.Option(min=1, max=64, help="Reads served at once per "
+                                                            "process (one connection each).")]
+    = 4,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (each opens "
+                                                            "the store read-only); deal jobs "
+                                                            "run in processes of their own.")]
+    = 1,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/docs) and the dashboard over the
     store, read-only. Every route but /api/v1/health needs a key: `warchest keys create`.
 
     Example: warchest serve --db world.duckdb --port 8000
     """
-    import uvicorn
-
-    from warchest import WebSettings, create_app
+    from warchest import WebSettings, create_app, run_server
 
     if ENGINE.engine == "spark":
         raise InputError("warchest serve works on a DuckDB store (--db), not on a lake")
     if not 0 < port < 65536:
         raise InputError(f"--port {port} is not a port number (1-65535)")
     settings = WebSettings(db=db if db is not None else default_db_path(), keys=keys,
-                           jobs=jobs, readers=readers,
+                           jobs=jobs or Path(tempfile.mkdtemp(prefix="warchest-jobs-")),
+                           readers=readers,
                            cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()))
-    application = create_app(settings)
+    application = create_app(settings)  # checks the store before a worker starts
     if not Path(settings.keys_file).exists():
         console.print(f"[yellow]No API keys yet ({escape(str(settings.keys_file))}): make "
                       "one with `warchest keys create --role analyst`.[/yellow]")
     console.print(f"warchest on http://{host}:{port}/ (API: /api/v1, docs: /api/v1/docs)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    run_server(application if workers == 1 else settings, host, port, workers)
 
 
 @keys_app.command("create")

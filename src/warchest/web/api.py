@@ -185,7 +185,7 @@ def crosslicence(request: Request, role: Viewer,
 def job_view(request: Request, job: Any) -> dict[str, Any]:
     base = str(request.url_for("deal_job", job_id=job.job_id))
     out: dict[str, Any] = {"id": job.job_id, "state": job.state, "progress": job.progress(),
-                           "scenario": job.scenario.name, "url": base}
+                           "scenario": job.name, "url": base}
     if job.state == "failed":
         out["error"] = job.error()
     if job.state == "done":
@@ -198,7 +198,7 @@ def job_view(request: Request, job: Any) -> dict[str, Any]:
 @api.post("/deals", status_code=202)
 def start_deal(request: Request, deal: DealIn, role: Analyst) -> Response:
     """Start a deal (the scenario as JSON): 202 with the job; poll it for progress."""
-    job = request.app.state.jobs.submit(deal.to_scenario(), role)
+    job = request.app.state.jobs.submit(deal.to_scenario())
     if job is None:
         return JSONResponse({"error": "too many deals are running or waiting; try again "
                                       "when one has finished"}, 429)
@@ -236,5 +236,5 @@ def deal_file(request: Request, job_id: str, name: str, role: Viewer) -> Respons
     if path is None:
         raise HTTPException(404, f"deal job {job_id} has no {name}")
     return FileResponse(path, media_type=FILES[name],
-                        filename=f"{job.scenario.name}-{name}" if name != "report.html"
+                        filename=f"{job.name}-{name}" if name != "report.html"
                         else None)

@@ -6,7 +6,10 @@ analysts also run deals. Errors a user can cause come back as JSON (API) or a pa
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
+import os
 import queue
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
@@ -56,6 +59,19 @@ class WebSettings:
     @property
     def keys_file(self) -> Path:
         return self.keys or keys_path(self.db)
+
+    def to_environment(self) -> str:
+        """The settings as JSON, for worker processes (``app_from_environment``)."""
+        data = dataclasses.asdict(self)
+        return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in data.items()})
+
+    @classmethod
+    def from_environment(cls, text: str) -> WebSettings:
+        data = json.loads(text)
+        for key in ("db", "keys", "jobs"):
+            data[key] = None if data.get(key) is None else Path(data[key])
+        data["cors_origins"] = tuple(data.get("cors_origins") or ())
+        return cls(**data)
 
 
 @dataclass
@@ -180,6 +196,36 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(room)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+SETTINGS_VARIABLE = "WARCHEST_SERVE_SETTINGS"
+
+
+def app_from_environment() -> FastAPI:
+    """``create_app`` with the settings ``warchest serve --workers N`` hands each of its
+    worker processes in ``$WARCHEST_SERVE_SETTINGS`` (uvicorn's factory)."""
+    text = os.environ.get(SETTINGS_VARIABLE)
+    if not text:
+        raise InputError(f"${SETTINGS_VARIABLE} is not set: start the server with "
+                         "`warchest serve`")
+    return create_app(WebSettings.from_environment(text))
+
+
+def run_server(app: FastAPI | WebSettings, host: str = "127.0.0.1", port: int = 8000,
+               workers: int = 1) -> None:
+    """Serve ``app`` with uvicorn until interrupted; with ``workers`` > 1, give the
+    settings: each worker process builds its own app from them."""
+    import uvicorn
+
+    if workers == 1:
+        application = app if isinstance(app, FastAPI) else create_app(app)
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    if not isinstance(app, WebSettings):
+        raise InputError("several worker processes need the settings, not an app")
+    os.environ[SETTINGS_VARIABLE] = app.to_environment()
+    uvicorn.run("warchest.web.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="warning")
 
 
 def role_for(request: Request) -> str | None:

@@ -80,7 +80,7 @@ async def run_deal(request: Request) -> Response:
                          for e in exc.errors())
         return _render(request, "deal_room.html", 422, error=f"Check the form: {text}",
                        **context)
-    job = request.app.state.jobs.submit(deal.to_scenario(), "analyst")
+    job = request.app.state.jobs.submit(deal.to_scenario())
     if job is None:
         return _render(request, "deal_room.html", 429, error="Too many deals are running; "
                        "try again when one has finished.", **context)
@@ -102,6 +102,6 @@ def deal_job(request: Request, job_id: str) -> Response:
     if job.state == "done":
         specs = json.loads((job.folder / "charts.json").read_text(encoding="utf-8"))
         charts = "".join(embed_html(spec, f"chart-{k}") for k, spec in specs.items())
-    return _render(request, "deal_job.html", title=job.scenario.name, job=job,
+    return _render(request, "deal_job.html", title=job.name, job=job,
                    progress=job.progress(), r=job.summary(), files=files, charts=charts,
                    refresh=2 if job.state in ("queued", "running") else None)

@@ -1,16 +1,19 @@
 """Deal jobs for ``warchest serve``: each deal runs in a worker process of its own (its own
 read-only connection to the store, its own interpreter), so the server's reads stay fast
-while it runs. A job's folder holds its progress, its result and the report files."""
+while it runs. A job is a folder: ``job.json`` (what was asked), ``progress.json``, then
+``summary.json`` and the report files, or ``error.json``; any server process sharing the
+jobs folder answers for any job."""
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import secrets
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,92 +22,101 @@ from warchest.errors import WarchestError
 
 FILES = {"report.html": "text/html; charset=utf-8", "package.csv": "text/csv; charset=utf-8",
          "result.json": "application/json", "report.pdf": "application/pdf"}
+JOB_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, default=str), encoding="utf-8")
     tmp.replace(path)
 
 
-def run_deal_job(db: str, scenario: Scenario, folder: str) -> dict[str, Any]:
-    """In the worker: plan the deal on the store ``db`` (read-only), writing progress to
-    ``folder``/progress.json, then the report, package CSV and result JSON; returns the
-    headline figures."""
-    from warchest.deal import plan_deal
-    from warchest.deal.report import write_outputs
-    from warchest.store import Store
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
+
+def run_deal_job(db: str, scenario: Scenario, folder: str) -> None:
+    """In the worker: plan the deal on the store ``db`` (read-only), writing progress to
+    ``folder``, then the report, package CSV, result JSON, the charts and the headline
+    figures; a failure is written to ``error.json`` (a user error in its own words)."""
     out = Path(folder)
+    try:
+        _run(db, scenario, out)
+    except WarchestError as exc:
+        _write_json(out / "error.json", {"error": str(exc)})
+    except Exception as exc:  # a bug: its kind, not its trace, goes to the user
+        _write_json(out / "error.json", {
+            "error": f"the deal failed ({type(exc).__name__}); run it with `warchest deal` "
+                     "for the details"})
+        raise
+
+
+def _run(db: str, scenario: Scenario, out: Path) -> None:
+    from warchest.deal import plan_deal
+    from warchest.deal.report import deal_charts, write_outputs
+    from warchest.store import Store
 
     def stage(name: str, done: int, total: int) -> None:
         _write_json(out / "progress.json", {"stage": name, "done": done, "total": total})
 
+    stage("starting", 0, 1)
     with Store(db, read_only=True) as store:
         result = plan_deal(store, scenario, stage=stage)
     write_outputs(result, out / "report.html", out / "package.csv", out / "result.json")
-    from warchest.deal.report import deal_charts
-
     _write_json(out / "charts.json", deal_charts(result))
     val = result.valuation.range_usd
-    return {"package": len(result.package), "candidates": result.candidates,
-            "objective": result.objective, "price_usd": {"low": val.low, "mid": val.mid,
-                                                         "high": val.high},
-            "synthetic": result.synthetic, "buyer": result.buyer, "seller": result.seller,
-            "threats": list(result.threats), "markets": list(result.markets)}
+    _write_json(out / "summary.json", {
+        "package": len(result.package), "candidates": result.candidates,
+        "objective": result.objective,
+        "price_usd": {"low": val.low, "mid": val.mid, "high": val.high},
+        "synthetic": result.synthetic, "buyer": result.buyer, "seller": result.seller,
+        "threats": list(result.threats), "markets": list(result.markets)})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Job:
-    """A deal job as the server sees it."""
+    """A deal job, read from its folder."""
 
     job_id: str
     folder: Path
-    scenario: Scenario
-    owner: str
-    submitted: float = field(default_factory=time.time)
-    future: Future[dict[str, Any]] | None = None
+    name: str
+    submitted: float
 
     @property
     def state(self) -> str:
-        if self.future is None or (not self.future.running() and not self.future.done()):
-            return "queued"
-        if not self.future.done():
+        if (self.folder / "error.json").exists():
+            return "failed"
+        if (self.folder / "summary.json").exists():
+            return "done"
+        if (self.folder / "progress.json").exists():
             return "running"
-        return "failed" if self.future.exception() is not None else "done"
+        return "queued"
 
     def progress(self) -> dict[str, Any]:
-        try:
-            data: dict[str, Any] = json.loads((self.folder / "progress.json").read_text())
-        except (OSError, ValueError):
-            data = {"stage": "waiting", "done": 0, "total": 1}
-        return data
+        data = _read_json(self.folder / "progress.json")
+        return data if isinstance(data, dict) else {"stage": "waiting", "done": 0, "total": 1}
 
     def error(self) -> str | None:
-        if self.future is None or not self.future.done():
-            return None
-        exc = self.future.exception()
-        if exc is None:
-            return None
-        if isinstance(exc, WarchestError):
-            return str(exc)
-        return f"the deal failed ({type(exc).__name__}); the server log has the details"
+        data = _read_json(self.folder / "error.json")
+        return str(data.get("error")) if isinstance(data, dict) else None
 
     def summary(self) -> dict[str, Any] | None:
-        if self.state != "done" or self.future is None:
-            return None
-        return self.future.result()
+        data = _read_json(self.folder / "summary.json")
+        return data if isinstance(data, dict) else None
 
 
 class DealJobs:
-    """The deal jobs of one server: at most ``workers`` run at once, at most ``queue`` wait;
-    each in its own process (spawned: nothing of the server is shared with it)."""
+    """The deal jobs in one folder: this process runs at most ``workers`` at once and
+    accepts a new one while fewer than ``workers + queue`` are unfinished; each runs in a
+    spawned process (nothing of the server is shared with it)."""
 
     def __init__(self, db: str, folder: Path, workers: int = 1, queue: int = 8) -> None:
         self.db = db
         self.folder = folder
         self.limit = workers + queue
-        self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._workers = workers
@@ -115,27 +127,33 @@ class DealJobs:
                                              mp_context=multiprocessing.get_context("spawn"))
         return self._pool
 
-    def waiting(self) -> int:
-        return sum(1 for j in self._jobs.values() if j.state in ("queued", "running"))
-
-    def submit(self, scenario: Scenario, owner: str) -> Job | None:
-        """A new job, or None when the queue is full."""
+    def submit(self, scenario: Scenario) -> Job | None:
+        """A new job, or None when too many are unfinished."""
         with self._lock:
-            if self.waiting() >= self.limit:
+            if sum(1 for j in self.all() if j.state in ("queued", "running")) >= self.limit:
                 return None
             job_id = secrets.token_hex(8)
             folder = self.folder / job_id
             folder.mkdir(parents=True)
-            job = Job(job_id, folder, scenario, owner)
-            job.future = self._executor().submit(run_deal_job, self.db, scenario, str(folder))
-            self._jobs[job_id] = job
+            job = Job(job_id, folder, scenario.name, time.time())
+            _write_json(folder / "job.json", {"name": job.name, "submitted": job.submitted})
+            self._executor().submit(run_deal_job, self.db, scenario, str(folder))
             return job
 
     def get(self, job_id: str) -> Job | None:
-        return self._jobs.get(job_id)
+        if not JOB_ID.match(job_id):  # an id is 16 hex digits: never a path
+            return None
+        data = _read_json(self.folder / job_id / "job.json")
+        if not isinstance(data, dict):
+            return None
+        return Job(job_id, self.folder / job_id, str(data.get("name", "deal")),
+                   float(data.get("submitted", 0)))
 
     def all(self) -> list[Job]:
-        return sorted(self._jobs.values(), key=lambda j: -j.submitted)
+        if not self.folder.exists():
+            return []
+        found = [self.get(p.name) for p in self.folder.iterdir() if p.is_dir()]
+        return sorted((j for j in found if j is not None), key=lambda j: -j.submitted)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -153,6 +171,3 @@ def job_file(job: Job, name: str) -> Path | None:
 
         print_pdf(job.folder / "report.html", path)
     return path if path.exists() else None
-
-
-__all__ = ["FILES", "DealJobs", "Job", "job_file"]
