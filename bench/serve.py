@@ -61,7 +61,8 @@ def sample(db: Path, patents: int, companies: int, min_patents: int, seed: int
 
 
 async def client(http: httpx.AsyncClient, stop: float, ids: list[str], firms: list[str],
-                 rnd: random.Random, out: dict[str, list[float]], errors: list[str]) -> None:
+                 rnd: random.Random, out: dict[str, list[float]], errors: list[str],
+                 think: float) -> None:
     while time.perf_counter() < stop:
         if rnd.random() < 0.5:
             kind, url = "patent", f"/api/v1/patents/{rnd.choice(ids)}"
@@ -79,6 +80,8 @@ async def client(http: httpx.AsyncClient, stop: float, ids: list[str], firms: li
             errors.append(f"{url}: {type(exc).__name__}")
         if ok:
             out[kind].append(time.perf_counter() - t)
+        if think:
+            await asyncio.sleep(rnd.expovariate(1 / think))
 
 
 async def deals(http: httpx.AsyncClient, stop: float, body: dict[str, object],
@@ -108,9 +111,11 @@ async def run(url: str, key: str, args: argparse.Namespace, ids: list[str], firm
         stop = time.perf_counter() + args.seconds
         rnd = random.Random(args.seed)
         await asyncio.gather(*(client(http, stop, ids, firms, random.Random(rnd.random()), out,
-                                      errors) for _ in range(args.clients)))
+                                      errors, args.think) for _ in range(args.clients)))
         deal_task.cancel()
     result: dict[str, object] = {"clients": args.clients, "seconds": args.seconds,
+                                 "think_s": args.think, "workers": args.workers or 1,
+                                 "indexes": not args.no_indexes,
                                  "errors": len(errors), "first_errors": errors[:5],
                                  "deals": deal_log}
     for kind, lat in out.items():
@@ -134,6 +139,11 @@ def main() -> None:
     parser.add_argument("--min-patents", type=int, default=10)
     parser.add_argument("--workers", type=int, default=None, help="server worker processes")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-indexes", action="store_true",
+                        help="serve without the lookup indexes (the baseline)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause between a client's requests, seconds (exponential; "
+                             "0: back to back)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     ids, firms, deal = sample(args.db, args.patents, args.companies, args.min_patents, args.seed)
@@ -151,6 +161,8 @@ def main() -> None:
                    str(port), "--jobs", str(Path(tmp) / "jobs")]
         if args.workers:
             command += ["--workers", str(args.workers)]
+        if args.no_indexes:
+            command.append("--no-indexes")
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
         try:

@@ -265,3 +265,73 @@ def test_login_sets_a_strict_cookie(client: TestClient, web_world: dict[str, Any
     cookie = got.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     client.cookies.clear()
+
+
+def test_lookup_indexes_change_no_answer_and_loads_drop_them(sample_store_path: Path,
+                                                             tmp_path: Path) -> None:
+    """The server's lookup indexes (one per SERVING_INDEXES column) answer the same rows;
+    the next load drops them, so loads and upgrades never pay for them."""
+    from warchest.store.database import SERVING_INDEXES
+
+    db = tmp_path / "s.duckdb"
+    shutil.copy(sample_store_path, db)
+    with Store(db, read_only=True) as store:
+        number = store.scalar("SELECT patent_id FROM citations ORDER BY patent_id LIMIT 1")
+        before = warchest.describe_patent(store, number).to_dict()
+    with Store(db) as store:
+        made = store.build_serving_indexes()
+        assert len(made) == len(SERVING_INDEXES)
+        assert store.build_serving_indexes() == []  # idempotent
+    with Store(db, read_only=True) as store:
+        assert warchest.describe_patent(store, number).to_dict() == before
+        assert store.scalar("SELECT count(*) FROM duckdb_indexes() "
+                            "WHERE starts_with(index_name, 'serve_')") == len(SERVING_INDEXES)
+    with Store(db) as store:
+        lid = store.begin_load("test", "x", None, None, None)
+        store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
+        assert store.scalar("SELECT count(*) FROM duckdb_indexes()") == 0
+    with Store(db, read_only=True) as store, pytest.raises(warchest.InputError,
+                                                          match="read-only"):
+        store.build_serving_indexes()
+
+
+def test_portfolio_history_counts_as_the_portfolio_does(web_world: dict[str, Any]) -> None:
+    """Each year end's count is the valued portfolio's in-force count on that day, and the
+    expiries ahead are the end dates of the patents in force today, by year."""
+    import datetime as dt
+    from collections import Counter
+
+    sc = web_world["scenario"]
+    with Store(web_world["db"], read_only=True) as store:
+        history = warchest.portfolio_history(store, sc.seller, sc.as_of, years=4)
+        assert [y.year for y in history.years] == list(range(2021, 2030))
+        for y in history.years[:4]:
+            held = warchest.portfolio_value(store, sc.seller, dt.date(y.year, 12, 31))
+            assert y.in_force == held.summary.in_force and y.expiring is None
+        now = warchest.portfolio_value(store, sc.seller, sc.as_of)
+    assert history.years[4].in_force == now.summary.in_force > 0
+    ends = Counter(p.end_date.year for p in now.patents if p.in_force and p.end_date)
+    assert [y.expiring for y in history.years[4:]] == [ends.get(y, 0)
+                                                       for y in range(2025, 2030)]
+    assert [y.in_force for y in history.years[5:]] == [None] * 4
+
+
+def test_exposure_on_a_served_store_computes_what_is_not_cached(
+        client: TestClient, web_world: dict[str, Any]) -> None:
+    """A served store is read-only: text vectors it has not cached are computed for the
+    request and not kept (the request does not fail)."""
+    with Store(web_world["db"], read_only=True) as store:
+        cached = store.scalar("SELECT count(*) FROM patent_embeddings")
+        firms = [r["name"] for r in store.rows(
+            "SELECT e.name, count(*) AS n FROM ownership o JOIN owner_entities e "
+            "USING (entity_id) WHERE o.end_date IS NULL AND e.name <> ? GROUP BY 1 "
+            "ORDER BY n DESC, 1 LIMIT 12", [HOSTILE])][8:11]
+        direct = warchest.compute_exposure(store, firms, "US")
+    got = client.get("/api/v1/exposure", params={"firms": ";".join(firms), "evidence": 0},
+                     headers=_h(web_world["viewer"]))
+    assert got.status_code == 200, got.text
+    assert got.json()["text_method"] == direct.text_method == "static"
+    assert [v for row in got.json()["matrix"] for v in row] == pytest.approx(
+        [v for row in direct.matrix for v in row])
+    with Store(web_world["db"], read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM patent_embeddings") == cached

@@ -54,6 +54,9 @@ def serve(
                                                             "the store read-only); deal jobs "
                                                             "run in processes of their own.")]
     = 1,
+    indexes: Annotated[bool, typer.Option("--indexes/--no-indexes", help="Build the store's "
+                                          "lookup indexes first (fast patent and company "
+                                          "reads; the next load drops them).")] = True,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/docs) and the dashboard over the
     store, read-only. Every route but /api/v1/health needs a key: `warchest keys create`.
@@ -68,14 +71,14 @@ def serve(
         raise InputError(f"--port {port} is not a port number (1-65535)")
     settings = WebSettings(db=db if db is not None else default_db_path(), keys=keys,
                            jobs=jobs or Path(tempfile.mkdtemp(prefix="warchest-jobs-")),
-                           readers=readers,
+                           readers=readers, build_indexes=indexes,
                            cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()))
-    application = create_app(settings)  # checks the store before a worker starts
+    application = create_app(settings) if workers == 1 else settings
     if not Path(settings.keys_file).exists():
         console.print(f"[yellow]No API keys yet ({escape(str(settings.keys_file))}): make "
                       "one with `warchest keys create --role analyst`.[/yellow]")
     console.print(f"warchest on http://{host}:{port}/ (API: /api/v1, docs: /api/v1/docs)")
-    run_server(application if workers == 1 else settings, host, port, workers)
+    run_server(application, host, port, workers)
 
 
 @keys_app.command("create")

@@ -87,6 +87,8 @@ def _embed(store: Engine, rows: pa.Table, method: str) -> tuple[np.ndarray, str]
         offsets = pa.array(np.arange(0, size * (len(first) + 1), size, dtype=np.int32))
         vector = pa.BinaryArray.from_buffers(pa.binary(), len(first),
                                              [None, offsets.buffers()[1], pa.py_buffer(blob)])
+        if getattr(store, "read_only", False):  # a served store: computed, not kept
+            return vectors, encoder.method
         with store.keeping_results(), store.transaction():  # a cache: no result reads it
             lid = store.begin_load("embeddings", model, None, None, None)
             store.write("patent_embeddings", pa.table({

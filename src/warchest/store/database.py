@@ -115,6 +115,24 @@ def _plain_failures(method: M) -> M:
     return cast(M, wrapper)
 
 
+SERVING_INDEXES: tuple[tuple[str, str], ...] = (
+    ("patents", "patent_id"), ("applications", "patent_id"), ("abstracts", "patent_id"),
+    ("claims", "patent_id"), ("assignees", "patent_id"),
+    ("assignees_disambiguated", "patent_id"), ("inventors", "patent_id"),
+    ("cpc", "patent_id"), ("ipc", "patent_id"), ("citations", "patent_id"),
+    ("citations", "cited_patent_id"), ("application_citations", "patent_id"),
+    ("foreign_citations", "patent_id"), ("other_citations", "patent_id"),
+    ("term_of_grant", "patent_id"), ("related_documents", "patent_id"),
+    ("patent_wipo_fields", "patent_id"), ("reassignment_documents", "patent_id"),
+    ("reassignments", "rf_id"), ("patent_terms", "patent_id"),
+    ("patent_indicators", "patent_id"), ("patent_markets", "patent_id"),
+    ("ownership", "patent_id"), ("ownership", "entity_id"), ("owner_entities", "entity_id"),
+    ("owner_entities", "ultimate_entity_id"), ("owner_names", "entity_id"))
+"""The columns the read side looks single rows up by (a patent's tables, its owners): a
+server builds an index on each (ART: a point lookup reads a few rows, not the table), and
+the next load or derivation drops them (they would slow its writes and block upgrades)."""
+
+
 class Store(Engine):
     """A warchest store in one DuckDB file (or in memory with ``":memory:"``).
 
@@ -237,6 +255,8 @@ class Store(Engine):
                 f"v{self.latest_version}; open it once without read-only (e.g. "
                 "`warchest init`) to upgrade it"
             )
+        if current:  # an index on a table blocks ALTER TABLE: a server builds them again
+            self._drop_serving_indexes()
         self._con.begin()
         try:
             for stmt in BOOKKEEPING.split(";"):
@@ -315,6 +335,7 @@ class Store(Engine):
     ) -> int:
         """Record the start of a load; returns its ``load_id``."""
         self.changed()
+        self._drop_serving_indexes()
         row = self._one("SELECT coalesce(max(load_id), 0) + 1 FROM load_log")
         assert row is not None
         load_id = int(row[0])
@@ -324,6 +345,32 @@ class Store(Engine):
             [load_id, loader, path, member, sha256, size_bytes, label, __version__],
         )
         return load_id
+
+    def _serving_indexes(self) -> list[str]:
+        return [str(r[0]) for r in self._con.execute(
+            "SELECT index_name FROM duckdb_indexes() WHERE starts_with(index_name, 'serve_')"
+        ).fetchall()]
+
+    def _drop_serving_indexes(self) -> None:
+        for name in self._serving_indexes():
+            self._con.execute(f'DROP INDEX IF EXISTS "{name}"').fetchall()
+
+    @_plain_failures
+    def build_serving_indexes(self) -> list[str]:
+        """An index on each of :data:`SERVING_INDEXES` the store lacks (the read side's
+        point lookups); returns the ones made."""
+        if self.read_only:
+            raise InputError("the store is open read-only: open it writable to build its "
+                             "indexes")
+        have = set(self._serving_indexes())
+        made = []
+        for table, column in SERVING_INDEXES:
+            name = f"serve_{table}_{column}"
+            if name not in have and table in self.tables:
+                self._con.execute(f'CREATE INDEX "{name}" ON "{table}" ("{column}")'
+                                  ).fetchall()
+                made.append(name)
+        return made
 
     @_plain_failures
     def checkpoint(self) -> None:

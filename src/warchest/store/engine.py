@@ -245,6 +245,11 @@ class Engine(ABC):
             if c.name not in ("load_id", "merged_from")
         ])
 
+    def build_serving_indexes(self) -> list[str]:
+        """Indexes for the read side's point lookups, where the engine has them (the
+        DuckDB store does; a lake has none to build); returns the ones made."""
+        return []
+
     @contextmanager
     def memory_at_most(self, limit: str) -> Iterator[None]:
         """Run the block under a memory limit of at most ``limit`` where the engine has

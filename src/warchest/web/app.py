@@ -55,6 +55,9 @@ class WebSettings:
     cors_origins: tuple[str, ...] = ()
     """Origins allowed to call the API from a browser; none (CORS off) unless given."""
     secure_cookie: bool = False
+    build_indexes: bool = True
+    """Build the store's lookup indexes first (``Store.build_serving_indexes``), when the
+    store can be opened writable."""
 
     @property
     def keys_file(self) -> Path:
@@ -99,6 +102,21 @@ class Stores:
             self._free.get().close()
 
 
+def prepare_store(db: Path) -> list[str]:
+    """Build the store's lookup indexes before it is served read-only; a store another
+    process holds (a load running) is served without them, with a warning."""
+    try:
+        with Store(db) as store:
+            made = store.build_serving_indexes()
+            store.checkpoint()
+    except StoreUnavailable as exc:
+        log.warning("serving %s without its lookup indexes: %s", db, exc)
+        return []
+    if made:
+        log.info("built %d lookup indexes in %s", len(made), db)
+    return made
+
+
 def status_of(exc: WarchestError) -> int:
     """The HTTP status of a user error."""
     if isinstance(exc, NotFound):
@@ -127,6 +145,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     from warchest.web.pages import pages
 
     Store(settings.db, read_only=True).close()  # a missing or unreadable store fails here
+    if settings.build_indexes:
+        prepare_store(settings.db)
     jobs_dir = settings.jobs or Path(tempfile.mkdtemp(prefix="warchest-jobs-"))
 
     @asynccontextmanager
@@ -223,7 +243,12 @@ def run_server(app: FastAPI | WebSettings, host: str = "127.0.0.1", port: int = 
         return
     if not isinstance(app, WebSettings):
         raise InputError("several worker processes need the settings, not an app")
-    os.environ[SETTINGS_VARIABLE] = app.to_environment()
+    Store(app.db, read_only=True).close()  # a missing or unreadable store fails here
+    if app.build_indexes:
+        prepare_store(app.db)
+    # the workers open the store read-only side by side: none of them may build indexes
+    os.environ[SETTINGS_VARIABLE] = dataclasses.replace(app, build_indexes=False
+                                                        ).to_environment()
     uvicorn.run("warchest.web.app:app_from_environment", factory=True, workers=workers,
                 host=host, port=port, log_level="warning")
 

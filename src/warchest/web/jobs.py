@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
 import secrets
 import threading
 import time
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,18 @@ def _read_json(path: Path) -> Any:
         return None
 
 
+def _follow_parent(parent: int) -> None:
+    """In a worker: end when the server that started it is gone (killed, not stopped),
+    rather than run on holding the store."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="follow-parent").start()
+
+
 def run_deal_job(db: str, scenario: Scenario, folder: str) -> None:
     """In the worker: plan the deal on the store ``db`` (read-only), writing progress to
     ``folder``, then the report, package CSV, result JSON, the charts and the headline
@@ -47,10 +61,11 @@ def run_deal_job(db: str, scenario: Scenario, folder: str) -> None:
         _run(db, scenario, out)
     except WarchestError as exc:
         _write_json(out / "error.json", {"error": str(exc)})
-    except Exception as exc:  # a bug: its kind, not its trace, goes to the user
+    except Exception as exc:  # a bug: its kind goes to the user, its trace to the log
         _write_json(out / "error.json", {
-            "error": f"the deal failed ({type(exc).__name__}); run it with `warchest deal` "
-                     "for the details"})
+            "error": f"the deal failed ({type(exc).__name__}); the server's log has the "
+                     "details"})
+        traceback.print_exc()
         raise
 
 
@@ -124,7 +139,9 @@ class DealJobs:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self._workers,
-                                             mp_context=multiprocessing.get_context("spawn"))
+                                             mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_follow_parent,
+                                             initargs=(os.getpid(),))
         return self._pool
 
     def submit(self, scenario: Scenario) -> Job | None:
@@ -156,8 +173,13 @@ class DealJobs:
         return sorted((j for j in found if j is not None), key=lambda j: -j.submitted)
 
     def close(self) -> None:
+        """Stop: a deal still running is ended with its process (its job stays
+        unfinished)."""
         if self._pool is not None:
+            workers = list(getattr(self._pool, "_processes", {}).values())
             self._pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                process.terminate()
             self._pool = None
 
 
