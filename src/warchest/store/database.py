@@ -541,6 +541,17 @@ class Store(Engine):
 
     # ------------------------------------------------------------------ reading
     @_plain_failures
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dicts: fetched as Python values directly,
+        which for the read side's small results costs less than going through Arrow (the
+        same values: tests/test_web.py compares a patent's record both ways)."""
+        self.note_statement(sql)
+        with self._lock:
+            cursor = self._con.execute(sql, list(params) if params else None)
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    @_plain_failures
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
         self.note_statement(sql)
