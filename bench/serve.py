@@ -89,11 +89,13 @@ async def deals(http: httpx.AsyncClient, stop: float, body: dict[str, object],
     while time.perf_counter() < stop:
         job = (await http.post("/api/v1/deals", json=body)).json()
         started = time.perf_counter()
+        entry = {"state": job.get("state"), "seconds": 0.0, "error": None}
+        log.append(entry)  # kept up to date: the load may end while the deal runs
         while job.get("state") in ("queued", "running") and time.perf_counter() < stop:
             await asyncio.sleep(0.5)
             job = (await http.get(f"/api/v1/deals/{job['id']}")).json()
-        log.append({"state": job.get("state"), "seconds": round(time.perf_counter() - started, 1),
-                    "error": job.get("error")})
+            entry.update(state=job.get("state"), error=job.get("error"),
+                         seconds=round(time.perf_counter() - started, 1))
 
 
 async def run(url: str, key: str, args: argparse.Namespace, ids: list[str], firms: list[str],
