@@ -17,12 +17,11 @@ from typing import Any
 
 import pytest
 import uvicorn
+from playwright import sync_api as playwright_api  # the dev extra: a failure, not a skip
 
 from warchest.demo import run_world_demo
 from warchest.printing import find_browser
 from warchest.web import WebSettings, create_api_key, create_app
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install '.[dev]'")
 
 
 @pytest.fixture(scope="module")

@@ -26,9 +26,11 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
+import warchest
 from warchest import (
     Store,
     compute_values,
+    create_api_key,
     export_parquet,
     load_samples,
     map_technology,
@@ -97,6 +99,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         compute_values(store)
         map_technology(store)
         export_parquet(store, folder / "lake")  # `warchest lake derive lake`
+    create_api_key(folder / "ready.duckdb.keys.json", "analyst", "deal team")  # keys revoke
     pv = SAMPLES / "patentsview_partly_synthetic"
     for name in ("g_patent.tsv.zip", "g_cpc_current.tsv.zip"):
         shutil.copy(pv / name, folder / name)
@@ -171,9 +174,20 @@ def test_documented_example_runs(command: str, example: str, workspace: Path,
     env = {"COLUMNS": "120", "WARCHEST_DB": str(here / "ready.duckdb"),
            "WARCHEST_CACHE": str(here / "cache"),
            "WARCHEST_PATENTSVIEW_URL": patentsview_server}
+    served: list[tuple[object, str, int, int]] = []
+    # `warchest serve` would serve until stopped: its app is built (the store checked, the
+    # lookup indexes made) and handed to the server, which is recorded instead of run
+    monkeypatch.setattr(warchest, "run_server", lambda *a: served.append(a))
     result = CliRunner().invoke(app, words[1:], env=env)
     assert result.exit_code == 0, (result.stdout[-1500:], result.stderr[-1500:],
                                    result.exception)
+    if command == "serve":
+        (application, host, port, workers), = served
+        assert (host, port, workers) == ("127.0.0.1", 8000, 1)
+        assert application.state.settings.db == here / "ready.duckdb"  # type: ignore[attr-defined]
+        with Store(here / "ready.duckdb", read_only=True) as store:
+            assert store.scalar("SELECT count(*) FROM duckdb_indexes() "
+                                "WHERE starts_with(index_name, 'serve_')") > 0
 
 
 def test_exposure_takes_the_firms_as_names_or_with_firms(workspace: Path, tmp_path: Path,

@@ -85,6 +85,17 @@ def test_keys_are_kept_hashed_and_roles_checked(tmp_path: Path) -> None:
     assert role_of(path, secret) == "analyst"
     got = CliRunner().invoke(cli, ["keys", "create", "--role", "boss", "--keys", str(path)])
     assert got.exit_code == 1 and "'boss'" in got.output and "Traceback" not in got.output
+    # revoke by label when one key has it; two keys with one label need the id
+    create_api_key(path, "viewer", "twin")
+    twin = create_api_key(path, "viewer", "twin")
+    with pytest.raises(warchest.InputError, match="2 keys have the label 'twin'"):
+        revoke_api_key(path, "twin")
+    assert revoke_api_key(path, twin.key_id).label == "twin"
+    got = CliRunner().invoke(cli, ["keys", "revoke", "twin", "--keys", str(path)])
+    assert got.exit_code == 0 and "revoked" in got.output
+    assert [k.label for k in list_api_keys(path)] == [""]
+    got = CliRunner().invoke(cli, ["keys", "revoke", "nobody", "--keys", str(path)])
+    assert got.exit_code == 1 and "'nobody'" in got.output
 
 
 def test_health_is_open_and_everything_else_needs_a_key(client: TestClient,

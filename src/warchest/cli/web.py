@@ -61,7 +61,7 @@ def serve(
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/docs) and the dashboard over the
     store, read-only. Every route but /api/v1/health needs a key: `warchest keys create`.
 
-    Example: warchest serve --db world.duckdb --port 8000
+    Example: warchest serve --port 8000
     """
     from warchest import WebSettings, create_app, run_server
 
@@ -123,13 +123,14 @@ def keys_list(db: DbOption = None, keys: KeysOption = None, as_json: JsonOption 
 
 @keys_app.command("revoke")
 @user_errors
-def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (keys list).")],
+def keys_revoke(key: Annotated[str, typer.Argument(help="The key's id, or its label when "
+                                                      "one key has it (keys list).")],
                 db: DbOption = None, keys: KeysOption = None) -> None:
     """Remove a key: requests with it get 401 from then on.
 
-    Example: warchest keys revoke wk_AbCdEfGh
+    Example: warchest keys revoke "deal team"
     """
     from warchest import revoke_api_key
 
-    gone = revoke_api_key(_keys_file(db, keys), key_id)
+    gone = revoke_api_key(_keys_file(db, keys), key)
     console.print(f"revoked {escape(gone.key_id)} ({gone.role})")

@@ -87,15 +87,21 @@ def list_api_keys(path: Path) -> list[ApiKey]:
                    k.get("created", "")) for k in _read(path)]
 
 
-def revoke_api_key(path: Path, key_id: str) -> ApiKey:
-    """Remove the key whose id is ``key_id``; returns it."""
+def revoke_api_key(path: Path, key: str) -> ApiKey:
+    """Remove the key whose id (or, when one key has it, label) is ``key``; returns it."""
     keys = _read(path)
-    kept = [k for k in keys if k.get("key_id") != key_id]
-    if len(kept) == len(keys):
-        raise NotFound(f"no API key {key_id!r} in {path}; `warchest keys list` shows them")
-    _write(path, kept)
-    gone = next(k for k in keys if k.get("key_id") == key_id)
-    return ApiKey(key_id, gone.get("role", "?"), gone.get("label", ""), gone.get("created", ""))
+    gone = [k for k in keys if k.get("key_id") == key] or [
+        k for k in keys if k.get("label") == key]
+    if not gone:
+        raise NotFound(f"no API key with the id or label {key!r} in {path}; `warchest keys "
+                       "list` shows them")
+    if len(gone) > 1:
+        raise InputError(f"{len(gone)} keys have the label {key!r}: give the id of the one "
+                         "to revoke (`warchest keys list`)")
+    _write(path, [k for k in keys if k is not gone[0]])
+    k = gone[0]
+    return ApiKey(k.get("key_id", "?"), k.get("role", "?"), k.get("label", ""),
+                  k.get("created", ""))
 
 
 def role_of(path: Path, secret: str) -> str | None:
