@@ -346,3 +346,41 @@ def test_exposure_on_a_served_store_computes_what_is_not_cached(
         [v for row in direct.matrix for v in row])
     with Store(web_world["db"], read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM patent_embeddings") == cached
+
+
+def test_posts_need_a_length_and_this_origin(client: TestClient,
+                                             web_world: dict[str, Any]) -> None:
+    analyst = _h(web_world["analyst"])
+    body = json.dumps(_deal_body(web_world)).encode()
+    got = client.post("/api/v1/deals", content=iter([body]),  # chunked: no Content-Length
+                      headers={**analyst, "Content-Type": "application/json"})
+    assert got.status_code == 411 and "Content-Length" in got.json()["error"]
+    got = client.post("/deal-room", data={"buyer": "x"},
+                      headers={**analyst, "Origin": "http://localhost:9999"})
+    assert got.status_code == 403 and "http://localhost:9999" in got.json()["error"]
+    from warchest.web.pages import _safe_next
+
+    assert [_safe_next(t) for t in ("/deal-room?x=1", "//evil.example", "/\\evil.example",
+                                    "https://evil.example", "/a\tb")] == [
+        "/deal-room?x=1", "/", "/", "/", "/"]
+
+
+def test_a_failed_deal_says_why_and_pages_say_synthetic(client: TestClient,
+                                                       web_world: dict[str, Any]) -> None:
+    analyst, viewer = _h(web_world["analyst"]), _h(web_world["viewer"])
+    body = {**_deal_body(web_world), "buyer": "Nobody Such Holdings"}
+    job = client.post("/api/v1/deals", json=body, headers=analyst).json()
+    deadline = time.monotonic() + 120
+    while job["state"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.3)
+        job = client.get(f"/api/v1/deals/{job['id']}", headers=viewer).json()
+    assert job["state"] == "failed" and "Nobody Such Holdings" in job["error"]
+    got = client.get(f"/api/v1/deals/{job['id']}/report.html", headers=viewer)
+    assert got.status_code == 409 and "failed" in got.json()["error"]
+    sc = web_world["scenario"]
+    page = client.get("/exposure", params={"firms": f"{sc.buyer};{sc.seller}",
+                                           "market": "US"}, headers=viewer).text
+    assert "(SYNTHETIC data)" in page  # the heatmap's own title says so too
+    page = client.get("/exposure", params={"firms": f"{sc.buyer};{sc.seller}",
+                                           "market": "USA"}, headers=viewer)
+    assert page.status_code == 422 and "&#39;USA&#39; is not a two-letter" in page.text

@@ -59,7 +59,7 @@ def _names(text: str, what: str) -> list[str]:
 
 
 @api.get("/health")
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     """Whether the server is up (no key needed)."""
     return {"status": "ok", "version": __version__}
 

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from warchest.errors import (
+    BadInputFile,
     InputError,
     MissingStep,
     NotFound,
@@ -90,8 +92,12 @@ class Stores:
             self._free.put(Store(self.db, read_only=True))
 
     @contextmanager
-    def borrow(self) -> Iterator[Store]:
-        store = self._free.get()
+    def borrow(self, wait_s: float = 30.0) -> Iterator[Store]:
+        try:
+            store = self._free.get(timeout=wait_s)
+        except queue.Empty:
+            raise StoreUnavailable(f"the server is busy: no connection to the store was "
+                                   f"free within {wait_s:.0f} s; try again") from None
         try:
             yield store
         finally:
@@ -173,15 +179,17 @@ def create_app(settings: WebSettings) -> FastAPI:
     async def limit_body(request: Request,
                          call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
+        if request.method in ("POST", "PUT", "PATCH"):
+            if length is None:  # a chunked body would be read whole before it is measured
+                return JSONResponse({"error": "send the body with a Content-Length"}, 411)
+            origin = request.headers.get("origin")
+            if origin and urlsplit(origin).netloc != request.headers.get("host"):
+                return JSONResponse({"error": f"a form posted from {origin} is refused: "
+                                              "post from this server's own pages"}, 403)
         if length is not None and (not length.isdigit()
                                    or int(length) > settings.max_body_bytes):
             return JSONResponse({"error": f"the request body is larger than "
                                           f"{settings.max_body_bytes:,} bytes"}, 413)
-        if request.method in ("POST", "PUT", "PATCH") and length is None:
-            body = await request.body()
-            if len(body) > settings.max_body_bytes:
-                return JSONResponse({"error": f"the request body is larger than "
-                                              f"{settings.max_body_bytes:,} bytes"}, 413)
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -246,6 +254,8 @@ def run_server(app: FastAPI | WebSettings, host: str = "127.0.0.1", port: int = 
     Store(app.db, read_only=True).close()  # a missing or unreadable store fails here
     if app.build_indexes:
         prepare_store(app.db)
+    if app.jobs is None:  # one folder for every worker: each answers for every job
+        app = dataclasses.replace(app, jobs=Path(tempfile.mkdtemp(prefix="warchest-jobs-")))
     # the workers open the store read-only side by side: none of them may build indexes
     os.environ[SETTINGS_VARIABLE] = dataclasses.replace(app, build_indexes=False
                                                         ).to_environment()
@@ -261,4 +271,9 @@ def role_for(request: Request) -> str | None:
     if not secret:
         return None
     settings: WebSettings = request.app.state.settings
-    return role_of(settings.keys_file, secret)
+    try:
+        return role_of(settings.keys_file, secret)
+    except BadInputFile as exc:
+        log.error("%s", exc)
+        raise StoreUnavailable("the server's keys file cannot be read; its administrator "
+                               "finds why in the server's log") from None

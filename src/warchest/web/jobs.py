@@ -6,6 +6,7 @@ jobs folder answers for any job."""
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -14,7 +15,8 @@ import secrets
 import threading
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,8 @@ from warchest.errors import WarchestError
 
 FILES = {"report.html": "text/html; charset=utf-8", "package.csv": "text/csv; charset=utf-8",
          "result.json": "application/json", "report.pdf": "application/pdf"}
-JOB_ID = re.compile(r"^[0-9a-f]{16}$")
+JOB_ID = re.compile(r"[0-9a-f]{16}")
+_PRINTING = threading.Lock()  # one Chromium at a time prints a report
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -133,6 +136,7 @@ class DealJobs:
         self.folder = folder
         self.limit = workers + queue
         self._lock = threading.Lock()
+        self._pending: dict[str, Future[None]] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._workers = workers
 
@@ -145,20 +149,36 @@ class DealJobs:
         return self._pool
 
     def submit(self, scenario: Scenario) -> Job | None:
-        """A new job, or None when too many are unfinished."""
+        """A new job, or None when this process has too many unfinished."""
         with self._lock:
-            if sum(1 for j in self.all() if j.state in ("queued", "running")) >= self.limit:
+            if len(self._pending) >= self.limit:
                 return None
             job_id = secrets.token_hex(8)
             folder = self.folder / job_id
             folder.mkdir(parents=True)
             job = Job(job_id, folder, scenario.name, time.time())
             _write_json(folder / "job.json", {"name": job.name, "submitted": job.submitted})
-            self._executor().submit(run_deal_job, self.db, scenario, str(folder))
+            try:
+                future = self._executor().submit(run_deal_job, self.db, scenario, str(folder))
+            except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool
+                self._pool = None
+                future = self._executor().submit(run_deal_job, self.db, scenario, str(folder))
+            self._pending[job_id] = future
+            future.add_done_callback(functools.partial(self._finished, job))
             return job
 
+    def _finished(self, job: Job, future: Future[None]) -> None:
+        """A job's process returned or died: one that wrote no outcome has failed."""
+        with self._lock:
+            self._pending.pop(job.job_id, None)
+        if job.state in ("queued", "running"):
+            reason = ("the server stopped before the deal finished" if future.cancelled()
+                      else "the deal's process ended without a result (killed, or out of "
+                           "memory); the server's log may say more")
+            _write_json(job.folder / "error.json", {"error": reason})
+
     def get(self, job_id: str) -> Job | None:
-        if not JOB_ID.match(job_id):  # an id is 16 hex digits: never a path
+        if not JOB_ID.fullmatch(job_id):  # an id is 16 hex digits: never a path
             return None
         data = _read_json(self.folder / job_id / "job.json")
         if not isinstance(data, dict):
@@ -181,6 +201,11 @@ class DealJobs:
             for process in workers:
                 process.terminate()
             self._pool = None
+        for job_id in list(self._pending):
+            job = self.get(job_id)
+            if job is not None and job.state in ("queued", "running"):
+                _write_json(job.folder / "error.json",
+                            {"error": "the server stopped before the deal finished"})
 
 
 def job_file(job: Job, name: str) -> Path | None:
@@ -191,5 +216,9 @@ def job_file(job: Job, name: str) -> Path | None:
     if name == "report.pdf" and not path.exists():
         from warchest.printing import print_pdf
 
-        print_pdf(job.folder / "report.html", path)
+        with _PRINTING:  # printed whole to a temporary name, then renamed: never half
+            if not path.exists():
+                part = job.folder / "report.part.pdf"
+                print_pdf(job.folder / "report.html", part)
+                part.replace(path)
     return path if path.exists() else None

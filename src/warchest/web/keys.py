@@ -11,6 +11,7 @@ import hmac
 import json
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +59,17 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def _write(path: Path, keys: list[dict[str, str]]) -> None:
+    """Write the file whole under a new name (mode 0600), then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"keys": keys}, fh, indent=1)
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"keys": keys}, fh, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def create_api_key(path: Path, role: str, label: str = "") -> ApiKey:
@@ -109,6 +115,7 @@ def role_of(path: Path, secret: str) -> str | None:
     digest = _digest(secret)
     role = None
     for k in _read(path):  # compare with every key, in constant time each
-        if hmac.compare_digest(k.get("sha256", ""), digest):
+        stored = k.get("sha256")
+        if isinstance(stored, str) and hmac.compare_digest(stored.encode(), digest.encode()):
             role = k.get("role")
     return role if role in ROLES else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
@@ -31,7 +32,7 @@ PAGE = 25
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     from warchest.web.app import role_for
 
-    synthetic = request.app.state.__dict__.get("synthetic")
+    synthetic = getattr(request.app.state, "synthetic", None)
     if synthetic is None:
         with request.app.state.stores.borrow() as store:
             synthetic = warchest.store_provenance(store).synthetic_kind is not None
@@ -60,7 +61,10 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Only a path of this server: no scheme, no other host, no backslash or control
+    character a browser might read as one."""
+    bad = target.startswith("//") or any(c == "\\" or ord(c) < 32 for c in target)
+    return target if target.startswith("/") and not bad else "/"
 
 
 @pages.get("/login")
@@ -222,6 +226,9 @@ def exposure(request: Request, firms: str = "", market: str = "US",
             return _render(request, "exposure.html", **context)
         if len(names) > 12:
             raise warchest.InputError(f"at most 12 companies, not {len(names)}")
+        if not re.fullmatch(r"[A-Za-z]{2}", market):
+            raise warchest.InputError(f"market {market!r} is not a two-letter office code "
+                                      "(US, EP)")
         day = _date(as_of)
         with request.app.state.stores.borrow() as store:
             result = warchest.compute_exposure(store, names, market.upper(), day,
@@ -233,7 +240,7 @@ def exposure(request: Request, firms: str = "", market: str = "US",
                 "holder": result.firms[i].entity_id, "target": result.firms[j].entity_id,
                 "market": result.market, **({"as_of": as_of} if as_of else {})})
 
-        spec = heatmap_spec(result, bool(request.app.state.__dict__.get("synthetic")),
+        spec = heatmap_spec(result, bool(getattr(request.app.state, "synthetic", False)),
                             href=link)
         index = {f.name: k for k, f in enumerate(result.firms)}
         pairs = [{**r, "url": link(index[r["holder"]], index[r["target"]])}
