@@ -384,3 +384,16 @@ def test_a_failed_deal_says_why_and_pages_say_synthetic(client: TestClient,
     page = client.get("/exposure", params={"firms": f"{sc.buyer};{sc.seller}",
                                            "market": "USA"}, headers=viewer)
     assert page.status_code == 422 and "&#39;USA&#39; is not a two-letter" in page.text
+
+
+def test_deal_processes_defer_to_the_reads() -> None:
+    """A deal's process runs at a lower priority (nice + 10) than the server's reads."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from warchest.web.jobs import DEAL_NICENESS, _follow_parent
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_follow_parent, initargs=(os.getpid(),)) as pool:
+        assert pool.submit(os.nice, 0).result(60) == min(19, os.nice(0) + DEAL_NICENESS)

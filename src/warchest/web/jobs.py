@@ -6,6 +6,7 @@ jobs folder answers for any job."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import multiprocessing
@@ -28,6 +29,8 @@ FILES = {"report.html": "text/html; charset=utf-8", "package.csv": "text/csv; ch
          "result.json": "application/json", "report.pdf": "application/pdf"}
 JOB_ID = re.compile(r"[0-9a-f]{16}")
 _PRINTING = threading.Lock()  # one Chromium at a time prints a report
+DEAL_NICENESS = 10
+"""How much a deal's process defers to the server's (Unix nice): reads come first."""
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -44,8 +47,11 @@ def _read_json(path: Path) -> Any:
 
 
 def _follow_parent(parent: int) -> None:
-    """In a worker: end when the server that started it is gone (killed, not stopped),
-    rather than run on holding the store."""
+    """In a worker: yield the CPU to the server's reads (a deal is background work: nice
+    10), and end when the server that started it is gone (killed, not stopped), rather
+    than run on holding the store."""
+    with contextlib.suppress(OSError):
+        os.nice(DEAL_NICENESS)
 
     def watch() -> None:
         while os.getppid() == parent:
