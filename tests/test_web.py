@@ -381,9 +381,9 @@ def test_a_failed_deal_says_why_and_pages_say_synthetic(client: TestClient,
     page = client.get("/exposure", params={"firms": f"{sc.buyer};{sc.seller}",
                                            "market": "US"}, headers=viewer).text
     assert "(SYNTHETIC data)" in page  # the heatmap's own title says so too
-    page = client.get("/exposure", params={"firms": f"{sc.buyer};{sc.seller}",
-                                           "market": "USA"}, headers=viewer)
-    assert page.status_code == 422 and "&#39;USA&#39; is not a two-letter" in page.text
+    bad = client.get("/exposure", params={"firms": f"{sc.buyer};{sc.seller}",
+                                          "market": "USA"}, headers=viewer)
+    assert bad.status_code == 422 and "&#39;USA&#39; is not a two-letter" in bad.text
 
 
 def test_deal_processes_defer_to_the_reads() -> None:
