@@ -244,6 +244,12 @@ def test_a_deal_job_end_to_end(client: TestClient, web_world: dict[str, Any]) ->
     page = client.get(f"/deal-room/jobs/{job['id']}", headers=viewer).text
     assert f"Package: {len(direct.package)} patents" in page
     assert f"/api/v1/deals/{job['id']}/report.pdf" in page
+    shown = page.split('<table id="package">')[1].split("</table>")[0]
+    assert [f'<a href="/patents/{p["patent_id"]}">' in shown for p in direct.package[:25]] \
+        == [True] * min(25, len(direct.package))
+    assert "Product areas still naked" in page
+    for n in direct.naked:
+        assert f"<td>{n['area']}</td>" in page
 
 
 def test_hostile_names_are_escaped(client: TestClient, web_world: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from warchest.web.models import DealIn
 from warchest.web.pages import _render, _signed_in
 
 room = APIRouter(include_in_schema=False)
+PACKAGE_ROWS = 25  # the package's first rows on the page; all of them in the CSV
 FIELDS = ("name", "buyer", "seller", "threats", "markets", "as_of", "size", "budget_usd",
           "min_remaining_years", "in_force_in", "max_share_per_area")
 
@@ -98,10 +99,13 @@ def deal_job(request: Request, job_id: str) -> Response:
                        error=f"No deal job {job_id!r} on this server.")
     files = {n: f"/api/v1/deals/{job.job_id}/{n}"
              for n in ("report.html", "report.pdf", "package.csv", "result.json")}
-    charts = ""
+    charts, package, naked = "", [], []
     if job.state == "done":
         specs = json.loads((job.folder / "charts.json").read_text(encoding="utf-8"))
         charts = "".join(embed_html(spec, f"chart-{k}") for k, spec in specs.items())
+        result = json.loads((job.folder / "result.json").read_text(encoding="utf-8"))
+        package, naked = result.get("package", []), result.get("naked", [])
     return _render(request, "deal_job.html", title=job.name, job=job,
                    progress=job.progress(), r=job.summary(), files=files, charts=charts,
+                   package=package[:PACKAGE_ROWS], package_total=len(package), naked=naked,
                    refresh=2 if job.state in ("queued", "running") else None)
