@@ -106,15 +106,18 @@ async def run(url: str, key: str, args: argparse.Namespace, ids: list[str], firm
                                  timeout=60, limits=limits) as http:
         deal_log: list[dict[str, object]] = []
         warm_stop = time.perf_counter() + args.seconds + 5
-        deal_task = asyncio.create_task(deals(http, warm_stop, deal, deal_log))
-        await asyncio.sleep(2)  # the deal is running before the load starts
+        deal_task = None
+        if not args.no_deal:
+            deal_task = asyncio.create_task(deals(http, warm_stop, deal, deal_log))
+            await asyncio.sleep(2)  # the deal is running before the load starts
         out: dict[str, list[float]] = {"patent": [], "portfolio": []}
         errors: list[str] = []
         stop = time.perf_counter() + args.seconds
         rnd = random.Random(args.seed)
         await asyncio.gather(*(client(http, stop, ids, firms, random.Random(rnd.random()), out,
                                       errors, args.think) for _ in range(args.clients)))
-        deal_task.cancel()
+        if deal_task is not None:
+            deal_task.cancel()
     result: dict[str, object] = {"clients": args.clients, "seconds": args.seconds,
                                  "think_s": args.think, "workers": args.workers or 1,
                                  "indexes": not args.no_indexes,
@@ -141,6 +144,8 @@ def main() -> None:
     parser.add_argument("--min-patents", type=int, default=10)
     parser.add_argument("--workers", type=int, default=None, help="server worker processes")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-deal", action="store_true",
+                        help="no deal job during the load (the reads alone)")
     parser.add_argument("--no-indexes", action="store_true",
                         help="serve without the lookup indexes (the baseline)")
     parser.add_argument("--think", type=float, default=0.0,
