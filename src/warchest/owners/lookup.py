@@ -248,18 +248,23 @@ def _source_evidence(store: Engine, eid: str, top: str
     return ids, lines
 
 
+def group_members(store: Engine, eid: str, group: bool) -> list[str]:
+    """The entity ``eid`` alone, or with ``group`` every entity of its corporate group."""
+    if not group:
+        return [eid]
+    top = store.scalar("SELECT ultimate_entity_id FROM owner_entities WHERE entity_id = ?",
+                       [eid])
+    return [r["entity_id"] for r in store.rows(
+        "SELECT entity_id FROM owner_entities WHERE ultimate_entity_id = ?", [top])]
+
+
 def portfolio(store: Engine, text: str, as_of: dt.date | None = None,
               group: bool = False) -> Portfolio:
     """Patents an entity (or its whole corporate group) owns on ``as_of`` (default today),
     each with how it was acquired and any open security interest."""
     eid = entity_id_of(store, text)
     as_of = as_of or dt.date.today()
-    members = [eid]
-    if group:
-        top = store.scalar("SELECT ultimate_entity_id FROM owner_entities WHERE entity_id = ?",
-                           [eid])
-        members = [r["entity_id"] for r in store.rows(
-            "SELECT entity_id FROM owner_entities WHERE ultimate_entity_id = ?", [top])]
+    members = group_members(store, eid, group)
     marks = ", ".join("?" for _ in members)
     rows = store.rows(f"""
         WITH held AS (

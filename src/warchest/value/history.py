@@ -35,15 +35,6 @@ class PortfolioHistory(Result):
     years: tuple[YearCount, ...]
 
 
-def _members(store: Engine, eid: str, group: bool) -> list[str]:
-    if not group:
-        return [eid]
-    top = store.scalar("SELECT ultimate_entity_id FROM owner_entities WHERE entity_id = ?",
-                       [eid])
-    return [r["entity_id"] for r in store.rows(
-        "SELECT entity_id FROM owner_entities WHERE ultimate_entity_id = ?", [top])]
-
-
 def portfolio_history(store: Engine, text: str, as_of: dt.date | None = None,
                       years: int = 10, group: bool = False) -> PortfolioHistory:
     """For the company ``text`` (or its whole group): patents owned and in force on each
@@ -51,21 +42,21 @@ def portfolio_history(store: Engine, text: str, as_of: dt.date | None = None,
     force on ``as_of``, how many expire in each of the next ``years`` years. In force: the
     US term as ``patent_value`` counts it (granted, before its end date: expiry or lapse;
     grant + 20 years when the term is unknown)."""
-    from warchest.owners.lookup import entity_id_of
+    from warchest.owners.lookup import entity_id_of, group_members
     from warchest.value.compute import require_computed
+    from warchest.value.views import TERM_END_SQL
 
     require_computed(store)
     as_of = as_of or dt.date.today()
     eid = entity_id_of(store, text)
     name = store.scalar("SELECT name FROM owner_entities WHERE entity_id = ?", [eid])
     days = [dt.date(y, 12, 31) for y in range(as_of.year - years, as_of.year)] + [as_of]
-    wanted = pa.table({"entity_id": pa.array(_members(store, eid, group), pa.string())})
+    wanted = pa.table({"entity_id": pa.array(group_members(store, eid, group), pa.string())})
     dates = pa.table({"day": pa.array(days, pa.date32())})
-    counted = store.query_using({"wanted": wanted, "days": dates}, """
+    counted = store.query_using({"wanted": wanted, "days": dates}, f"""
         WITH held AS (
             SELECT DISTINCT o.patent_id, o.start_date, o.end_date AS sold,
-                   t.grant_date,
-                   coalesce(t.end_date, CAST(t.grant_date + INTERVAL '20' YEAR AS DATE)) AS ends
+                   t.grant_date, {TERM_END_SQL} AS ends
             FROM ownership o JOIN wanted w ON w.entity_id = o.entity_id
             JOIN patent_terms t ON t.patent_id = o.patent_id
         )
@@ -76,9 +67,8 @@ def portfolio_history(store: Engine, text: str, as_of: dt.date | None = None,
         GROUP BY d.day""")
     in_force = dict(zip(counted.column("day").to_pylist(),
                         counted.column("in_force").to_pylist(), strict=True))
-    ends = store.query_using({"wanted": wanted}, """
-        SELECT DISTINCT o.patent_id,
-               coalesce(t.end_date, CAST(t.grant_date + INTERVAL '20' YEAR AS DATE)) AS ends
+    ends = store.query_using({"wanted": wanted}, f"""
+        SELECT DISTINCT o.patent_id, {TERM_END_SQL} AS ends
         FROM ownership o JOIN wanted w ON w.entity_id = o.entity_id
         JOIN patent_terms t ON t.patent_id = o.patent_id
         WHERE o.start_date <= ? AND (o.end_date IS NULL OR o.end_date > ?)

@@ -201,6 +201,11 @@ def patent_value(store: Engine, text: str, as_of: dt.date | None = None) -> Pate
         impact * coverage if cov else 0.0, VALUE_FORMULA, tuple(forward), tuple(backward))
 
 
+TERM_END_SQL = "coalesce(t.end_date, CAST(t.grant_date + INTERVAL '20' YEAR AS DATE))"
+"""The end of a patent's US term (``t``: ``patent_terms``): its end date (expiry or
+lapse), or grant + 20 years when the term is unknown."""
+
+
 def values_on_sql(as_of: dt.date, only: str | None = None) -> str:
     """Per patent: status, remaining years, impact, coverage and value on ``as_of``. A
     patent whose term is unknown (no filing date in the store) is in force until grant +
@@ -212,9 +217,7 @@ def values_on_sql(as_of: dt.date, only: str | None = None) -> str:
     among = f"WHERE t.patent_id IN (SELECT patent_id FROM {only})" if only else ""
     return f"""
 SELECT t.patent_id, t.end_date,
-       CASE WHEN t.grant_date <= DATE '{day}'
-             AND DATE '{day}' < coalesce(t.end_date,
-                                          CAST(t.grant_date + INTERVAL '20' YEAR AS DATE))
+       CASE WHEN t.grant_date <= DATE '{day}' AND DATE '{day}' < {TERM_END_SQL}
             THEN TRUE ELSE FALSE END
            AS in_force,
        CASE WHEN t.end_date IS NOT NULL AND DATE '{day}' < t.end_date
