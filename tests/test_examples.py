@@ -6,8 +6,9 @@ owners resolved, values computed and the technology mapped (``$WARCHEST_DB``), a
 files the examples name, made from the shipped samples and test fixtures: the PatentsView
 and assignment tables, the CPC title list, weekly XML files zipped under their weekly
 names, a maintenance-fee file, families, a groups CSV, a names CSV, a taxonomy, a deal
-scenario between companies of the samples. `warchest fetch` reads from a server this test
-starts on 127.0.0.1 ($WARCHEST_PATENTSVIEW_URL).
+scenario between companies of the samples. `warchest fetch` reads from servers this test
+starts on 127.0.0.1 ($WARCHEST_PATENTSVIEW_URL; the USPTO's, PTAB's and the CPC's from
+tests/recorded_services.py).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from warchest import (
 )
 from warchest.cli import app
 
+from . import recorded_services
 from .conftest import FIXTURES
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "warchest" / "samples"
@@ -155,6 +157,18 @@ def patentsview_server() -> Iterator[str]:
         server.shutdown()
 
 
+@pytest.fixture(scope="module")
+def services() -> Iterator[dict[str, str]]:
+    """The USPTO's services, PTAB's and the CPC's, answered with recorded files
+    (tests/recorded_services.py): the environment that points `warchest fetch` there."""
+    server = recorded_services.start(SAMPLES)
+    try:
+        yield recorded_services.env(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_the_examples_are_found() -> None:
     commands = {c for c, _ in EXAMPLES}
     assert {"load patentsview", "deal", "exposure", "owners resolve", "value"} <= commands
@@ -164,7 +178,8 @@ def test_the_examples_are_found() -> None:
 @pytest.mark.parametrize(("command", "example"), EXAMPLES,
                          ids=[f"{c}: {e}" for c, e in EXAMPLES])
 def test_documented_example_runs(command: str, example: str, workspace: Path,
-                                 patentsview_server: str, tmp_path: Path,
+                                 patentsview_server: str, services: dict[str, str],
+                                 tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     here = tmp_path / "ws"
     shutil.copytree(workspace, here)
@@ -173,7 +188,7 @@ def test_documented_example_runs(command: str, example: str, workspace: Path,
     assert words[0] == "warchest" and " ".join(words[1:]).startswith(command)
     env = {"COLUMNS": "120", "WARCHEST_DB": str(here / "ready.duckdb"),
            "WARCHEST_CACHE": str(here / "cache"),
-           "WARCHEST_PATENTSVIEW_URL": patentsview_server}
+           "WARCHEST_PATENTSVIEW_URL": patentsview_server, **services}
     served: list[tuple[object, str, int, int]] = []
     # `warchest serve` would serve until stopped: its app is built (the store checked, the
     # lookup indexes made) and handed to the server, which is recorded instead of run

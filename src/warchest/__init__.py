@@ -44,6 +44,17 @@ The store and its data:
     fetch_patentsview             download PatentsView tables (resumes, verifies
                                   checksums)
     PATENTSVIEW_URL               where PatentsView's bulk tables are downloaded from
+    fetch_uspto                   download a USPTO Open Data Portal bulk product's files
+                                  (weekly XML, assignments, maintenance fees)
+    fetch_assignment_dataset      download the Patent Assignment Dataset's CSV tables
+    fetch_ptab                    download PTAB trial records matching a search (JSON
+                                  Lines)
+    fetch_scheme                  download one release of the CPC or IPC scheme
+    fetch_sources                 every source fetch knows: address, API key, loader
+    BULK_PRODUCTS                 the Open Data Portal products fetch_uspto knows
+    ASSIGNMENT_TABLES             the Patent Assignment Dataset's CSV tables
+    CPC_VERSION                   the CPC release fetch_scheme takes by default
+    IPC_VERSION                   the IPC release fetch_scheme takes by default
     load_patentsview              load PatentsView tables (granted patents, CPC,
                                   assignees, citations, ...)
     load_uspto_xml                load USPTO full-text grant and application XML, every
@@ -152,6 +163,8 @@ to_csv, shown as a table in a notebook):
     Provenance                    what store_provenance returns
     QueryResult                   what run_query returns
     Fetched                       what fetch_patentsview, one per file returns
+    SourceList                    what fetch_sources returns
+    Source                        one source in a SourceList
     LakeExport                    what export_parquet returns
     LakeDerivation                what derive_lake returns
     LoadReport                    every load_*: read = loaded + quarantined, file by
@@ -281,9 +294,20 @@ if TYPE_CHECKING:
         write_heatmap as write_exposure_heatmap,
     )
     from warchest.fetch import (
+        ASSIGNMENT_TABLES,
+        BULK_PRODUCTS,
+        CPC_VERSION,
+        IPC_VERSION,
         PATENTSVIEW_URL,
         Fetched,
+        Source,
+        SourceList,
+        fetch_assignment_dataset,
         fetch_patentsview,
+        fetch_ptab,
+        fetch_scheme,
+        fetch_sources,
+        fetch_uspto,
     )
     from warchest.ingest import (
         FileResult,
@@ -405,6 +429,17 @@ _HOME: dict[str, tuple[str, str]] = {
     "run_query": ("warchest.query", "run_query"),
     "fetch_patentsview": ("warchest.fetch", "fetch_patentsview"),
     "PATENTSVIEW_URL": ("warchest.fetch", "PATENTSVIEW_URL"),
+    "fetch_uspto": ("warchest.fetch", "fetch_uspto"),
+    "fetch_assignment_dataset": ("warchest.fetch", "fetch_assignment_dataset"),
+    "fetch_ptab": ("warchest.fetch", "fetch_ptab"),
+    "fetch_scheme": ("warchest.fetch", "fetch_scheme"),
+    "fetch_sources": ("warchest.fetch", "fetch_sources"),
+    "BULK_PRODUCTS": ("warchest.fetch", "BULK_PRODUCTS"),
+    "ASSIGNMENT_TABLES": ("warchest.fetch", "ASSIGNMENT_TABLES"),
+    "CPC_VERSION": ("warchest.fetch", "CPC_VERSION"),
+    "IPC_VERSION": ("warchest.fetch", "IPC_VERSION"),
+    "Source": ("warchest.fetch", "Source"),
+    "SourceList": ("warchest.fetch", "SourceList"),
     "load_patentsview": ("warchest.ingest", "load_patentsview"),
     "load_uspto_xml": ("warchest.ingest", "load_uspto_xml"),
     "load_assignments": ("warchest.ingest", "load_assignments"),
@@ -530,7 +565,11 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ASSIGNMENT_TABLES",
+    "BULK_PRODUCTS",
+    "CPC_VERSION",
     "DEMO_PATENTS",
+    "IPC_VERSION",
     "PATENTSVIEW_URL",
     "WORLD_SCENARIOS",
     "ApiKey",
@@ -576,6 +615,8 @@ __all__ = [
     "SampleDemo",
     "Scenario",
     "SimilarPatents",
+    "Source",
+    "SourceList",
     "SparkEngine",
     "Store",
     "StoreStatus",
@@ -606,7 +647,12 @@ __all__ = [
     "engine_failure",
     "explain_exposure",
     "export_parquet",
+    "fetch_assignment_dataset",
     "fetch_patentsview",
+    "fetch_ptab",
+    "fetch_scheme",
+    "fetch_sources",
+    "fetch_uspto",
     "find_owners",
     "find_similar",
     "generate_world",

@@ -1,4 +1,4 @@
-"""`warchest load ...` and `warchest fetch ...`: bulk files into the store, with a report
+"""`warchest load ...`: bulk files into the store, with a report
 per file."""
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from warchest.cli.common import (
     console,
     err,
     escape,
-    fetch_app,
     load_app,
     print_json,
     user_errors,
@@ -208,69 +207,3 @@ def load_uspto_xml(
     Example: warchest load uspto-xml ipg220215.zip ipa220217.zip
     """
     _run_load(warchest.load_uspto_xml, paths, db, as_json, label, workers=workers)
-
-
-@fetch_app.command("patentsview")
-@user_errors
-def fetch_patentsview(
-    tables: Annotated[
-        str | None,
-        typer.Option("--tables", help="Comma-separated table names (default: the ten core "
-                     "tables)."),
-    ] = None,
-    cache: Annotated[
-        Path | None,
-        typer.Option("--cache", help="Cache folder (default: $WARCHEST_CACHE or "
-                     "./warchest-cache)."),
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", help="Where the files are (default: PatentsView's bulk "
-                     f"download address, {warchest.PATENTSVIEW_URL}, or "
-                     "$WARCHEST_PATENTSVIEW_URL)."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Download again.")] = False,
-    as_json: JsonOption = False,
-) -> None:
-    """Download PatentsView bulk tables (resumes partial downloads, verifies size, MD5 and
-    zip CRCs), then load them with `warchest load patentsview CACHE/patentsview`.
-
-    Example: warchest fetch patentsview --tables g_patent,g_cpc_current
-    """
-    chosen = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
-    progress_bar: Progress | None = None
-    task_ids: dict[str, TaskID] = {}
-
-    def update(name: str, done: int, total: int | None) -> None:
-        if progress_bar is None:
-            return
-        if name not in task_ids:
-            task_ids[name] = progress_bar.add_task(name, total=total)
-        progress_bar.update(task_ids[name], completed=done, total=total)
-
-    if err.is_terminal and not as_json:
-        from rich.progress import DownloadColumn, TransferSpeedColumn
-
-        progress_bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                                DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
-                                console=err)
-        progress_bar.start()
-    try:
-        results = warchest.fetch_patentsview(chosen, cache=cache, base_url=base_url,
-                                                 progress=update, force=force)
-    finally:
-        if progress_bar is not None:
-            progress_bar.stop()
-    if as_json:
-        print_json(results)
-        return
-    table = Table(title="fetch patentsview")
-    for col in ("file", "status", "bytes", "md5 (ETag)", "sha256"):
-        table.add_column(col)
-    for r in results:
-        table.add_row(r.name, r.status, f"{r.size:,}", "verified" if r.md5_verified else "-",
-                      r.sha256[:16] + "...")
-    console.print(table)
-    if results:
-        folder = Path(results[0].path).parent
-        console.print(f"load them with: warchest load patentsview {escape(str(folder))}")

@@ -1,11 +1,11 @@
-"""Download the real bulk files to a local cache: resumable, verified, with progress.
+"""One file from a URL into the cache: resumable, verified, with progress, recorded.
 
-``fetch_patentsview`` downloads ``<base>/<table>.tsv.zip`` for each table. A partial file
-(``.part``) is resumed with an HTTP ``Range`` request; a finished file is verified against
-the size the server announced, against the MD5 the server gives as its ``ETag`` (as Amazon
-S3, which hosts PatentsView's files, does for single-part uploads), and as a zip archive
-(every member's CRC-32 is checked). The cache keeps a ``manifest.json`` with the size,
-SHA-256, ETag and time of every file, so a later fetch skips what is already there.
+A partial file (``.part``) is resumed with an HTTP ``Range`` request; a finished file is
+verified against the size the server announced (and the size the source's listing gave),
+against the MD5 the server gives as its ``ETag`` (as Amazon S3 does for single-part
+uploads), against a SHA-256 when the caller knows one, and as a zip archive (every member's
+CRC-32 is checked). Each cache folder keeps a ``manifest.json`` with the size, SHA-256,
+ETag, address and time of every file, so a later fetch skips what is already there.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import os
 import re
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -26,28 +27,6 @@ from typing import Any
 from warchest.errors import FetchError
 from warchest.results import Result
 from warchest.version import __version__
-
-PATENTSVIEW_URL = "https://s3.amazonaws.com/data.patentsview.org/download/"
-
-# The granted-patent bulk tables of a PatentsView release (names as published).
-PATENTSVIEW_TABLES = (
-    "g_patent",
-    "g_application",
-    "g_us_patent_citation",
-    "g_cpc_current",
-    "g_assignee_disambiguated",
-    "g_assignee_not_disambiguated",
-    "g_us_term_of_grant",
-    "g_us_rel_doc",
-    "g_patent_abstract",
-    "g_wipo_technology",
-    "g_ipc_at_issue",
-    "g_inventor_disambiguated",
-    "g_location_disambiguated",
-    "g_foreign_citation",
-    "g_us_application_citation",
-)
-DEFAULT_TABLES = PATENTSVIEW_TABLES[:10]
 
 ProgressFn = Callable[[str, int, int | None], None]
 """progress(file name, bytes done, bytes total or None)"""
@@ -76,7 +55,7 @@ def _manifest_path(folder: Path) -> Path:
     return folder / "manifest.json"
 
 
-def _read_manifest(folder: Path) -> dict[str, dict[str, object]]:
+def read_manifest(folder: Path) -> dict[str, dict[str, object]]:
     path = _manifest_path(folder)
     if not path.exists():
         return {}
@@ -87,7 +66,7 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, object]]:
         return {}
 
 
-def _write_manifest(folder: Path, manifest: dict[str, dict[str, object]]) -> None:
+def write_manifest(folder: Path, manifest: dict[str, dict[str, object]]) -> None:
     tmp = _manifest_path(folder).with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     tmp.replace(_manifest_path(folder))
@@ -102,6 +81,11 @@ def _digests(path: Path) -> tuple[str, str]:
     return sha.hexdigest(), md5.hexdigest()
 
 
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, hex."""
+    return _digests(path)[0]
+
+
 def _check_zip(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -114,17 +98,43 @@ def _check_zip(path: Path, name: str) -> None:
                          "the cache and fetch again")
 
 
-def _open(url: str, start: int, timeout: float) -> Any:
-    request = urllib.request.Request(url, headers={"User-Agent": f"warchest/{__version__}"})
+SECRET_HEADERS = ("X-api-key",)  # as urllib stores header names (str.capitalize)
+
+
+class _SameHostHeaders(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but send a credential header (an API key) only to the host it was
+    meant for: the USPTO's API redirects file downloads to a content network."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and urllib.parse.urlsplit(newurl).netloc != urllib.parse.urlsplit(
+                req.full_url).netloc:
+            for name in SECRET_HEADERS:
+                new.remove_header(name)
+        return new
+
+
+_OPENER = urllib.request.build_opener(_SameHostHeaders)
+
+
+def open_url(url: str, *, start: int = 0, timeout: float = 60.0,
+             headers: dict[str, str] | None = None, what: str = "the URL") -> Any:
+    """An HTTP response for ``url`` (from byte ``start``), or a :class:`FetchError` that
+    says what to check."""
+    request = urllib.request.Request(url, headers={"User-Agent": f"warchest/{__version__}",
+                                                   **(headers or {})})
     if start:
         request.add_header("Range", f"bytes={start}-")
     try:
-        return urllib.request.urlopen(request, timeout=timeout)
+        return _OPENER.open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         if exc.code == 416:  # range not satisfiable: the partial file is already complete
             raise
-        raise FetchError(f"{url}: the server answered HTTP {exc.code} {exc.reason}; check the "
-                         "table name and --base-url") from None
+        hint = ("the API key was refused: check $USPTO_API_KEY or --api-key"
+                if exc.code in (401, 403) else f"check {what} and --base-url")
+        raise FetchError(f"{url}: the server answered HTTP {exc.code} {exc.reason}; "
+                         f"{hint}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(f"cannot reach {url} ({reason}); check the connection or --base-url"
@@ -139,6 +149,9 @@ def fetch_file(
     timeout: float = 60.0,
     chunk: int = 1 << 20,
     expected_sha256: str | None = None,
+    expected_size: int | None = None,
+    headers: dict[str, str] | None = None,
+    what: str = "the file name",
 ) -> Fetched:
     """Download ``url`` to ``target`` (resuming ``target.part``) and verify it."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -146,9 +159,9 @@ def fetch_file(
     start = part.stat().st_size if part.exists() else 0
     status = "resumed" if start else "downloaded"
     try:
-        response = _open(url, start, timeout)
+        response = open_url(url, start=start, timeout=timeout, headers=headers, what=what)
     except urllib.error.HTTPError:
-        response = _open(url, 0, timeout)
+        response = open_url(url, timeout=timeout, headers=headers, what=what)
         start = 0
     with response:
         code = response.status
@@ -179,6 +192,10 @@ def fetch_file(
     if total is not None and size != total:
         raise FetchError(f"{target.name}: got {size:,} of {total:,} bytes; run the same "
                          "command again to resume")
+    if expected_size is not None and size != expected_size:
+        part.unlink()
+        raise FetchError(f"{target.name}: {size:,} bytes, but the source lists "
+                         f"{expected_size:,}; the download was deleted, fetch again")
     sha, md5 = _digests(part)
     md5_verified = False
     if etag and re.fullmatch(r"[0-9a-f]{32}", etag):
@@ -197,45 +214,33 @@ def fetch_file(
     return Fetched(target.name, str(target), url, size, sha, status, etag, md5_verified)
 
 
-def fetch_patentsview(
-    tables: Iterable[str] | None = None,
-    *,
-    cache: Path | None = None,
-    base_url: str | None = None,
-    progress: ProgressFn | None = None,
-    force: bool = False,
-    timeout: float = 60.0,
-) -> list[Fetched]:
-    """Download PatentsView granted-patent tables into ``cache/patentsview``.
+def cached(folder: Path, name: str, manifest: dict[str, dict[str, object]]) -> Fetched | None:
+    """The manifest's record of ``name`` when the file is there with the size it had."""
+    entry = manifest.get(name)
+    target = folder / name
+    if not entry or not target.exists() or target.stat().st_size != entry.get("size"):
+        return None
+    return Fetched(name, str(target), str(entry.get("url")), int(str(entry["size"])),
+                   str(entry.get("sha256")), "cached", None, False)
 
-    ``tables`` defaults to the ten core tables; files already in the cache and matching
-    their manifest entry are not downloaded again (unless ``force``).
-    """
-    chosen = list(tables) if tables else list(DEFAULT_TABLES)
-    unknown = [t for t in chosen if t not in PATENTSVIEW_TABLES]
-    if unknown:
-        raise FetchError(f"unknown PatentsView table(s) {', '.join(unknown)}; known tables: "
-                         f"{', '.join(PATENTSVIEW_TABLES)}")
-    base = base_url or os.environ.get("WARCHEST_PATENTSVIEW_URL") or PATENTSVIEW_URL
-    if not base.endswith("/"):
-        base += "/"
-    folder = (cache or default_cache_dir()) / "patentsview"
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = _read_manifest(folder)
-    results: list[Fetched] = []
-    for table in chosen:
-        name = f"{table}.tsv.zip"
-        target = folder / name
-        entry = manifest.get(name)
-        if (not force and entry and target.exists()
-                and target.stat().st_size == entry.get("size")):
-            results.append(Fetched(name, str(target), str(entry.get("url")), int(str(
-                entry["size"])), str(entry.get("sha256")), "cached", None, False))
-            continue
-        if force and target.exists():
-            target.unlink()
-        fetched = fetch_file(base + name, target, progress=progress, timeout=timeout)
-        manifest[name] = {**asdict(fetched), "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-        _write_manifest(folder, manifest)
-        results.append(fetched)
-    return results
+
+def fetch_into(folder: Path, name: str, url: str, manifest: dict[str, dict[str, object]], *,
+               force: bool = False, progress: ProgressFn | None = None, timeout: float = 60.0,
+               expected_size: int | None = None, headers: dict[str, str] | None = None,
+               record: dict[str, object] | None = None, what: str = "the file name"
+               ) -> Fetched:
+    """``url`` into ``folder/name`` unless the manifest says it is there already (or
+    ``force``); the manifest is written after each file, so an interrupted fetch keeps
+    what it finished. ``record``: more to keep in the file's manifest entry (the
+    source's product, dates)."""
+    if not force and (hit := cached(folder, name, manifest)) is not None:
+        return hit
+    target = folder / name
+    if force and target.exists():
+        target.unlink()
+    fetched = fetch_file(url, target, progress=progress, timeout=timeout,
+                         expected_size=expected_size, headers=headers, what=what)
+    manifest[name] = {**asdict(fetched), **(record or {}),
+                      "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    write_manifest(folder, manifest)
+    return fetched

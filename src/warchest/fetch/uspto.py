@@ -1,0 +1,270 @@
+"""The USPTO's sources: the Open Data Portal's bulk products (weekly full-text XML, the
+assignment files, maintenance-fee events), the PTAB trials API, and the Patent Assignment
+Dataset's CSV tables.
+
+The Open Data Portal (https://data.uspto.gov) lists each bulk product's files at
+``GET {api}/{product}`` (``bulkDataProductBag[0].productFileBag.fileDataBag``: file name,
+size, the dates it covers, its download address) and answers only with an API key
+(``X-API-Key``; a free key from https://data.uspto.gov/myodp/key-reveal). Files are chosen
+from that listing (deep links may change, the product identifiers do not), checked against
+the size it gives, and recorded in the folder's manifest with the product and dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warchest.errors import FetchError
+from warchest.fetch.download import (
+    Fetched,
+    ProgressFn,
+    default_cache_dir,
+    fetch_into,
+    open_url,
+    read_manifest,
+    sha256_of,
+    write_manifest,
+)
+
+ODP_PRODUCTS_URL = "https://api.uspto.gov/api/v1/datasets/products/"
+PTAB_PROCEEDINGS_URL = "https://api.uspto.gov/api/v1/patent/trials/proceedings/search"
+PTAB_DOCUMENTS_URL = "https://api.uspto.gov/api/v1/patent/trials/documents/search"
+API_KEY_HELP = ("set $USPTO_API_KEY or pass --api-key (a free key: "
+                "https://data.uspto.gov/myodp/key-reveal)")
+
+
+@dataclass(frozen=True)
+class BulkProduct:
+    """One Open Data Portal bulk product: its identifier, which of its files are data,
+    whether each release replaces the last (then only the newest is fetched) and the load
+    command that reads them."""
+
+    source: str
+    product: str
+    title: str
+    files: str
+    cumulative: bool
+    load: str
+
+
+BULK_PRODUCTS: dict[str, BulkProduct] = {p.source: p for p in (
+    BulkProduct("grants", "PTGRXML", "Patent Grant Full-Text Data (No Images) - XML, weekly",
+                r"ipg\d{6}\.zip", False, "warchest load uspto-xml"),
+    BulkProduct("applications", "APPXML",
+                "Patent Application Full-Text Data (No Images) - XML, weekly",
+                r"ipa\d{6}\.zip", False, "warchest load uspto-xml"),
+    BulkProduct("assignments-daily", "PASDL", "Patent Assignment XML, daily",
+                r"ad\d{8}\.zip", False, "(XML: no loader yet; see docs/data.md)"),
+    BulkProduct("assignments-yearly", "PASYR", "Patent Assignment XML, annual backfile",
+                r"ad\d{8}-\d{8}-\d{2}\.zip", False, "(XML: no loader yet; see docs/data.md)"),
+    BulkProduct("maintenance", "PTMNFEE2",
+                "Patent Maintenance Fee Events, weekly and cumulative",
+                r"MaintFeeEvents_\d{8}\.(zip|txt)", True, "warchest load maintenance"),
+)}
+
+ASSIGNMENT_TABLES = ("assignment", "assignor", "assignee", "documentid",
+                     "assignment_conveyance")
+"""The Patent Assignment Dataset's CSV tables (``load assignments`` reads them)."""
+
+
+def api_key_of(api_key: str | None) -> str:
+    key = api_key or os.environ.get("USPTO_API_KEY") or ""
+    if not key.strip():
+        raise FetchError(f"the USPTO Open Data Portal needs an API key: {API_KEY_HELP}")
+    return key.strip()
+
+
+def _json(url: str, headers: dict[str, str], timeout: float, what: str) -> Any:
+    with open_url(url, timeout=timeout, headers={**headers, "Accept": "application/json"},
+                  what=what) as response:
+        body = response.read()
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise FetchError(f"{url}: the answer is not JSON ({body[:80]!r}); check "
+                         "--base-url") from None
+
+
+def _day(text: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def list_product_files(product: BulkProduct, *, since: dt.date | None = None,
+                       until: dt.date | None = None, api_key: str | None = None,
+                       base_url: str | None = None, timeout: float = 60.0
+                       ) -> list[dict[str, Any]]:
+    """The product's data files covering ``since``..``until`` (by the dates the listing
+    gives; file names match ``product.files``), oldest first; for a cumulative product
+    only the newest release."""
+    base = base_url or os.environ.get("WARCHEST_USPTO_API_URL") or ODP_PRODUCTS_URL
+    query = {"includeFiles": "true"}
+    if since:
+        query["fileDataFromDate"] = since.isoformat()
+    if until:
+        query["fileDataToDate"] = until.isoformat()
+    url = f"{base.rstrip('/')}/{product.product}?{urllib.parse.urlencode(query)}"
+    data = _json(url, {"X-API-Key": api_key_of(api_key)}, timeout, "the product")
+    bags = data.get("bulkDataProductBag") if isinstance(data, dict) else None
+    if not bags:
+        raise FetchError(f"{url}: the listing names no product {product.product}; check "
+                         "--base-url")
+    files = (bags[0].get("productFileBag") or {}).get("fileDataBag") or []
+    pattern = re.compile(product.files)
+    chosen = []
+    for f in files:
+        name = str(f.get("fileName") or "")
+        if "/" in name or "\\" in name or not pattern.fullmatch(name):
+            continue  # documentation, images, or a name that is not a plain file name
+        start = _day(f.get("fileDataFromDate")) or _day(f.get("fileReleaseDate"))
+        end = _day(f.get("fileDataToDate")) or start
+        if not product.cumulative and (
+                (since and end and end < since) or (until and start and start > until)):
+            continue
+        chosen.append({**f, "_start": start, "_end": end})
+    chosen.sort(key=lambda f: (f["_end"] or dt.date.min, f["fileName"]))
+    if product.cumulative and chosen:
+        chosen = chosen[-1:]
+    return chosen
+
+
+def fetch_uspto(source: str, *, since: dt.date | None = None, until: dt.date | None = None,
+                cache: Path | None = None, api_key: str | None = None,
+                base_url: str | None = None, progress: ProgressFn | None = None,
+                force: bool = False, timeout: float = 60.0) -> list[Fetched]:
+    """Download one Open Data Portal product's files into ``cache/<source>``: ``grants``
+    and ``applications`` (weekly XML), ``assignments-daily``, ``assignments-yearly``,
+    ``maintenance`` (the newest cumulative file)."""
+    product = BULK_PRODUCTS.get(source)
+    if product is None:
+        raise FetchError(f"unknown USPTO bulk source {source!r}; known: "
+                         f"{', '.join(BULK_PRODUCTS)}")
+    if since and until and until < since:
+        raise FetchError(f"--until {until} is before --since {since}")
+    key = api_key_of(api_key)
+    files = list_product_files(product, since=since, until=until, api_key=key,
+                               base_url=base_url, timeout=timeout)
+    if not files:
+        span = f" from {since or '...'} to {until or '...'}" if since or until else ""
+        raise FetchError(f"{product.product} lists no {source} files{span}; widen "
+                         "--since/--until")
+    folder = (cache or default_cache_dir()) / source
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(folder)
+    out = []
+    for f in files:
+        url = str(f.get("fileDownloadURI") or "")
+        if not url.startswith(("https://", "http://")):
+            raise FetchError(f"{product.product}: file {f['fileName']} has no download "
+                             "address in the listing")
+        size = f.get("fileSize")
+        out.append(fetch_into(
+            folder, str(f["fileName"]), url, manifest, force=force, progress=progress,
+            timeout=timeout, expected_size=int(size) if isinstance(size, int) else None,
+            headers={"X-API-Key": key}, what="the product's listing",
+            record={"source": source, "product": product.product,
+                    "data_from": str(f["_start"] or ""), "data_to": str(f["_end"] or "")}))
+    return out
+
+
+def fetch_assignment_dataset(*, cache: Path | None = None, base_url: str | None = None,
+                             tables: tuple[str, ...] = ASSIGNMENT_TABLES,
+                             progress: ProgressFn | None = None, force: bool = False,
+                             timeout: float = 60.0) -> list[Fetched]:
+    """The Patent Assignment Dataset's CSV tables, ``<base>/<table>.csv.zip``, into
+    ``cache/assignment-dataset``. The USPTO's Office of the Chief Economist publishes each
+    release in its own folder, so the folder is given (``--base-url`` or
+    ``$WARCHEST_ASSIGNMENT_DATASET_URL``)."""
+    base = base_url or os.environ.get("WARCHEST_ASSIGNMENT_DATASET_URL")
+    if not base:
+        raise FetchError(
+            "the Patent Assignment Dataset has no fixed address: give the folder of the "
+            "release's CSV files with --base-url (listed on https://www.uspto.gov/ip-policy/"
+            "economic-research/research-datasets/patent-assignment-dataset) or "
+            "$WARCHEST_ASSIGNMENT_DATASET_URL")
+    unknown = [t for t in tables if t not in ASSIGNMENT_TABLES]
+    if unknown:
+        raise FetchError(f"unknown assignment table(s) {', '.join(unknown)}; known: "
+                         f"{', '.join(ASSIGNMENT_TABLES)}")
+    folder = (cache or default_cache_dir()) / "assignment-dataset"
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(folder)
+    base = base if base.endswith("/") else base + "/"
+    return [fetch_into(folder, f"{t}.csv.zip", f"{base}{t}.csv.zip", manifest, force=force,
+                       progress=progress, timeout=timeout, what="the release folder",
+                       record={"source": "assignment-dataset"})
+            for t in tables]
+
+
+PTAB_KINDS = {"proceedings": PTAB_PROCEEDINGS_URL, "documents": PTAB_DOCUMENTS_URL}
+
+
+def _records_of(page: Any) -> list[Any]:
+    """The records of one page of a PTAB search: the first list of objects in the answer
+    (``patentTrialProceedingDataBag`` and the like; ``results`` in the older API)."""
+    if isinstance(page, list):
+        return page
+    if isinstance(page, dict):
+        for value in page.values():
+            if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+                return value
+    return []
+
+
+def fetch_ptab(kind: str = "proceedings", *, query: str = "*:*", cache: Path | None = None,
+               api_key: str | None = None, base_url: str | None = None,
+               page_size: int = 100, max_records: int | None = None,
+               progress: ProgressFn | None = None, timeout: float = 60.0,
+               on_page: Callable[[int, int], None] | None = None) -> Fetched:
+    """Every PTAB trial record a search matches (``query``: the API's Lucene syntax, e.g.
+    ``patentNumber:6162705``), paged, into one JSON Lines file in ``cache/ptab`` (one
+    record a line, as the API gives it). The file is written under a temporary name and
+    renamed when the last page is in; its manifest entry keeps the query and count."""
+    if kind not in PTAB_KINDS:
+        raise FetchError(f"unknown PTAB kind {kind!r}; known: {', '.join(PTAB_KINDS)}")
+    if not 1 <= page_size <= 1000:
+        raise FetchError(f"--page-size {page_size}: give 1 to 1000")
+    key = api_key_of(api_key)
+    url = base_url or os.environ.get(f"WARCHEST_PTAB_{kind.upper()}_URL") or PTAB_KINDS[kind]
+    folder = (cache or default_cache_dir()) / "ptab"
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", query).strip("-")[:60] or "all"
+    name = f"ptab_{kind}_{slug}.jsonl"
+    target, part = folder / name, folder / (name + ".part")
+    done = 0
+    total: int | None = None
+    with open(part, "w", encoding="utf-8") as out:
+        while max_records is None or done < max_records:
+            limit = page_size if max_records is None else min(page_size, max_records - done)
+            params = urllib.parse.urlencode({"q": query, "offset": done, "limit": limit})
+            page = _json(f"{url}?{params}", {"X-API-Key": key}, timeout, "--query")
+            if isinstance(page, dict) and isinstance(page.get("count"), int):
+                total = page["count"]
+            records = _records_of(page)
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            done += len(records)
+            if progress is not None:
+                progress(name, done, total)
+            if on_page is not None:
+                on_page(done, total or done)
+            if len(records) < limit or (total is not None and done >= total):
+                break
+    part.replace(target)
+    size = target.stat().st_size
+    fetched = Fetched(name, str(target), url, size, sha256_of(target), "downloaded")
+    manifest = read_manifest(folder)
+    manifest[name] = {**fetched.to_dict(), "source": "ptab", "kind": kind, "query": query,
+                      "records": done}
+    write_manifest(folder, manifest)
+    return fetched
