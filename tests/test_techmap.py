@@ -308,3 +308,51 @@ def test_cli_similar(similar_store: Store) -> None:
     assert json.loads(result.output)["results"][0]["patent_id"] == "9100005"
     bad = CliRunner().invoke(app, ["techmap", "similar", "--text", "battery", "--db", path])
     assert bad.exit_code == 1 and "give --within" in bad.output and "Traceback" not in bad.output
+
+
+KEYWORD_TEXTS = {  # patent: (title, abstract); the areas below, matched by hand
+    "9200001": ("Wireless charging pad", "A coil charges the phone."),
+    "9200002": ("Wireless speaker", "The speaker pairs over a short range link."),
+    "9200003": ("Charging dock", "A dock that holds a wireless handset while charging."),
+    "9200004": ("Cellular modem", "The cellular baseband."),  # no "cell" word
+    "9200005": ("Battery pack wireless", "charging circuits for the pack"),  # across
+    "9200006": (None, "A wireless charging coil."),  # no title: the abstract still counts
+    "9200007": ("Handset, handset and HANDSET", None),  # one keyword, however often
+}
+
+
+def test_keywords_match_whole_words_and_phrases(tmp_path: Path) -> None:
+    """Each keyword is matched on its own: overlapping keywords both count, a phrase must
+    stand whole in the title or in the abstract, a word never matches part of a word."""
+    taxonomy = tmp_path / "areas.yaml"
+    taxonomy.write_text(
+        "power: {keywords: [wireless charging, charging, coil]}\n"
+        "radio: {keywords: [wireless, cell, short range link]}\n"
+        "phones: {keywords: [handset, wireless handset]}\n", encoding="utf-8")
+    with Store(tmp_path / "k.duckdb") as store:
+        with store.transaction():
+            lid = store.begin_load("test", "hand-built", None, None, None)
+            ids = sorted(KEYWORD_TEXTS)
+            store.write("patents", pa.table({
+                "patent_id": ids, "title": [KEYWORD_TEXTS[p][0] for p in ids]}), lid)
+            with_abstract = [p for p in ids if KEYWORD_TEXTS[p][1]]
+            store.write("abstracts", pa.table({
+                "patent_id": with_abstract,
+                "abstract": [KEYWORD_TEXTS[p][1] for p in with_abstract]}), lid)
+            store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
+        map_technology(store, taxonomy)
+        got = {(r["patent_id"], r["product"]): (r["evidence"], r["matches"])
+               for r in store.rows("SELECT * FROM patent_products WHERE via = 'keyword'")}
+    assert got == {
+        ("9200001", "power"): ("charging", 3),  # wireless charging, charging, coil
+        ("9200001", "radio"): ("wireless", 1),
+        ("9200002", "radio"): ("short range link", 2),  # and wireless
+        ("9200003", "power"): ("charging", 1),
+        ("9200003", "radio"): ("wireless", 1),
+        ("9200003", "phones"): ("handset", 2),  # and wireless handset
+        ("9200005", "power"): ("charging", 1),  # "wireless" ends the title: no phrase
+        ("9200005", "radio"): ("wireless", 1),
+        ("9200006", "power"): ("charging", 3),
+        ("9200006", "radio"): ("wireless", 1),
+        ("9200007", "phones"): ("handset", 1),
+    }

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 import warchest
+from warchest import Fetched, InputError
 from warchest.cli.common import (
     JsonOption,
     console,
@@ -23,8 +24,6 @@ from warchest.cli.common import (
     print_json,
     user_errors,
 )
-from warchest.errors import InputError
-from warchest.fetch import Fetched
 
 CacheOption = Annotated[Path | None, typer.Option(
     "--cache", help="Cache folder (default: $WARCHEST_CACHE or ./warchest-cache).")]

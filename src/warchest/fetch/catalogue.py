@@ -24,6 +24,8 @@ class Source:
 
 @dataclass(frozen=True)
 class SourceList(Result):
+    """Every source ``warchest fetch`` knows (``fetch_sources``), one row each."""
+
     sources: tuple[Source, ...]
 
     def rows(self) -> list[Row]:

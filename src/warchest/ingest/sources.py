@@ -284,9 +284,10 @@ def find_sources(
     return out
 
 
-def iter_lines(stream: IO[bytes], chunk: int = 4 << 20) -> Iterator[bytes]:
-    """Yield the lines of a binary stream (without line ends or a leading UTF-8 byte-order
-    mark), streaming."""
+def iter_line_blocks(stream: IO[bytes], chunk: int = 4 << 20) -> Iterator[list[bytes]]:
+    """The lines of a binary stream (without line ends or a leading UTF-8 byte-order mark),
+    a block of about ``chunk`` bytes at a time, streaming: for parsers that work on many
+    lines at once (Arrow compute)."""
     pending = b""
     first = True
     while True:
@@ -300,7 +301,14 @@ def iter_lines(stream: IO[bytes], chunk: int = 4 << 20) -> Iterator[bytes]:
         pending = lines.pop()
         if len(block) > MAX_RECORD and max(len(pending), *map(len, lines)) > MAX_RECORD:
             raise record_too_long("a line")
-        for line in lines:
-            yield line.rstrip(b"\r")
+        if lines:
+            yield [line.rstrip(b"\r") for line in lines]
     if pending:
-        yield pending.rstrip(b"\r")
+        yield [pending.rstrip(b"\r")]
+
+
+def iter_lines(stream: IO[bytes], chunk: int = 4 << 20) -> Iterator[bytes]:
+    """Yield the lines of a binary stream (without line ends or a leading UTF-8 byte-order
+    mark), streaming."""
+    for lines in iter_line_blocks(stream, chunk):
+        yield from lines

@@ -84,7 +84,17 @@ def _normalised_text(expr: str) -> str:
 
 
 def products_sql() -> str:
-    """``patent_products`` rows from ``taxonomy_terms`` (portable SQL)."""
+    """``patent_products`` rows from ``taxonomy_terms`` (portable SQL).
+
+    A CPC prefix matches a symbol it starts (joined on the subclass first). A keyword (a
+    normalised word or phrase) matches a text that holds it between word boundaries: the
+    text, normalised the same way, is split into its words and joined to the keywords on
+    their first word (a hash join: one pass over the texts, whatever the number of
+    keywords, instead of every keyword tried against every text); a one-word keyword is
+    then matched, and a phrase is checked against the text of the candidates only. Same
+    answer as ``' ' || text || ' ' LIKE '% phrase %'`` for every keyword. The text is the
+    title and the abstract, each padded: a phrase does not run from one into the other;
+    a patent with an abstract and no title is matched on its abstract."""
     title = _normalised_text("p.title")
     abstract = _normalised_text("a.abstract")
     return f"""
@@ -99,18 +109,30 @@ by_cpc AS (
       ON x.subclass = c.subclass AND c.symbol LIKE x.pattern || '%'
     GROUP BY c.patent_id, x.product
 ),
-words AS (SELECT product, ' ' || pattern || ' ' AS padded, pattern
-          FROM taxonomy_terms WHERE kind = 'keyword'),
+words AS (
+    SELECT product, pattern, split_part(pattern, ' ', 1) AS first_word,
+           strpos(pattern, ' ') > 0 AS phrase
+    FROM taxonomy_terms WHERE kind = 'keyword'
+),
 texts AS (
-    SELECT p.patent_id, {title} || coalesce({abstract}, '') AS body
+    SELECT p.patent_id, coalesce({title}, '') || coalesce({abstract}, '') AS body
     FROM patents p LEFT JOIN abstracts a ON a.patent_id = p.patent_id
     WHERE p.title IS NOT NULL OR a.abstract IS NOT NULL
 ),
+tokens AS (
+    SELECT t.patent_id, t.body, tok.word
+    FROM texts t CROSS JOIN unnest(string_split(t.body, ' ')) AS tok(word)
+),
+hits AS (
+    SELECT k.patent_id, w.product, w.pattern
+    FROM tokens k JOIN words w ON w.first_word = k.word
+    WHERE NOT w.phrase OR k.body LIKE '%' || ' ' || w.pattern || ' ' || '%'
+),
 by_keyword AS (
-    SELECT t.patent_id, w.product, 'keyword' AS via,
-           min(w.pattern) AS evidence, count(DISTINCT w.pattern) AS matches
-    FROM texts t JOIN words w ON t.body LIKE '%' || w.padded || '%'
-    GROUP BY t.patent_id, w.product
+    SELECT patent_id, product, 'keyword' AS via,
+           min(pattern) AS evidence, count(DISTINCT pattern) AS matches
+    FROM hits
+    GROUP BY patent_id, product
 )
 SELECT patent_id, product, via, evidence, CAST(matches AS INTEGER) AS matches FROM by_cpc
 UNION ALL
