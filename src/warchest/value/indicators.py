@@ -183,20 +183,21 @@ forward AS (
 def _lag_share_ctes() -> str:
     """``share``: the share of its 5-year citations a patent granted less than 5 years
     before the data ends has had time to receive, from its cohort field's citation lags
-    (pooled when the field has none)."""
+    (pooled when the field has none). The pooled lags are the fields' summed, so the
+    citations are read once."""
     y = YEAR_DAYS
-    return f"""lag_buckets AS (
+    return f"""field_lags AS (
     SELECT coalesce(b.cohort_field, '?') AS field,
            CAST(floor(f.lag_days / {y}) AS INTEGER) AS bucket, count(*) AS n
     FROM cites f JOIN base b ON b.patent_id = f.cited
     WHERE b.observed_years >= 5 AND f.lag_days >= 0 AND f.lag_days < 5 * {y}
     GROUP BY 1, 2
+),
+lag_buckets AS (
+    SELECT field, bucket, n FROM field_lags
     UNION ALL
-    SELECT '(pooled)' AS field, CAST(floor(f.lag_days / {y}) AS INTEGER) AS bucket,
-           count(*) AS n
-    FROM cites f JOIN base b ON b.patent_id = f.cited
-    WHERE b.observed_years >= 5 AND f.lag_days >= 0 AND f.lag_days < 5 * {y}
-    GROUP BY 2
+    SELECT '(pooled)' AS field, bucket, CAST(sum(n) AS BIGINT) AS n
+    FROM field_lags GROUP BY bucket
 ),
 lag_fields AS (SELECT DISTINCT field FROM lag_buckets),
 lag_grid AS (
@@ -232,7 +233,11 @@ share AS (
 
 def _breadth_ctes() -> str:
     """Backward citations, generality and originality (Herfindahl over the citing and cited
-    patents' fields, bias-corrected), radicalness, family size in offices."""
+    patents' fields, bias-corrected), radicalness, family size in offices.
+
+    ``cited_classes`` needs no DISTINCT: ``cites`` is distinct on (citing, cited) and
+    ``own_classes`` on (patent, subclass), so their join is distinct on (citing, cited,
+    subclass)."""
     return f"""backward AS (
     SELECT patent_id, count(DISTINCT cited_patent_id) AS backward
     FROM citations WHERE cited_patent_id IS NOT NULL GROUP BY patent_id
@@ -261,7 +266,7 @@ originality AS (
 ),
 own_classes AS (SELECT DISTINCT patent_id, subclass FROM cpc WHERE subclass IS NOT NULL),
 cited_classes AS (
-    SELECT DISTINCT f.citing AS patent_id, f.cited, oc.subclass
+    SELECT f.citing AS patent_id, f.cited, oc.subclass
     FROM cites f JOIN own_classes oc ON oc.patent_id = f.cited
 ),
 radicalness AS (
