@@ -102,6 +102,11 @@ def _cohort_ctes(min_cohort: int) -> str:
     section holding ``min_cohort`` patents) and the years observed since its grant."""
     y = YEAR_DAYS
     return f"""span AS (SELECT max(grant_date) AS data_end FROM patents),
+keys AS (
+    SELECT patent_id, grant_date,
+           CAST(row_number() OVER (ORDER BY patent_id) AS INTEGER) AS k
+    FROM patents WHERE grant_date IS NOT NULL
+),
 first_cpc AS (
     SELECT patent_id, subclass, symbol, main_group,
            row_number() OVER (PARTITION BY patent_id ORDER BY
@@ -111,14 +116,16 @@ first_cpc AS (
 ),
 field AS (SELECT patent_id, subclass AS field, symbol AS lead_symbol,
                  main_group AS lead_group FROM first_cpc WHERE k = 1),
+field_k AS (SELECT kk.k, fl.field FROM field fl JOIN keys kk ON kk.patent_id = fl.patent_id),
 dated AS (
-    SELECT p.patent_id, p.grant_date, p.num_claims, a.filing_date,
+    SELECT p.patent_id, kk.k, p.grant_date, p.num_claims, a.filing_date,
            CAST(EXTRACT(YEAR FROM p.grant_date) AS INTEGER) AS cohort_year,
            fl.field AS subclass, fl.lead_symbol, fl.lead_group,
            substr(fl.field, 1, 3) AS cpc_class,
            substr(fl.field, 1, 1) AS section,
            date_diff('day', p.grant_date, s.data_end) / {y} AS observed_years
     FROM patents p CROSS JOIN span s
+    JOIN keys kk ON kk.patent_id = p.patent_id
     LEFT JOIN applications a ON a.patent_id = p.patent_id
     LEFT JOIN field fl ON fl.patent_id = p.patent_id
     WHERE p.grant_date IS NOT NULL
@@ -131,7 +138,7 @@ sized AS (
     FROM dated d
 ),
 base AS (
-    SELECT patent_id, grant_date, num_claims, filing_date, cohort_year, observed_years,
+    SELECT patent_id, k, grant_date, num_claims, filing_date, cohort_year, observed_years,
            subclass AS cpc_subclass, lead_symbol, lead_group,
            CASE WHEN subclass IS NULL THEN '?'
                 WHEN n_subclass >= {int(min_cohort)} THEN subclass
@@ -146,7 +153,10 @@ base AS (
 def _forward_ctes(self_citations: bool) -> str:
     """``cites`` (distinct citations between granted patents, with their lag and whether
     both are of one owner group) and ``forward`` (citations received within 5 and 7 years,
-    self citations apart)."""
+    self citations apart). ``cites`` holds integer keys (``keys``: each granted patent
+    numbered in patent order), so the statement's largest joins and groupings, which all
+    read it, hash 4-byte integers, not patent numbers; the patent numbers come back only
+    when the per-patent results meet ``base``."""
     y = YEAR_DAYS
     if self_citations:
         self_expr = "CASE WHEN gc.grp IS NOT NULL AND gc.grp = gd.grp THEN 1 ELSE 0 END"
@@ -158,18 +168,17 @@ def _forward_ctes(self_citations: bool) -> str:
         self_expr, self_join = "0", ""
         self_5 = self_7 = "CAST(NULL AS BIGINT)"
     return f"""cites AS (
-    SELECT DISTINCT c.patent_id AS citing, c.cited_patent_id AS cited,
+    SELECT DISTINCT cg.k AS citing, cd.k AS cited,
            date_diff('day', cd.grant_date, cg.grant_date) AS lag_days,
            {self_expr} AS is_self
     FROM citations c
-    JOIN patents cg ON cg.patent_id = c.patent_id
-    JOIN patents cd ON cd.patent_id = c.cited_patent_id
+    JOIN keys cg ON cg.patent_id = c.patent_id
+    JOIN keys cd ON cd.patent_id = c.cited_patent_id
     {self_join}
-    WHERE cg.grant_date IS NOT NULL AND cd.grant_date IS NOT NULL
-      AND c.patent_id <> c.cited_patent_id
+    WHERE c.patent_id <> c.cited_patent_id
 ),
 forward AS (
-    SELECT f.cited AS patent_id,
+    SELECT f.cited AS k,
            sum(CASE WHEN f.lag_days < 5 * {y} THEN 1 ELSE 0 END) AS forward_5y,
            sum(CASE WHEN f.lag_days < 7 * {y} THEN 1 ELSE 0 END) AS forward_7y,
            {self_5} AS forward_5y_self,
@@ -189,7 +198,7 @@ def _lag_share_ctes() -> str:
     return f"""field_lags AS (
     SELECT coalesce(b.cohort_field, '?') AS field,
            CAST(floor(f.lag_days / {y}) AS INTEGER) AS bucket, count(*) AS n
-    FROM cites f JOIN base b ON b.patent_id = f.cited
+    FROM cites f JOIN base b ON b.k = f.cited
     WHERE b.observed_years >= 5 AND f.lag_days >= 0 AND f.lag_days < 5 * {y}
     GROUP BY 1, 2
 ),
@@ -243,39 +252,41 @@ def _breadth_ctes() -> str:
     FROM citations WHERE cited_patent_id IS NOT NULL GROUP BY patent_id
 ),
 gen_counts AS (
-    SELECT f.cited AS patent_id, fl.field, count(*) AS n
-    FROM cites f JOIN field fl ON fl.patent_id = f.citing GROUP BY 1, 2
+    SELECT f.cited AS k, fl.field, count(*) AS n
+    FROM cites f JOIN field_k fl ON fl.k = f.citing GROUP BY 1, 2
 ),
 generality AS (
-    SELECT patent_id, sum(n) AS n_all,
+    SELECT k, sum(n) AS n_all,
            CASE WHEN sum(n) >= 2
                 THEN (1 - sum(n * n) * 1.0 / (sum(n) * sum(n))) * sum(n) / (sum(n) - 1)
            END AS generality
-    FROM gen_counts GROUP BY patent_id
+    FROM gen_counts GROUP BY k
 ),
 orig_counts AS (
-    SELECT f.citing AS patent_id, fl.field, count(*) AS n
-    FROM cites f JOIN field fl ON fl.patent_id = f.cited GROUP BY 1, 2
+    SELECT f.citing AS k, fl.field, count(*) AS n
+    FROM cites f JOIN field_k fl ON fl.k = f.cited GROUP BY 1, 2
 ),
 originality AS (
-    SELECT patent_id,
+    SELECT k,
            CASE WHEN sum(n) >= 2
                 THEN (1 - sum(n * n) * 1.0 / (sum(n) * sum(n))) * sum(n) / (sum(n) - 1)
            END AS originality
-    FROM orig_counts GROUP BY patent_id
+    FROM orig_counts GROUP BY k
 ),
-own_classes AS (SELECT DISTINCT patent_id, subclass FROM cpc WHERE subclass IS NOT NULL),
+own_classes AS (
+    SELECT DISTINCT kk.k, c.subclass
+    FROM cpc c JOIN keys kk ON kk.patent_id = c.patent_id WHERE c.subclass IS NOT NULL
+),
 cited_classes AS (
-    SELECT f.citing AS patent_id, f.cited, oc.subclass
-    FROM cites f JOIN own_classes oc ON oc.patent_id = f.cited
+    SELECT f.citing AS k, f.cited, oc.subclass
+    FROM cites f JOIN own_classes oc ON oc.k = f.cited
 ),
 radicalness AS (
-    SELECT cc.patent_id,
+    SELECT cc.k,
            avg(CASE WHEN mine.subclass IS NULL THEN 1.0 ELSE 0.0 END) AS radicalness
     FROM cited_classes cc
-    LEFT JOIN own_classes mine ON mine.patent_id = cc.patent_id
-                              AND mine.subclass = cc.subclass
-    GROUP BY cc.patent_id
+    LEFT JOIN own_classes mine ON mine.k = cc.k AND mine.subclass = cc.subclass
+    GROUP BY cc.k
 ),
 family_links AS ({FAMILY_LINKS}),
 family AS (
@@ -307,13 +318,13 @@ def _raw_cte(self_citations: bool) -> str:
            g.generality, o.originality, r.radicalness,
            date_diff('day', b.filing_date, b.grant_date) AS grant_lag_days
     FROM base b
-    LEFT JOIN forward fw ON fw.patent_id = b.patent_id
+    LEFT JOIN forward fw ON fw.k = b.k
     LEFT JOIN share sh ON sh.patent_id = b.patent_id
     LEFT JOIN backward bw ON bw.patent_id = b.patent_id
     LEFT JOIN family fam ON fam.patent_id = b.patent_id
-    LEFT JOIN generality g ON g.patent_id = b.patent_id
-    LEFT JOIN originality o ON o.patent_id = b.patent_id
-    LEFT JOIN radicalness r ON r.patent_id = b.patent_id
+    LEFT JOIN generality g ON g.k = b.k
+    LEFT JOIN originality o ON o.k = b.k
+    LEFT JOIN radicalness r ON r.k = b.k
 ),
 """
 
