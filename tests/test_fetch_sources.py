@@ -190,3 +190,45 @@ def test_assignment_xml_and_ipc_titles_arrive_whole(server: Services, tmp_path: 
     assert [f.name for f in ipc] == ["EN_ipc_title_list_20240101.zip"]
     manifest = json.loads((tmp_path / "ipc" / "manifest.json").read_text())
     assert manifest["EN_ipc_title_list_20240101.zip"]["version"] == "20240101"
+
+
+def test_update_fetches_and_loads_what_is_new_then_nothing(server: Services,
+                                                          tmp_path: Path) -> None:
+    import gzip
+    import zipfile
+
+    xml = Path(warchest.__file__).parent / "samples" / "uspto_xml"
+    first = tmp_path / "ipg131224.zip"
+    with zipfile.ZipFile(first, "w") as z:
+        z.writestr("ipg131224.xml", gzip.decompress(
+            (xml / "grant_v4.4_2013-05-16.xml.gz").read_bytes()))
+    with warchest.Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(warchest.InputError, match="no granted patents to update from"):
+            warchest.update_store(store, api_key=KEY, base_url=_api(server))
+        warchest.load_uspto_xml(store, [first])
+        before = store.scalar("SELECT count(*) FROM patents")
+        assert str(store.scalar("SELECT max(grant_date) FROM patents")) == "2013-12-24"
+        with pytest.raises(warchest.InputError, match="before the day after"):
+            warchest.update_store(store, until=dt.date(2013, 12, 1), api_key=KEY,
+                                  base_url=_api(server))
+        got = warchest.update_store(store, until=dt.date(2025, 1, 31), cache=tmp_path / "c",
+                                    api_key=KEY, base_url=_api(server))
+        assert got.since == dt.date(2013, 12, 25)
+        assert got.loaded == ("ipg241231.zip", "ipg250107.zip", "ipg250114.zip",
+                              "MaintFeeEvents_20260105.zip")  # not 02-04: after --until
+        assert got.derived and "owners" in got.seconds and "values" in got.seconds
+        # the same patents as the three recorded files loaded by hand (the first of them
+        # holds the 2013 file's documents again: replaced, not doubled)
+        with warchest.Store(tmp_path / "direct.duckdb") as direct:
+            warchest.load_uspto_xml(direct, [first] + [
+                tmp_path / "c" / "grants" / n for n in got.loaded[:3]])
+            wanted = direct.scalar("SELECT count(*) FROM patents")
+            newest = direct.scalar("SELECT max(grant_date) FROM patents")
+        assert store.scalar("SELECT count(*) FROM patents") == wanted > before
+        assert got.newest_grant_after == newest
+        assert store.scalar("SELECT count(*) FROM maintenance_events") == 6
+        assert store.scalar("SELECT count(*) FROM patent_indicators") == wanted
+        again = warchest.update_store(store, until=dt.date(2025, 1, 31),
+                                      cache=tmp_path / "c", api_key=KEY, base_url=_api(server))
+        assert again.loaded == () and not again.derived
+        assert {f.status for f in again.fetched} == {"cached"}

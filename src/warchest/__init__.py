@@ -51,6 +51,8 @@ The store and its data:
                                   Lines)
     fetch_scheme                  download one release of the CPC or IPC scheme
     fetch_sources                 every source fetch knows: address, API key, loader
+    update_store                  fetch and load what the USPTO published since the
+                                  store's newest grant, then derive again
     BULK_PRODUCTS                 the Open Data Portal products fetch_uspto knows
     ASSIGNMENT_TABLES             the Patent Assignment Dataset's CSV tables
     CPC_VERSION                   the CPC release fetch_scheme takes by default
@@ -164,6 +166,7 @@ to_csv, shown as a table in a notebook):
     QueryResult                   what run_query returns
     Fetched                       what fetch_patentsview, one per file returns
     SourceList                    what fetch_sources returns
+    UpdateReport                  what update_store returns
     Source                        one source in a SourceList
     LakeExport                    what export_parquet returns
     LakeDerivation                what derive_lake returns
@@ -393,6 +396,7 @@ if TYPE_CHECKING:
         SimilarPatents,
         find_similar,
     )
+    from warchest.update import UpdateReport, update_store
     from warchest.value import (
         PatentValue,
         PortfolioComparison,
@@ -440,6 +444,8 @@ _HOME: dict[str, tuple[str, str]] = {
     "IPC_VERSION": ("warchest.fetch", "IPC_VERSION"),
     "Source": ("warchest.fetch", "Source"),
     "SourceList": ("warchest.fetch", "SourceList"),
+    "update_store": ("warchest.update", "update_store"),
+    "UpdateReport": ("warchest.update", "UpdateReport"),
     "load_patentsview": ("warchest.ingest", "load_patentsview"),
     "load_uspto_xml": ("warchest.ingest", "load_uspto_xml"),
     "load_assignments": ("warchest.ingest", "load_assignments"),
@@ -622,6 +628,7 @@ __all__ = [
     "StoreStatus",
     "StoreUnavailable",
     "TechmapReport",
+    "UpdateReport",
     "ValueReport",
     "ValuedPortfolio",
     "WarchestError",
@@ -695,6 +702,7 @@ __all__ = [
     "store_status",
     "synthetic_kind",
     "try_normalize_patent_number",
+    "update_store",
     "values_computed",
     "write_deal_report",
     "write_exposure_heatmap",

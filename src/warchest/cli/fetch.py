@@ -17,7 +17,10 @@ from rich.table import Table
 import warchest
 from warchest import Fetched, InputError
 from warchest.cli.common import (
+    DbOption,
     JsonOption,
+    _open_engine,
+    app,
     console,
     err,
     fetch_app,
@@ -254,3 +257,46 @@ def _scheme_command(scheme: str, parts_help: str, default_version: str,
 
 _scheme_command("cpc", "titles, scheme: comma-separated", warchest.CPC_VERSION, "202208")
 _scheme_command("ipc", "titles", warchest.IPC_VERSION, "20240101")
+
+
+@app.command("update")
+@user_errors
+def update(
+    until: UntilOption = None,
+    db: DbOption = None,
+    cache: CacheOption = None,
+    api_key: ApiKeyOption = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="The Open Data Portal's product listing address (default: "
+        "$WARCHEST_USPTO_API_URL or the USPTO's).")] = None,
+    derive: Annotated[bool, typer.Option(
+        "--derive/--no-derive", help="Run the pipeline's steps again after loading "
+        "(default: yes).")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Bring the store up to date: fetch the weekly grant files published since its newest
+    grant and the newest maintenance-fee events (USPTO Open Data Portal; needs an API key),
+    load what the store lacks, then derive everything again.
+
+    Example: warchest update --no-derive
+    """
+    last = _date(until, "--until")
+    with _open_engine(db) as store, _progress(as_json) as progress:
+        report = warchest.update_store(store, until=last, cache=cache, api_key=api_key,
+                                       base_url=base_url, derive=derive, progress=progress)
+    if as_json:
+        print_json(report)
+        return
+    table = Table(title=f"update: grants from {report.since} to {report.until}")
+    for col in ("file", "download", "loaded"):
+        table.add_column(col)
+    for row in report.rows():
+        table.add_row(escape(str(row["file"])), str(row["status"]), str(row["loaded"]))
+    console.print(table)
+    rows = sum(r.rows_loaded for r in report.loads)
+    quarantined = sum(r.rows_quarantined for r in report.loads)
+    console.print(f"loaded {len(report.loaded)} file(s): {rows:,} rows, {quarantined:,} "
+                  f"quarantined; newest grant {report.newest_grant_before} -> "
+                  f"{report.newest_grant_after}; "
+                  + ("derived again" if report.derived else "not derived"
+                     + (" (--no-derive)" if report.loaded and not derive else "")))
