@@ -12,9 +12,11 @@ import gzip
 import hashlib
 import io
 import json
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -109,6 +111,8 @@ class HashingStream(io.RawIOBase):
         self.source = source
         self.bytes_read = 0
         self.sha256: str | None = None
+        self._digest: Future[str] | None = None
+        self._tap: _HashTap | None = None
         self.packed: Callable[[], int] | None = None
         """Compressed bytes read so far (None for a plain file)."""
 
@@ -125,7 +129,9 @@ class HashingStream(io.RawIOBase):
                 stream = cls(inner, None, None, source)
                 size = archive.getinfo(source.member).compress_size  # known up front
                 stream.packed = lambda: size
-                stream.sha256 = file_sha256(path)
+                # the archive is hashed whole, beside the parse (the digest is needed when
+                # the load ends); hashlib and file reads let go of the GIL
+                stream._digest = background_sha256(path)
                 stream._archive = archive  # type: ignore[attr-defined]
                 return stream
             raw = open(path, "rb")  # noqa: SIM115 - closed by close()
@@ -139,8 +145,10 @@ class HashingStream(io.RawIOBase):
             unzipped: IO[bytes] = gzip.GzipFile(fileobj=hashing, mode="rb")  # type: ignore[assignment]
             stream = cls(unzipped, raw, sha, source)
             stream.packed = raw.tell
-            return stream
-        return cls(hashing, raw, sha, source)  # type: ignore[arg-type]
+        else:
+            stream = cls(hashing, raw, sha, source)  # type: ignore[arg-type]
+        stream._tap = hashing
+        return stream
 
     def readable(self) -> bool:
         return True
@@ -174,7 +182,15 @@ class HashingStream(io.RawIOBase):
 
     def finish(self) -> str | None:
         """Drain nothing; return the SHA-256 of the file (complete once fully read)."""
+        if self._digest is not None:
+            try:
+                self.sha256 = self._digest.result()
+            except OSError as exc:
+                raise BadInputFile(f"{self.source.path} could not be read to hash it "
+                                   f"({exc}); nothing of it was loaded") from None
         if self._sha is not None:
+            if self._tap is not None:
+                self._tap.drain()
             if self._raw is not None:
                 # hash whatever the decompressor left unread (gzip trailer, padding)
                 rest = self._raw.read()
@@ -195,18 +211,28 @@ class HashingStream(io.RawIOBase):
 
 
 class _HashTap(io.RawIOBase):
+    """Reads ``raw`` and hands each block to the hashing thread, in order (one worker), so
+    the parse does not wait for the hash."""
+
     def __init__(self, raw: IO[bytes], sha: hashlib._Hash) -> None:
         super().__init__()
         self._raw = raw
         self._sha = sha
+        self._last: Future[None] | None = None
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
         data = self._raw.read(size)
-        self._sha.update(data)
+        if data:
+            self._last = _HASHER.submit(self._sha.update, data)
         return data
+
+    def drain(self) -> None:
+        """Wait until every block read so far is hashed."""
+        if self._last is not None:
+            self._last.result()
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
@@ -224,6 +250,25 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
             f"{path} is not a readable zip archive ({exc}); the download is probably "
             "truncated: fetch it again"
         ) from None
+
+
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warchest-sha256")
+_DIGESTS: dict[tuple[str, int, int], Future[str]] = {}
+_DIGESTS_LOCK = threading.Lock()
+
+
+def background_sha256(path: Path) -> Future[str]:
+    """The SHA-256 of a file, computed on a thread of its own; an archive whose members
+    load one after another is hashed once (keyed by path, size and modification time)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    with _DIGESTS_LOCK:
+        digest = _DIGESTS.get(key)
+        if digest is None or (digest.done() and digest.exception() is not None):
+            if len(_DIGESTS) >= 256:
+                _DIGESTS.clear()
+            digest = _DIGESTS[key] = _HASHER.submit(file_sha256, path)
+        return digest
 
 
 def file_sha256(path: Path, chunk: int = 8 << 20) -> str:
