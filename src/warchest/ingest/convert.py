@@ -69,11 +69,10 @@ def to_html_text(values: pa.Array) -> Converted:
     )
     if not pc.any(marked).as_py():
         return values, None
-    cleaned = [
-        clean_markup(v) if (v is not None and m) else v
-        for v, m in zip(values.to_pylist(), marked.to_pylist(), strict=True)
-    ]
-    return pa.array(cleaned, pa.string()), None
+    # Python for the marked rows only: the others stay in Arrow
+    cleaned = pa.array([clean_markup(v) for v in pc.filter(values, marked).to_pylist()],
+                       pa.string())
+    return pc.replace_with_mask(values, marked, cleaned), None
 
 
 _INT = r"^\s*[+-]?[0-9]+(\.0+)?\s*$"
@@ -197,11 +196,12 @@ def to_application(values: pa.Array) -> Converted:
     if pc.all(fast).as_py():
         converted = stripped
     else:
-        slow = [
-            normalize_application_number(v) if (v is not None and not f) else None
-            for v, f in zip(values.to_pylist(), fast.to_pylist(), strict=True)
-        ]
-        converted = pc.if_else(fast, stripped, pa.array(slow, pa.string()))
+        # Python for the rows the fast path does not read, only them
+        slow = pc.and_(pc.invert(fast), pc.is_valid(values))
+        fixed = pa.array([normalize_application_number(v)
+                          for v in pc.filter(values, slow).to_pylist()], pa.string())
+        converted = pc.replace_with_mask(
+            pc.if_else(fast, stripped, pa.nulls(len(values), pa.string())), slow, fixed)
     return converted, _bad_where(values, converted)
 
 
