@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import threading
 import zipfile
 import zlib
@@ -255,6 +256,18 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warchest-sha256")
 _DIGESTS: dict[tuple[str, int, int], Future[str]] = {}
 _DIGESTS_LOCK = threading.Lock()
+
+
+def _fresh_hasher() -> None:
+    """A forked child has no hashing thread (only its parent's record of one): give it its
+    own, or what it hands over would never be hashed."""
+    global _HASHER, _DIGESTS_LOCK
+    _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warchest-sha256")
+    _DIGESTS_LOCK = threading.Lock()
+    _DIGESTS.clear()
+
+
+os.register_at_fork(after_in_child=_fresh_hasher)
 
 
 def background_sha256(path: Path) -> Future[str]:
