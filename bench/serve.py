@@ -4,10 +4,15 @@ company's portfolio (GET /api/v1/companies/{id}/portfolio, one page of 50), whil
 job runs (POST /api/v1/deals, started first; restarted when it ends). Prints the latency
 percentiles per kind of read, the errors and the throughput.
 
-The server runs in its own process (`python -m warchest serve`); the clients are asyncio
-tasks over httpx in this one. Patents are drawn uniformly from the whole store; companies
-uniformly from those holding at least MIN_PATENTS patents today (the ones a user looks up),
-so the largest portfolios are asked for too.
+The server runs in its own process (`python -m warchest serve`). The clients are `wrk`
+(Debian's C load generator: `apt-get install wrk`; half the connections on patents, half
+on portfolios, one wrk process each) when it is installed, else asyncio tasks over httpx
+in this process (`--client httpx`), which on two cores is a ceiling of its own: about 350
+requests/s even on a route that does nothing. `--think` needs httpx.
+
+Patents are drawn uniformly from the whole store; companies uniformly from those holding at
+least MIN_PATENTS patents today (the ones a user looks up), so the largest portfolios are
+asked for too.
 
     python bench/serve.py --db bench/out/engines-1000000/world.duckdb --clients 50 --seconds 30
 """
@@ -19,6 +24,8 @@ import asyncio
 import json
 import os
 import random
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -134,6 +141,72 @@ async def run(url: str, key: str, args: argparse.Namespace, ids: list[str], firm
     return result
 
 
+WRK_SCRIPT = r"""
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+math.randomseed(tonumber(os.getenv("WRK_SEED")))
+local key = os.getenv("WRK_KEY")
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)], {["Authorization"] = "Bearer " .. key})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT n=%d p50=%.3f p95=%.3f p99=%.3f max=%.3f errors=%d status=%d\n",
+    summary.requests, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout, summary.errors.status))
+end
+"""
+
+
+def run_wrk(url: str, key: str, args: argparse.Namespace, ids: list[str], firms: list[str],
+            deal: dict[str, object], tmp: Path) -> dict[str, object]:
+    """The same load with two wrk processes (patents, portfolios), the deal job started
+    first over httpx and watched until the window closes."""
+    script = tmp / "paths.lua"
+    script.write_text(WRK_SCRIPT, encoding="utf-8")
+    lists = {"patent": [f"/api/v1/patents/{i}" for i in ids],
+             "portfolio": [f"/api/v1/companies/{f}/portfolio?limit=50&as_of=2025-12-31"
+                           for f in firms]}
+    headers = {"Authorization": f"Bearer {key}"}
+    deal_log: list[dict[str, object]] = []
+    job: dict[str, object] = {}
+    if not args.no_deal:
+        job = httpx.post(url + "/api/v1/deals", json=deal, headers=headers, timeout=60).json()
+        time.sleep(2)  # the deal is running before the load starts
+    procs = {}
+    for k, (kind, paths) in enumerate(lists.items()):
+        listing = tmp / f"{kind}.txt"
+        listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        env = {**os.environ, "WRK_PATHS": str(listing), "WRK_KEY": key,
+               "WRK_SEED": str(args.seed + k)}
+        conns = args.clients // 2 + (args.clients % 2 if k == 0 else 0)
+        procs[kind] = subprocess.Popen(
+            ["wrk", "-t1", f"-c{conns}", f"-d{int(args.seconds)}s", "--timeout", "60s",
+             "-s", str(script), url], env=env, stdout=subprocess.PIPE, text=True)
+    outputs = {kind: p.communicate()[0] for kind, p in procs.items()}
+    if job:
+        state = httpx.get(f"{url}/api/v1/deals/{job['id']}", headers=headers, timeout=60).json()
+        deal_log.append({"state": state.get("state"), "error": state.get("error")})
+    result: dict[str, object] = {"client": "wrk", "clients": args.clients,
+                                 "seconds": args.seconds, "workers": args.workers or 1,
+                                 "indexes": not args.no_indexes, "deals": deal_log}
+    total, errors = 0, 0
+    for kind, text in outputs.items():
+        m = re.search(r"RESULT n=(\d+) p50=([\d.]+) p95=([\d.]+) p99=([\d.]+) "
+                      r"max=([\d.]+) errors=(\d+) status=(\d+)", text)
+        if m is None:
+            raise SystemExit(f"wrk gave no result for {kind}: {text[-500:]}")
+        n = int(m.group(1))
+        result[kind] = {"n": n, "p50_ms": float(m.group(2)), "p95_ms": float(m.group(3)),
+                        "p99_ms": float(m.group(4)), "max_ms": float(m.group(5))}
+        total += n
+        errors += int(m.group(6)) + int(m.group(7))
+    result["errors"] = errors
+    result["requests_per_s"] = round(total / args.seconds, 1)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=ROOT / "bench/out/engines-1000000/world.duckdb")
@@ -152,7 +225,12 @@ def main() -> None:
                         help="mean pause between a client's requests, seconds (exponential; "
                              "0: back to back)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--client", choices=("wrk", "httpx"),
+                        default="wrk" if shutil.which("wrk") else "httpx",
+                        help="the load generator (default: wrk when installed)")
     args = parser.parse_args()
+    if args.client == "wrk" and args.think:
+        parser.error("--think needs --client httpx (wrk asks back to back)")
     ids, firms, deal = sample(args.db, args.patents, args.companies, args.min_patents, args.seed)
     with tempfile.TemporaryDirectory(prefix="warchest-bench-serve-") as tmp:
         keys = Path(tmp) / "keys.json"
@@ -180,8 +258,12 @@ def main() -> None:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.3)
-            runs = [asyncio.run(run(url, key, args, ids, firms, deal))
-                    for _ in range(args.repeat)]
+            if args.client == "wrk":
+                runs = [run_wrk(url, key, args, ids, firms, deal, Path(tmp))
+                        for _ in range(args.repeat)]
+            else:
+                runs = [asyncio.run(run(url, key, args, ids, firms, deal))
+                        for _ in range(args.repeat)]
         finally:
             server.terminate()
             server.wait(30)
