@@ -56,7 +56,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         query = dict(urllib.parse.parse_qsl(url.query))
         key = self.headers.get("X-API-Key")
         self.server.seen.append((url.path, key))
-        if url.path.startswith(("/api/", "/files/", "/ptab/")) and key != KEY:
+        if url.path.startswith(("/api/", "/files/", "/ptab")) and key != KEY:
             self._send(403, b'{"error": "Forbidden"}', "application/json")
             return
         if url.path.startswith("/api/"):
@@ -75,6 +75,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", f"http://localhost:{self.server.port}/cdn/{name}")
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif url.path.startswith("/ptab-nopage/"):  # a server that ignores offset, no count
+            page = {"facets": [], "results": self.server.ptab[:int(query["limit"])]}
+            self._send(200, json.dumps(page).encode(), "application/json")
         elif url.path.startswith("/ptab/"):
             offset, limit = int(query["offset"]), int(query["limit"])
             field, _, value = query["q"].partition(":")
@@ -82,8 +85,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                      "patentNumber": "respondentPatentNumber"}
             hits = [r for r in self.server.ptab if query["q"] == "*:*"
                     or (field in names and r.get(names[field]) == value)]
-            page = {"count": len(hits), "patentTrialProceedingDataBag": hits[offset:offset + limit]}
-            self._send(200, json.dumps(page).encode(), "application/json")
+            answer: dict[str, Any] = {"count": len(hits),
+                                      "patentTrialProceedingDataBag": hits[offset:offset + limit]}
+            self._send(200, json.dumps(answer).encode(), "application/json")
         elif url.path.lstrip("/") in self.server.files or url.path.startswith("/cdn/"):
             name = url.path.lstrip("/")
             data = self.server.files.get(name) or self.server.files.get(

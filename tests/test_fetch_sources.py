@@ -232,3 +232,26 @@ def test_update_fetches_and_loads_what_is_new_then_nothing(server: Services,
                                       cache=tmp_path / "c", api_key=KEY, base_url=_api(server))
         assert again.loaded == () and not again.derived
         assert {f.status for f in again.fetched} == {"cached"}
+
+
+def test_hostile_answers_get_clear_errors_and_no_key(server: Services, tmp_path: Path) -> None:
+    """A review's findings: the key goes only to the listing's own host; a listing of the
+    wrong shape, a cache that is a file and a server that does not page each get a one-line
+    error or a bounded result, not a traceback or an endless file."""
+    entry = server.listings["PTMNFEE2"][1]
+    entry["fileDownloadURI"] = entry["fileDownloadURI"].replace(
+        "/files/PTMNFEE2/", "/cdn/").replace("127.0.0.1", "localhost")
+    got = fetch_uspto("maintenance", cache=tmp_path, api_key=KEY, base_url=_api(server))
+    assert got[0].name == "MaintFeeEvents_20260105.zip"
+    assert dict(server.seen)["/cdn/MaintFeeEvents_20260105.zip"] is None  # no key sent
+    server.listings["PTGRXML"] = {"fileName": "x"}  # type: ignore[assignment]
+    with pytest.raises(FetchError, match="not in the Open Data Portal's form"):
+        fetch_uspto("grants", since=dt.date(2025, 1, 1), cache=tmp_path, api_key=KEY,
+                    base_url=_api(server))
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(FetchError, match=r"cannot use .* as a cache folder"):
+        fetch_uspto("maintenance", cache=blocked, api_key=KEY, base_url=_api(server))
+    same = fetch_ptab(cache=tmp_path, api_key=KEY, page_size=10,
+                      base_url=f"http://127.0.0.1:{server.port}/ptab-nopage/proceedings")
+    assert len(Path(same.path).read_text("utf-8").splitlines()) == 10  # not the page again

@@ -401,3 +401,19 @@ def test_a_bad_byte_in_the_maintenance_file_is_quarantined(tmp_path: Path) -> No
         reasons = [r["reason"] for r in store.rows(
             "SELECT line, reason FROM quarantine ORDER BY line")]
         assert reasons[0].startswith("not ASCII text (byte 0xe9")
+
+
+def test_padded_and_blank_maintenance_lines_read_like_the_others(tmp_path: Path) -> None:
+    """Columns padded with spaces or tabs read the same; blank lines are not rows (a review
+    of the block parser found both quarantined)."""
+    path = tmp_path / "MaintFeeEvents_20260105.txt"
+    path.write_bytes(b"7157516 10874774 N 20040623 20070102 20100614 M1551 \n"
+                     b"\t7157516 10874774 N 20040623 20070102 20140804 REM.\n"
+                     b"\n   \n"
+                     b"7315364 11123454 N 20050505 20080101 20120206 EXP.\r\n")
+    with Store(":memory:") as store:
+        report = load_maintenance(store, [path])
+        assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 3, 0)
+        assert [r["event_code"] for r in store.rows(
+            "SELECT event_code FROM maintenance_events ORDER BY event_date")] == [
+            "M1551", "EXP.", "REM."]

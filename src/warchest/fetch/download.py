@@ -11,6 +11,7 @@ ETag, address and time of every file, so a later fetch skips what is already the
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -81,6 +83,16 @@ def _digests(path: Path) -> tuple[str, str]:
     return sha.hexdigest(), md5.hexdigest()
 
 
+def cache_folder(folder: Path) -> Path:
+    """``folder``, made if missing, or a :class:`FetchError` naming it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FetchError(f"cannot use {folder} as a cache folder ({exc.strerror or exc}); "
+                         "give another with --cache") from None
+    return folder
+
+
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file, hex."""
     return _digests(path)[0]
@@ -90,8 +102,9 @@ def _check_zip(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             bad = archive.testzip()
-    except zipfile.BadZipFile as exc:
-        raise FetchError(f"{name} is not a valid zip archive after download ({exc}); "
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError,
+            OSError) as exc:  # damaged, encrypted, or compressed in a way zipfile lacks
+        raise FetchError(f"{name} is not a readable zip archive after download ({exc}); "
                          "delete it from the cache and fetch again") from None
     if bad is not None:
         raise FetchError(f"{name}: member {bad} fails its CRC check; delete the file from "
@@ -108,8 +121,7 @@ class _SameHostHeaders(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
                          headers: Any, newurl: str) -> urllib.request.Request | None:
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and urllib.parse.urlsplit(newurl).netloc != urllib.parse.urlsplit(
-                req.full_url).netloc:
+        if new is not None and not same_origin(newurl, req.full_url):
             for name in SECRET_HEADERS:
                 new.remove_header(name)
         return new
@@ -118,27 +130,36 @@ class _SameHostHeaders(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_SameHostHeaders)
 
 
+def same_origin(a: str, b: str) -> bool:
+    """Whether two URLs have the same scheme and host (a credential may go from one to the
+    other)."""
+    x, y = urllib.parse.urlsplit(a), urllib.parse.urlsplit(b)
+    return (x.scheme.lower(), x.netloc.lower()) == (y.scheme.lower(), y.netloc.lower())
+
+
 def open_url(url: str, *, start: int = 0, timeout: float = 60.0,
              headers: dict[str, str] | None = None, what: str = "the URL") -> Any:
     """An HTTP response for ``url`` (from byte ``start``), or a :class:`FetchError` that
     says what to check."""
-    request = urllib.request.Request(url, headers={"User-Agent": f"warchest/{__version__}",
-                                                   **(headers or {})})
-    if start:
-        request.add_header("Range", f"bytes={start}-")
     try:
+        request = urllib.request.Request(url, headers={
+            "User-Agent": f"warchest/{__version__}", **(headers or {})})
+        if start:
+            request.add_header("Range", f"bytes={start}-")
         return _OPENER.open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
-        if exc.code == 416:  # range not satisfiable: the partial file is already complete
+        if exc.code == 416 and start:  # range not satisfiable: the part may be complete
             raise
+        exc.close()
         hint = ("the API key was refused: check $USPTO_API_KEY or --api-key"
                 if exc.code in (401, 403) else f"check {what} and --base-url")
         raise FetchError(f"{url}: the server answered HTTP {exc.code} {exc.reason}; "
                          f"{hint}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException,
+            ValueError) as exc:  # no connection, a broken answer, a URL or header that is not one
         reason = getattr(exc, "reason", exc)
-        raise FetchError(f"cannot reach {url} ({reason}); check the connection or --base-url"
-                         ) from None
+        raise FetchError(f"cannot fetch {url} ({reason}); check the connection, the address "
+                         "(--base-url) and the API key") from None
 
 
 def fetch_file(
@@ -154,7 +175,7 @@ def fetch_file(
     what: str = "the file name",
 ) -> Fetched:
     """Download ``url`` to ``target`` (resuming ``target.part``) and verify it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    cache_folder(target.parent)
     part = target.with_name(target.name + ".part")
     start = part.stat().st_size if part.exists() else 0
     status = "resumed" if start else "downloaded"
@@ -172,14 +193,14 @@ def fetch_file(
         content_range = response.headers.get("Content-Range")
         if content_range and (m := re.search(r"/(\d+)$", content_range)):
             total = int(m.group(1))
-        elif response.headers.get("Content-Length"):
-            total = start + int(response.headers["Content-Length"])
+        elif (length := response.headers.get("Content-Length") or "").isdigit():
+            total = start + int(length)
         done = start
         with open(part, "ab" if start else "wb") as out:
             while True:
                 try:
                     block = response.read(chunk)
-                except (TimeoutError, OSError) as exc:
+                except (TimeoutError, OSError, http.client.HTTPException) as exc:
                     raise FetchError(f"download of {url} broke off at {done:,} bytes ({exc}); "
                                      "run the same command again to resume") from None
                 if not block:

@@ -10,6 +10,7 @@ from warchest.errors import FetchError
 from warchest.fetch.download import (
     Fetched,
     ProgressFn,
+    cache_folder,
     default_cache_dir,
     fetch_into,
     read_manifest,
@@ -61,7 +62,7 @@ def fetch_patentsview(
     if not base.endswith("/"):
         base += "/"
     folder = (cache or default_cache_dir()) / "patentsview"
-    folder.mkdir(parents=True, exist_ok=True)
+    cache_folder(folder)
     manifest = read_manifest(folder)
     return [fetch_into(folder, f"{table}.tsv.zip", f"{base}{table}.tsv.zip", manifest,
                        force=force, progress=progress, timeout=timeout,

@@ -11,6 +11,7 @@ from warchest.errors import FetchError
 from warchest.fetch.download import (
     Fetched,
     ProgressFn,
+    cache_folder,
     default_cache_dir,
     fetch_into,
     read_manifest,
@@ -52,7 +53,7 @@ def fetch_scheme(scheme: str, *, version: str | None = None, parts: tuple[str, .
     base = base_url or os.environ.get(f"WARCHEST_{scheme.upper()}_URL") or default_base
     base = base if base.endswith("/") else base + "/"
     folder = (cache or default_cache_dir()) / scheme
-    folder.mkdir(parents=True, exist_ok=True)
+    cache_folder(folder)
     manifest = read_manifest(folder)
     out = []
     for part in parts:

@@ -13,6 +13,8 @@ the size it gives, and recorded in the folder's manifest with the product and da
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import http.client
 import json
 import os
 import re
@@ -26,10 +28,12 @@ from warchest.errors import FetchError
 from warchest.fetch.download import (
     Fetched,
     ProgressFn,
+    cache_folder,
     default_cache_dir,
     fetch_into,
     open_url,
     read_manifest,
+    same_origin,
     sha256_of,
     write_manifest,
 )
@@ -37,6 +41,8 @@ from warchest.fetch.download import (
 ODP_PRODUCTS_URL = "https://api.uspto.gov/api/v1/datasets/products/"
 PTAB_PROCEEDINGS_URL = "https://api.uspto.gov/api/v1/patent/trials/proceedings/search"
 PTAB_DOCUMENTS_URL = "https://api.uspto.gov/api/v1/patent/trials/documents/search"
+MAX_ANSWER = 64 << 20
+"""The largest JSON answer (a listing, a page of PTAB records) read into memory."""
 API_KEY_HELP = ("set $USPTO_API_KEY or pass --api-key (a free key: "
                 "https://data.uspto.gov/myodp/key-reveal)")
 
@@ -85,7 +91,13 @@ def api_key_of(api_key: str | None) -> str:
 def _json(url: str, headers: dict[str, str], timeout: float, what: str) -> Any:
     with open_url(url, timeout=timeout, headers={**headers, "Accept": "application/json"},
                   what=what) as response:
-        body = response.read()
+        try:
+            body = response.read(MAX_ANSWER + 1)
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
+            raise FetchError(f"{url}: the answer broke off ({exc}); run the same command "
+                             "again") from None
+    if len(body) > MAX_ANSWER:
+        raise FetchError(f"{url}: the answer is over {MAX_ANSWER >> 20} MB; check --base-url")
     try:
         return json.loads(body)
     except ValueError:
@@ -116,10 +128,14 @@ def list_product_files(product: BulkProduct, *, since: dt.date | None = None,
     url = f"{base.rstrip('/')}/{product.product}?{urllib.parse.urlencode(query)}"
     data = _json(url, {"X-API-Key": api_key_of(api_key)}, timeout, "the product")
     bags = data.get("bulkDataProductBag") if isinstance(data, dict) else None
-    if not bags:
+    if not bags or not isinstance(bags, list):
         raise FetchError(f"{url}: the listing names no product {product.product}; check "
                          "--base-url")
-    files = (bags[0].get("productFileBag") or {}).get("fileDataBag") or []
+    bag = bags[0].get("productFileBag") if isinstance(bags[0], dict) else None
+    files = bag.get("fileDataBag") if isinstance(bag, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+        raise FetchError(f"{url}: the listing is not in the Open Data Portal's form (no list "
+                         "of files in productFileBag.fileDataBag); check --base-url")
     pattern = re.compile(product.files)
     chosen = []
     for f in files:
@@ -128,6 +144,8 @@ def list_product_files(product: BulkProduct, *, since: dt.date | None = None,
             continue  # documentation, images, or a name that is not a plain file name
         start = _day(f.get("fileDataFromDate")) or _day(f.get("fileReleaseDate"))
         end = _day(f.get("fileDataToDate")) or start
+        if not product.cumulative and (since or until) and start is None:
+            continue  # a file without dates cannot be placed in the window asked for
         if not product.cumulative and (
                 (since and end and end < since) or (until and start and start > until)):
             continue
@@ -159,7 +177,7 @@ def fetch_uspto(source: str, *, since: dt.date | None = None, until: dt.date | N
         raise FetchError(f"{product.product} lists no {source} files{span}; widen "
                          "--since/--until")
     folder = (cache or default_cache_dir()) / source
-    folder.mkdir(parents=True, exist_ok=True)
+    cache_folder(folder)
     manifest = read_manifest(folder)
     out = []
     for f in files:
@@ -168,10 +186,13 @@ def fetch_uspto(source: str, *, since: dt.date | None = None, until: dt.date | N
             raise FetchError(f"{product.product}: file {f['fileName']} has no download "
                              "address in the listing")
         size = f.get("fileSize")
+        # the key goes only where the listing came from, never to another host or scheme
+        listing = base_url or os.environ.get("WARCHEST_USPTO_API_URL") or ODP_PRODUCTS_URL
         out.append(fetch_into(
             folder, str(f["fileName"]), url, manifest, force=force, progress=progress,
             timeout=timeout, expected_size=int(size) if isinstance(size, int) else None,
-            headers={"X-API-Key": key}, what="the product's listing",
+            headers={"X-API-Key": key} if same_origin(url, listing) else None,
+            what="the product's listing",
             record={"source": source, "product": product.product,
                     "data_from": str(f["_start"] or ""), "data_to": str(f["_end"] or "")}))
     return out
@@ -197,7 +218,7 @@ def fetch_assignment_dataset(*, cache: Path | None = None, base_url: str | None 
         raise FetchError(f"unknown assignment table(s) {', '.join(unknown)}; known: "
                          f"{', '.join(ASSIGNMENT_TABLES)}")
     folder = (cache or default_cache_dir()) / "assignment-dataset"
-    folder.mkdir(parents=True, exist_ok=True)
+    cache_folder(folder)
     manifest = read_manifest(folder)
     base = base if base.endswith("/") else base + "/"
     return [fetch_into(folder, f"{t}.csv.zip", f"{base}{t}.csv.zip", manifest, force=force,
@@ -210,15 +231,19 @@ PTAB_KINDS = {"proceedings": PTAB_PROCEEDINGS_URL, "documents": PTAB_DOCUMENTS_U
 
 
 def _records_of(page: Any) -> list[Any]:
-    """The records of one page of a PTAB search: the first list of objects in the answer
-    (``patentTrialProceedingDataBag`` and the like; ``results`` in the older API)."""
+    """The records of one page of a PTAB search: the list of objects under a key ending in
+    ``Bag`` (``patentTrialProceedingDataBag`` and the like) or ``results`` (the older API),
+    else the first non-empty list of objects in the answer."""
     if isinstance(page, list):
         return page
-    if isinstance(page, dict):
-        for value in page.values():
-            if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-                return value
-    return []
+    if not isinstance(page, dict):
+        return []
+    lists = [(key, value) for key, value in page.items() if isinstance(value, list)
+             and all(isinstance(v, dict) for v in value)]
+    for key, value in lists:
+        if key.endswith("Bag") or key == "results":
+            return value
+    return next((value for _, value in lists if value), [])
 
 
 def fetch_ptab(kind: str = "proceedings", *, query: str = "*:*", cache: Path | None = None,
@@ -237,30 +262,42 @@ def fetch_ptab(kind: str = "proceedings", *, query: str = "*:*", cache: Path | N
     key = api_key_of(api_key)
     url = base_url or os.environ.get(f"WARCHEST_PTAB_{kind.upper()}_URL") or PTAB_KINDS[kind]
     folder = (cache or default_cache_dir()) / "ptab"
-    folder.mkdir(parents=True, exist_ok=True)
+    cache_folder(folder)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", query).strip("-")[:60] or "all"
-    name = f"ptab_{kind}_{slug}.jsonl"
+    tag = hashlib.sha256(query.encode("utf-8")).hexdigest()[:8]  # two queries, two files
+    name = f"ptab_{kind}_{slug}_{tag}.jsonl"
     target, part = folder / name, folder / (name + ".part")
     done = 0
     total: int | None = None
-    with open(part, "w", encoding="utf-8") as out:
-        while max_records is None or done < max_records:
-            limit = page_size if max_records is None else min(page_size, max_records - done)
-            params = urllib.parse.urlencode({"q": query, "offset": done, "limit": limit})
-            page = _json(f"{url}?{params}", {"X-API-Key": key}, timeout, "--query")
-            if isinstance(page, dict) and isinstance(page.get("count"), int):
-                total = page["count"]
-            records = _records_of(page)
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-            done += len(records)
-            if progress is not None:
-                progress(name, done, total)
-            if on_page is not None:
-                on_page(done, total or done)
-            if len(records) < limit or (total is not None and done >= total):
-                break
-    part.replace(target)
+    previous: list[Any] | None = None
+    try:
+        with open(part, "w", encoding="utf-8") as out:
+            while max_records is None or done < max_records:
+                limit = page_size if max_records is None else min(page_size, max_records - done)
+                params = urllib.parse.urlencode({"q": query, "offset": done, "limit": limit})
+                page = _json(f"{url}?{params}", {"X-API-Key": key}, timeout, "--query")
+                if isinstance(page, dict) and isinstance(page.get("count"), int):
+                    total = page["count"]
+                records = _records_of(page)[:limit]
+                if not records or records == previous:
+                    break  # the end, or a server that does not page: no record twice
+                previous = records
+                for record in records:  # ASCII escapes: a lone surrogate cannot break it
+                    out.write(json.dumps(record, sort_keys=True) + "\n")
+                done += len(records)
+                if progress is not None:
+                    progress(name, done, total)
+                if on_page is not None:
+                    on_page(done, total or done)
+                if total is not None and done >= total:
+                    break
+                if total is None and len(records) < limit:
+                    break
+        part.replace(target)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise FetchError(f"cannot write {target} ({exc.strerror or exc}); give another "
+                         "--cache") from None
     size = target.stat().st_size
     fetched = Fetched(name, str(target), url, size, sha256_of(target), "downloaded")
     manifest = read_manifest(folder)

@@ -80,10 +80,13 @@ def _block(lines: list[bytes], first: int, done: int) -> Chunk:
                     raw.decode("ascii", "replace")))
         numbers, lines = [k[0] for k in keep], [k[1] for k in keep]
     text = pa.array(lines, pa.binary()).cast(pa.string())
-    parts = pc.utf8_split_whitespace(text)
-    counts = pc.list_value_length(parts)
+    # trimmed first: split alone keeps an empty field for a leading or trailing space
+    trimmed = pc.utf8_trim_whitespace(text)
+    blank = pc.equal(pc.utf8_length(trimmed), 0)
+    parts = pc.utf8_split_whitespace(trimmed)
+    counts = pc.if_else(blank, 0, pc.list_value_length(parts))
     line_no = pa.array(numbers, pa.int64())
-    wrong = pc.and_(pc.not_equal(counts, len(_FIELDS)), pc.not_equal(counts, 0))
+    wrong = pc.and_(pc.not_equal(counts, len(_FIELDS)), pc.invert(blank))
     for i in pc.indices_nonzero(wrong).to_pylist():
         quarantined.append(QuarantinedRow(
             numbers[i], f"expected 7 space-separated fields (patent, application, entity, "
