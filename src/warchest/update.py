@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warchest.errors import FetchError, InputError
+from warchest.errors import InputError
 from warchest.fetch import Fetched, fetch_uspto
 from warchest.fetch.download import ProgressFn
 from warchest.ingest import LoadReport, load_maintenance, load_uspto_xml
@@ -70,13 +70,8 @@ def update_store(store: Engine, *, until: dt.date | None = None, cache: Path | N
                          f"({since}): nothing to update")
     seconds: dict[str, float] = {}
     tick = time.perf_counter()
-    try:
-        grants = fetch_uspto("grants", since=since, until=until, cache=cache,
-                             api_key=api_key, base_url=base_url, progress=progress)
-    except FetchError as exc:
-        if "lists no grants files" not in str(exc):
-            raise
-        grants = []  # nothing published since: not an error
+    grants = fetch_uspto("grants", since=since, until=until, cache=cache, api_key=api_key,
+                         base_url=base_url, progress=progress, missing_ok=True)
     maintenance = fetch_uspto("maintenance", cache=cache, api_key=api_key,
                               base_url=base_url, progress=progress)
     seconds["fetch"] = time.perf_counter() - tick

@@ -3,7 +3,6 @@ verified, recorded in a manifest per folder), then `warchest load ...` reads the
 
 # no `from __future__ import annotations`: the commands made in a loop take their options'
 # help texts from the loop's variables, which typer can only read from live annotations
-import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +19,7 @@ from warchest.cli.common import (
     DbOption,
     JsonOption,
     _open_engine,
+    _parse_date,
     app,
     console,
     err,
@@ -38,15 +38,6 @@ SinceOption = Annotated[str | None, typer.Option(
     "--since", help="First day the files cover (YYYY-MM-DD).")]
 UntilOption = Annotated[str | None, typer.Option(
     "--until", help="Last day the files cover (YYYY-MM-DD; default: today).")]
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option} {text!r} is not a date: give YYYY-MM-DD") from None
 
 
 @contextmanager
@@ -147,7 +138,7 @@ def _bulk_command(source: str) -> None:
                     "--base-url", help="The Open Data Portal's product listing address "
                     "(default: $WARCHEST_USPTO_API_URL or the USPTO's).")] = None,
                 force: ForceOption = False, as_json: JsonOption = False) -> None:
-        first, last = _date(since, "--since"), _date(until, "--until")
+        first, last = _parse_date(since, "--since"), _parse_date(until, "--until")
         if first is None and not product.cumulative:
             raise InputError(f"--since is needed: the first day of the {source} files to "
                              "fetch (YYYY-MM-DD)")
@@ -280,7 +271,7 @@ def update(
 
     Example: warchest update --no-derive
     """
-    last = _date(until, "--until")
+    last = _parse_date(until, "--until")
     with _open_engine(db) as store, _progress(as_json) as progress:
         report = warchest.update_store(store, until=last, cache=cache, api_key=api_key,
                                        base_url=base_url, derive=derive, progress=progress)

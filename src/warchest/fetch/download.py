@@ -93,6 +93,22 @@ def cache_folder(folder: Path) -> Path:
     return folder
 
 
+def source_folder(cache: Path | None, name: str) -> tuple[Path, dict[str, dict[str, object]]]:
+    """A source's folder in the cache (``cache``, else the default), made if missing, and
+    its manifest."""
+    folder = cache_folder((cache or default_cache_dir()) / name)
+    return folder, read_manifest(folder)
+
+
+def address(given: str | None, env: str, default: str = "", *, folder: bool = True) -> str:
+    """Where a source is: the option, else ``$env``, else the publisher's address (``""``
+    when it has none); ``folder``: ending in ``/`` (file names are appended to it)."""
+    base = given or os.environ.get(env) or default
+    if base and folder and not base.endswith("/"):
+        base += "/"
+    return base
+
+
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file, hex."""
     return _digests(path)[0]

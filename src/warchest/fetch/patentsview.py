@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,10 +9,9 @@ from warchest.errors import FetchError
 from warchest.fetch.download import (
     Fetched,
     ProgressFn,
-    cache_folder,
-    default_cache_dir,
+    address,
     fetch_into,
-    read_manifest,
+    source_folder,
 )
 
 PATENTSVIEW_URL = "https://s3.amazonaws.com/data.patentsview.org/download/"
@@ -58,12 +56,8 @@ def fetch_patentsview(
     if unknown:
         raise FetchError(f"unknown PatentsView table(s) {', '.join(unknown)}; known tables: "
                          f"{', '.join(PATENTSVIEW_TABLES)}")
-    base = base_url or os.environ.get("WARCHEST_PATENTSVIEW_URL") or PATENTSVIEW_URL
-    if not base.endswith("/"):
-        base += "/"
-    folder = (cache or default_cache_dir()) / "patentsview"
-    cache_folder(folder)
-    manifest = read_manifest(folder)
+    base = address(base_url, "WARCHEST_PATENTSVIEW_URL", PATENTSVIEW_URL)
+    folder, manifest = source_folder(cache, "patentsview")
     return [fetch_into(folder, f"{table}.tsv.zip", f"{base}{table}.tsv.zip", manifest,
                        force=force, progress=progress, timeout=timeout,
                        record={"source": "patentsview"}, what="the table name")

@@ -3,7 +3,6 @@ cooperativepatentclassification.org) and the IPC title list (WIPO), one release 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -11,10 +10,9 @@ from warchest.errors import FetchError
 from warchest.fetch.download import (
     Fetched,
     ProgressFn,
-    cache_folder,
-    default_cache_dir,
+    address,
     fetch_into,
-    read_manifest,
+    source_folder,
 )
 
 CPC_URL = "https://www.cooperativepatentclassification.org/sites/default/files/cpc/bulk/"
@@ -50,11 +48,8 @@ def fetch_scheme(scheme: str, *, version: str | None = None, parts: tuple[str, .
     if unknown:
         raise FetchError(f"unknown {scheme.upper()} part(s) {', '.join(unknown)}; known: "
                          f"{', '.join(files)}")
-    base = base_url or os.environ.get(f"WARCHEST_{scheme.upper()}_URL") or default_base
-    base = base if base.endswith("/") else base + "/"
-    folder = (cache or default_cache_dir()) / scheme
-    cache_folder(folder)
-    manifest = read_manifest(folder)
+    base = address(base_url, f"WARCHEST_{scheme.upper()}_URL", default_base)
+    folder, manifest = source_folder(cache, scheme)
     out = []
     for part in parts:
         path = files[part].format(v=v)

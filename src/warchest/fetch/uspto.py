@@ -28,13 +28,13 @@ from warchest.errors import FetchError
 from warchest.fetch.download import (
     Fetched,
     ProgressFn,
-    cache_folder,
-    default_cache_dir,
+    address,
     fetch_into,
     open_url,
     read_manifest,
     same_origin,
     sha256_of,
+    source_folder,
     write_manifest,
 )
 
@@ -112,6 +112,11 @@ def _day(text: object) -> dt.date | None:
         return None
 
 
+def _listing_address(base_url: str | None) -> str:
+    """Where the Open Data Portal lists its products' files."""
+    return address(base_url, "WARCHEST_USPTO_API_URL", ODP_PRODUCTS_URL)
+
+
 def list_product_files(product: BulkProduct, *, since: dt.date | None = None,
                        until: dt.date | None = None, api_key: str | None = None,
                        base_url: str | None = None, timeout: float = 60.0
@@ -119,7 +124,7 @@ def list_product_files(product: BulkProduct, *, since: dt.date | None = None,
     """The product's data files covering ``since``..``until`` (by the dates the listing
     gives; file names match ``product.files``), oldest first; for a cumulative product
     only the newest release."""
-    base = base_url or os.environ.get("WARCHEST_USPTO_API_URL") or ODP_PRODUCTS_URL
+    base = _listing_address(base_url)
     query = {"includeFiles": "true"}
     if since:
         query["fileDataFromDate"] = since.isoformat()
@@ -159,10 +164,12 @@ def list_product_files(product: BulkProduct, *, since: dt.date | None = None,
 def fetch_uspto(source: str, *, since: dt.date | None = None, until: dt.date | None = None,
                 cache: Path | None = None, api_key: str | None = None,
                 base_url: str | None = None, progress: ProgressFn | None = None,
-                force: bool = False, timeout: float = 60.0) -> list[Fetched]:
+                force: bool = False, timeout: float = 60.0,
+                missing_ok: bool = False) -> list[Fetched]:
     """Download one Open Data Portal product's files into ``cache/<source>``: ``grants``
     and ``applications`` (weekly XML), ``assignments-daily``, ``assignments-yearly``,
-    ``maintenance`` (the newest cumulative file)."""
+    ``maintenance`` (the newest cumulative file). A window with no file is an error, or
+    nothing with ``missing_ok`` (nothing published since)."""
     product = BULK_PRODUCTS.get(source)
     if product is None:
         raise FetchError(f"unknown USPTO bulk source {source!r}; known: "
@@ -172,13 +179,14 @@ def fetch_uspto(source: str, *, since: dt.date | None = None, until: dt.date | N
     key = api_key_of(api_key)
     files = list_product_files(product, since=since, until=until, api_key=key,
                                base_url=base_url, timeout=timeout)
+    if not files and missing_ok:
+        return []
     if not files:
         span = f" from {since or '...'} to {until or '...'}" if since or until else ""
         raise FetchError(f"{product.product} lists no {source} files{span}; widen "
                          "--since/--until")
-    folder = (cache or default_cache_dir()) / source
-    cache_folder(folder)
-    manifest = read_manifest(folder)
+    folder, manifest = source_folder(cache, source)
+    listing = _listing_address(base_url)
     out = []
     for f in files:
         url = str(f.get("fileDownloadURI") or "")
@@ -187,7 +195,6 @@ def fetch_uspto(source: str, *, since: dt.date | None = None, until: dt.date | N
                              "address in the listing")
         size = f.get("fileSize")
         # the key goes only where the listing came from, never to another host or scheme
-        listing = base_url or os.environ.get("WARCHEST_USPTO_API_URL") or ODP_PRODUCTS_URL
         out.append(fetch_into(
             folder, str(f["fileName"]), url, manifest, force=force, progress=progress,
             timeout=timeout, expected_size=int(size) if isinstance(size, int) else None,
@@ -206,7 +213,7 @@ def fetch_assignment_dataset(*, cache: Path | None = None, base_url: str | None 
     ``cache/assignment-dataset``. The USPTO's Office of the Chief Economist publishes each
     release in its own folder, so the folder is given (``--base-url`` or
     ``$WARCHEST_ASSIGNMENT_DATASET_URL``)."""
-    base = base_url or os.environ.get("WARCHEST_ASSIGNMENT_DATASET_URL")
+    base = address(base_url, "WARCHEST_ASSIGNMENT_DATASET_URL")
     if not base:
         raise FetchError(
             "the Patent Assignment Dataset has no fixed address: give the folder of the "
@@ -217,10 +224,7 @@ def fetch_assignment_dataset(*, cache: Path | None = None, base_url: str | None 
     if unknown:
         raise FetchError(f"unknown assignment table(s) {', '.join(unknown)}; known: "
                          f"{', '.join(ASSIGNMENT_TABLES)}")
-    folder = (cache or default_cache_dir()) / "assignment-dataset"
-    cache_folder(folder)
-    manifest = read_manifest(folder)
-    base = base if base.endswith("/") else base + "/"
+    folder, manifest = source_folder(cache, "assignment-dataset")
     return [fetch_into(folder, f"{t}.csv.zip", f"{base}{t}.csv.zip", manifest, force=force,
                        progress=progress, timeout=timeout, what="the release folder",
                        record={"source": "assignment-dataset"})
@@ -260,9 +264,9 @@ def fetch_ptab(kind: str = "proceedings", *, query: str = "*:*", cache: Path | N
     if not 1 <= page_size <= 1000:
         raise FetchError(f"--page-size {page_size}: give 1 to 1000")
     key = api_key_of(api_key)
-    url = base_url or os.environ.get(f"WARCHEST_PTAB_{kind.upper()}_URL") or PTAB_KINDS[kind]
-    folder = (cache or default_cache_dir()) / "ptab"
-    cache_folder(folder)
+    url = address(base_url, f"WARCHEST_PTAB_{kind.upper()}_URL", PTAB_KINDS[kind],
+                  folder=False)
+    folder, _ = source_folder(cache, "ptab")
     slug = re.sub(r"[^A-Za-z0-9]+", "-", query).strip("-")[:60] or "all"
     tag = hashlib.sha256(query.encode("utf-8")).hexdigest()[:8]  # two queries, two files
     name = f"ptab_{kind}_{slug}_{tag}.jsonl"
