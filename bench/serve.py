@@ -10,6 +10,9 @@ on portfolios, one wrk process each) when it is installed, else asyncio tasks ov
 in this process (`--client httpx`), which on two cores is a ceiling of its own: about 350
 requests/s even on a route that does nothing. `--think` needs httpx.
 
+The server answers from the store's read copy (`<store>.read`; built first when missing or
+out of date, minutes at 1M patents) unless `--no-read-copy`, the baseline.
+
 Patents are drawn uniformly from the whole store; companies uniformly from those holding at
 least MIN_PATENTS patents today (the ones a user looks up), so the largest portfolios are
 asked for too.
@@ -31,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -128,6 +132,7 @@ async def run(url: str, key: str, args: argparse.Namespace, ids: list[str], firm
     result: dict[str, object] = {"clients": args.clients, "seconds": args.seconds,
                                  "think_s": args.think, "workers": args.workers or 1,
                                  "indexes": not args.no_indexes,
+                                 "read_copy": not args.no_read_copy,
                                  "errors": len(errors), "first_errors": errors[:5],
                                  "deals": deal_log}
     for kind, lat in out.items():
@@ -159,10 +164,26 @@ end
 """
 
 
+def keep_a_deal_running(url: str, headers: dict[str, str], body: dict[str, object],
+                        load_over: threading.Event, log: list[dict[str, object]]) -> None:
+    """Start a deal, watch it, start another when it ends, until the load is over; each
+    deal's last state and seconds go to ``log`` ("running" for the one the load outlived)."""
+    while not load_over.is_set():
+        job = httpx.post(url + "/api/v1/deals", json=body, headers=headers, timeout=60).json()
+        started = time.perf_counter()
+        entry: dict[str, object] = {"state": job.get("state"), "seconds": 0.0, "error": None}
+        log.append(entry)
+        while job.get("state") in ("queued", "running") and not load_over.wait(0.5):
+            job = httpx.get(f"{url}/api/v1/deals/{job['id']}", headers=headers,
+                            timeout=60).json()
+            entry.update(state=job.get("state"), error=job.get("error"),
+                         seconds=round(time.perf_counter() - started, 1))
+
+
 def run_wrk(url: str, key: str, args: argparse.Namespace, ids: list[str], firms: list[str],
             deal: dict[str, object], tmp: Path) -> dict[str, object]:
-    """The same load with two wrk processes (patents, portfolios), the deal job started
-    first over httpx and watched until the window closes."""
+    """The same load with two wrk processes (patents, portfolios), a deal job started
+    first and started again whenever one ends, until the window closes."""
     script = tmp / "paths.lua"
     script.write_text(WRK_SCRIPT, encoding="utf-8")
     lists = {"patent": [f"/api/v1/patents/{i}" for i in ids],
@@ -170,9 +191,12 @@ def run_wrk(url: str, key: str, args: argparse.Namespace, ids: list[str], firms:
                            for f in firms]}
     headers = {"Authorization": f"Bearer {key}"}
     deal_log: list[dict[str, object]] = []
-    job: dict[str, object] = {}
+    load_over = threading.Event()
+    dealer = None
     if not args.no_deal:
-        job = httpx.post(url + "/api/v1/deals", json=deal, headers=headers, timeout=60).json()
+        dealer = threading.Thread(target=keep_a_deal_running,
+                                  args=(url, headers, deal, load_over, deal_log))
+        dealer.start()
         time.sleep(2)  # the deal is running before the load starts
     procs = {}
     for k, (kind, paths) in enumerate(lists.items()):
@@ -185,12 +209,13 @@ def run_wrk(url: str, key: str, args: argparse.Namespace, ids: list[str], firms:
             ["wrk", "-t1", f"-c{conns}", f"-d{int(args.seconds)}s", "--timeout", "60s",
              "-s", str(script), url], env=env, stdout=subprocess.PIPE, text=True)
     outputs = {kind: p.communicate()[0] for kind, p in procs.items()}
-    if job:
-        state = httpx.get(f"{url}/api/v1/deals/{job['id']}", headers=headers, timeout=60).json()
-        deal_log.append({"state": state.get("state"), "error": state.get("error")})
+    load_over.set()
+    if dealer is not None:
+        dealer.join()
     result: dict[str, object] = {"client": "wrk", "clients": args.clients,
                                  "seconds": args.seconds, "workers": args.workers or 1,
-                                 "indexes": not args.no_indexes, "deals": deal_log}
+                                 "indexes": not args.no_indexes,
+                                 "read_copy": not args.no_read_copy, "deals": deal_log}
     total, errors = 0, 0
     for kind, text in outputs.items():
         m = re.search(r"RESULT n=(\d+) p50=([\d.]+) p95=([\d.]+) p99=([\d.]+) "
@@ -221,6 +246,9 @@ def main() -> None:
                         help="no deal job during the load (the reads alone)")
     parser.add_argument("--no-indexes", action="store_true",
                         help="serve without the lookup indexes (the baseline)")
+    parser.add_argument("--no-read-copy", action="store_true",
+                        help="serve every read from the store, not its read copy (the "
+                             "baseline)")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean pause between a client's requests, seconds (exponential; "
                              "0: back to back)")
@@ -248,10 +276,12 @@ def main() -> None:
             command += ["--workers", str(args.workers)]
         if args.no_indexes:
             command.append("--no-indexes")
+        if args.no_read_copy:
+            command.append("--no-read-copy")
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 3600  # a missing read copy is built first
             while time.monotonic() < deadline:
                 try:
                     if httpx.get(url + "/api/v1/health", timeout=2).status_code == 200:

@@ -76,6 +76,8 @@ The store and its data:
 
 Patents:
     describe_patent               everything the store knows about one patent
+    describe_patents              the same for every patent in a range of ids, a query
+                                  per section
     normalize_patent_number       a patent number in any format as the store's id
                                   (US10000000B2 -> 10000000)
     try_normalize_patent_number   the same, None for a text that is not a patent number
@@ -102,9 +104,18 @@ Value: what a patent is worth:
     patent_value                  one patent's term, status, markets and value, with the
                                   indicators behind it
     portfolio_value               a company's patents in force on a date, valued
+    portfolio_page                one page of it, with the summary of all
     portfolio_history             a company's patents in force at each year end, and
                                   expiries in each year ahead
     compare_portfolios            several companies' portfolios side by side
+
+Serving: a read copy for fast patent and portfolio reads:
+    build_read_copy               every patent's card and every company's ownership
+                                  periods, keyed, in a file beside the store
+    open_read_copy                the read copy when it matches the store (built when
+                                  missing or out of date)
+    read_copy_path                where a store's read copy lives
+    ReadCopy                      a read copy: cards and portfolio pages
 
 Technology map:
     map_technology                patents -> product areas (CPC and keyword taxonomy)
@@ -185,6 +196,8 @@ to_csv, shown as a table in a notebook):
     ValuedPortfolio               what portfolio_value returns
     PortfolioHistory              what portfolio_history returns
     PortfolioSummary              a valued portfolio's summary
+    PortfolioPage                 what portfolio_page returns
+    ReadCopyReport                what build_read_copy returns
     PortfolioComparison           what compare_portfolios returns
     TechmapReport                 what map_technology returns
     CpcPath                       what describe_symbol returns
@@ -354,11 +367,19 @@ if TYPE_CHECKING:
     from warchest.patents import (
         PatentRecord,
         describe_patent,
+        describe_patents,
     )
     from warchest.pipeline import run_steps
     from warchest.query import (
         QueryResult,
         run_query,
+    )
+    from warchest.readcopy import (
+        ReadCopy,
+        ReadCopyReport,
+        build_read_copy,
+        open_read_copy,
+        read_copy_path,
     )
     from warchest.results import (
         Result,
@@ -400,12 +421,14 @@ if TYPE_CHECKING:
     from warchest.value import (
         PatentValue,
         PortfolioComparison,
+        PortfolioPage,
         PortfolioSummary,
         ValuedPortfolio,
         ValueReport,
         compare_portfolios,
         compute_values,
         patent_value,
+        portfolio_page,
         portfolio_value,
         values_computed,
     )
@@ -456,6 +479,14 @@ _HOME: dict[str, tuple[str, str]] = {
     "load_ppubs": ("warchest.ingest", "load_ppubs"),
     "load_samples": ("warchest.demo", "load_samples"),
     "describe_patent": ("warchest.patents", "describe_patent"),
+    "describe_patents": ("warchest.patents", "describe_patents"),
+    "build_read_copy": ("warchest.readcopy", "build_read_copy"),
+    "open_read_copy": ("warchest.readcopy", "open_read_copy"),
+    "read_copy_path": ("warchest.readcopy", "read_copy_path"),
+    "ReadCopy": ("warchest.readcopy", "ReadCopy"),
+    "ReadCopyReport": ("warchest.readcopy", "ReadCopyReport"),
+    "portfolio_page": ("warchest.value", "portfolio_page"),
+    "PortfolioPage": ("warchest.value", "PortfolioPage"),
     "normalize_patent_number": ("warchest.numbers", "normalize_patent_number"),
     "try_normalize_patent_number": ("warchest.numbers", "try_normalize_patent_number"),
     "normalize_application_number": ("warchest.numbers", "normalize_application_number"),
@@ -613,10 +644,13 @@ __all__ = [
     "Portfolio",
     "PortfolioComparison",
     "PortfolioHistory",
+    "PortfolioPage",
     "PortfolioSummary",
     "Provenance",
     "Quarantine",
     "QueryResult",
+    "ReadCopy",
+    "ReadCopyReport",
     "Result",
     "SampleDemo",
     "Scenario",
@@ -638,6 +672,7 @@ __all__ = [
     "__version__",
     "add_override",
     "api_keys_path",
+    "build_read_copy",
     "cluster_names_file",
     "compare_portfolios",
     "compute_exposure",
@@ -649,6 +684,7 @@ __all__ = [
     "default_db_path",
     "derive_lake",
     "describe_patent",
+    "describe_patents",
     "describe_symbol",
     "deterrence",
     "engine_failure",
@@ -681,12 +717,15 @@ __all__ = [
     "normalize_patent_number",
     "number",
     "open_lake",
+    "open_read_copy",
     "patent_value",
     "plan_deal",
     "portfolio",
     "portfolio_history",
+    "portfolio_page",
     "portfolio_value",
     "quarantined_rows",
+    "read_copy_path",
     "report_world",
     "resolve_owners",
     "revoke_api_key",

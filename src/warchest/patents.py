@@ -44,58 +44,68 @@ class PatentRecord(Result):
 
 
 _SECTIONS: dict[str, str] = {
-    "application": "SELECT application_number, application_number_raw, application_type,"
-    " filing_date, series_code, rule_47_flag, load_id, merged_from FROM applications"
-    " WHERE patent_id = ?",
-    "abstract": "SELECT abstract, load_id FROM abstracts WHERE patent_id = ?",
-    "term_of_grant": "SELECT term_grant, term_extension, term_disclaimer, disclaimer_date,"
-    " load_id, merged_from FROM term_of_grant WHERE patent_id = ?",
+    "application": "SELECT patent_id AS _key, application_number, application_number_raw,"
+    " application_type, filing_date, series_code, rule_47_flag, load_id, merged_from"
+    " FROM applications WHERE patent_id {match}",
+    "abstract": "SELECT patent_id AS _key, abstract, load_id FROM abstracts"
+    " WHERE patent_id {match}",
+    "term_of_grant": "SELECT patent_id AS _key, term_grant, term_extension, term_disclaimer,"
+    " disclaimer_date, load_id, merged_from FROM term_of_grant WHERE patent_id {match}",
 }
+"""One-row sections: per patent (``_key``), the row or none. ``{match}`` is the condition
+on the key: one patent (``= ?``) or a batch."""
 
 _LISTS: dict[str, str] = {
-    "assignees": "SELECT sequence, organization, name_first, name_last, assignee_type, city,"
-    " state, country, load_id FROM assignees WHERE patent_id = ? ORDER BY sequence",
-    "assignees_disambiguated": "SELECT sequence, assignee_id, organization, name_first,"
-    " name_last, assignee_type, location_id, load_id FROM assignees_disambiguated"
-    " WHERE patent_id = ? ORDER BY sequence",
-    "inventors": "SELECT sequence, name_first, name_last, city, state, country, load_id"
-    " FROM inventors WHERE patent_id = ? ORDER BY sequence",
-    "cpc": "SELECT c.sequence, c.symbol, c.cpc_type, c.version, t.title, c.load_id"
-    " FROM cpc c LEFT JOIN cpc_titles t ON t.symbol = c.symbol"
-    " WHERE c.patent_id = ? ORDER BY c.sequence",
-    "ipc": "SELECT i.sequence, i.symbol, i.ipc_type, t.title, i.load_id FROM ipc i"
-    " LEFT JOIN ipc_titles t ON t.symbol = i.symbol WHERE i.patent_id = ? ORDER BY i.sequence",
-    "wipo_fields": "SELECT sequence, field_id, sector_title, field_title, load_id"
-    " FROM patent_wipo_fields WHERE patent_id = ? ORDER BY sequence",
-    "claims": "SELECT claim_number, depends_on, independent, claim_text, load_id FROM claims"
-    " WHERE patent_id = ? ORDER BY claim_number",
-    "citations_made": "SELECT c.sequence, c.cited_patent_id, c.cited_date, c.cited_name,"
-    " c.category, p.title AS cited_title, c.load_id FROM citations c"
+    "assignees": "SELECT patent_id AS _key, sequence, organization, name_first, name_last,"
+    " assignee_type, city, state, country, load_id FROM assignees WHERE patent_id {match}"
+    " ORDER BY _key, sequence",
+    "assignees_disambiguated": "SELECT patent_id AS _key, sequence, assignee_id, organization,"
+    " name_first, name_last, assignee_type, location_id, load_id FROM assignees_disambiguated"
+    " WHERE patent_id {match} ORDER BY _key, sequence",
+    "inventors": "SELECT patent_id AS _key, sequence, name_first, name_last, city, state,"
+    " country, load_id FROM inventors WHERE patent_id {match} ORDER BY _key, sequence",
+    "cpc": "SELECT c.patent_id AS _key, c.sequence, c.symbol, c.cpc_type, c.version, t.title,"
+    " c.load_id FROM cpc c LEFT JOIN cpc_titles t ON t.symbol = c.symbol"
+    " WHERE c.patent_id {match} ORDER BY _key, c.sequence, c.symbol, t.title",
+    "ipc": "SELECT i.patent_id AS _key, i.sequence, i.symbol, i.ipc_type, t.title, i.load_id"
+    " FROM ipc i LEFT JOIN ipc_titles t ON t.symbol = i.symbol WHERE i.patent_id {match}"
+    " ORDER BY _key, i.sequence, i.symbol, t.title",
+    "wipo_fields": "SELECT patent_id AS _key, sequence, field_id, sector_title, field_title,"
+    " load_id FROM patent_wipo_fields WHERE patent_id {match} ORDER BY _key, sequence",
+    "claims": "SELECT patent_id AS _key, claim_number, depends_on, independent, claim_text,"
+    " load_id FROM claims WHERE patent_id {match} ORDER BY _key, claim_number",
+    "citations_made": "SELECT c.patent_id AS _key, c.sequence, c.cited_patent_id, c.cited_date,"
+    " c.cited_name, c.category, p.title AS cited_title, c.load_id FROM citations c"
     " LEFT JOIN patents p ON p.patent_id = c.cited_patent_id"
-    " WHERE c.patent_id = ? ORDER BY c.sequence",
-    "citations_received": "SELECT c.patent_id AS citing_patent_id, p.grant_date, p.title,"
-    " c.category, c.load_id FROM citations c LEFT JOIN patents p ON p.patent_id = c.patent_id"
-    " WHERE c.cited_patent_id = ? ORDER BY p.grant_date, c.patent_id",
-    "application_citations": "SELECT sequence, cited_publication_number, cited_date,"
-    " cited_name, category FROM application_citations WHERE patent_id = ? ORDER BY sequence",
-    "foreign_citations": "SELECT sequence, cited_country, cited_number, cited_kind, cited_date,"
-    " category FROM foreign_citations WHERE patent_id = ? ORDER BY sequence",
-    "other_citations": "SELECT sequence, text, category FROM other_citations"
-    " WHERE patent_id = ? ORDER BY sequence",
-    "related_documents": "SELECT sequence, relation, related_number, related_country,"
-    " related_date, related_status, related_patent_id, load_id FROM related_documents"
-    " WHERE patent_id = ? ORDER BY sequence",
-    "reassignments": "SELECT r.rf_id, r.recorded_date, r.conveyance_text,"
+    " WHERE c.patent_id {match} ORDER BY _key, c.sequence",
+    "citations_received": "SELECT c.cited_patent_id AS _key, c.patent_id AS citing_patent_id,"
+    " p.grant_date, p.title, c.category, c.load_id FROM citations c"
+    " LEFT JOIN patents p ON p.patent_id = c.patent_id"
+    " WHERE c.cited_patent_id {match}"
+    " ORDER BY _key, p.grant_date, c.patent_id, c.category, c.load_id",
+    "application_citations": "SELECT patent_id AS _key, sequence, cited_publication_number,"
+    " cited_date, cited_name, category FROM application_citations WHERE patent_id {match}"
+    " ORDER BY _key, sequence",
+    "foreign_citations": "SELECT patent_id AS _key, sequence, cited_country, cited_number,"
+    " cited_kind, cited_date, category FROM foreign_citations WHERE patent_id {match}"
+    " ORDER BY _key, sequence",
+    "other_citations": "SELECT patent_id AS _key, sequence, text, category FROM other_citations"
+    " WHERE patent_id {match} ORDER BY _key, sequence",
+    "related_documents": "SELECT patent_id AS _key, sequence, relation, related_number,"
+    " related_country, related_date, related_status, related_patent_id, load_id"
+    " FROM related_documents WHERE patent_id {match} ORDER BY _key, sequence",
+    "reassignments": "SELECT d.patent_id AS _key, r.rf_id, r.recorded_date, r.conveyance_text,"
     " (SELECT string_agg(name, '; ' ORDER BY sequence) FROM reassignment_assignors a"
     "  WHERE a.rf_id = r.rf_id) AS assignors,"
     " (SELECT min(execution_date) FROM reassignment_assignors a WHERE a.rf_id = r.rf_id)"
     "  AS executed,"
     " (SELECT string_agg(name, '; ' ORDER BY sequence) FROM reassignment_assignees e"
     "  WHERE e.rf_id = r.rf_id) AS assignees, r.load_id"
-    " FROM reassignments r WHERE r.rf_id IN"
-    " (SELECT rf_id FROM reassignment_documents WHERE patent_id = ?)"
-    " ORDER BY r.recorded_date, r.rf_id",
+    " FROM reassignments r JOIN (SELECT DISTINCT patent_id, rf_id FROM reassignment_documents"
+    " WHERE patent_id {match}) d ON d.rf_id = r.rf_id"
+    " ORDER BY _key, r.recorded_date, r.rf_id",
 }
+"""Many-row sections, per patent (``_key``) in their order."""
 
 
 def describe_patent(store: Engine, number: str) -> PatentRecord:
@@ -118,27 +128,50 @@ def describe_patent(store: Engine, number: str) -> PatentRecord:
             "`warchest demo`"
         )
         raise NotFound(f"patent {patent_id} (from {number!r}) is not in the store; {hint}")
-    out: dict[str, Any] = {"patent_id": patent_id, "patent": rows[0]}
-    for name, sql in _SECTIONS.items():
-        found = store.rows(sql, [patent_id])
-        out[name] = found[0] if found else None
-    for name, sql in _LISTS.items():
-        out[name] = tuple(store.rows(sql, [patent_id]))
-    load_ids: set[int] = set()
-    for value in out.values():
-        items = value if isinstance(value, tuple) else [value]
-        for item in items:
-            if isinstance(item, dict) and item.get("load_id") is not None:
-                load_ids.add(int(item["load_id"]))
-            if isinstance(item, dict) and item.get("merged_from"):
-                load_ids.update(int(i) for i in str(item["merged_from"]).split(","))
-    out["sources"] = tuple(
-        store.rows(
-            "SELECT load_id, loader, path, member, sha256, finished, label FROM load_log"
-            f" WHERE load_id IN ({', '.join(str(i) for i in sorted(load_ids))})"
-            " ORDER BY load_id"
-        )
-        if load_ids
-        else []
-    )
-    return PatentRecord(**out)
+    return _records(store, rows, "= ?", [patent_id])[0]
+
+
+def describe_patents(store: Engine, first: str, last: str) -> list[PatentRecord]:
+    """:func:`describe_patent` for every patent whose id lies between ``first`` and
+    ``last`` (inclusive, in the store's text order), with one query per section for the
+    whole range: the same records, for building a read copy of many patents."""
+    rows = store.rows("SELECT * FROM patents WHERE patent_id BETWEEN ? AND ? "
+                      "ORDER BY patent_id", [first, last])
+    return _records(store, rows, "BETWEEN ? AND ?", [first, last]) if rows else []
+
+
+def _records(store: Engine, patents: list[Row], match: str, params: list[Any]
+             ) -> list[PatentRecord]:
+    """The records of ``patents`` (rows of ``patents``), each section read once for all of
+    them with the key condition ``match``."""
+    parts: dict[str, dict[str, list[Row]]] = {}
+    for name, sql in (_SECTIONS | _LISTS).items():
+        grouped: dict[str, list[Row]] = parts.setdefault(name, {})
+        for row in store.rows(sql.format(match=match), params):
+            grouped.setdefault(row.pop("_key"), []).append(row)
+    records, wanted = [], set()
+    for patent in patents:
+        pid = patent["patent_id"]
+        record: dict[str, Any] = {"patent_id": pid, "patent": patent}
+        for name in _SECTIONS:
+            found = parts[name].get(pid)
+            record[name] = found[0] if found else None
+        for name in _LISTS:
+            record[name] = tuple(parts[name].get(pid, ()))
+        load_ids: set[int] = set()
+        for value in record.values():
+            items = value if isinstance(value, tuple) else [value]
+            for item in items:
+                if isinstance(item, dict) and item.get("load_id") is not None:
+                    load_ids.add(int(item["load_id"]))
+                if isinstance(item, dict) and item.get("merged_from"):
+                    load_ids.update(int(i) for i in str(item["merged_from"]).split(","))
+        record["sources"] = sorted(load_ids)
+        wanted |= load_ids
+        records.append(record)
+    logs = {int(r["load_id"]): r for r in store.rows(
+        "SELECT load_id, loader, path, member, sha256, finished, label FROM load_log"
+        f" WHERE load_id IN ({', '.join(str(i) for i in sorted(wanted))})")} if wanted else {}
+    for record in records:
+        record["sources"] = tuple(logs[i] for i in record["sources"] if i in logs)
+    return [PatentRecord(**record) for record in records]

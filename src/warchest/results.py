@@ -41,9 +41,14 @@ HTML_ROWS = 20
 """Rows of the main table a notebook shows (the rest are counted)."""
 
 
+_SCALARS = frozenset({str, int, float, bool, dt.date, dt.datetime, Decimal, type(None)})
+
+
 def plain(value: Any) -> Any:
     """``value`` as plain Python data: dataclasses and mappings as dicts, tuples and lists
     as lists, paths as text; dates, numbers, text and None unchanged."""
+    if type(value) in _SCALARS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if isinstance(value, Result):
             return value.to_dict()
@@ -60,7 +65,15 @@ def plain(value: Any) -> Any:
 def json_text(data: Any, indent: int | None = None) -> str:
     """Plain data (``plain``) as JSON the way results write it: dates as ISO text,
     infinity as "inf"."""
-    return json.dumps(_finite(plain(data)), indent=indent, default=_json_default)
+    return _dumps(plain(data), indent)
+
+
+def _dumps(data: Any, indent: int | None) -> str:
+    """Plain data as JSON; infinity and NaN (which JSON lacks) as text."""
+    try:
+        return json.dumps(data, indent=indent, default=_json_default, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(data), indent=indent, default=_json_default)
 
 
 def _key(key: Any) -> str:
@@ -102,7 +115,7 @@ class Result:
 
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict`` as JSON: dates as ISO text, infinity as "inf"."""
-        return json_text(self.to_dict(), indent)
+        return _dumps(self.to_dict(), indent)
 
     def rows(self) -> list[Row]:
         """The main table's rows as dicts."""

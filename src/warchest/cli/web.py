@@ -57,6 +57,11 @@ def serve(
     indexes: Annotated[bool, typer.Option("--indexes/--no-indexes", help="Build the store's "
                                           "lookup indexes first (fast patent and company "
                                           "reads; the next load drops them).")] = True,
+    read_copy: Annotated[bool, typer.Option("--read-copy/--no-read-copy", help="Answer "
+                                            "patent and portfolio reads from the store's "
+                                            "read copy (<store>.read), built first when "
+                                            "missing or older than the store (minutes on "
+                                            "a large store).")] = True,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/docs) and the dashboard over the
     store, read-only. Every route but /api/v1/health needs a key: `warchest keys create`.
@@ -71,7 +76,7 @@ def serve(
         raise InputError(f"--port {port} is not a port number (1-65535)")
     settings = WebSettings(db=db if db is not None else default_db_path(), keys=keys,
                            jobs=jobs or Path(tempfile.mkdtemp(prefix="warchest-jobs-")),
-                           readers=readers, build_indexes=indexes,
+                           readers=readers, build_indexes=indexes, read_copy=read_copy,
                            cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()))
     application = create_app(settings) if workers == 1 else settings
     if not Path(settings.keys_file).exists():

@@ -175,7 +175,7 @@ def entity_id_of(store: Engine, text: str) -> str:
     if store.scalar("SELECT count(*) FROM owner_entities WHERE entity_id = ?", [text]):
         return text
     rows = store.rows("SELECT entity_id FROM owner_names WHERE raw_name = ? OR name_key = ? "
-                      "GROUP BY entity_id ORDER BY sum(mentions) DESC",
+                      "GROUP BY entity_id ORDER BY sum(mentions) DESC, entity_id",
                       [text, normalise_name(text)])
     if rows:
         return str(rows[0]["entity_id"])
@@ -278,7 +278,7 @@ def portfolio(store: Engine, text: str, as_of: dt.date | None = None,
                l.lien_rf_ids
         FROM held h LEFT JOIN patents p ON p.patent_id = h.patent_id
         LEFT JOIN liens l ON l.patent_id = h.patent_id
-        ORDER BY h.patent_id""", [*members, as_of, as_of])
+        ORDER BY h.patent_id, h.entity_id, h.start_date, h.owner_name""", [*members, as_of, as_of])
     names = {r["entity_id"]: r["name"] for r in store.rows(
         f"SELECT entity_id, name FROM owner_entities WHERE entity_id IN ({marks})", members)}
     return Portfolio(eid, names.get(eid, eid), as_of, group, names,

@@ -4,9 +4,11 @@ portfolio valued on a date, several portfolios side by side."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from warchest.errors import UnknownPatent
@@ -271,27 +273,53 @@ LIFE_BINS = ((0, 2), (2, 5), (5, 10), (10, 15), (15, 100))
 def summarise(rows: list[ValuedHolding]) -> PortfolioSummary:
     """In-force count, remaining-life profile, value distribution and technology mix."""
     live = [r for r in rows if r.in_force]
-    values = sorted(float(r.value or 0) for r in live)
+    return summary_of(len(rows), [float(r.value or 0) for r in live],
+                      [r.remaining_years for r in live], [r.cpc_subclass for r in live])
+
+
+def summary_of(owned: int, values: list[float], remaining: list[float | None],
+               subclasses: list[str | None]) -> PortfolioSummary:
+    """The summary of a portfolio of ``owned`` patents from its patents in force: each
+    one's value, remaining years (None when the term is unknown) and CPC subclass."""
+    in_force = len(values)
+    values = sorted(values)
 
     def pct(q: float) -> float:
         if not values:
             return 0.0
         return values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))]
 
-    known = [float(r.remaining_years) for r in live if r.remaining_years is not None]
-    life = {f"{lo}-{hi} y" if hi < 100 else f"{lo}+ y": sum(
-        1 for years in known if lo <= years < hi)
-        for lo, hi in LIFE_BINS}
-    if len(known) < len(live):  # no filing date in the store: in force, term unknown
-        life["term unknown"] = len(live) - len(known)
-    mix: dict[str, int] = {}
-    for r in live:
-        key = r.cpc_subclass or "?"
-        mix[key] = mix.get(key, 0) + 1
+    known = np.array([float(y) for y in remaining if y is not None], dtype=float)
+    life = {f"{lo}-{hi} y" if hi < 100 else f"{lo}+ y": int(((known >= lo) & (known < hi)).sum())
+            for lo, hi in LIFE_BINS}
+    if len(known) < in_force:  # no filing date in the store: in force, term unknown
+        life["term unknown"] = in_force - len(known)
+    mix = Counter(key or "?" for key in subclasses)
     top = dict(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))[:10])
-    return PortfolioSummary(len(rows), len(live), len(rows) - len(live),
+    return PortfolioSummary(owned, in_force, owned - in_force,
                             round(sum(values), 3), round(pct(0.5), 3), round(pct(0.9), 3),
                             round(values[-1], 3) if values else 0.0, life, top)
+
+
+@dataclass(frozen=True)
+class PortfolioPage(ValuedPortfolio):
+    """One page of a company's valued portfolio: the summary (and ways acquired) of all
+    ``total`` patents held on ``as_of``, and the patents ``offset`` to ``offset + limit``
+    in patent number order."""
+
+    total: int
+    offset: int
+    limit: int
+
+
+def portfolio_page(store: Engine, text: str, as_of: dt.date | None = None,
+                   group: bool = False, offset: int = 0, limit: int = 100) -> PortfolioPage:
+    """One page of :func:`portfolio_value`: its summary of the whole portfolio and the
+    patents ``offset`` to ``offset + limit`` (a web page, an API answer)."""
+    held = portfolio_value(store, text, as_of, group)
+    return PortfolioPage(held.entity_id, held.name, held.as_of, held.group, held.members,
+                         held.patents[offset:offset + limit], held.by_via, held.summary,
+                         len(held.patents), offset, limit)
 
 
 def compare_portfolios(store: Engine, names: list[str], as_of: dt.date | None = None,

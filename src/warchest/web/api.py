@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 import warchest
 from warchest.results import Result, json_text
@@ -21,7 +22,7 @@ DateQuery = Annotated[dt.date | None, Query(description="the date (YYYY-MM-DD); 
 Market = Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", description="an office: US, EP, ...")]
 
 
-def viewer(request: Request) -> str:
+async def viewer(request: Request) -> str:
     """Any valid key; 401 without one."""
     from warchest.web.app import role_for
 
@@ -33,7 +34,7 @@ def viewer(request: Request) -> str:
     return role
 
 
-def analyst(role: Annotated[str, Depends(viewer)]) -> str:
+async def analyst(role: Annotated[str, Depends(viewer)]) -> str:
     """An analyst's key; 403 for a viewer's."""
     if role != "analyst":
         raise HTTPException(403, "running a deal needs an analyst's key (this one is a "
@@ -78,10 +79,13 @@ def status(request: Request, role: Viewer) -> Response:
 
 
 @api.get("/patents/{number}")
-def patent(request: Request, number: str, role: Viewer) -> Response:
+async def patent(request: Request, number: str, role: Viewer) -> Response:
     """Everything the store knows about one patent (any number format)."""
-    with request.app.state.stores.borrow() as store:
-        return _json(warchest.describe_patent(store, number))
+    reads = request.app.state.reads
+    card = reads.copied_patent_json(number)  # a keyed lookup: no thread needed
+    if card is None:
+        card = await run_in_threadpool(reads.patent_json, number)
+    return Response(card, media_type="application/json")
 
 
 @api.get("/patents/{number}/value")
@@ -102,18 +106,17 @@ def companies(request: Request, role: Viewer,
 
 
 @api.get("/companies/{name:path}/portfolio")
-def company_portfolio(request: Request, name: str, role: Viewer, as_of: DateQuery = None,
-                      group: bool = False, offset: Annotated[int, Query(ge=0)] = 0,
-                      limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:
+async def company_portfolio(request: Request, name: str, role: Viewer,
+                            as_of: DateQuery = None, group: bool = False,
+                            offset: Annotated[int, Query(ge=0)] = 0,
+                            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:
     """The company's patents on a date with status and value: the summary, and one page of
     patents (``offset``, ``limit``) in patent number order."""
-    with request.app.state.stores.borrow() as store:
-        held = warchest.portfolio_value(store, name, as_of, group)
-    data = held.to_dict()
-    data["total"] = len(held.patents)
-    data["offset"], data["limit"] = offset, limit
-    data["patents"] = data["patents"][offset:offset + limit]
-    return _json(data)
+    reads = request.app.state.reads
+    page = reads.quick_portfolio_page(name, as_of, group, offset, limit)  # no thread needed
+    if page is None:  # a large company, or one the read copy lacks: on a thread
+        page = await run_in_threadpool(reads.portfolio_page, name, as_of, group, offset, limit)
+    return _json(page)
 
 
 @api.get("/companies/{name:path}/history")

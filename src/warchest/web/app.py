@@ -28,12 +28,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from warchest.errors import (
     BadInputFile,
+    CannotWrite,
     InputError,
     MissingStep,
     NotFound,
     StoreUnavailable,
     WarchestError,
 )
+from warchest.readcopy import ReadCopy, Reads, open_read_copy, read_copy_path
 from warchest.store import Store
 from warchest.web.jobs import DealJobs
 from warchest.web.keys import keys_path, role_of
@@ -60,6 +62,11 @@ class WebSettings:
     build_indexes: bool = True
     """Build the store's lookup indexes first (``Store.build_serving_indexes``), when the
     store can be opened writable."""
+    read_copy: bool = True
+    """Answer patent and portfolio reads from the store's read copy (``<store>.read``,
+    :mod:`warchest.readcopy`) while it matches the store."""
+    build_read_copy: bool = True
+    """Build the read copy first when it is missing or older than the store."""
 
     @property
     def keys_file(self) -> Path:
@@ -123,6 +130,32 @@ def prepare_store(db: Path) -> list[str]:
     return made
 
 
+def prepare_read_copy(settings: WebSettings) -> ReadCopy | None:
+    """The store's read copy for serving, built first when missing or out of date (when
+    ``settings.build_read_copy``); None when reads go to the store."""
+    if not settings.read_copy:
+        return None
+    path = read_copy_path(settings.db)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done == total:
+            log.warning("read copy %s: %s %d/%d", path, stage, done, total)
+
+    with Store(settings.db, read_only=True) as store:
+        try:
+            copy = open_read_copy(store, path, build=False)
+            if copy is None and settings.build_read_copy:
+                log.warning("building the read copy %s (a few minutes per million patents)",
+                            path)
+                copy = open_read_copy(store, path, True, progress)
+        except CannotWrite as exc:
+            log.warning("%s", exc)
+            copy = None
+    if copy is None:
+        log.warning("no read copy of %s matches the store: reads go to the store", settings.db)
+    return copy
+
+
 def status_of(exc: WarchestError) -> int:
     """The HTTP status of a user error."""
     if isinstance(exc, NotFound):
@@ -164,11 +197,11 @@ def create_app(settings: WebSettings) -> FastAPI:
     app = FastAPI(title="warchest", version="1", lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url=None,
                   description="Who owns which patents, what they are worth, who can sue "
-                              "whom, and which patents to buy. Every route but "
-                              "/api/v1/health needs `Authorization: Bearer KEY` "
-                              "(`warchest keys create`).")
+                              "whom, and which patents to buy. Every route but /api/v1/health "
+                              "needs `Authorization: Bearer KEY` (`warchest keys create`).")
     app.state.settings = settings
     app.state.stores = Stores(settings.db, settings.readers)
+    app.state.reads = Reads(app.state.stores.borrow, prepare_read_copy(settings))
     app.state.jobs = DealJobs(str(settings.db), jobs_dir, settings.deal_workers)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
@@ -254,11 +287,12 @@ def run_server(app: FastAPI | WebSettings, host: str = "127.0.0.1", port: int = 
     Store(app.db, read_only=True).close()  # a missing or unreadable store fails here
     if app.build_indexes:
         prepare_store(app.db)
+    prepare_read_copy(app)
     if app.jobs is None:  # one folder for every worker: each answers for every job
         app = dataclasses.replace(app, jobs=Path(tempfile.mkdtemp(prefix="warchest-jobs-")))
     # the workers open the store read-only side by side: none of them may build indexes
-    os.environ[SETTINGS_VARIABLE] = dataclasses.replace(app, build_indexes=False
-                                                        ).to_environment()
+    os.environ[SETTINGS_VARIABLE] = dataclasses.replace(
+        app, build_indexes=False, build_read_copy=False).to_environment()
     uvicorn.run("warchest.web.app:app_from_environment", factory=True, workers=workers,
                 host=host, port=port, log_level="warning")
 

@@ -46,16 +46,32 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+_READ: dict[Path, tuple[tuple[int, int, int], list[dict[str, str]]]] = {}
+"""The keys file as last read, by path, with the file's (inode, size, mtime) then: every
+request checks its key, and the file is read again only when it has changed (a key made
+or revoked replaces the file, a new inode)."""
+
+
 def _read(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         return []
+    except OSError as exc:
+        raise BadInputFile(f"cannot read the API keys file {path}: {exc}") from None
+    stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+    known = _READ.get(path)
+    if known is not None and known[0] == stamp:
+        return list(known[1])
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BadInputFile(f"cannot read the API keys file {path}: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
         raise BadInputFile(f"{path} is not a warchest API keys file (no 'keys' list)")
-    return [k for k in data["keys"] if isinstance(k, dict)]
+    keys = [k for k in data["keys"] if isinstance(k, dict)]
+    _READ[path] = (stamp, keys)
+    return list(keys)
 
 
 def _write(path: Path, keys: list[dict[str, str]]) -> None:
