@@ -22,6 +22,9 @@ class _Server(http.server.ThreadingHTTPServer):
     requests: list[tuple[str, str | None]]
     break_after: int | None  # drop the connection after this many body bytes (once)
     bad_etag: bool
+    if_ranges: list[str | None]
+    wrong_start: bool  # answer a range request from byte 0 (206 all the same)
+    short_total: bool  # announce 100 bytes fewer than it sends
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -40,8 +43,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         etag = hashlib.md5(b"other" if self.server.bad_etag else body).hexdigest()
         start = 0
         rng = self.headers.get("Range")
-        if rng and rng.startswith("bytes="):
-            start = int(rng[6:].split("-")[0])
+        if_range = self.headers.get("If-Range")
+        self.server.if_ranges.append(if_range)
+        if if_range is not None and if_range != f'"{etag}"':
+            rng = None  # the file changed since: the whole of it (RFC 9110, 13.1.5)
+        if self.server.short_total:
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes 0-{len(body) - 1}/{len(body) - 100}")
+        elif rng and rng.startswith("bytes="):
+            start = 0 if self.server.wrong_start else int(rng[6:].split("-")[0])
             self.send_response(206)
             self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
         else:
@@ -66,6 +76,8 @@ def server(samples: Path) -> Iterator[_Server]:
     srv.requests = []
     srv.break_after = None
     srv.bad_etag = False
+    srv.if_ranges = []
+    srv.wrong_start = srv.short_total = False
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield srv
@@ -105,6 +117,41 @@ def test_broken_download_resumes_with_a_range_request(server: _Server, tmp_path:
     assert not part.exists()
 
 
+def test_a_resume_asks_for_the_same_version(server: _Server, tmp_path: Path,
+                                            samples: Path) -> None:
+    body = server.files[SAMPLE]
+    server.break_after = 50_000
+    with pytest.raises(FetchError, match="resume"):
+        fetch_patentsview(["g_patent"], cache=tmp_path, base_url=_url(server))
+    # the file is republished before the resume: the server sends the new one whole
+    new = (samples / "patentsview_partly_synthetic" / "g_cpc_current.tsv.zip").read_bytes()
+    assert new != body
+    server.files[SAMPLE] = new
+    [result] = fetch_patentsview(["g_patent"], cache=tmp_path, base_url=_url(server))
+    assert server.if_ranges[-1] == f'"{hashlib.md5(body).hexdigest()}"'
+    assert result.status == "downloaded" and result.md5_verified
+    assert (tmp_path / "patentsview" / SAMPLE).read_bytes() == new
+    assert list((tmp_path / "patentsview").glob("*.part*")) == []
+
+
+def test_a_range_from_another_byte_starts_over(server: _Server, tmp_path: Path) -> None:
+    body = server.files[SAMPLE]
+    server.break_after = 50_000
+    with pytest.raises(FetchError, match="resume"):
+        fetch_patentsview(["g_patent"], cache=tmp_path, base_url=_url(server))
+    server.wrong_start = True  # 206, but from byte 0: appending would corrupt the file
+    [result] = fetch_patentsview(["g_patent"], cache=tmp_path, base_url=_url(server))
+    assert result.status == "downloaded"
+    assert (tmp_path / "patentsview" / SAMPLE).read_bytes() == body
+
+
+def test_more_than_announced_is_refused(server: _Server, tmp_path: Path) -> None:
+    server.short_total = True
+    with pytest.raises(FetchError, match=r"more than the .* bytes it announced"):
+        fetch_patentsview(["g_patent"], cache=tmp_path, base_url=_url(server))
+    assert list((tmp_path / "patentsview").glob(SAMPLE + "*")) == []
+
+
 def test_checksum_mismatch_is_refused(server: _Server, tmp_path: Path) -> None:
     server.bad_etag = True
     with pytest.raises(FetchError, match="does not match the server's ETag"):
@@ -127,3 +174,11 @@ def test_fetched_file_loads(server: _Server, tmp_path: Path) -> None:
     with Store(":memory:") as store:
         report = load_patentsview(store, [tmp_path / "patentsview"])
         assert report.rows_loaded == 4704
+
+
+def test_a_scheme_fetch_naming_no_part_is_refused(tmp_path: Path) -> None:
+    from warchest.fetch import fetch_scheme
+
+    with pytest.raises(FetchError, match="--parts names no part; CPC has: titles, scheme"):
+        fetch_scheme("cpc", parts=(), cache=tmp_path, base_url="http://127.0.0.1:9/")
+    assert not (tmp_path / "cpc").exists()

@@ -178,6 +178,12 @@ def open_url(url: str, *, start: int = 0, timeout: float = 60.0,
                          "(--base-url) and the API key") from None
 
 
+def _range_start(content_range: str) -> int | None:
+    """The first byte of a ``Content-Range: bytes FIRST-LAST/TOTAL`` answer, or None."""
+    m = re.match(r"\s*bytes\s+(\d+)-\d+/(\d+|\*)\s*$", content_range)
+    return int(m.group(1)) if m else None
+
+
 def fetch_file(
     url: str,
     target: Path,
@@ -193,24 +199,34 @@ def fetch_file(
     """Download ``url`` to ``target`` (resuming ``target.part``) and verify it."""
     cache_folder(target.parent)
     part = target.with_name(target.name + ".part")
+    tag_file = target.with_name(target.name + ".part.etag")  # the version being resumed
     start = part.stat().st_size if part.exists() else 0
     status = "resumed" if start else "downloaded"
+    resume_headers = dict(headers or {})
+    if start and tag_file.exists():  # the rest only if the file is still that version
+        resume_headers["If-Range"] = tag_file.read_text(encoding="utf-8").strip()
     try:
-        response = open_url(url, start=start, timeout=timeout, headers=headers, what=what)
+        response = open_url(url, start=start, timeout=timeout, headers=resume_headers,
+                            what=what)
     except urllib.error.HTTPError:
         response = open_url(url, timeout=timeout, headers=headers, what=what)
         start = 0
     with response:
         code = response.status
-        etag = (response.headers.get("ETag") or "").strip('"') or None
-        if start and code != 206:  # the server ignored the range: start over
-            start, status = 0, "downloaded"
+        raw_etag = (response.headers.get("ETag") or "").strip()
+        etag = raw_etag.strip('"') or None
+        content_range = response.headers.get("Content-Range") or ""
+        if start and (code != 206 or _range_start(content_range) != start):
+            start, status = 0, "downloaded"  # the whole file again, or another part: over
         total: int | None = None
-        content_range = response.headers.get("Content-Range")
-        if content_range and (m := re.search(r"/(\d+)$", content_range)):
+        if m := re.search(r"/(\d+)$", content_range):
             total = int(m.group(1))
         elif (length := response.headers.get("Content-Length") or "").isdigit():
             total = start + int(length)
+        if not start:
+            tag_file.unlink(missing_ok=True)
+            if raw_etag and not raw_etag.startswith("W/"):  # a weak tag cannot be resumed on
+                tag_file.write_text(raw_etag, encoding="utf-8")
         done = start
         with open(part, "ab" if start else "wb") as out:
             while True:
@@ -223,6 +239,13 @@ def fetch_file(
                     break
                 out.write(block)
                 done += len(block)
+                if total is not None and done > total:
+                    out.close()
+                    part.unlink()
+                    tag_file.unlink(missing_ok=True)
+                    raise FetchError(f"{target.name}: the server sent more than the {total:,} "
+                                     "bytes it announced; the download was deleted, fetch "
+                                     "again")
                 if progress is not None:
                     progress(target.name, done, total)
     size = part.stat().st_size
@@ -248,6 +271,7 @@ def fetch_file(
     if target.name.endswith(".zip"):
         _check_zip(part, target.name)
     part.replace(target)
+    tag_file.unlink(missing_ok=True)
     return Fetched(target.name, str(target), url, size, sha, status, etag, md5_verified)
 
 

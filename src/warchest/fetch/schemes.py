@@ -44,6 +44,8 @@ def fetch_scheme(scheme: str, *, version: str | None = None, parts: tuple[str, .
     if not re.fullmatch(rf"\d{{{digits}}}", v):
         raise FetchError(f"--version {v!r}: a {scheme.upper()} release is "
                          f"{'YYYYMM' if digits == 6 else 'YYYYMMDD'}, e.g. {default_version}")
+    if not parts:
+        raise FetchError(f"--parts names no part; {scheme.upper()} has: {', '.join(files)}")
     unknown = [p for p in parts if p not in files]
     if unknown:
         raise FetchError(f"unknown {scheme.upper()} part(s) {', '.join(unknown)}; known: "
