@@ -234,3 +234,21 @@ def test_a_copy_that_cannot_be_written_is_a_clear_error(copied: dict[str, Any],
             pytest.raises(CannotWrite, match=r"cannot write the read copy .*a-file"):
         build_read_copy(store, blocker / "store.duckdb.read")
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_cards_written_by_worker_processes_are_the_same(copied: dict[str, Any],
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    import sqlite3
+
+    import warchest.readcopy as readcopy
+
+    monkeypatch.setattr(readcopy, "PATENT_BATCH", 1_500)  # eight ranges, two processes
+    with Store(copied["db"], read_only=True) as store:
+        report = build_read_copy(store, tmp_path / "two.read", workers=2)
+    assert report.patents == copied["report"].patents
+    query = "SELECT patent_id, body FROM cards ORDER BY patent_id"
+    with sqlite3.connect(tmp_path / "two.read") as two, \
+            sqlite3.connect(read_copy_path(copied["db"])) as one:
+        assert two.execute(query).fetchall() == one.execute(query).fetchall()

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import threading
 import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -29,7 +32,7 @@ from warchest.numbers import normalize_patent_number
 from warchest.owners.names import normalise_name
 from warchest.patents import PatentRecord, describe_patent, describe_patents
 from warchest.results import Result, _json_default
-from warchest.store import Engine
+from warchest.store import Engine, Store
 from warchest.store.readcopy import ReadCopyFile, ReadCopyWriter
 from warchest.value.holdings import PERIODS_SQL, sort_periods, value_periods
 from warchest.value.views import PortfolioPage, portfolio_page
@@ -86,10 +89,12 @@ def card_json(record: PatentRecord) -> str:
         return record.to_json(indent=None)
 
 
-def build_read_copy(store: Engine, path: Path, progress: Progress | None = None
-                    ) -> ReadCopyReport:
+def build_read_copy(store: Engine, path: Path, progress: Progress | None = None,
+                    workers: int | None = None) -> ReadCopyReport:
     """Build the read copy of ``store`` at ``path`` (replacing any): the cards of every
-    patent, the ownership periods of every company, and the names that find them."""
+    patent, the ownership periods of every company, and the names that find them. The
+    cards are written by ``workers`` processes (default: one per core) when the store is
+    a file opened read-only, which they can open beside it; else in this process."""
     started = time.perf_counter()
     fingerprint = store_fingerprint(store)
     report = progress or (lambda stage, done, total: None)
@@ -97,12 +102,13 @@ def build_read_copy(store: Engine, path: Path, progress: Progress | None = None
     try:
         ids = store.query("SELECT patent_id FROM patents ORDER BY patent_id")["patent_id"]
         ids = ids.to_pylist()
-        for at in range(0, len(ids), PATENT_BATCH):
-            batch = ids[at:at + PATENT_BATCH]
-            records = describe_patents(store, batch[0], batch[-1])
-            writer.put("cards", ((r.patent_id, zlib.compress(card_json(r).encode(), 1))
-                                 for r in records))
-            report("patent cards", at + len(batch), len(ids))
+        ranges = [(ids[at], ids[min(at + PATENT_BATCH, len(ids)) - 1])
+                  for at in range(0, len(ids), PATENT_BATCH)]
+        done = 0
+        for cards in _card_batches(store, ranges, workers):
+            writer.put("cards", cards)
+            done += len(cards)
+            report("patent cards", done, len(ids))
         companies = _put_holdings(store, writer, report)
         writer.put("entities", ((r["entity_id"], r["name"], r["ultimate_entity_id"])
                                 for r in store.rows("SELECT entity_id, name, "
@@ -117,6 +123,34 @@ def build_read_copy(store: Engine, path: Path, progress: Progress | None = None
         raise
     return ReadCopyReport(path, fingerprint, len(ids), companies, path.stat().st_size,
                           round(time.perf_counter() - started, 1))
+
+
+def cards_between(db: str, first: str, last: str) -> list[tuple[str, bytes]]:
+    """The compressed cards of the patents ``first`` to ``last`` of the store file ``db``
+    (in a worker process, on a read-only connection of its own)."""
+    with Store(db, read_only=True) as store:
+        return _cards(store, first, last)
+
+
+def _cards(store: Engine, first: str, last: str) -> list[tuple[str, bytes]]:
+    return [(r.patent_id, zlib.compress(card_json(r).encode(), 1))
+            for r in describe_patents(store, first, last)]
+
+
+def _card_batches(store: Engine, ranges: list[tuple[str, str]], workers: int | None
+                  ) -> Iterator[list[tuple[str, bytes]]]:
+    """The cards of each range of patents, in order: from worker processes when the store
+    is a file opened read-only and there is more than one range and one core."""
+    count = workers or os.cpu_count() or 1
+    shared = (isinstance(store, Store) and store.read_only and store.path != ":memory:")
+    if not shared or count < 2 or len(ranges) < 2:
+        for first, last in ranges:
+            yield _cards(store, first, last)
+        return
+    context = multiprocessing.get_context("spawn")
+    db = str(store.path)
+    with ProcessPoolExecutor(min(count, len(ranges)), mp_context=context) as pool:
+        yield from pool.map(cards_between, [db] * len(ranges), *zip(*ranges, strict=True))
 
 
 def _put_holdings(store: Engine, writer: ReadCopyWriter, report: Progress) -> int:
