@@ -184,6 +184,33 @@ def _range_start(content_range: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _receive(response: Any, url: str, part: Path, start: int, total: int | None,
+             chunk: int, report: Callable[[int], object]) -> None:
+    """The body of ``response`` into ``part`` (appended from byte ``start``); a
+    :class:`FetchError` when the connection breaks (the part is kept, to resume) or the
+    server sends more than the ``total`` it announced (the part is deleted)."""
+    done = start
+    with open(part, "ab" if start else "wb") as out:
+        while True:
+            try:
+                block = response.read(chunk)
+            except (TimeoutError, OSError, http.client.HTTPException) as exc:
+                raise FetchError(f"download of {url} broke off at {done:,} bytes "
+                                 f"({exc}); run the same command again to resume") from None
+            if not block:
+                return
+            out.write(block)
+            done += len(block)
+            if total is not None and done > total:
+                out.close()
+                part.unlink()
+                part.with_name(part.name + ".etag").unlink(missing_ok=True)
+                raise FetchError(f"{part.name[:-5]}: the server sent more than the "
+                                 f"{total:,} bytes it announced; the download was deleted, "
+                                 "fetch again")
+            report(done)
+
+
 def fetch_file(
     url: str,
     target: Path,
@@ -227,27 +254,8 @@ def fetch_file(
             tag_file.unlink(missing_ok=True)
             if raw_etag and not raw_etag.startswith("W/"):  # a weak tag cannot be resumed on
                 tag_file.write_text(raw_etag, encoding="utf-8")
-        done = start
-        with open(part, "ab" if start else "wb") as out:
-            while True:
-                try:
-                    block = response.read(chunk)
-                except (TimeoutError, OSError, http.client.HTTPException) as exc:
-                    raise FetchError(f"download of {url} broke off at {done:,} bytes ({exc}); "
-                                     "run the same command again to resume") from None
-                if not block:
-                    break
-                out.write(block)
-                done += len(block)
-                if total is not None and done > total:
-                    out.close()
-                    part.unlink()
-                    tag_file.unlink(missing_ok=True)
-                    raise FetchError(f"{target.name}: the server sent more than the {total:,} "
-                                     "bytes it announced; the download was deleted, fetch "
-                                     "again")
-                if progress is not None:
-                    progress(target.name, done, total)
+        _receive(response, url, part, start, total, chunk,
+                  lambda done: progress(target.name, done, total) if progress else None)
     size = part.stat().st_size
     if total is not None and size != total:
         raise FetchError(f"{target.name}: got {size:,} of {total:,} bytes; run the same "
