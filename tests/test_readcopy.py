@@ -224,6 +224,8 @@ def test_the_server_answers_from_the_copy(copied: dict[str, Any], tmp_path: Path
                          params={"as_of": DATES[2].isoformat(), "offset": 5, "limit": 20})
         _same(json.loads(page.to_json()), got.json())
         assert got.json()["total"] == page.total > 25
+        got = client.get(f"/api/v1/companies/{'A' * 301}/portfolio", headers=h)
+        assert got.status_code == 422 and "300 characters" in got.text
 
 
 def test_a_copy_that_cannot_be_written_is_a_clear_error(copied: dict[str, Any],
@@ -252,3 +254,95 @@ def test_cards_written_by_worker_processes_are_the_same(copied: dict[str, Any],
     with sqlite3.connect(tmp_path / "two.read") as two, \
             sqlite3.connect(read_copy_path(copied["db"])) as one:
         assert two.execute(query).fetchall() == one.execute(query).fetchall()
+
+
+def test_liens_without_a_reel_frame_and_markets_without_a_weight() -> None:
+    # as encumbrances_sql counts them: count(*) counts every open interest, string_agg
+    # skips a missing reel-frame; as coverage_sql sums them: sum() skips a missing weight
+    table = _periods(
+        markets=[[{"j": "US", "f": dt.date(2010, 1, 5), "u": None, "w": 1.0},
+                  {"j": "XX", "f": dt.date(2010, 1, 5), "u": None, "w": None}]],
+        liens=[[{"rf": None, "f": dt.date(2011, 1, 1), "u": None},
+                {"rf": "099-9", "f": dt.date(2012, 1, 1), "u": None}]])
+    (p,) = value_periods(table, dt.date(2016, 1, 1), 0, 10).page
+    assert (p.open_liens, p.lien_rf_ids) == (2, "099-9")
+    assert p.coverage == 1.0 and p.value == 2.0 and p.in_force_in == "US,XX"
+    alone = _periods(liens=[[{"rf": None, "f": dt.date(2011, 1, 1), "u": None}]])
+    (p,) = value_periods(alone, dt.date(2016, 1, 1), 0, 10).page
+    assert (p.open_liens, p.lien_rf_ids) == (1, None)
+
+
+def test_a_store_without_values_is_answered_by_the_store(copied: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    from warchest.errors import NotComputed
+
+    db = tmp_path / "unvalued.duckdb"
+    shutil.copy(copied["db"], db)
+    with Store(db) as store:
+        store.query("DELETE FROM patent_terms")
+    with Store(db, read_only=True) as store:
+        copy = open_read_copy(store, read_copy_path(db))
+        assert copy is not None and not copy.valued
+        firm = store.scalar("SELECT min(entity_id) FROM ownership")
+        assert copy.portfolio_page(firm, DATES[1], False, 0, 10) is None
+        reads = Reads(lambda: nullcontext(store), copy)
+        with pytest.raises(NotComputed):
+            reads.portfolio_page(firm, DATES[1])
+
+
+def test_a_damaged_copy_is_set_aside(copied: dict[str, Any], tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "damaged.read"
+    shutil.copy(read_copy_path(copied["db"]), path)
+    with Store(copied["db"], read_only=True) as store:
+        pid = store.scalar("SELECT min(patent_id) FROM patents")
+        firm = store.scalar("SELECT entity_id FROM ownership GROUP BY entity_id "
+                            "ORDER BY count(*) DESC, entity_id LIMIT 1")
+        with sqlite3.connect(path) as con:
+            con.execute("UPDATE cards SET body = x'00ff' WHERE patent_id = ?", [pid])
+            con.execute("UPDATE holdings SET body = x'00ff' WHERE entity_id = ?", [firm])
+        card = describe_patent(store, pid).to_json(indent=None)
+        reads = Reads(lambda: nullcontext(store), ReadCopy(path))
+        assert reads.patent_json(pid) == card  # a broken card: the store's answer
+        assert reads.copy is None  # and the copy set aside
+        reads = Reads(lambda: nullcontext(store), ReadCopy(path))
+        page = reads.portfolio_page(firm, DATES[2], False, 0, 10)  # a broken Arrow block
+        _same(json.loads(portfolio_page(store, firm, DATES[2], False, 0, 10).to_json()),
+              json.loads(page.to_json()))
+        assert reads.copy is None
+
+
+def test_periods_decoded_by_threads_at_once_are_counted_once(copied: dict[str, Any]
+                                                             ) -> None:
+    import threading
+
+    copy = ReadCopy(read_copy_path(copied["db"]))
+    with Store(copied["db"], read_only=True) as store:
+        firm = store.scalar("SELECT entity_id FROM ownership GROUP BY entity_id "
+                            "ORDER BY count(*) DESC, entity_id LIMIT 1")
+        rows = store.scalar("SELECT count(*) FROM ownership WHERE entity_id = ?", [firm])
+    together = threading.Barrier(4)
+    blob = copy.file.blob
+
+    def slow_blob(table: str, key: str) -> bytes | None:
+        together.wait(timeout=10)  # every thread has missed the cache before any decodes
+        return blob(table, key)
+
+    copy.file.blob = slow_blob  # type: ignore[method-assign]
+    threads = [threading.Thread(target=copy.periods, args=(firm,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert copy._cached_rows == rows and list(copy._cache) == [firm]
+
+
+def test_a_copy_built_by_another_version_is_not_used(copied: dict[str, Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import warchest.readcopy as readcopy
+
+    with Store(copied["db"], read_only=True) as store:
+        assert open_read_copy(store, read_copy_path(copied["db"]), build=False) is not None
+        monkeypatch.setattr(readcopy, "__version__", "0.0.1-another")
+        assert open_read_copy(store, read_copy_path(copied["db"]), build=False) is None

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import multiprocessing
 import os
+import sqlite3
 import threading
 import time
 import zlib
@@ -24,20 +26,25 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 
-from warchest.errors import WarchestError
+from warchest.errors import StoreUnavailable, WarchestError
 from warchest.numbers import normalize_patent_number
 from warchest.owners.names import normalise_name
 from warchest.patents import PatentRecord, describe_patent, describe_patents
 from warchest.results import Result, _json_default
 from warchest.store import Engine, Store
 from warchest.store.readcopy import ReadCopyFile, ReadCopyWriter
+from warchest.value.compute import values_computed
 from warchest.value.holdings import PERIODS_SQL, sort_periods, value_periods
 from warchest.value.views import PortfolioPage, portfolio_page
+from warchest.version import __version__
 
-VERSION = "2"
+log = logging.getLogger("warchest.readcopy")
+
+VERSION = "3"
 """The layout of a read copy; a copy of another layout is built again."""
 PATENT_BATCH = 20_000
 """Patents described per pass over the tables while a copy is built."""
@@ -50,6 +57,7 @@ QUICK_ROWS = 5_000
 a server answers it without handing it to a thread."""
 
 Progress = Callable[[str, int, int], None]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -71,12 +79,13 @@ def read_copy_path(db: Path) -> Path:
 
 
 def store_fingerprint(store: Engine) -> str:
-    """The state of a store: its load log's size, last load and when that finished. Every
-    load and every derivation step writes a new entry, so a copy built at another
-    fingerprint is out of date."""
+    """The state of a store and of the code reading it: the copy's layout, warchest's
+    version, and the load log's size, last load and when that finished. Every load and
+    every derivation step writes a new entry, so a copy built at another fingerprint is
+    out of date (as is one built by another version, whose cards may differ)."""
     row = store.rows("SELECT count(*) AS n, max(load_id) AS last, "
                      "CAST(max(finished) AS VARCHAR) AS finished FROM load_log")[0]
-    return f"{VERSION}:{row['n']}:{row['last']}:{row['finished']}"
+    return f"{VERSION}:{__version__}:{row['n']}:{row['last']}:{row['finished']}"
 
 
 def card_json(record: PatentRecord) -> str:
@@ -109,14 +118,19 @@ def build_read_copy(store: Engine, path: Path, progress: Progress | None = None,
             writer.put("cards", cards)
             done += len(cards)
             report("patent cards", done, len(ids))
-        companies = _put_holdings(store, writer, report)
+        valued = values_computed(store)
+        companies = _put_holdings(store, writer, report) if valued else 0
         writer.put("entities", ((r["entity_id"], r["name"], r["ultimate_entity_id"])
                                 for r in store.rows("SELECT entity_id, name, "
                                                     "ultimate_entity_id FROM owner_entities")))
         writer.put("names", ((r["raw_name"], r["name_key"], r["entity_id"], r["mentions"])
                              for r in store.rows("SELECT raw_name, name_key, entity_id, "
                                                  "mentions FROM owner_names")))
+        if store_fingerprint(store) != fingerprint:
+            raise StoreUnavailable(f"the store changed while its read copy {path} was built; "
+                                "serve again to build it from the store as it is now")
         writer.finish({"version": VERSION, "fingerprint": fingerprint,
+                       "values_computed": "1" if valued else "0",
                        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     except BaseException:
         writer.abandon()
@@ -163,9 +177,9 @@ def _put_holdings(store: Engine, writer: ReadCopyWriter, report: Progress) -> in
     starts = [0] + [k for k in range(1, len(entity)) if entity[k] != entity[k - 1]]
     bounds = list(zip(starts, [*starts[1:], len(entity)], strict=True))
 
-    def blobs() -> Iterator[tuple[str, bytes]]:
+    def blobs() -> Iterator[tuple[str, bytes, int]]:
         for k, (lo, hi) in enumerate(bounds):
-            yield entity[lo], _ipc(table.slice(lo, hi - lo))
+            yield entity[lo], _ipc(table.slice(lo, hi - lo)), hi - lo
             if k % 5000 == 0:
                 report("company portfolios", k, len(bounds))
 
@@ -189,6 +203,7 @@ class ReadCopy:
         self.file = ReadCopyFile(path)
         self.path = path
         self.fingerprint = self.file.meta.get("fingerprint", "")
+        self.valued = self.file.meta.get("values_computed") == "1"
         self._cache: OrderedDict[str, pa.Table] = OrderedDict()
         self._cached_rows = 0
         self._lock = threading.Lock()
@@ -231,6 +246,9 @@ class ReadCopy:
             return None
         table = pa.ipc.open_stream(body).read_all()
         with self._lock:
+            if eid in self._cache:  # another thread decoded it meanwhile
+                self._cache.move_to_end(eid)
+                return self._cache[eid]
             self._cache[eid] = table
             self._cached_rows += table.num_rows
             while self._cached_rows > CACHED_ROWS and len(self._cache) > 1:
@@ -241,18 +259,21 @@ class ReadCopy:
     def portfolio_page(self, text: str, as_of: dt.date | None, group: bool, offset: int,
                        limit: int, most_rows: int | None = None) -> PortfolioPage | None:
         """:func:`portfolio_page` from the copy, or None when the copy cannot say (the
-        name is not one it knows) or, with ``most_rows``, when the company has more
-        ownership periods than that."""
+        name is not one it knows, the store's values are not computed, the offset is
+        negative) or, with ``most_rows``, when the company has more ownership periods
+        than that."""
+        if not self.valued or offset < 0:
+            return None
         eid = self.entity_of(text)
         if eid is None:
             return None
         members = self.members(eid, group)
         if not members:
             return None
+        if most_rows is not None and self.file.periods(members) > most_rows:
+            return None
         as_of = as_of or dt.date.today()
         tables = [t for t in (self.periods(m) for m in members) if t is not None]
-        if most_rows is not None and sum(t.num_rows for t in tables) > most_rows:
-            return None
         if not tables:
             return _empty_page(eid, members, as_of, group, offset, limit)
         periods = sort_periods(pa.concat_tables(tables)) if len(tables) > 1 else tables[0]
@@ -269,20 +290,38 @@ def _empty_page(eid: str, members: dict[str, str], as_of: dt.date, group: bool, 
                          summarise([]), 0, offset, limit)
 
 
+DAMAGE = (sqlite3.DatabaseError, zlib.error, pa.ArrowException, UnicodeDecodeError, OSError)
+"""What reading a damaged read copy raises (a truncated file, a broken blob)."""
+
+
 class Reads:
     """Patent cards and portfolio pages for a server: from the read copy when there is
-    one and it knows the answer, else from the store (``borrow`` lends a connection)."""
+    one and it knows the answer, else from the store (``borrow`` lends a connection). A
+    copy found damaged is logged and set aside: every later read goes to the store."""
 
     def __init__(self, borrow: Callable[[], AbstractContextManager[Engine]],
                  copy: ReadCopy | None = None) -> None:
         self.borrow = borrow
         self.copy = copy
 
+    def _copied(self, read: Callable[[ReadCopy], _T]) -> _T | None:
+        """``read(copy)``, or None when there is no copy or it is damaged."""
+        copy = self.copy
+        if copy is None:
+            return None
+        try:
+            return read(copy)
+        except DAMAGE as exc:
+            log.error("the read copy %s is damaged (%s: %s); reads go to the store. Delete "
+                      "it and start the server again to build it anew", copy.path,
+                      type(exc).__name__, exc)
+            self.copy = None
+            return None
+
     def copied_patent_json(self, number: str) -> str | None:
         """The card of ``number`` from the read copy alone (None when it lacks it)."""
-        if self.copy is None:
-            return None
-        return self.copy.card(normalize_patent_number(number))
+        key = normalize_patent_number(number)
+        return self._copied(lambda copy: copy.card(key))
 
     def patent_json(self, number: str) -> str:
         """:func:`describe_patent` of ``number`` (any format) as JSON."""
@@ -297,17 +336,16 @@ class Reads:
                              ) -> PortfolioPage | None:
         """:meth:`portfolio_page` when the read copy answers it in about a millisecond (a
         company of at most :data:`QUICK_ROWS` ownership periods); else None."""
-        if self.copy is None:
-            return None
-        return self.copy.portfolio_page(text, as_of, group, offset, limit, QUICK_ROWS)
+        return self._copied(lambda copy: copy.portfolio_page(text, as_of, group, offset,
+                                                            limit, QUICK_ROWS))
 
     def portfolio_page(self, text: str, as_of: dt.date | None = None, group: bool = False,
                        offset: int = 0, limit: int = 100) -> PortfolioPage:
         """:func:`portfolio_page` of the company ``text``."""
-        if self.copy is not None:
-            page = self.copy.portfolio_page(text, as_of, group, offset, limit)
-            if page is not None:
-                return page
+        page = self._copied(lambda copy: copy.portfolio_page(text, as_of, group, offset,
+                                                            limit))
+        if page is not None:
+            return page
         with self.borrow() as store:
             return portfolio_page(store, text, as_of, group, offset, limit)
 

@@ -255,7 +255,8 @@ def group_members(store: Engine, eid: str, group: bool) -> list[str]:
     top = store.scalar("SELECT ultimate_entity_id FROM owner_entities WHERE entity_id = ?",
                        [eid])
     return [r["entity_id"] for r in store.rows(
-        "SELECT entity_id FROM owner_entities WHERE ultimate_entity_id = ?", [top])]
+        "SELECT entity_id FROM owner_entities WHERE ultimate_entity_id = ? ORDER BY entity_id",
+        [top])]
 
 
 def portfolio(store: Engine, text: str, as_of: dt.date | None = None,
@@ -280,7 +281,8 @@ def portfolio(store: Engine, text: str, as_of: dt.date | None = None,
         LEFT JOIN liens l ON l.patent_id = h.patent_id
         ORDER BY h.patent_id, h.entity_id, h.start_date, h.owner_name""", [*members, as_of, as_of])
     names = {r["entity_id"]: r["name"] for r in store.rows(
-        f"SELECT entity_id, name FROM owner_entities WHERE entity_id IN ({marks})", members)}
+        f"SELECT entity_id, name FROM owner_entities WHERE entity_id IN ({marks}) "
+        "ORDER BY entity_id", members)}
     return Portfolio(eid, names.get(eid, eid), as_of, group, names,
                      tuple(Holding(**r) for r in rows), dict(Counter(r["via"] for r in rows)))
 

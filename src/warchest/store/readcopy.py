@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -21,7 +22,7 @@ from warchest.errors import CannotWrite, SetupError
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE cards (patent_id TEXT PRIMARY KEY, body BLOB NOT NULL);
-CREATE TABLE holdings (entity_id TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE holdings (entity_id TEXT PRIMARY KEY, body BLOB NOT NULL, periods INTEGER);
 CREATE TABLE entities (entity_id TEXT PRIMARY KEY, name TEXT, ultimate_entity_id TEXT)
     WITHOUT ROWID;
 CREATE TABLE names (raw_name TEXT, name_key TEXT, entity_id TEXT, mentions INTEGER);
@@ -34,13 +35,17 @@ CREATE INDEX entities_group ON entities (ultimate_entity_id);
 
 
 class ReadCopyWriter:
-    """Writes a new read copy at ``path`` (through ``path.tmp``; ``finish`` renames)."""
+    """Writes a new read copy at ``path`` (through a temporary file of its own beside it;
+    ``finish`` renames it, so two builders never write one file)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.tmp = path.with_name(path.name + ".tmp")
         with self._writing():
-            self.tmp.unlink(missing_ok=True)
+            handle, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp",
+                                            dir=path.parent)
+            os.close(handle)
+            self.tmp = Path(name)
             self.con = sqlite3.connect(self.tmp)
             self.con.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                                    "PRAGMA page_size = 8192;" + SCHEMA)
@@ -58,19 +63,22 @@ class ReadCopyWriter:
 
     def put(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
         """Append rows to ``table`` (one of the schema's)."""
-        width = {"meta": 2, "cards": 2, "holdings": 2, "entities": 3, "names": 4}[table]
+        width = {"meta": 2, "cards": 2, "holdings": 3, "entities": 3, "names": 4}[table]
         marks = ", ".join("?" for _ in range(width))
         with self._writing():
             self.con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
     def finish(self, meta: dict[str, str]) -> None:
-        """Write ``meta``, index, and put the file in place of any older copy."""
+        """Write ``meta``, index, flush to disk, and put the file in place of any older
+        copy (after a crash there is the old copy or the new one, never half of one)."""
         self.put("meta", sorted(meta.items()))
         with self._writing():
             self.con.executescript(INDEXES)
             self.con.commit()
             self.con.execute("ANALYZE")
             self.con.close()
+            with self.tmp.open("rb") as done:
+                os.fsync(done.fileno())
             os.replace(self.tmp, self.path)
 
     def abandon(self) -> None:
@@ -102,6 +110,14 @@ class ReadCopyFile:
                                   uri=True, check_same_thread=False)
             self._local.con = con
         return con
+
+    def periods(self, keys: Iterable[str]) -> int:
+        """How many ownership periods the companies ``keys`` hold, together."""
+        keys = list(keys)
+        marks = ", ".join("?" for _ in keys)
+        row = self._con().execute(f"SELECT coalesce(sum(periods), 0) FROM holdings WHERE "
+                                  f"entity_id IN ({marks})", keys).fetchone()
+        return int(row[0])
 
     def blob(self, table: str, key: str) -> bytes | None:
         """The body under ``key`` in ``cards`` or ``holdings``, or None."""

@@ -136,11 +136,12 @@ def value_periods(periods: pa.Table, as_of: dt.date, offset: int, limit: int
     out = []
     for k, (row, open_liens) in enumerate(zip(rows, liens, strict=True)):
         at = offset + k
-        lien_ids = sorted(str(x["rf"]) for x in open_liens or ()
-                          if x["f"] <= as_of and (x["u"] is None or as_of < x["u"]))
+        still_open = [x["rf"] for x in open_liens or ()
+                      if x["f"] <= as_of and (x["u"] is None or as_of < x["u"])]
+        lien_ids = sorted(str(rf) for rf in still_open if rf is not None)
         term = bool(has_term[at])
         out.append(ValuedHolding(
-            **row, open_liens=len(lien_ids),
+            **row, open_liens=len(still_open),
             lien_rf_ids=", ".join(lien_ids) if lien_ids else None,
             in_force=bool(in_force[at]) if term else None,
             end_date=held["term_end"][at].as_py() if term else None,
@@ -168,7 +169,8 @@ def _coverage(markets: pa.ChunkedArray, day: int, n: int
     names = codes.dictionary.to_pylist()
     code = np.asarray(codes.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     weight_of = np.zeros(len(names))
-    weight_of[code] = np.asarray(flat.field("w").to_numpy(zero_copy_only=False), dtype=float)
+    weights = pc.fill_null(pc.cast(flat.field("w"), pa.float64()), 0.0)  # as sum() skips nulls
+    weight_of[code] = np.asarray(weights.to_numpy(zero_copy_only=False), dtype=float)
     keys = np.unique(parent[live] * len(names) + code[live])
     rows, countries = keys // len(names), keys % len(names)
     coverage = np.bincount(rows, weights=weight_of[countries], minlength=n)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -19,6 +19,10 @@ from warchest.web.models import MAX_FIRMS, DealIn
 api = APIRouter()
 DateQuery = Annotated[dt.date | None, Query(description="the date (YYYY-MM-DD); default "
                                                         "today")]
+CompanyName = Annotated[str, Path(min_length=1, max_length=300,
+                                  description="a company's id or any of its names")]
+PatentNumber = Annotated[str, Path(min_length=1, max_length=40,
+                                   description="a patent number in any format")]
 Market = Annotated[str, Query(pattern=r"^[A-Za-z]{2}$", description="an office: US, EP, ...")]
 
 
@@ -79,7 +83,7 @@ def status(request: Request, role: Viewer) -> Response:
 
 
 @api.get("/patents/{number}")
-async def patent(request: Request, number: str, role: Viewer) -> Response:
+async def patent(request: Request, number: PatentNumber, role: Viewer) -> Response:
     """Everything the store knows about one patent (any number format)."""
     reads = request.app.state.reads
     card = reads.copied_patent_json(number)  # a keyed lookup: no thread needed
@@ -89,7 +93,7 @@ async def patent(request: Request, number: str, role: Viewer) -> Response:
 
 
 @api.get("/patents/{number}/value")
-def patent_value(request: Request, number: str, role: Viewer,
+def patent_value(request: Request, number: PatentNumber, role: Viewer,
                  as_of: DateQuery = None) -> Response:
     """One patent's term, status per market and value on a date, with its indicators."""
     with request.app.state.stores.borrow() as store:
@@ -106,7 +110,7 @@ def companies(request: Request, role: Viewer,
 
 
 @api.get("/companies/{name:path}/portfolio")
-async def company_portfolio(request: Request, name: str, role: Viewer,
+async def company_portfolio(request: Request, name: CompanyName, role: Viewer,
                             as_of: DateQuery = None, group: bool = False,
                             offset: Annotated[int, Query(ge=0)] = 0,
                             limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:
@@ -120,7 +124,7 @@ async def company_portfolio(request: Request, name: str, role: Viewer,
 
 
 @api.get("/companies/{name:path}/history")
-def company_history(request: Request, name: str, role: Viewer, as_of: DateQuery = None,
+def company_history(request: Request, name: CompanyName, role: Viewer, as_of: DateQuery = None,
                     group: bool = False, years: Annotated[int, Query(ge=1, le=30)] = 10
                     ) -> Response:
     """Patents in force at each year end, and how many expire each year ahead."""
@@ -129,7 +133,7 @@ def company_history(request: Request, name: str, role: Viewer, as_of: DateQuery 
 
 
 @api.get("/companies/{name:path}")
-def company(request: Request, name: str, role: Viewer) -> Response:
+def company(request: Request, name: CompanyName, role: Viewer) -> Response:
     """One company: its names, parents and subsidiaries, and the evidence."""
     with request.app.state.stores.borrow() as store:
         return _json(warchest.show_owner(store, name))

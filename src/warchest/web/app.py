@@ -151,6 +151,10 @@ def prepare_read_copy(settings: WebSettings) -> ReadCopy | None:
         except CannotWrite as exc:
             log.warning("%s", exc)
             copy = None
+        except Exception as exc:  # a server without a copy still serves
+            log.error("could not build the read copy %s (%s: %s)", path, type(exc).__name__,
+                      exc)
+            copy = None
     if copy is None:
         log.warning("no read copy of %s matches the store: reads go to the store", settings.db)
     return copy
