@@ -122,6 +122,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
          (FIXTURES / "value" / "MaintFeeEvents_20260105.txt").read_bytes())
     for name in ("families.csv", "ops_family_EP1000000.xml"):
         shutil.copy(FIXTURES / "value" / name, folder / name)
+    for name in ("ptab_proceedings.jsonl", "ptab_documents.jsonl"):
+        shutil.copy(SAMPLES / "ptab" / name, folder / name)
+    shutil.copytree(FIXTURES / "litigation", folder / "dockets")
     shutil.copy(FIXTURES / "owners" / "groups.csv", folder / "groups.csv")
     shutil.copy(FIXTURES / "owners" / "assignee_variants.csv", folder / "names.csv")
     (folder / "my_products.yaml").write_text(TAXONOMY, encoding="utf-8")

@@ -72,6 +72,10 @@ The store and its data:
                                   concordance
     load_ppubs                    load USPTO patent public search (ppubs) JSON records
                                   and citation CSV
+    load_ptab                     load PTAB proceedings and documents (the PTAB API's
+                                  JSON records)
+    load_litigation               load district-court patent cases, parties and patents
+                                  in suit (USPTO litigation docket data)
     load_samples                  load the small real samples shipped with warchest
 
 Patents:
@@ -133,6 +137,12 @@ Exposure and deterrence: who can sue whom, with which patents:
     write_exposure_heatmap        an exposure matrix as an SVG heatmap
     ExposureConfig                the evidence weights (from a YAML file or the
                                   defaults)
+
+Litigation: who actually sues whom, and which patents survived a challenge:
+    litigation_record             the suits a company brought and faced, by year, court
+                                  and counterparty, and its PTAB petitions
+    patent_history                the cases that asserted a patent and the PTAB
+                                  proceedings that challenged it
 
 Deal: which patents to buy, at what price:
     load_scenario                 a deal scenario (buyer, seller, threats, markets,
@@ -206,6 +216,11 @@ to_csv, shown as a table in a notebook):
                                   market) returns
     ExposureExplained             what explain_exposure returns
     Deterrence                    what deterrence returns
+    LitigationRecord              what litigation_record returns
+    Suit                          one case of a LitigationRecord
+    Petition                      one PTAB proceeding of a LitigationRecord
+    Tally                         suits counted under a year, a court, a counterparty
+    PatentHistory                 what patent_history returns
     DealResult                    what plan_deal returns
     CrossLicence                  what cross_licence returns
     GeneratedWorld                what generate_world returns
@@ -332,9 +347,11 @@ if TYPE_CHECKING:
         load_cpc,
         load_families,
         load_ipc,
+        load_litigation,
         load_maintenance,
         load_patentsview,
         load_ppubs,
+        load_ptab,
         load_uspto_xml,
     )
     from warchest.lake import (
@@ -343,6 +360,15 @@ if TYPE_CHECKING:
         derive_lake,
         export_parquet,
         open_lake,
+    )
+    from warchest.litigation import (
+        LitigationRecord,
+        PatentHistory,
+        Petition,
+        Suit,
+        Tally,
+        litigation_record,
+        patent_history,
     )
     from warchest.numbers import (
         normalize_application_number,
@@ -474,6 +500,15 @@ _HOME: dict[str, tuple[str, str]] = {
     "load_assignments": ("warchest.ingest", "load_assignments"),
     "load_maintenance": ("warchest.ingest", "load_maintenance"),
     "load_families": ("warchest.ingest", "load_families"),
+    "load_ptab": ("warchest.ingest", "load_ptab"),
+    "load_litigation": ("warchest.ingest", "load_litigation"),
+    "litigation_record": ("warchest.litigation", "litigation_record"),
+    "patent_history": ("warchest.litigation", "patent_history"),
+    "LitigationRecord": ("warchest.litigation", "LitigationRecord"),
+    "PatentHistory": ("warchest.litigation", "PatentHistory"),
+    "Petition": ("warchest.litigation", "Petition"),
+    "Suit": ("warchest.litigation", "Suit"),
+    "Tally": ("warchest.litigation", "Tally"),
     "load_cpc": ("warchest.ingest", "load_cpc"),
     "load_ipc": ("warchest.ingest", "load_ipc"),
     "load_ppubs": ("warchest.ingest", "load_ppubs"),
@@ -629,6 +664,7 @@ __all__ = [
     "InputError",
     "LakeDerivation",
     "LakeExport",
+    "LitigationRecord",
     "LoadReport",
     "MissingStep",
     "NameClusters",
@@ -639,8 +675,10 @@ __all__ = [
     "OwnerDetail",
     "OwnerSearch",
     "OwnersReport",
+    "PatentHistory",
     "PatentRecord",
     "PatentValue",
+    "Petition",
     "Portfolio",
     "PortfolioComparison",
     "PortfolioHistory",
@@ -661,6 +699,8 @@ __all__ = [
     "Store",
     "StoreStatus",
     "StoreUnavailable",
+    "Suit",
+    "Tally",
     "TechmapReport",
     "UpdateReport",
     "ValueReport",
@@ -701,13 +741,16 @@ __all__ = [
     "generate_world",
     "import_groups",
     "list_api_keys",
+    "litigation_record",
     "load_assignments",
     "load_cpc",
     "load_families",
     "load_ipc",
+    "load_litigation",
     "load_maintenance",
     "load_patentsview",
     "load_ppubs",
+    "load_ptab",
     "load_samples",
     "load_scenario",
     "load_uspto_xml",
@@ -718,6 +761,7 @@ __all__ = [
     "number",
     "open_lake",
     "open_read_copy",
+    "patent_history",
     "patent_value",
     "plan_deal",
     "portfolio",

@@ -27,6 +27,7 @@ from warchest.ingest import (
     load_ipc,
     load_patentsview,
     load_ppubs,
+    load_ptab,
     load_uspto_xml,
 )
 from warchest.ingest.runner import ProgressFn
@@ -60,6 +61,7 @@ def load_samples(store: Engine, progress: ProgressFn | None = None) -> list[Load
         load_ppubs(store, [sample_path("ppubs")], progress=progress),
         load_uspto_xml(store, [sample_path("uspto_xml")], progress=progress),
         load_assignments(store, [sample_path("assignments")], progress=progress),
+        load_ptab(store, [sample_path("ptab")], progress=progress),
     ]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warchest.errors import NotFound
+from warchest.litigation.history import CASES_SQL, PROCEEDINGS_SQL
 from warchest.numbers import normalize_patent_number
 from warchest.results import Result, Row
 from warchest.store import Engine
@@ -13,7 +14,9 @@ from warchest.store import Engine
 
 @dataclass(frozen=True)
 class PatentRecord(Result):
-    """Everything the store holds about one patent, table by table. Every row keeps the
+    """Everything the store holds about one patent, table by table (with ``litigation``,
+    the district-court cases that asserted it, and ``ptab``, the PTAB proceedings that
+    challenged it: :mod:`warchest.litigation.history`). Every row keeps the
     ``load_id`` of the load that wrote it (and, for one-row tables that merge several
     sources, ``merged_from``: the older loads whose values it kept); ``sources`` lists those
     loads (file, checksum, when, provenance label). ``to_arrow`` is the patent's row."""
@@ -37,6 +40,8 @@ class PatentRecord(Result):
     other_citations: tuple[Row, ...]
     related_documents: tuple[Row, ...]
     reassignments: tuple[Row, ...]
+    litigation: tuple[Row, ...]
+    ptab: tuple[Row, ...]
     sources: tuple[Row, ...]
 
     def rows(self) -> list[Row]:
@@ -104,6 +109,8 @@ _LISTS: dict[str, str] = {
     " FROM reassignments r JOIN (SELECT DISTINCT patent_id, rf_id FROM reassignment_documents"
     " WHERE patent_id {match}) d ON d.rf_id = r.rf_id"
     " ORDER BY _key, r.recorded_date, r.rf_id",
+    "litigation": CASES_SQL,
+    "ptab": PROCEEDINGS_SQL,
 }
 """Many-row sections, per patent (``_key``) in their order."""
 

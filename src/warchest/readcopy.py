@@ -44,7 +44,7 @@ from warchest.version import __version__
 
 log = logging.getLogger("warchest.readcopy")
 
-VERSION = "3"
+VERSION = "4"
 """The layout of a read copy; a copy of another layout is built again."""
 PATENT_BATCH = 20_000
 """Patents described per pass over the tables while a copy is built."""

@@ -5,7 +5,7 @@ tables for people, ``--json`` for programs). Errors a user can cause print one l
 with code 1; no tracebacks.
 
 One module per group of commands (``load``, ``fetch``, ``store``, ``owners``, ``value``,
-``techmap``, ``exposure``, ``deal``, ``lake``, ``web``); ``common`` holds what they
+``techmap``, ``exposure``, ``litigation``, ``deal``, ``lake``, ``web``); ``common`` holds what they
 share. Importing this package registers every command on ``app``."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from warchest.cli.load import print_load_report
 
 # every command registers itself on `app` when its module is imported; this order is the
 # order `warchest --help` lists them in
-for _group in ("store", "load", "fetch", "owners", "value", "techmap", "exposure", "deal",
-               "lake", "web"):
+for _group in ("store", "load", "fetch", "owners", "value", "techmap", "exposure",
+               "litigation", "deal", "lake", "web"):
     importlib.import_module(f"warchest.cli.{_group}")
 
 __all__ = ["app", "main", "print_load_report"]

@@ -174,6 +174,14 @@ _LOADS: tuple[tuple[str, str, str, str], ...] = (
      "Load patent family members: member-list CSV (family_id, jurisdiction,\n"
      "    member_number, dates, status) or EPO OPS family XML responses.",
      "warchest load families families.csv ops_family_EP1000000.xml"),
+    ("ptab", "load_ptab",
+     "Load PTAB proceedings and documents (the PTAB API's JSON records, as\n"
+     "    `warchest fetch ptab` writes them).",
+     "warchest load ptab ptab_proceedings.jsonl ptab_documents.jsonl"),
+    ("litigation", "load_litigation",
+     "Load district-court patent cases: the USPTO litigation docket data's cases,\n"
+     "    names (parties) and patents (patents in suit) CSV files.",
+     "warchest load litigation dockets/"),
 )
 """The load commands that take only files: command, the public function it calls, its
 help and its example (`warchest load uspto-xml` has options of its own, below)."""

@@ -10,9 +10,11 @@ from warchest.ingest.loaders import (
     load_cpc,
     load_families,
     load_ipc,
+    load_litigation,
     load_maintenance,
     load_patentsview,
     load_ppubs,
+    load_ptab,
     load_uspto_xml,
 )
 from warchest.ingest.runner import FileResult, LoadReport, ProgressFn
@@ -25,8 +27,10 @@ __all__ = [
     "load_cpc",
     "load_families",
     "load_ipc",
+    "load_litigation",
     "load_maintenance",
     "load_patentsview",
     "load_ppubs",
+    "load_ptab",
     "load_uspto_xml",
 ]

@@ -6,7 +6,8 @@ rules, one place for every loader:
 
 - ``int``: optional sign and digits; ``20.0`` (an integer written by a float writer) is 20.
 - ``double``: a decimal number.
-- ``date``: ``YYYY-MM-DD``, ``YYYYMMDD`` or an ISO timestamp; a day or month of ``00``
+- ``date``: ``YYYY-MM-DD``, ``YYYYMMDD``, an ISO timestamp, or the US ``MM-DD-YYYY``
+  and ``M/D/YYYY`` (the PTAB and litigation data); a day or month of ``00``
   (USPTO month-precision dates such as ``19920300``) reads as the 1st; year ``0000``
   (the USPTO's "no date" marker, e.g. ``0000-01-01``) reads as NULL.
 - ``bool``: 1/0, true/false, t/f, y/n, yes/no (any case).
@@ -131,6 +132,7 @@ def to_bool(values: pa.Array) -> Converted:
 
 
 _DATE_SLOW = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ].*)?$")
+_DATE_US = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
 
 
 def parse_date_text(text: str) -> dt.date | None:
@@ -144,7 +146,10 @@ def parse_date_text(text: str) -> dt.date | None:
     """
     m = _DATE_SLOW.match(text.strip())
     if m is None:
-        raise ValueError(text)
+        us = _DATE_US.match(text.strip())
+        if us is None:
+            raise ValueError(text)
+        return dt.date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
     year, month, day = (int(g) for g in m.groups())
     if year == 0:
         return None

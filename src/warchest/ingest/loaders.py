@@ -12,9 +12,11 @@ from warchest.ingest import (
     classification,
     cpc_xml,
     families,
+    litigation,
     maintfee,
     patentsview,
     ppubs,
+    ptab,
     uspto_xml,
 )
 from warchest.ingest.delimited import BLOCK_SIZE, Chunk, TableSpec, read_delimited
@@ -264,3 +266,44 @@ def load_families(
     return _load_tables(store, paths, "families", (".csv", ".xml"), choose,
                         "family member list (CSV with family_id) or EPO OPS family XML",
                         progress, label)
+
+
+def load_ptab(
+    store: Engine,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+) -> LoadReport:
+    """Load PTAB proceedings and documents: the PTAB API's records as JSON Lines (what
+    ``warchest fetch ptab`` writes), a JSON array or a saved API answer; see
+    :mod:`warchest.ingest.ptab`."""
+
+    def choose(source: Source) -> Choice | None:
+        if source.name.lower().endswith((".jsonl", ".json", ".jsonl.gz", ".json.gz")):
+            return "ptab records", lambda s: ptab.read_ptab(s, source.display), None
+        return None
+
+    return _load_tables(store, paths, "ptab", (".jsonl", ".json"), choose,
+                        "PTAB record file (JSON Lines or JSON)", progress, label)
+
+
+def load_litigation(
+    store: Engine,
+    paths: Iterable[str | Path],
+    *,
+    progress: ProgressFn | None = None,
+    label: str | None = None,
+) -> LoadReport:
+    """Load district-court patent litigation: the USPTO Patent Litigation Docket Reports
+    Data's ``cases``, ``names`` (parties) and ``patents`` (patents in suit) CSV files; see
+    :mod:`warchest.ingest.litigation`."""
+
+    def choose(source: Source) -> Choice | None:
+        spec = litigation.spec_for(source.stem)
+        if spec is None:
+            return None
+        return spec.name, _delimited(spec, source, BLOCK_SIZE), spec.target
+
+    return _load_tables(store, paths, "litigation", (".csv",), choose,
+                        "litigation docket (cases, names or patents CSV)", progress, label)

@@ -911,6 +911,107 @@ EXPOSURE_TABLES: tuple[Table, ...] = (
 )
 TABLES = (*TABLES, *EXPOSURE_TABLES)
 
+LITIGATION_TABLES: tuple[Table, ...] = (
+    Table(
+        "ptab_proceedings",
+        "PTAB proceedings (USPTO PTAB API records): AIA trials (IPR, PGR, CBM, derivation)"
+        " and ex parte appeals, with parties, patent, dates and outcome.",
+        (
+            _c("proceeding_number", "text", "IPR2016-00831, 2003000028, ..."),
+            _c("proceeding_type", "text", "IPR, PGR, CBM, DER, APPEAL, REEXAM APPEAL"),
+            _c("category", "text", "as given: AIA Trial, Appeal"),
+            _c("patent_id", "text", "the patent challenged (canonical number)"),
+            _c("application_number", "text"),
+            _c("petitioner", "text", "the challenger (AIA trials); NULL for appeals"),
+            _c("petitioner_key", "text", "the petitioner's name key (owner resolution)"),
+            _c("patent_owner", "text", "the patent owner (or the appellant)"),
+            _c("patent_owner_key", "text", "the patent owner's name key"),
+            _c("filing_date", "date"),
+            _c("institution_date", "date", "date of the institution decision"),
+            _c("decision_date", "date", "date of the last decision"),
+            _c("status", "text", "the record's status and decision text, as given"),
+            _c("outcome", "text", "pending, instituted, not instituted, settled,"
+               " terminated, final written decision, adverse judgment, decided"),
+            _c("claims_outcome", "text", "all unpatentable, some unpatentable, none"
+               " unpatentable; NULL when the record does not say"),
+            _c("source_file", "text"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("proceeding_number",),
+        merge=True,
+        since=10,
+    ),
+    Table(
+        "ptab_documents",
+        "Documents filed in PTAB proceedings (papers, exhibits, decisions).",
+        (
+            _c("document_id", "text", "the API's documentIdentifier"),
+            _c("proceeding_number", "text"),
+            _c("filing_date", "date"),
+            _c("document_type", "text", "Petition, Institution Decision, Final Written"
+               " Decision, ... as given"),
+            _c("title", "text"),
+            _c("filing_party", "text", "PETITIONER, PATENT OWNER, BOARD, ..."),
+            _c("outcome", "text", "what the document decides, when it decides (the"
+               " proceeding outcomes' words)"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("document_id",),
+        merge=True,
+        since=10,
+    ),
+    Table(
+        "lit_cases",
+        "District-court patent cases (USPTO Patent Litigation Docket Reports: cases file).",
+        (
+            _c("case_id", "text", "case_row_id (or the case number where the file has no"
+               " row id)"),
+            _c("case_number", "text", "the court's docket number, e.g. 2:15-cv-00123"),
+            _c("court", "text", "the court's name"),
+            _c("case_name", "text"),
+            _c("cause", "text", "the cause of action, e.g. 35:271 Patent Infringement"),
+            _c("declaratory", "bool", "a declaratory judgment action (the accused"
+               " infringer sues: the defendant asserts the patents)"),
+            _c("filed_date", "date"),
+            _c("closed_date", "date"),
+            LOAD_ID,
+            MERGED_FROM,
+        ),
+        key=("case_id",),
+        merge=True,
+        since=10,
+    ),
+    Table(
+        "lit_parties",
+        "Parties of district-court patent cases with their roles (names file).",
+        (
+            _c("case_id", "text"),
+            _c("party_type", "text", "as given: Plaintiff, Defendant, Counter Claimant, ..."),
+            _c("role", "text", "plaintiff, defendant or other (a counter-claimant is the"
+               " defendant, a counter-defendant the plaintiff)"),
+            _c("name", "text"),
+            _c("name_key", "text", "the name key (owner resolution)"),
+            LOAD_ID,
+        ),
+        key=("case_id",),
+        since=10,
+    ),
+    Table(
+        "lit_patents",
+        "Patents asserted in district-court cases (patents-in-suit file).",
+        (
+            _c("case_id", "text"),
+            _c("patent_id", "text"),
+            LOAD_ID,
+        ),
+        key=("case_id",),
+        since=10,
+    ),
+)
+TABLES = (*TABLES, *LITIGATION_TABLES)
+
 BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS load_log (
@@ -988,6 +1089,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               " evidence (run `warchest owners resolve` again)"),
     Migration(9, "value: impact against an empirical-Bayes cohort mean, impact_reference"
               " (run `warchest value --compute` again to fill it)"),
+    Migration(10, "litigation: PTAB proceedings and documents, district-court cases,"
+              " parties and patents in suit"),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -132,6 +132,15 @@ def company_history(request: Request, name: CompanyName, role: Viewer, as_of: Da
         return _json(warchest.portfolio_history(store, name, as_of, years, group))
 
 
+@api.get("/companies/{name:path}/litigation")
+def company_litigation(request: Request, name: CompanyName, role: Viewer,
+                       group: bool = False) -> Response:
+    """The suits the company brought and faced, by year, court and counterparty, and its
+    PTAB petitions with their outcomes."""
+    with request.app.state.stores.borrow() as store:
+        return _json(warchest.litigation_record(store, name, group))
+
+
 @api.get("/companies/{name:path}")
 def company(request: Request, name: CompanyName, role: Viewer) -> Response:
     """One company: its names, parents and subsidiaries, and the evidence."""

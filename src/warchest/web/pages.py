@@ -183,7 +183,8 @@ def company(request: Request, name: str, as_of: str | None = None, page: int = 0
 
 SECTIONS = (("assignees", "Assignees at grant"), ("cpc", "CPC classification"),
             ("reassignments", "Reassignments"), ("citations_made", "Citations made"),
-            ("citations_received", "Cited by"))
+            ("citations_received", "Cited by"), ("litigation", "District-court cases"),
+            ("ptab", "PTAB proceedings"))
 
 
 def _section(rows: tuple[dict[str, Any], ...], limit: int = 20) -> dict[str, Any]:

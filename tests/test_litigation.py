@@ -1,0 +1,259 @@
+"""Litigation and PTAB: the shipped real PTAB records (warchest.ingest.ptab) and a
+constructed docket fixture in the layout of the USPTO litigation docket data
+(tests/fixtures/litigation, see its SOURCES.md) load whole, idempotently, with bad records
+quarantined; a company's record and a patent's history are checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from warchest import (
+    litigation_record,
+    load_litigation,
+    load_ptab,
+    patent_history,
+)
+from warchest.errors import UnknownEntity
+from warchest.ingest.litigation import party_name, role_of
+from warchest.ingest.ptab import claims_outcome_of, outcome_of
+from warchest.store import Store
+
+from .conftest import FIXTURES, write
+
+DOCKETS = FIXTURES / "litigation"
+
+
+@pytest.fixture
+def ptab_store(store: Store, samples: Path) -> Store:
+    load_ptab(store, [samples / "ptab"])
+    return store
+
+
+def test_every_ptab_sample_record_loads(store: Store, samples: Path) -> None:
+    report = load_ptab(store, [samples / "ptab"])
+    counts = {Path(f.path).name: (f.rows_read, f.rows_loaded, f.rows_quarantined)
+              for f in report.files}
+    assert counts == {"ptab_documents.jsonl": (105, 105, 0),
+                      "ptab_proceedings.jsonl": (72, 72, 0)}
+    assert store.scalar("SELECT count(*) FROM ptab_proceedings") == 72
+    assert store.scalar("SELECT count(*) FROM ptab_documents") == 105
+    again = load_ptab(store, [samples / "ptab"])  # idempotent: the same rows, replaced
+    assert again.rows_loaded == 177
+    assert store.scalar("SELECT count(*) FROM ptab_proceedings") == 72
+    assert store.scalar("SELECT count(*) FROM ptab_documents") == 105
+    # 20 + 1 + 1 AIA trials (all IPR), 44 regular and 6 reexamination appeals
+    kinds = {r["proceeding_type"]: r["n"] for r in store.rows(
+        "SELECT proceeding_type, count(*) AS n FROM ptab_proceedings GROUP BY 1")}
+    assert kinds == {"APPEAL": 44, "IPR": 22, "REEXAM APPEAL": 6}
+
+
+def test_one_proceeding_by_hand(ptab_store: Store) -> None:
+    # IPR2022-00037 in ptab_proceedings.jsonl: Apple Inc. v. LoganTree LP, US 6,059,576
+    row = ptab_store.rows("SELECT * FROM ptab_proceedings "
+                          "WHERE proceeding_number = 'IPR2022-00037'")[0]
+    assert (row["proceeding_type"], row["category"], row["patent_id"]) == (
+        "IPR", "AIA Trial", "6059576")
+    assert (row["petitioner"], row["petitioner_key"]) == ("Apple Inc.", "APPLE")
+    assert (row["patent_owner"], row["patent_owner_key"]) == ("LoganTree LP", "LOGANTREE")
+    assert (row["filing_date"], row["institution_date"], row["decision_date"]) == (
+        dt.date(2021, 10, 15), dt.date(2022, 9, 1), dt.date(2023, 8, 30))
+    assert row["status"] == "Final Written Decision - Appealed"
+    assert row["outcome"] == "final written decision"
+    # a decision record (IPR2016-00831): settled after institution, by its subdecision
+    row = ptab_store.rows("SELECT * FROM ptab_proceedings "
+                          "WHERE proceeding_number = 'IPR2016-00831'")[0]
+    assert row["status"] == "Decision; Settlement after Institution"
+    assert (row["outcome"], row["decision_date"]) == ("settled", dt.date(2017, 7, 6))
+    assert (row["petitioner"], row["patent_owner"], row["patent_id"]) == (
+        "Commissariat a l\u2019Energie Atomique et aux Energies Alternatives",
+        "Silicon Genesis Corporation", "6162705")
+    # an ex parte appeal: the appellant owns the patent; decided on 2001-11-27
+    row = ptab_store.rows("SELECT * FROM ptab_proceedings "
+                          "WHERE proceeding_number = '1998003162'")[0]
+    assert (row["proceeding_type"], row["patent_id"], row["patent_owner"], row["petitioner"],
+            row["outcome"], row["decision_date"]) == (
+        "APPEAL", "6448328", "KAPPLER et al", None, "decided", dt.date(2001, 11, 27))
+    # the documents: what each deciding paper decides, and only those
+    docs = {r["document_id"]: r["outcome"] for r in ptab_store.rows(
+        "SELECT document_id, outcome FROM ptab_documents WHERE outcome IS NOT NULL")}
+    assert docs == {"169355259": "instituted", "169514971": "settled",
+                    "170646753": "final written decision"}
+
+
+def test_bad_ptab_records_are_quarantined(store: Store, tmp_path: Path) -> None:
+    good = {"proceedingNumber": "IPR2020-00001", "subproceedingTypeCategory": "IPR",
+            "proceedingTypeCategory": "AIA Trial", "respondentPatentNumber": "7,000,000",
+            "petitionerPartyName": "Acme Corp. et al.", "respondentPartyName": "Widget LLC",
+            "proceedingFilingDate": "2020-01-02", "proceedingStatusCategory": "Denied"}
+    lines = [json.dumps(good), "{not json", json.dumps({"petitionerPartyName": "X"}),
+             json.dumps({**good, "proceedingNumber": "IPR2020-00002",
+                         "proceedingFilingDate": "31-31-2020"}),
+             json.dumps({**good, "proceedingNumber": "IPR2020-00003",
+                         "respondentPatentNumber": "ABC"}), "", "[1, 2]"]
+    path = write(tmp_path / "ptab_mixed.jsonl", "\n".join(lines) + "\n")
+    report = load_ptab(store, [path])
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (6, 1, 5)
+    reasons = {r["line"]: r["reason"] for r in store.rows("SELECT line, reason FROM quarantine")}
+    assert sorted(reasons) == [2, 3, 4, 5, 7]
+    assert reasons[2].startswith("not valid JSON")
+    assert "no proceeding number" in reasons[3]
+    assert "proceedingFilingDate" in reasons[4] and "31-31-2020" in reasons[4]
+    assert "ABC" in reasons[5]
+    row = store.rows("SELECT * FROM ptab_proceedings")[0]
+    assert (row["patent_id"], row["petitioner_key"], row["outcome"], row["filing_date"]) == (
+        "7000000", "ACME", "not instituted", dt.date(2020, 1, 2))
+
+
+def test_the_nested_trials_api_shape(store: Store, tmp_path: Path) -> None:
+    # the Open Data Portal's trials API nests the same facts (and wraps them in a Bag)
+    answer = {"count": 1, "patentTrialProceedingDataBag": [{
+        "trialNumber": "PGR2024-00011",
+        "trialMetaData": {"trialTypeCode": "PGR", "petitionFilingDate": "2024-02-20",
+                          "institutionDecisionDate": "2024-08-21",
+                          "latestDecisionDate": "2025-08-19",
+                          "trialStatusCategory": "Final Written Decision",
+                          "trialOutcomeCategory": "All Challenged Claims Unpatentable"},
+        "patentOwnerData": {"patentNumber": "11500000", "patentOwnerName": "Holder Inc."},
+        "regularPetitionerData": {"realPartyInInterestName": "Challenger Co."}}]}
+    path = write(tmp_path / "answer.json", json.dumps(answer, indent=2))
+    report = load_ptab(store, [path])
+    assert (report.rows_read, report.rows_quarantined) == (1, 0)
+    row = store.rows("SELECT * FROM ptab_proceedings")[0]
+    assert (row["proceeding_number"], row["proceeding_type"], row["patent_id"],
+            row["petitioner"], row["patent_owner"]) == (
+        "PGR2024-00011", "PGR", "11500000", "Challenger Co.", "Holder Inc.")
+    assert (row["filing_date"], row["institution_date"], row["decision_date"]) == (
+        dt.date(2024, 2, 20), dt.date(2024, 8, 21), dt.date(2025, 8, 19))
+    assert (row["outcome"], row["claims_outcome"]) == ("final written decision",
+                                                       "all unpatentable")
+
+
+def test_outcome_words() -> None:
+    assert outcome_of("Terminated-Settled") == "settled"
+    assert outcome_of("Decision; Settlement after Institution") == "settled"
+    assert outcome_of("Institution Denied") == "not instituted"
+    assert outcome_of("Discretionary Denial") == "not instituted"
+    assert outcome_of("Terminated-Adverse Judgment") == "adverse judgment"
+    assert outcome_of("Final Written Decision - Appealed") == "final written decision"
+    assert outcome_of("Terminated-Dismissed") == "terminated"
+    assert outcome_of("Instituted") == "instituted"
+    assert outcome_of("Confidential filing") is None
+    assert outcome_of(None) is None
+    assert claims_outcome_of("All Challenged Claims Unpatentable") == "all unpatentable"
+    assert claims_outcome_of("Mixed Outcome") == "some unpatentable"
+    assert claims_outcome_of("All Claims Patentable") == "none unpatentable"
+
+
+def test_the_docket_fixture_loads(store: Store) -> None:
+    report = load_litigation(store, [DOCKETS])
+    counts = {Path(f.path).name: (f.rows_read, f.rows_loaded, f.rows_quarantined)
+              for f in report.files}
+    assert counts == {"cases.csv": (5, 4, 1), "names.csv": (14, 13, 1),
+                      "patents.csv": (7, 6, 1)}
+    load_litigation(store, [DOCKETS])  # idempotent
+    assert store.scalar("SELECT count(*) FROM lit_cases") == 4
+    assert store.scalar("SELECT count(*) FROM lit_parties") == 13
+    assert store.scalar("SELECT count(*) FROM lit_patents") == 6
+    case = store.rows("SELECT * FROM lit_cases WHERE case_id = '103'")[0]
+    assert (case["case_number"], case["court"], case["declaratory"], case["filed_date"],
+            case["closed_date"]) == ("3:17-cv-00303", "California Northern District Court",
+                                     True, dt.date(2017, 7, 1), dt.date(2018, 2, 1))
+    roles = [tuple(r.values()) for r in store.rows(
+        "SELECT party_type, role, name_key FROM lit_parties WHERE case_id = '104' "
+        "ORDER BY party_type")]
+    assert roles == [("Counter Claimant", "defendant", "ALPHA WIDGETS"),
+                     ("Counter Defendant", "plaintiff", "GAMMA PHONES"),
+                     ("Defendant", "defendant", "ALPHA WIDGETS"),
+                     ("Intervenor", "other", "EPSILON CHIPS"),
+                     ("Plaintiff", "plaintiff", "GAMMA PHONES")]
+    assert store.scalar("SELECT string_agg(patent_id, ',' ORDER BY patent_id) FROM "
+                        "lit_patents WHERE case_id = '101'") == "7654321,8000001"
+    bad = [(Path(r["path"]).name, r["line"], r["reason"]) for r in store.rows(
+        "SELECT path, line, reason FROM quarantine ORDER BY path")]
+    assert [(name, line) for name, line, _ in bad] == [
+        ("cases.csv", 6), ("names.csv", 15), ("patents.csv", 7)]
+    assert "date_filed" in bad[0][2] or "filed_date" in bad[0][2]
+    assert "name" in bad[1][2]
+    assert "patent" in bad[2][2]
+
+
+def test_a_companys_record_by_hand(store: Store) -> None:
+    load_litigation(store, [DOCKETS])
+    record = litigation_record(store, "Alpha Widgets LLC")  # a party only: no owners here
+    assert record.entity_id is None
+    # 101 and 102 it brought; 103 is a declaratory action in which it, the defendant,
+    # asserts 8000001; in 104 it is defendant and counter-claimant: accused once
+    assert [(s.case_id, s.side, s.counterparties, s.patents) for s in record.suits] == [
+        ("101", "asserting", "Beta Devices Inc.; Beta Devices USA Inc.", "7654321, 8000001"),
+        ("102", "asserting", "Gamma Phones Corp.", "7654321"),
+        ("103", "asserting", "Beta Devices Inc.", "8000001"),
+        ("104", "accused", "Gamma Phones Corp.", "9111111")]
+    assert (record.brought, record.faced) == (3, 1)
+    assert [(t.key, t.asserting, t.accused) for t in record.by_year] == [
+        ("2015", 1, 0), ("2016", 1, 0), ("2017", 1, 0), ("2018", 0, 1)]
+    assert [(t.key, t.asserting, t.accused) for t in record.by_court] == [
+        ("Texas Eastern District Court", 1, 1), ("California Northern District Court", 1, 0),
+        ("Delaware District Court", 1, 0)]
+    assert [(t.key, t.asserting, t.accused) for t in record.by_counterparty] == [
+        ("Beta Devices Inc.", 2, 0), ("Gamma Phones Corp.", 1, 1),
+        ("Beta Devices USA Inc.", 1, 0)]
+    # the same record from the other side
+    gamma = litigation_record(store, "GAMMA PHONES CORPORATION")
+    assert [(s.case_id, s.side) for s in gamma.suits] == [("102", "accused"),
+                                                          ("104", "asserting")]
+    with pytest.raises(UnknownEntity, match="Omega"):
+        litigation_record(store, "Omega Nobody Ltd")
+
+
+def test_a_patents_history(store: Store) -> None:
+    load_litigation(store, [DOCKETS])
+    history = patent_history(store, "US 8,000,001 B2")
+    assert [(c["case_id"], c["asserting"], c["accused"], c["declaratory"])
+            for c in history.cases] == [
+        ("101", "Alpha Widgets LLC", "Beta Devices Inc.; Beta Devices USA Inc.", False),
+        ("103", "Alpha Widgets LLC", "Beta Devices Inc.", True)]
+    assert (history.asserted, history.challenged, history.survived) == (2, 0, None)
+
+
+def test_ptab_on_the_real_samples(sample_store: Store) -> None:
+    # the samples' PTAB records: Apple Inc. petitioned against LoganTree's 6,059,576
+    record = litigation_record(sample_store, "Apple Inc.")
+    filed = [(p.proceeding_number, p.side, p.counterparty, p.outcome)
+             for p in record.petitions]
+    assert ("IPR2022-00037", "petitioner", "LoganTree LP", "final written decision") in filed
+    assert record.petition_outcomes["petitioner"]["final written decision"] >= 1
+
+
+def test_party_names_and_roles() -> None:
+    assert party_name("DK Crown Holdings Inc. (formerly DraftKings Inc.), a Delaware "
+                      "corporation et al.") == "DK Crown Holdings Inc."
+    assert party_name("Open Text Inc.  et al.") == "Open Text Inc."
+    assert party_name("Acme Corp. d/b/a Widgets Direct") == "Acme Corp."
+    assert party_name("Et Al Industries") == "Et Al Industries"
+    assert [role_of(t) for t in ("Plaintiff", "Counter Claimant", "Counter Defendant",
+                                 "Third Party Defendant", "Intervenor", "Respondent")] == [
+        "plaintiff", "defendant", "plaintiff", "other", "other", "defendant"]
+
+
+def test_the_command(tmp_path: Path) -> None:
+    from warchest.cli import app
+
+    db = tmp_path / "lit.duckdb"
+    with Store(db) as store:
+        load_litigation(store, [DOCKETS])
+    runner = CliRunner()
+    got = runner.invoke(app, ["litigation", "Alpha Widgets LLC", "--db", str(db), "--json"])
+    assert got.exit_code == 0, got.output
+    out = json.loads(got.stdout)
+    assert [s["case_id"] for s in out["suits"]] == ["101", "102", "103", "104"]
+    assert out["by_court"][0] == {"key": "Texas Eastern District Court", "asserting": 1,
+                                  "accused": 1}
+    got = runner.invoke(app, ["litigation", "Nobody \x1b[2J Ltd", "--db", str(db)])
+    assert got.exit_code == 1
+    assert "Nobody" in got.output and "\x1b[2J" not in got.output
+    assert "Traceback" not in got.output
