@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
+from warchest.ingest.convert import parse_date_text
 from warchest.ingest.delimited import Chunk
 from warchest.ingest.litigation import party_key
 from warchest.ingest.rows import Rows
@@ -119,22 +120,16 @@ def _first(flat: dict[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
-_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
-
-
 def parse_date(value: str | None, element: str) -> dt.date | None:
-    """A date as the API writes it: ``MM-DD-YYYY`` (v2), ``YYYY-MM-DD`` with or without a
-    time (the trials API), or ``MM/DD/YYYY``."""
+    """A date as the API writes it (``MM-DD-YYYY`` in v2, ``YYYY-MM-DD`` with or without a
+    time in the trials API), read by the loaders' one date rule
+    (:func:`warchest.ingest.convert.parse_date_text`); an error names the element."""
     if value is None:
         return None
-    text = value.strip()
     try:
-        m = _DATE.match(text)
-        if m:
-            return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-        return dt.date.fromisoformat(text[:10])
+        return parse_date_text(value)
     except ValueError:
-        raise ValueError(f"{element}: {text[:40]!r} is not a date (MM-DD-YYYY or "
+        raise ValueError(f"{element}: {value.strip()[:40]!r} is not a date (MM-DD-YYYY or "
                          "YYYY-MM-DD)") from None
 
 
