@@ -37,6 +37,7 @@ from warchest.deal.valuation import (
     patent_factors,
     price_per_patent,
     read_comparables,
+    record_factors,
     value_package,
 )
 from warchest.demo import WorldDemo, run_world_demo
@@ -259,6 +260,16 @@ def test_package_valuation_by_hand() -> None:
     assert list(v.allocation_usd) == pytest.approx([477_272.7272727 * math.sqrt(2)] * 2
                                                    + [477_272.7272727])
     assert sum(v.allocation_usd) == pytest.approx(v.range_usd.mid)
+    # the litigation record: patent 1 asserted and upheld (1 + 0.5 + 0.5 = 2), patent 2
+    # asserted only (1.5), patent 3 neither (1): factors 2 sqrt 2, 1.5 sqrt 2, 1
+    record = record_factors(np.array([True, True, False]), np.array([True, False, False]))
+    assert record.tolist() == [2.0, 1.5, 1.0]
+    tested = value_package(comps, np.array([2.0, 0.5, 100.0]), np.array([10.0, 25.0, 1.0]),
+                           1.0, record=record)
+    assert list(tested.allocation_usd) == pytest.approx(
+        [477_272.7272727 * 2 * math.sqrt(2), 477_272.7272727 * 1.5 * math.sqrt(2),
+         477_272.7272727])
+    assert "2 of the package's patents have such a record" in " ".join(tested.assumptions)
 
 
 def test_bad_comparables_table(tmp_path: Path) -> None:
@@ -315,6 +326,17 @@ def test_example_scenario_reads(tmp_path: Path) -> None:
      "optimiser: {exact: 'perhaps'}\n", "optimiser.exact must be true or false, not 'perhaps'"),
     ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\n"
      "cross_licence: {sales_usd: {A: {US: lots}}}\n", "sales of A in US must be a finite"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\n"
+     "threat_weights: {from: rumour}\n", "threat_weights.from must be one of scenario, "
+     "litigation, not 'rumour'"),
+    ("buyer: A\nseller: B\nthreats: [{name: C, weight: 2}]\npackage: {size: 5}\n"
+     "threat_weights: {from: litigation}\n", "threat 'C' has a weight, and threat_weights "
+     "comes from litigation"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\n"
+     "threat_weights: {from: litigation, half_life_years: 0}\n",
+     "threat_weights.half_life_years must be a finite number >= 0.01, not 0"),
+    ("buyer: A\nseller: B\nthreats: [C]\npackage: {size: 5}\n"
+     "threat_weights: litigation\n", "threat_weights must be a mapping"),
 ])
 def test_bad_scenarios_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "s.yaml"

@@ -349,3 +349,30 @@ def test_unmapped_patents_fall_back_to_cpc_main_groups(world: Store, tmp_path: P
     bad.write_text("products: {cited_outside: 0}\n", encoding="utf-8")
     with pytest.raises(WarchestError, match="cited_outside must be in"):
         ExposureConfig.load(bad)
+
+
+def test_claims_cancelled_at_the_ptab_assert_nothing(world: Store) -> None:
+    # 8100004: adverse judgment against A on 2019-05-01 (before the day): it drops out of
+    # A's stock. 8100003: a final written decision that left some claims standing, and
+    # 8100005: all claims unpatentable but decided after the day: both still count.
+    with world.transaction():
+        lid = world.begin_load("test", "PTAB decisions", None, None, None)
+        world.write("ptab_proceedings", pa.table({
+            "proceeding_number": ["IPR2018-00001", "IPR2018-00002", "IPR2020-00003"],
+            "proceeding_type": ["IPR"] * 3, "patent_id": ["8100004", "8100003", "8100005"],
+            "petitioner": [B] * 3, "patent_owner": [A] * 3,
+            "filing_date": pa.array([D("2018-02-01"), D("2018-02-01"), D("2020-01-02")],
+                                    pa.date32()),
+            "decision_date": pa.array([D("2019-05-01"), D("2019-08-01"), D("2021-01-04")],
+                                      pa.date32()),
+            "outcome": ["adverse judgment", "final written decision",
+                        "final written decision"],
+            "claims_outcome": [None, "some unpatentable", "all unpatentable"]}), lid)
+        world.finish_load(lid, rows_read=3, rows_loaded=3, rows_quarantined=0, outputs={})
+    result = compute_exposure(world, [A, B], "US", ON, NO_TEXT)
+    assert result.stock == [3, 2]
+    assert result.matrix[0][1] == pytest.approx(2.0 * S1 + 1.0 * S3 + 1.0 * S5)
+    assert result.assertable[0][1] == 3
+    # after 8100005's decision, it is gone too
+    later = compute_exposure(world, [A, B], "US", D("2021-01-04"), NO_TEXT)
+    assert later.stock[0] == 2

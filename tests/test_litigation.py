@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from warchest import (
     litigation_record,
+    litigation_weights,
     load_litigation,
     load_ptab,
     patent_history,
@@ -21,6 +22,7 @@ from warchest import (
 from warchest.errors import UnknownEntity
 from warchest.ingest.litigation import party_name, role_of
 from warchest.ingest.ptab import claims_outcome_of, outcome_of
+from warchest.litigation.history import history_text, patent_histories
 from warchest.store import Store
 
 from .conftest import FIXTURES, write
@@ -257,3 +259,54 @@ def test_the_command(tmp_path: Path) -> None:
     assert got.exit_code == 1
     assert "Nobody" in got.output and "\x1b[2J" not in got.output
     assert "Traceback" not in got.output
+
+
+def test_threat_weights_from_the_docket_by_hand(store: Store) -> None:
+    load_litigation(store, [DOCKETS])
+    day = dt.date(2019, 6, 30)
+    got = litigation_weights(store, ["Alpha Widgets LLC", "Gamma Phones Corp.",
+                                     "Beta Devices Inc."],
+                             {"US": ["US"], "EP": ["DE", "FR"]}, day, half_life_years=3.0)
+
+    def aged(filed: str) -> float:  # a suit filed on the day counts 1, 3 years old 1/2
+        return float(0.5 ** ((day - dt.date.fromisoformat(filed)).days / 365.25 / 3.0))
+
+    # Alpha asserted in 101, 102 (plaintiff) and 103 (defendant of a declaratory
+    # action); in 104 it is the defendant and counter-claimant: accused, not counted.
+    # Gamma asserted in 104. Beta brought only the declaratory action 103: it asserts
+    # nothing there. Case 105 has no valid filing date and counts for no one.
+    alpha = aged("2015-03-02") + aged("2016-05-10") + aged("2017-07-01")
+    gamma = aged("2018-09-12")
+    mean = (alpha + gamma + 0.0) / 3
+    us = {w.threat: w for w in got.weights if w.market == "US"}
+    assert [(w.suits, str(w.latest)) for w in us.values()] == [
+        (3, "2017-07-01"), (1, "2018-09-12"), (0, "None")]
+    assert us["Alpha Widgets LLC"].recency_weighted == pytest.approx(alpha)
+    assert us["Alpha Widgets LLC"].weight == pytest.approx(alpha / mean)
+    assert us["Gamma Phones Corp."].weight == pytest.approx(gamma / mean)
+    assert us["Beta Devices Inc."].weight == 0.0
+    assert us["Alpha Widgets LLC"].cases == "3:17-cv-00303, 1:16-cv-00202, 2:15-cv-00101"
+    # by hand: 1581, 1146 and 729 days old -> 0.3677 + 0.4842 + 0.6308; 291 days -> 0.8319
+    assert round(alpha, 4) == 1.4828 and round(gamma, 4) == 0.8319
+    # no docket data covers Europe: equal weights there, and the reason given
+    ep = [w for w in got.weights if w.market == "EP"]
+    assert [w.weight for w in ep] == [1.0, 1.0, 1.0]
+    assert "US district courts" in ep[0].basis
+    # before any suit: equal weights in the US too
+    early = litigation_weights(store, ["Alpha Widgets LLC", "Gamma Phones Corp."],
+                               {"US": ["US"]}, dt.date(2014, 1, 1))
+    assert [w.weight for w in early.weights] == [1.0, 1.0]
+
+
+def test_histories_as_the_record_stood(store: Store, samples: Path) -> None:
+    load_litigation(store, [DOCKETS])
+    load_ptab(store, [samples / "ptab"])
+    now = patent_histories(store, ["8000001", "6162705", "7000000"])
+    assert sorted(now) == ["6162705", "8000001"]  # no case, no proceeding: left out
+    assert now["8000001"].asserted == 2
+    assert [p["outcome"] for p in now["6162705"].proceedings] == ["settled"]
+    then = patent_histories(store, ["8000001", "6162705"], dt.date(2016, 12, 31))
+    assert [c["case_id"] for c in then["8000001"].cases] == ["101"]  # 103 was filed in 2017
+    # IPR2016-00831 was settled on 2017-07-06: pending at the end of 2016
+    assert [p["outcome"] for p in then["6162705"].proceedings] == ["pending"]
+    assert history_text(now["8000001"]) == "asserted in 2 cases (latest filed 2017-07-01)"

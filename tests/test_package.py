@@ -87,9 +87,9 @@ def test_one_error_tree_and_no_bare_base_class_raise() -> None:
 LONG_FUNCTIONS = {
     # (module under src/warchest, function): its length when the limit came in; these may
     # shrink, never grow (SQL and HTML builders, parsers of one format, the generator)
-    ("deal/plan.py", "_describe"): 140,
-    ("deal/report.py", "render_html"): 171,
-    ("deal/scenario.py", "load_scenario"): 104,
+    ("deal/plan.py", "_describe"): 123,
+    ("deal/report.py", "render_html"): 145,
+    ("deal/scenario.py", "load_scenario"): 100,
     ("ingest/ppubs.py", "add_record"): 107,
     ("ingest/runner.py", "run_load"): 116,
     ("ingest/uspto_xml/ice.py", "extract_ice"): 82,

@@ -23,8 +23,7 @@ The store and its data:
                                   every step takes one
     SparkEngine                   a lake of Parquet tables worked by Spark (local or a
                                   cluster): the same steps, the same results
-    default_db_path               the store used when none is given ($WARCHEST_DB or
-                                  ./warchest.duckdb)
+    default_db_path               the default store ($WARCHEST_DB or ./warchest.duckdb)
     store_status                  tables, row counts, the load log and provenance labels
                                   of a store
     synthetic_kind                whether a store holds synthetic data: "synthetic",
@@ -32,8 +31,7 @@ The store and its data:
     store_provenance              what to tell with any result from a store: synthetic
                                   data, a small sample
     quarantined_rows              rows a load set aside, with file, line and reason
-    export_parquet                every table of a store as Parquet, a folder per table
-                                  (a lake)
+    export_parquet                every table as Parquet, a folder per table (a lake)
     derive_lake                   every derived table computed on Spark from a lake,
                                   written back into it
     open_lake                     a lake (folder or URI) as an engine, on Spark
@@ -41,14 +39,12 @@ The store and its data:
                                   on any engine
     run_query                     a read-only SQL query on a store opened with
                                   read_only=True, sandbox=True
-    fetch_patentsview             download PatentsView tables (resumes, verifies
-                                  checksums)
+    fetch_patentsview             download PatentsView tables (resumes, verifies checksums)
     PATENTSVIEW_URL               where PatentsView's bulk tables are downloaded from
     fetch_uspto                   download a USPTO Open Data Portal bulk product's files
                                   (weekly XML, assignments, maintenance fees)
     fetch_assignment_dataset      download the Patent Assignment Dataset's CSV tables
-    fetch_ptab                    download PTAB trial records matching a search (JSON
-                                  Lines)
+    fetch_ptab                    download PTAB trial records matching a search (JSONL)
     fetch_scheme                  download one release of the CPC or IPC scheme
     fetch_sources                 every source fetch knows: address, API key, loader
     update_store                  fetch and load what the USPTO published since the
@@ -143,6 +139,7 @@ Litigation: who actually sues whom, and which patents survived a challenge:
                                   and counterparty, and its PTAB petitions
     patent_history                the cases that asserted a patent and the PTAB
                                   proceedings that challenged it
+    litigation_weights            threat weights from how often and how lately each sued
 
 Deal: which patents to buy, at what price:
     load_scenario                 a deal scenario (buyer, seller, threats, markets,
@@ -221,6 +218,8 @@ to_csv, shown as a table in a notebook):
     Petition                      one PTAB proceeding of a LitigationRecord
     Tally                         suits counted under a year, a court, a counterparty
     PatentHistory                 what patent_history returns
+    ThreatWeights                 what litigation_weights returns
+    ThreatWeight                  one threat's weight in one market, with its suits
     DealResult                    what plan_deal returns
     CrossLicence                  what cross_licence returns
     GeneratedWorld                what generate_world returns
@@ -367,7 +366,10 @@ if TYPE_CHECKING:
         Petition,
         Suit,
         Tally,
+        ThreatWeight,
+        ThreatWeights,
         litigation_record,
+        litigation_weights,
         patent_history,
     )
     from warchest.numbers import (
@@ -509,6 +511,9 @@ _HOME: dict[str, tuple[str, str]] = {
     "Petition": ("warchest.litigation", "Petition"),
     "Suit": ("warchest.litigation", "Suit"),
     "Tally": ("warchest.litigation", "Tally"),
+    "ThreatWeight": ("warchest.litigation", "ThreatWeight"),
+    "ThreatWeights": ("warchest.litigation", "ThreatWeights"),
+    "litigation_weights": ("warchest.litigation", "litigation_weights"),
     "load_cpc": ("warchest.ingest", "load_cpc"),
     "load_ipc": ("warchest.ingest", "load_ipc"),
     "load_ppubs": ("warchest.ingest", "load_ppubs"),
@@ -702,6 +707,8 @@ __all__ = [
     "Suit",
     "Tally",
     "TechmapReport",
+    "ThreatWeight",
+    "ThreatWeights",
     "UpdateReport",
     "ValueReport",
     "ValuedPortfolio",
@@ -742,6 +749,7 @@ __all__ = [
     "import_groups",
     "list_api_keys",
     "litigation_record",
+    "litigation_weights",
     "load_assignments",
     "load_cpc",
     "load_families",

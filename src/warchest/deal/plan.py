@@ -28,6 +28,7 @@ from warchest.deal.valuation import (
     patent_factors,
     price_per_patent,
     read_comparables,
+    record_factors,
     value_package,
 )
 from warchest.errors import (
@@ -40,6 +41,8 @@ from warchest.exposure import (
     ExposureConfig,
     compute_exposures,
 )
+from warchest.litigation.history import PatentHistory, history_text, patent_histories
+from warchest.litigation.weights import ThreatWeights
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result
 from warchest.store import Engine
@@ -80,6 +83,7 @@ class DealResult(Result):
     synthetic: bool
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # headline caveats (no threat power)
+    threat_weights: ThreatWeights | None = None  # when the weights come from litigation
     instance: Instance | None = None       # the optimiser's problem (for benchmarks)
     candidate_ids: list[str] = field(default_factory=list)  # its rows
 
@@ -98,6 +102,8 @@ class DealResult(Result):
             "valuation": {k: v for k, v in self.valuation.to_dict().items()
                           if k != "allocation_usd"},
             "cross_licence": self.cross_licence, "assumptions": self.assumptions,
+            "threat_weights": None if self.threat_weights is None else [
+                w.to_dict() for w in self.threat_weights.weights],
             "warnings": self.warnings, "package": self.package, "seconds": self.seconds,
         }
 
@@ -140,6 +146,37 @@ def _areas_of(store: Engine, ids: list[str]) -> dict[str, list[str]]:
     return out
 
 
+def _check_markets(scenario: Scenario) -> None:
+    markets = list(scenario.markets)
+    missing = [m for m in scenario.in_force_in if m not in markets]
+    if missing:
+        raise InputError(f"constraints.in_force_in names {missing[0]!r}, which is not a "
+                         f"target market ({', '.join(markets)}); add it to markets or "
+                         "drop it")
+
+
+def _add_histories(package: list[dict[str, Any]], histories: dict[str, PatentHistory]
+                   ) -> None:
+    """Each package row's litigation and PTAB history, in one line (None: none)."""
+    for row in package:
+        found = histories.get(row["patent_id"])
+        row["history"] = history_text(found) if found is not None else None
+
+
+def _threat_weights(store: Engine, scenario: Scenario, firms: list[Any]
+                    ) -> ThreatWeights | None:
+    """The threats' weights from their litigation record, when the scenario asks for them
+    (``threat_weights: {from: litigation}``); None: the scenario's own weights."""
+    if scenario.weights_from != "litigation":
+        return None
+    from warchest.exposure import market_countries
+    from warchest.litigation import litigation_weights
+
+    return litigation_weights(store, [f.entity_id for f in firms[2:]],
+                              {m: market_countries(store, m) for m in scenario.markets},
+                              scenario.as_of, scenario.half_life_years)
+
+
 DEAL_STEPS = ("exposure", "candidates", "greedy", "exact", "report")
 """The steps of :func:`plan_deal`, in order (``exact`` only when asked for)."""
 
@@ -168,11 +205,8 @@ def plan_deal(store: Engine, scenario: Scenario, exact: bool | None = None,
     markets = list(scenario.markets)
     names = [scenario.buyer, scenario.seller, *[t.name for t in scenario.threats]]
     firms = resolve_firms(store, names)
-    missing = [m for m in scenario.in_force_in if m not in markets]
-    if missing:
-        raise InputError(f"constraints.in_force_in names {missing[0]!r}, which is not a "
-                            f"target market ({', '.join(markets)}); add it to markets or "
-                            "drop it")
+    _check_markets(scenario)
+    weights = _threat_weights(store, scenario, firms)
     config = ExposureConfig.load(scenario.exposure_config)
     exposures = compute_exposures(store, names, markets, scenario.as_of, config,
                                   products=scenario.products, keep_patents=True,
@@ -180,7 +214,7 @@ def plan_deal(store: Engine, scenario: Scenario, exact: bool | None = None,
     lap("exposure")
     step("candidates")
     cands = _Candidates.of(store, scenario, firms, exposures)
-    problem = _Problem.of(store, scenario, firms, exposures, cands)
+    problem = _Problem.of(store, scenario, firms, exposures, cands, weights)
     lap("candidates")
     step("greedy")
     sol = greedy(problem.instance)
@@ -211,7 +245,8 @@ def plan_deal(store: Engine, scenario: Scenario, exact: bool | None = None,
                        cands.rows_in, problem.targets, problem.instance, best,
                        best.chosen + reserve, problem.value, problem.remaining,
                        problem.reference, problem.comparables, problem.params,
-                       problem.seller_power, problem.scale_from)
+                       problem.seller_power, problem.scale_from, problem.record)
+    _add_histories(result["package"], problem.histories)
     lap("report")
     clock["total"] = time.perf_counter() - started
     step("done")
@@ -221,7 +256,8 @@ def plan_deal(store: Engine, scenario: Scenario, exact: bool | None = None,
         excluded=cands.excluded, solution=sol, exact=exact_sol, exact_note=exact_note,
         assumptions=problem.notes + result.pop("assumptions"), warnings=problem.notes,
         exposures=exposures, synthetic=scenario.synthetic or contains_synthetic(store),
-        seconds=clock, instance=problem.instance, candidate_ids=cands.keep, **result)
+        seconds=clock, threat_weights=weights, instance=problem.instance,
+        candidate_ids=cands.keep, **result)
 
 
 @dataclass
@@ -305,10 +341,13 @@ class _Problem:
     seller_power: np.ndarray
     scale_from: list[str]
     notes: list[str]
+    record: np.ndarray  # each candidate's litigation record factor (valuation)
+    histories: dict[str, PatentHistory]  # the candidates with a case or a proceeding
 
     @classmethod
     def of(cls, store: Engine, scenario: Scenario, firms: list[Any],
-           exposures: dict[str, Exposure], cands: _Candidates) -> _Problem:
+           exposures: dict[str, Exposure], cands: _Candidates,
+           weights: ThreatWeights | None) -> _Problem:
         keep, rows_in, facts = cands.keep, cands.rows_in, cands.facts
         markets = list(scenario.markets)
         targets = [(t, m) for m in markets for t in range(2, len(firms))]
@@ -327,17 +366,24 @@ class _Problem:
             base[j] = ex.matrix[0][t]
             scale[j] = ex.matrix[t][0]
             seller_power[j] = ex.matrix[1][t]
-            weight[j] = scenario.threats[t - 2].weight * scenario.markets[m]
+            weight[j] = (scenario.threats[t - 2].weight if weights is None
+                         else weights.weight(firms[t].entity_id, m)) * scenario.markets[m]
         scale_from, notes = _deterrence_scales(scale, gains, targets, scenario.size,
                                                [f.name for f in firms])
         comparables = read_comparables(scenario.comparables)
         params = ValuationParams(scenario.quality_elasticity,
-                                 scenario.reference_remaining_years)
+                                 scenario.reference_remaining_years,
+                                 scenario.asserted_premium, scenario.survived_premium)
         reference = _reference_value(store, scenario.as_of)
         value = np.array([float(facts[p].get("value") or 0) for p in keep])
         remaining = np.array([float(facts[p].get("remaining_years") or 0) for p in keep])
+        histories = patent_histories(store, keep, scenario.as_of)
+        record = record_factors(
+            np.array([p in histories and histories[p].asserted > 0 for p in keep], bool),
+            np.array([p in histories and histories[p].survived is True for p in keep], bool),
+            params)
         cost = price_per_patent(comparables)[1] * patent_factors(value, remaining, reference,
-                                                                 params)
+                                                                 params, record)
         area_names = [facts[p].get("area") or "(unmapped)" for p in keep]
         codes = {a: k for k, a in enumerate(sorted(set(area_names)))}
         area = np.array([codes[a] for a in area_names])
@@ -350,7 +396,7 @@ class _Problem:
                         budget=scenario.budget_usd, cost=cost, area=area, area_cap=caps,
                         must=must)
         return cls(inst, targets, value, remaining, reference, comparables, params,
-                   seller_power, scale_from, notes)
+                   seller_power, scale_from, notes, record, histories)
 
 
 def _deterrence_scales(scale: np.ndarray, gains: np.ndarray, targets: list[tuple[int, str]],
@@ -407,7 +453,7 @@ def _describe(store: Engine, scenario: Scenario, firms: list[Any],
               inst: Instance, sol: Solution, chosen: list[int], value: np.ndarray,
               remaining: np.ndarray, reference: float, comparables: list[Any],
               params: ValuationParams, seller_power: np.ndarray,
-              scale_from: list[str]) -> dict[str, Any]:
+              scale_from: list[str], record: np.ndarray) -> dict[str, Any]:
     markets, bought = list(scenario.markets), inst.gains[chosen]
     added = bought.sum(axis=0) if chosen else np.zeros(len(targets))
     g_before = deterrence_curve(inst.base_ratio)
@@ -429,7 +475,8 @@ def _describe(store: Engine, scenario: Scenario, firms: list[Any],
         })
     objective = {"before": float(inst.weight @ g_before), "after": float(inst.weight @ g_after),
                  "maximum": float(inst.weight.sum())}
-    valuation = value_package(comparables, value[chosen], remaining[chosen], reference, params)
+    valuation = value_package(comparables, value[chosen], remaining[chosen], reference, params,
+                              record[chosen])
     alloc = valuation.allocation_usd
     if sol.gains:
         gain_of = dict(zip(sol.chosen, sol.gains, strict=True))
@@ -500,24 +547,7 @@ def _describe(store: Engine, scenario: Scenario, firms: list[Any],
         "power_given_up": {f"{r['threat']} / {r['market']}": round(
             r["seller_power_before"] - r["seller_power_after"], 4) for r in rows}}
     naked = _naked(store, firms, exposures, targets, [keep[c] for c in chosen], rows_in)
-    cross = []
-    for j, (t, m) in enumerate(targets):
-        ex = exposures[m]
-        sales = scenario.sales_usd
-        given = scenario.buyer in sales and scenario.threats[t - 2].name in sales
-        sa = sales.get(scenario.buyer, {}).get(m, 1.0)
-        st = sales.get(scenario.threats[t - 2].name, {}).get(m, 1.0)
-        before = balancing_payment(ex.matrix[0][t], ex.matrix[t][0], scenario.royalty_rate,
-                                   sa, st)
-        after = balancing_payment(ex.matrix[0][t] + float(added[j]), ex.matrix[t][0],
-                                  scenario.royalty_rate, sa, st)
-        cross.append({"threat": firms[t].name, "market": m,
-                      "buyer_sales": sa, "threat_sales": st,
-                      "before": _payment_text(before, firms[0].name, firms[t].name,
-                                              not given),
-                      "after": _payment_text(after, firms[0].name, firms[t].name, not given),
-                      "payment_before": -before["payment"],
-                      "payment_after": -after["payment"]})
+    cross = _cross_licences(scenario, firms, exposures, targets, added)
     after_ex = {m: _after_matrix(ex, targets, added, bought, m) for m, ex in exposures.items()}
     difference = []
     for j, (t, m) in enumerate(targets):
@@ -540,6 +570,31 @@ def _describe(store: Engine, scenario: Scenario, firms: list[Any],
                 f"cross-licence: royalty rate {scenario.royalty_rate:g} of the payer's "
                 "sales in the market (sales 1 where not given: a share of sales)",
                 *valuation.assumptions]}
+
+
+def _cross_licences(scenario: Scenario, firms: list[Any], exposures: dict[str, Exposure],
+                    targets: list[tuple[int, str]], added: np.ndarray
+                    ) -> list[dict[str, Any]]:
+    """The balancing payment between the buyer and each threat, before and after."""
+    cross = []
+    for j, (t, m) in enumerate(targets):
+        ex = exposures[m]
+        sales = scenario.sales_usd
+        given = scenario.buyer in sales and scenario.threats[t - 2].name in sales
+        sa = sales.get(scenario.buyer, {}).get(m, 1.0)
+        st = sales.get(scenario.threats[t - 2].name, {}).get(m, 1.0)
+        before = balancing_payment(ex.matrix[0][t], ex.matrix[t][0], scenario.royalty_rate,
+                                   sa, st)
+        after = balancing_payment(ex.matrix[0][t] + float(added[j]), ex.matrix[t][0],
+                                  scenario.royalty_rate, sa, st)
+        cross.append({"threat": firms[t].name, "market": m,
+                      "buyer_sales": sa, "threat_sales": st,
+                      "before": _payment_text(before, firms[0].name, firms[t].name,
+                                              not given),
+                      "after": _payment_text(after, firms[0].name, firms[t].name, not given),
+                      "payment_before": -before["payment"],
+                      "payment_after": -after["payment"]})
+    return cross
 
 
 def _payment_text(r: dict[str, Any], buyer: str, threat: str, share: bool) -> str:

@@ -224,19 +224,8 @@ def render_html(result: DealResult) -> str:
         parts.append("<p>None: in every area a threat can assert in, the buyer could already "
                      "answer.</p>")
 
-    parts.append("<h2>The package</h2>")
-    parts.append(_figure(charts["areas"]))
-    parts.append('<p class="note">The patents in the order greedy picks them (marginal gain: '
-                 "what each adds given those before it); the package is also in the CSV and "
-                 "JSON.</p>")
-    parts.append(_table(result.package, [("rank", "#"), ("patent_id", "patent"), ("role", "role"),
-                                ("title", "title"),
-                                ("area", "area"), ("remaining_years", "years left"),
-                                ("in_force_in", "in force in"), ("value", "value"),
-                                ("marginal_gain", "marginal gain"),
-                                ("strongest_against", "strongest against"),
-                                ("price_usd", "price (USD)"), ("why", "why")],
-                        {"rank", "remaining_years", "value", "marginal_gain", "price_usd"}))
+    parts.append(_weights_section(result))
+    parts += _package_section(result, charts)
 
     sa = d["seller_after"]
     parts.append("<h2>What the seller gives up</h2>")
@@ -287,6 +276,43 @@ def render_html(result: DealResult) -> str:
     return "\n".join(parts)
 
 
+def _package_section(result: DealResult, charts: dict[str, ChartSpec]) -> list[str]:
+    """The package table, with each patent's litigation and PTAB history."""
+    return [
+        "<h2>The package</h2>", _figure(charts["areas"]),
+        '<p class="note">The patents in the order greedy picks them (marginal gain: what '
+        "each adds given those before it); the package is also in the CSV and JSON. "
+        "History: the district-court cases that asserted a patent and the PTAB "
+        "proceedings on it by the date (a patent asserted, or upheld, is priced "
+        "higher: see the assumptions).</p>",
+        _table(result.package, [
+            ("rank", "#"), ("patent_id", "patent"), ("role", "role"), ("title", "title"),
+            ("area", "area"), ("remaining_years", "years left"),
+            ("in_force_in", "in force in"), ("value", "value"),
+            ("marginal_gain", "marginal gain"), ("strongest_against", "strongest against"),
+            ("price_usd", "price (USD)"), ("history", "litigation and PTAB"),
+            ("why", "why")],
+            {"rank", "remaining_years", "value", "marginal_gain", "price_usd"})]
+
+
+def _weights_section(result: DealResult) -> str:
+    """Where the threats' weights came from, when from their litigation record."""
+    if result.threat_weights is None:
+        return ""
+    tw = result.threat_weights
+    rows = [w.to_dict() for w in tw.weights]
+    return ("<h2>Threat weights from litigation</h2>"
+            f'<p class="note">Each suit a threat brought by {tw.as_of} (on the side '
+            f"asserting patents) counts 0.5 to the power (its age / {tw.half_life_years:g} "
+            "years); each market's weights are those counts over the threats' mean there. "
+            "The docket data are US district courts.</p>"
+            + _table(rows, [("name", "threat"), ("market", "market"), ("suits", "suits"),
+                            ("latest", "latest filed"),
+                            ("recency_weighted", "recency-weighted"), ("weight", "weight"),
+                            ("cases", "latest cases"), ("basis", "basis")],
+                     {"suits", "recency_weighted", "weight"}))
+
+
 def _optimality(result: DealResult) -> str:
     sol = result.solution
     text = [f"Chosen by {escape(sol.method)} in {sol.seconds:.2f} s; guarantee: "
@@ -303,7 +329,8 @@ def _optimality(result: DealResult) -> str:
 
 
 PACKAGE_COLUMNS = ["rank", "patent_id", "role", "title", "area", "remaining_years", "in_force_in",
-                   "value", "marginal_gain", "strongest_against", "price_usd", "why"]
+                   "value", "marginal_gain", "strongest_against", "price_usd", "history",
+                   "why"]
 
 
 def write_outputs(result: DealResult, html: Path | None = None, csv_path: Path | None = None,

@@ -15,7 +15,10 @@ from warchest.yamlfile import read_yaml
 EXAMPLE = Path(__file__).with_name("example.yaml")
 KEYS = {"name", "buyer", "seller", "threats", "markets", "as_of", "package", "constraints",
         "optimiser", "products", "exposure_config", "valuation", "cross_licence",
-        "synthetic"}
+        "synthetic", "threat_weights"}
+WEIGHTS_FROM = ("scenario", "litigation")
+"""Where threat weights come from: the scenario's ``weight`` per threat, or the threats'
+litigation record (``threat_weights: {from: litigation}``)."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,12 @@ class Scenario:
     comparables: Path | None = None
     quality_elasticity: float = 0.5
     reference_remaining_years: float = 10.0
+    asserted_premium: float = 0.5
+    survived_premium: float = 0.5
     royalty_rate: float = 0.02
     sales_usd: dict[str, dict[str, float]] = field(default_factory=dict)
+    weights_from: str = "scenario"
+    half_life_years: float = 3.0
     name: str = "deal"
     synthetic: bool = False
     source: Path | None = None
@@ -91,6 +98,47 @@ def _patents(path: Path, key: str, value: Any) -> list[str]:
     return [str(v).strip() for v in value]
 
 
+def _threats(path: Path, raw: Any) -> list[Threat]:
+    """The threats: names, or {name, weight}."""
+    if not isinstance(raw, list):
+        raise _fail(path, "threats must be a list of names or {name, weight}")
+    threats = []
+    for t in raw:
+        if isinstance(t, str):
+            threats.append(Threat(t))
+        elif isinstance(t, dict) and t.get("name"):
+            threats.append(Threat(str(t["name"]), _number(path, f"weight of {t['name']}",
+                                                          t.get("weight", 1.0))))
+        else:
+            raise _fail(path, f"a threat must be a name or {{name, weight}}, not {t!r}")
+    return threats
+
+
+def _threat_weights(path: Path, value: Any, threats: list[Any]) -> tuple[str, float]:
+    """``threat_weights: {from: litigation, half_life_years: 3}``: where the threats'
+    weights come from, and how fast a suit's weight halves."""
+    if value is None:
+        return "scenario", 3.0
+    if not isinstance(value, dict):
+        raise _fail(path, f"threat_weights must be a mapping like {{from: litigation}}, not "
+                          f"{value!r}")
+    unknown = sorted(set(value) - {"from", "half_life_years"})
+    if unknown:
+        raise _fail(path, f"unknown key threat_weights.{unknown[0]}; keys are: from, "
+                          "half_life_years")
+    source = value.get("from", "scenario")
+    if source not in WEIGHTS_FROM:
+        raise _fail(path, f"threat_weights.from must be one of {', '.join(WEIGHTS_FROM)}, "
+                          f"not {source!r}")
+    given = [t["name"] for t in threats if isinstance(t, dict) and "weight" in t]
+    if source == "litigation" and given:
+        raise _fail(path, f"threat {given[0]!r} has a weight, and threat_weights comes from "
+                          "litigation: give weights by hand or from litigation, not both")
+    half_life = _number(path, "threat_weights.half_life_years",
+                        value.get("half_life_years", 3.0), 0.01)
+    return str(source), half_life
+
+
 def load_scenario(path: Path) -> Scenario:
     """Read and check a scenario file; every error names the key and the bad value."""
     data = read_yaml(path, "the scenario")
@@ -102,18 +150,9 @@ def load_scenario(path: Path) -> Scenario:
     for key in ("buyer", "seller", "threats"):
         if not data.get(key):
             raise _fail(path, f"{key} is missing")
-    threats = []
-    raw_threats = data["threats"]
-    if not isinstance(raw_threats, list):
-        raise _fail(path, "threats must be a list of names or {name, weight}")
-    for t in raw_threats:
-        if isinstance(t, str):
-            threats.append(Threat(t))
-        elif isinstance(t, dict) and t.get("name"):
-            threats.append(Threat(str(t["name"]), _number(path, f"weight of {t['name']}",
-                                                          t.get("weight", 1.0))))
-        else:
-            raise _fail(path, f"a threat must be a name or {{name, weight}}, not {t!r}")
+    threats = _threats(path, data["threats"])
+    weights_from, half_life = _threat_weights(path, data.get("threat_weights"),
+                                              data["threats"])
     markets_raw = data.get("markets", ["US"])
     if isinstance(markets_raw, list):
         markets = {str(m).upper(): 1.0 for m in markets_raw}
@@ -188,10 +227,15 @@ def load_scenario(path: Path) -> Scenario:
                                    val.get("quality_elasticity", 0.5)),
         reference_remaining_years=_number(path, "valuation.reference_remaining_years",
                                           val.get("reference_remaining_years", 10), 0.1),
+        asserted_premium=_number(path, "valuation.asserted_premium",
+                                 val.get("asserted_premium", 0.5)),
+        survived_premium=_number(path, "valuation.survived_premium",
+                                 val.get("survived_premium", 0.5)),
         royalty_rate=_number(path, "cross_licence.royalty_rate",
                              cross.get("royalty_rate", 0.02)),
         sales_usd={str(k): {str(m).upper(): _number(path, f"sales of {k} in {m}", v)
                             for m, v in d.items()} for k, d in sales.items()},
+        weights_from=weights_from, half_life_years=half_life,
         name=str(data.get("name") or path.stem),
         synthetic=_flag(path, "synthetic", data.get("synthetic", False)),
         source=path)

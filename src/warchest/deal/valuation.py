@@ -12,8 +12,22 @@
    coverage on the date, ``warchest.value``; the comparables are assumed to be portfolios
    of average quality) and ``life = clip(remaining years / reference_remaining_years,
    0.25, 2)``.
-3. Each patent's price (the allocation, and its cost under a budget) is the median price
-   per patent times its factor.
+3. A patent's record counts too: ``record = 1 + asserted_premium`` if it was asserted in
+   a district-court case by the date, ``+ survived_premium`` if it came through a PTAB
+   challenge with claims standing (a petition denied, or a final written decision that
+   left claims patentable), both 0.5 by default (``valuation.asserted_premium``,
+   ``valuation.survived_premium``). The grounds: litigated patents are a distinct, more
+   valuable set (Allison, Lemley, Moore and Trunkey, "Valuable Patents", Georgetown Law
+   Journal 92, 2004; Lanjouw and Schankerman, "Characteristics of Patent Litigation: A
+   Window on Competition", RAND Journal of Economics 32, 2001: the probability of suit
+   rises with a patent's value), and a patent upheld against a validity challenge is worth
+   more than one whose validity is untested (Marco, "The Option Value of Patent
+   Litigation: Theory and Evidence", Review of Financial Economics 14, 2005). The sizes
+   of the premiums are assumptions, not estimates from those studies: set your own.
+   A patent whose challenged claims were all cancelled is not a candidate at all (it
+   asserts nothing, ``warchest.exposure``).
+4. Each patent's price (the allocation, and its cost under a budget) is the median price
+   per patent times its factor (quality x life x record).
 
 **Cross-licence balancing payment** between A and B in a market (a documented model, not
 a legal opinion): A's share of the mutual exposure ``s_AB = P_AB / (P_AB + P_BA)``
@@ -91,13 +105,32 @@ def read_comparables(path: Path | None = None) -> list[Comparable]:
 class ValuationParams:
     quality_elasticity: float = 0.5
     reference_remaining_years: float = 10.0
+    asserted_premium: float = 0.5
+    survived_premium: float = 0.5
+
+
+def record_factors(asserted: np.ndarray, survived: np.ndarray,
+                   params: ValuationParams | None = None) -> np.ndarray:
+    """Each patent's litigation record factor (module docstring, step 3): 1, plus
+    ``asserted_premium`` if asserted in court, plus ``survived_premium`` if it came
+    through a PTAB challenge with claims standing.
+
+    >>> [float(f) for f in record_factors(np.array([True, False, True]),
+    ...                                   np.array([True, False, False]))]
+    [2.0, 1.0, 1.5]
+    """
+    params = params or ValuationParams()
+    out: np.ndarray = (1.0 + params.asserted_premium * np.asarray(asserted, float)
+                       + params.survived_premium * np.asarray(survived, float))
+    return out
 
 
 def patent_factors(value: np.ndarray, remaining: np.ndarray, reference_value: float,
-                   params: ValuationParams | None = None) -> np.ndarray:
+                   params: ValuationParams | None = None,
+                   record: np.ndarray | None = None) -> np.ndarray:
     """Each patent's price factor against an average comparable patent (module docstring):
     clip((value / reference) ** elasticity, 0.25, 4) x clip(remaining / reference years,
-    0.25, 2).
+    0.25, 2) x ``record`` (:func:`record_factors`; 1 when not given).
 
     >>> [round(float(f), 4) for f in patent_factors(np.array([4.0, 1.0]),
     ...                                             np.array([5.0, 30.0]), 1.0)]
@@ -109,7 +142,7 @@ def patent_factors(value: np.ndarray, remaining: np.ndarray, reference_value: fl
     quality = np.clip(np.where(relative > 0, relative, 0.0) ** params.quality_elasticity,
                       0.25, 4.0)
     life = np.clip(np.asarray(remaining, float) / params.reference_remaining_years, 0.25, 2.0)
-    out: np.ndarray = quality * life
+    out: np.ndarray = quality * life * (1.0 if record is None else record)
     return out
 
 
@@ -148,16 +181,19 @@ class Valuation(Result):
 
 
 def value_package(comparables: list[Comparable], value: np.ndarray, remaining: np.ndarray,
-                  reference_value: float, params: ValuationParams | None = None
-                  ) -> Valuation:
+                  reference_value: float, params: ValuationParams | None = None,
+                  record: np.ndarray | None = None) -> Valuation:
     """The price range of a package and each patent's allocation (module docstring).
 
     ``value`` (impact x market coverage on the date) and ``remaining`` (years) are per
     package patent; ``reference_value`` is the mean value of the in-force patents in the
-    store (the assumed profile of an average comparable patent)."""
+    store (the assumed profile of an average comparable patent); ``record`` each one's
+    litigation record factor (:func:`record_factors`)."""
     params = params or ValuationParams()
     low, mid, high = price_per_patent(comparables)
-    factor = patent_factors(value, remaining, reference_value, params)
+    factor = patent_factors(value, remaining, reference_value, params, record)
+    on_record = 0 if record is None else int((np.asarray(record) > 1).sum())
+    both = 1 + params.asserted_premium + params.survived_premium
     n = len(factor)
     total = float(factor.sum())
     priced = sum(1 for c in comparables if c.per_patent is not None)
@@ -182,6 +218,11 @@ def value_package(comparables: list[Comparable], value: np.ndarray, remaining: n
             f"an average comparable patent is assumed to have "
             f"{params.reference_remaining_years:g} years left; each patent counts its "
             "remaining years over that, clipped to 0.25..2",
+            f"a patent asserted in court counts {1 + params.asserted_premium:g} times, one "
+            f"that came through a PTAB challenge with claims standing "
+            f"{1 + params.survived_premium:g} times, both {both:g} times (an assumed "
+            "premium for a tested patent: Allison et al. 2004, Lanjouw and Schankerman "
+            f"2001, Marco 2005); {on_record} of the package's patents have such a record",
             "the package's price is the sum of its patents' prices (the allocation)",
             "a model estimate from public data, not an appraisal",
         ),

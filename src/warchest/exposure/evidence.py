@@ -8,12 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from warchest.litigation.outcomes import cancelled_sql
 from warchest.store import Engine
 
 
 def _stock_sql(day: str, markets: list[list[str]]) -> str:
     """The firms' patents in force on the day in any of the markets (each a list of
-    countries), with a flag per market (``in_0``, ``in_1``, ...)."""
+    countries), with a flag per market (``in_0``, ``in_1``, ...), less those whose
+    challenged claims were all cancelled at the PTAB by the day (they assert nothing)."""
     every = sorted({c for countries in markets for c in countries})
     inlist = ", ".join(f"'{c}'" for c in every)
     flags = ",\n           ".join(
@@ -34,11 +36,15 @@ in_market AS (
     WHERE jurisdiction IN ({inlist}) AND in_force_from <= DATE '{day}'
       AND (in_force_until IS NULL OR DATE '{day}' < in_force_until)
     GROUP BY patent_id
+),
+cancelled AS ({cancelled_sql(day)}
 )
 SELECT h.firm, h.patent_id, CAST(coalesce(i.impact, 1.0) AS DOUBLE) AS impact,
        i.lead_symbol, i.lead_group, {picked}
 FROM held h JOIN in_market m USING (patent_id)
+LEFT JOIN cancelled x ON x.patent_id = h.patent_id
 LEFT JOIN patent_indicators i ON i.patent_id = h.patent_id
+WHERE x.patent_id IS NULL
 ORDER BY h.firm, h.patent_id
 """
 

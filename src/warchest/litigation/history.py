@@ -4,7 +4,10 @@ sections of a patent's card, and of its value view)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+import pyarrow as pa
 
 from warchest.litigation.outcomes import LATEST_DECISION_SQL, outcome_sql, survived
 from warchest.numbers import normalize_patent_number
@@ -76,6 +79,52 @@ def patent_history(store: Engine, number: str) -> PatentHistory:
     proceedings = tuple(_strip(r) for r in store.rows(PROCEEDINGS_SQL.format(match="= ?"),
                                                        [patent_id]))
     return history_of(patent_id, cases, proceedings)
+
+
+def patent_histories(store: Engine, ids: list[str], as_of: dt.date | None = None
+                     ) -> dict[str, PatentHistory]:
+    """The histories of many patents (canonical ids) at once, as the record stood on
+    ``as_of`` (None: all of it): cases filed and proceedings petitioned after the day are
+    left out, and a proceeding decided after it counts as pending (instituted, if it was
+    by the day). Patents with no case
+    and no proceeding are left out of the answer."""
+    if not ids:
+        return {}
+    table = pa.table({"patent_id": pa.array(ids, pa.string())})
+    match = "IN (SELECT patent_id FROM history_ids)"
+    cases: dict[str, list[Row]] = {}
+    for r in store.rows_with("history_ids", table, CASES_SQL.format(match=match)):
+        if as_of is None or r["filed_date"] is None or r["filed_date"] <= as_of:
+            cases.setdefault(r["_key"], []).append(_strip(r))
+    proceedings: dict[str, list[Row]] = {}
+    for r in store.rows_with("history_ids", table, PROCEEDINGS_SQL.format(match=match)):
+        if as_of is not None and r["filing_date"] is not None and r["filing_date"] > as_of:
+            continue
+        if as_of is not None and r["decision_date"] is not None \
+                and r["decision_date"] > as_of:
+            begun = r["institution_date"] is not None and r["institution_date"] <= as_of
+            r = r | {"outcome": "instituted" if begun else "pending", "claims_outcome": None}
+        proceedings.setdefault(r["_key"], []).append(_strip(r))
+    return {pid: history_of(pid, tuple(cases.get(pid, ())), tuple(proceedings.get(pid, ())))
+            for pid in sorted(set(cases) | set(proceedings))}
+
+
+def history_text(history: PatentHistory) -> str:
+    """One line for a report: 'asserted in 2 cases (latest 2019-03-04); IPR2016-00831
+    settled; came through a challenge with claims standing'."""
+    parts = []
+    if history.asserted:
+        dates = [c["filed_date"] for c in history.cases if c.get("filed_date")]
+        latest = f" (latest filed {max(dates)})" if dates else ""
+        parts.append(f"asserted in {history.asserted} case"
+                     f"{'s' if history.asserted != 1 else ''}{latest}")
+    parts += [f"{p['proceeding_number']} {p.get('outcome') or 'outcome unknown'}"
+              for p in history.proceedings]
+    if history.survived is True:
+        parts.append("came through a challenge with claims standing")
+    elif history.survived is False:
+        parts.append("all challenged claims cancelled")
+    return "; ".join(parts)
 
 
 def _strip(row: Row) -> Row:

@@ -9,13 +9,13 @@ DECISIVE = ("final written decision", "adverse judgment", "settled", "terminated
 """Outcomes that end a proceeding."""
 
 LATEST_DECISION_SQL = """
-SELECT proceeding_number, outcome AS document_outcome FROM (
-    SELECT proceeding_number, outcome, row_number() OVER (
+SELECT proceeding_number, outcome AS document_outcome, filing_date AS document_date FROM (
+    SELECT proceeding_number, outcome, filing_date, row_number() OVER (
         PARTITION BY proceeding_number
         ORDER BY filing_date DESC NULLS LAST, document_id DESC) AS k
     FROM ptab_documents WHERE outcome IS NOT NULL) d
 WHERE k = 1"""
-"""Per proceeding: what its latest deciding paper decides."""
+"""Per proceeding: what its latest deciding paper decides, and when it was filed."""
 
 
 def _rank(column: str) -> str:
@@ -46,3 +46,18 @@ def survived(outcome: str | None, claims: str | None) -> bool | None:
                                                           "none unpatentable"):
         return True
     return None
+
+
+def cancelled_sql(day: str) -> str:
+    """SQL for the patents that had lost all their challenged claims at the PTAB on the
+    day (ISO): an adverse judgment against the owner (by the record or its latest deciding
+    paper), or a decision holding all challenged claims unpatentable, dated on or before
+    the day (the decision date, else the deciding paper's filing date, else the petition's).
+    What :func:`survived` calls False; such a patent asserts nothing after that day."""
+    outcome = outcome_sql("p.outcome", "d.document_outcome")
+    return f"""
+SELECT DISTINCT p.patent_id FROM ptab_proceedings p
+LEFT JOIN ({LATEST_DECISION_SQL}) d ON d.proceeding_number = p.proceeding_number
+WHERE p.patent_id IS NOT NULL
+  AND (p.claims_outcome = 'all unpatentable' OR {outcome} = 'adverse judgment')
+  AND coalesce(p.decision_date, d.document_date, p.filing_date) <= DATE '{day}'"""
