@@ -63,6 +63,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 from warchest.deal.optimise import Instance, greedy, solve_exact  # noqa: E402
 from warchest.demo import WorldDemo  # noqa: E402
+from warchest.synth.litigation import cancelled_patents  # noqa: E402
 
 COUNTER = 5.0
 
@@ -165,9 +166,10 @@ def score_truth(folder: Path, done: WorldDemo, seconds: float,
     reads = np.zeros(inst.gains.shape)
     against: dict[int, set[str]] = {}
     truth_dir = folder / "world" / "truth"
+    cancelled = cancelled_patents(truth_dir)  # lost all claims at the PTAB: assert nothing
     with open(truth_dir / "deterrence.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            i = row_of.get(row["patent_id"])
+            i = row_of.get(row["patent_id"]) if row["patent_id"] not in cancelled else None
             t = threat_of.get(companies.get(row["threat_company_id"], ""))
             if i is None or t is None:
                 continue
@@ -177,7 +179,7 @@ def score_truth(folder: Path, done: WorldDemo, seconds: float,
     with open(truth_dir / "threats_on_buyer.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             t = threat_of.get(companies.get(row["threat_company_id"], ""))
-            if t is None:
+            if t is None or row["patent_id"] in cancelled:
                 continue
             for m_idx, m in enumerate(markets):
                 if row[flag[m]] == "1":

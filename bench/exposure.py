@@ -223,11 +223,14 @@ def truth_recovery(world: Path, pairs: list[dict[str, object]],
     # them in force in the US on the world date (what the US exposure can count)
     reads: dict[tuple[str, str], set[str]] = {}
     in_force: dict[tuple[str, str], set[str]] = {}
+    from warchest.synth.litigation import cancelled_patents
+
+    cancelled = cancelled_patents(truth)  # lost all claims at the PTAB: assert nothing
     with open(truth / "reads_on.csv", newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
             key = (r["owner_group"], r["target_company_id"])
             reads.setdefault(key, set()).add(r["patent_id"])
-            if r.get("in_force_us", "1") == "1":
+            if r.get("in_force_us", "1") == "1" and r["patent_id"] not in cancelled:
                 in_force.setdefault(key, set()).add(r["patent_id"])
     for label, truth_sets in (("in force in the US", in_force), ("all, in force or not", reads)):
         ours, counts, theirs, precisions = [], [], [], []

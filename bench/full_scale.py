@@ -10,8 +10,9 @@ smartphone-expansion scenario: PatentsView tables, assignments, maintenance fees
 families), made once in ``bench/out/full-<N>/world`` and reused. Each repeat loads it into
 a fresh store and derives everything:
 
-    load patentsview, load assignments, load maintenance, load families,
-    owners resolve, value --compute, techmap map
+    load patentsview, load assignments, load maintenance, load families, load litigation,
+    load ptab (those three when the world has them), owners resolve, value --compute,
+    techmap map
 
 Each stage is its own process (``python -m warchest ...``): its CPU time and peak memory
 come from ``os.wait4``; a thread samples the store's spill folder (``<store>.tmp``) and the
@@ -101,8 +102,10 @@ def stages(world: Path) -> list[tuple[str, list[str]]]:
     got = [("load patentsview", ["load", "patentsview", str(world / "patentsview"), "--json"]),
            ("load assignments", ["load", "assignments", str(world / "assignments"), "--json"]),
            ("load maintenance", ["load", "maintenance", str(world / "maintfee"), "--json"])]
-    if (world / "families").exists():
-        got.append(("load families", ["load", "families", str(world / "families"), "--json"]))
+    for folder, command in (("families", "families"), ("litigation", "litigation"),
+                            ("ptab", "ptab")):
+        if (world / folder).exists():
+            got.append((f"load {command}", ["load", command, str(world / folder), "--json"]))
     return [*got, ("owners resolve", ["owners", "resolve"]),
             ("value --compute", ["value", "--compute"]), ("techmap map", ["techmap", "map"])]
 

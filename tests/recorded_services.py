@@ -126,6 +126,9 @@ def start(samples: Path) -> Services:
         for member in z.namelist():
             table = member.rsplit("/", 1)[-1].removesuffix(".csv")
             srv.files[f"pad/2023/{table}.csv.zip"] = _zip(f"{table}.csv", z.read(member))
+    for table in ("cases", "names", "patents"):  # the constructed docket fixture
+        srv.files[f"lit/2024/{table}.csv.zip"] = _zip(
+            f"{table}.csv", (FIXTURES / "litigation" / f"{table}.csv").read_bytes())
     srv.files["cpc/CPCTitleList202208.zip"] = (samples / "cpc" / "CPCTitleList202208.zip"
                                                 ).read_bytes()
     srv.files["ipc/20240101/IPC_scheme_title_list/EN_ipc_title_list_20240101.zip"] = _zip(
@@ -164,4 +167,5 @@ def env(srv: Services) -> dict[str, str]:
     return {"USPTO_API_KEY": KEY, "WARCHEST_USPTO_API_URL": f"{base}/api/v1/datasets/products/",
             "WARCHEST_PTAB_PROCEEDINGS_URL": f"{base}/ptab/proceedings",
             "WARCHEST_ASSIGNMENT_DATASET_URL": f"{base}/pad/2023/",
+            "WARCHEST_LITIGATION_DATASET_URL": f"{base}/lit/2024/",
             "WARCHEST_CPC_URL": f"{base}/cpc/", "WARCHEST_IPC_URL": f"{base}/ipc/"}

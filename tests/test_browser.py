@@ -197,7 +197,7 @@ def test_demo_report_is_short_with_legends(browser: Any, server: dict[str, Any],
     assert got.exit_code == 0, got.output
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages))
     assert ("# patent role title area years left in force in value marginal gain strongest "
-            "against price (USD) why") in text
+            "against price (USD) litigation and PTAB why") in text
     got = CliRunner().invoke(app, ["deal", str(demo.scenario), "--pdf", str(tmp_path / "x.png"),
                                    "--db", str(db)])
     assert got.exit_code == 1 and "x.png" in got.output and ".pdf" in got.output

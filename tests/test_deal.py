@@ -269,7 +269,8 @@ def test_package_valuation_by_hand() -> None:
     assert list(tested.allocation_usd) == pytest.approx(
         [477_272.7272727 * 2 * math.sqrt(2), 477_272.7272727 * 1.5 * math.sqrt(2),
          477_272.7272727])
-    assert "2 of the package's patents have such a record" in " ".join(tested.assumptions)
+    assert "2 of the package's patents are priced up for their record" in " ".join(
+        tested.assumptions)
 
 
 def test_bad_comparables_table(tmp_path: Path) -> None:
@@ -618,3 +619,94 @@ def test_the_shipped_example_runs_on_the_demo_world(world_store: Store) -> None:
     assert r.buyer == "Qinara Mobile Technology Co., Ltd." and len(r.threats) == 5
     assert r.markets == ["US", "EP"] and 0 < len(r.package) <= 150
     assert r.exact is None and r.exact_note.startswith("not asked for")
+
+
+def test_threat_weights_from_the_worlds_lawsuits(world_store: Store, demo_world: WorldDemo,
+                                                 tmp_path: Path) -> None:
+    import yaml
+
+    doc = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    doc["threats"] = [t["name"] for t in doc["threats"]]
+    doc["threat_weights"] = {"from": "litigation", "half_life_years": 3}
+    doc["package"]["size"] = 40
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    r = plan_deal(world_store, load_scenario(path))
+    assert r.threat_weights is not None
+    us = [w for w in r.threat_weights.weights if w.market == "US"]
+    ep = [w for w in r.threat_weights.weights if w.market == "EP"]
+    # US: recency-weighted suit counts over their mean (so they average 1); EP: no docket
+    # data, equal weights, and the reason given
+    mean = sum(w.recency_weighted for w in us) / len(us)
+    assert [w.weight for w in us] == pytest.approx([w.recency_weighted / mean for w in us])
+    assert sum(w.weight for w in us) == pytest.approx(len(us))
+    assert [w.weight for w in ep] == [1.0] * len(ep) and "US district courts" in ep[0].basis
+    # the objective's weights are those times the market's (US 1.0, EP 0.6)
+    weight_of = {(w.name, w.market): w.weight for w in r.threat_weights.weights}
+    for t in r.targets:
+        assert t["weight"] == pytest.approx(weight_of[(t["threat"], t["market"])]
+                                            * {"US": 1.0, "EP": 0.6}[t["market"]])
+    # the suits found are the world's (truth/litigiousness.csv: suits each group filed)
+    truth = demo_world.world / "truth"
+    with open(truth / "companies.csv", newline="", encoding="utf-8") as f:
+        name_of = {row["company_id"]: row["name"] for row in csv.DictReader(f)}
+    with open(truth / "litigiousness.csv", newline="", encoding="utf-8") as f:
+        filed = {name_of[row["company_id"]]: int(row["suits_filed"])
+                 for row in csv.DictReader(f)}
+    assert {w.name: w.suits for w in us} == {w.name: filed.get(w.name, 0) for w in us}
+    html = render_html(r)
+    assert "Threat weights from litigation" in html
+    # each package patent's history is the world's record of it by the date
+    asserted = {row["patent_id"] for row in world_store.rows(
+        "SELECT DISTINCT l.patent_id FROM lit_patents l JOIN lit_cases c USING (case_id) "
+        "WHERE c.filed_date <= DATE '2025-12-31'")}
+    assert [p["patent_id"] for p in r.package if (p["history"] or "").startswith(
+        "asserted")] == [p["patent_id"] for p in r.package if p["patent_id"] in asserted]
+
+
+def test_a_patents_value_view_shows_its_lawsuits(world_store: Store) -> None:
+    from warchest.value import patent_value
+
+    pid = world_store.scalar("SELECT min(patent_id) FROM lit_patents")
+    cases = world_store.scalar("SELECT count(DISTINCT l.case_id) FROM lit_patents l JOIN "
+                               "lit_cases c USING (case_id) WHERE l.patent_id = ? AND "
+                               "c.filed_date <= DATE '2025-12-31'", [pid])
+    view = patent_value(world_store, pid, ON)
+    assert view.history is not None and view.history.asserted == cases >= 1
+    assert view.history_text.startswith(f"asserted in {cases} case")
+    # before the first suit, none of it
+    first = world_store.scalar("SELECT min(c.filed_date) FROM lit_patents l JOIN lit_cases c "
+                               "USING (case_id) WHERE l.patent_id = ?", [pid])
+    early = patent_value(world_store, pid, first - dt.timedelta(days=1))
+    assert early.history is None or early.history.asserted == 0
+
+
+def test_a_patent_whose_claims_were_cancelled_is_no_candidate(world_store: Store,
+                                                              tmp_path: Path) -> None:
+    import yaml
+
+    doc = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    doc["package"]["size"] = 20
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    before = plan_deal(world_store, load_scenario(path))
+    pid = before.package[0]["patent_id"]
+    assert pid in before.candidate_ids
+    with world_store.transaction():  # the seller loses it at the PTAB in 2024
+        lid = world_store.begin_load("test", "an adverse judgment", None, None, None)
+        world_store.write("ptab_proceedings", pa.table({
+            "proceeding_number": ["IPR2023-99999"], "patent_id": [pid],
+            "filing_date": pa.array([dt.date(2023, 3, 1)], pa.date32()),
+            "decision_date": pa.array([dt.date(2024, 2, 1)], pa.date32()),
+            "outcome": ["adverse judgment"]}), lid)
+        world_store.finish_load(lid, rows_read=1, rows_loaded=1, rows_quarantined=0,
+                                outputs={})
+    after = plan_deal(world_store, load_scenario(path))
+    assert pid not in after.candidate_ids and pid not in {p["patent_id"] for p in after.package}
+    reason = "claims cancelled at the PTAB"
+    assert after.excluded[reason] == before.excluded[reason] + 1
+    doc["constraints"]["must_include"] = [pid]
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(InfeasibleDeal, match=f"must_include patent {pid} lost all its "
+                                             "challenged claims at the PTAB by 2025-12-31"):
+        plan_deal(world_store, load_scenario(path))

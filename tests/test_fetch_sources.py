@@ -21,7 +21,7 @@ import warchest
 from warchest.cli import app
 from warchest.errors import FetchError
 from warchest.fetch import fetch_ptab, fetch_scheme, fetch_uspto
-from warchest.fetch.uspto import fetch_assignment_dataset
+from warchest.fetch.uspto import fetch_assignment_dataset, fetch_litigation_dataset
 
 from .recorded_services import KEY, Services, start
 
@@ -151,6 +151,21 @@ def test_assignment_dataset_and_cpc_titles_load(server: Services, tmp_path: Path
         fetch_scheme("cpc", version="22", cache=tmp_path)
 
 
+def test_litigation_dataset_arrives_and_loads(server: Services, tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{server.port}/lit/2024"
+    got = fetch_litigation_dataset(cache=tmp_path, base_url=base)
+    assert [f.name for f in got] == ["cases.csv.zip", "names.csv.zip", "patents.csv.zip"]
+    with warchest.Store(tmp_path / "s.duckdb") as store:
+        report = warchest.load_litigation(store, [tmp_path / "litigation"])
+        # the fixture's counts (tests/test_litigation.py): 5 = 4 + 1, 14 = 13 + 1, 7 = 6 + 1
+        assert [(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in report.files] == [
+            (5, 4, 1), (14, 13, 1), (7, 6, 1)]
+    with pytest.raises(FetchError, match="Docket Reports Data has no fixed address"):
+        fetch_litigation_dataset(cache=tmp_path)
+    with pytest.raises(FetchError, match=r"unknown table\(s\) attorneys"):
+        fetch_litigation_dataset(cache=tmp_path, base_url=base, tables=("attorneys",))
+
+
 def test_cli_fetch_lists_sources_and_reports_bad_options(server: Services,
                                                          tmp_path: Path) -> None:
     runner = CliRunner()
@@ -159,7 +174,8 @@ def test_cli_fetch_lists_sources_and_reports_bad_options(server: Services,
     commands = {r["command"]: r for r in json.loads(listed.stdout)["sources"]}
     assert set(commands) == {"patentsview", "grants", "applications", "assignments-daily",
                              "assignments-yearly", "maintenance", "assignment-dataset",
-                             "ptab", "cpc", "ipc"}
+                             "litigation", "ptab", "cpc", "ipc"}
+    assert commands["ptab"]["load"] == "warchest load ptab CACHE/ptab"
     assert commands["maintenance"]["address"].endswith("/PTMNFEE2")
     assert commands["maintenance"]["api_key"] is True
     bad = runner.invoke(app, ["fetch", "grants", "--since", "2025-13-01"],

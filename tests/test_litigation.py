@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -23,6 +24,8 @@ from warchest.errors import UnknownEntity
 from warchest.ingest.litigation import party_name, role_of
 from warchest.ingest.ptab import claims_outcome_of, outcome_of
 from warchest.litigation.history import history_text, patent_histories
+from warchest.litigation.outcomes import cancelled_sql
+from warchest.owners import resolve_owners
 from warchest.store import Store
 
 from .conftest import FIXTURES, write
@@ -307,6 +310,118 @@ def test_histories_as_the_record_stood(store: Store, samples: Path) -> None:
     assert [p["outcome"] for p in now["6162705"].proceedings] == ["settled"]
     then = patent_histories(store, ["8000001", "6162705"], dt.date(2016, 12, 31))
     assert [c["case_id"] for c in then["8000001"].cases] == ["101"]  # 103 was filed in 2017
-    # IPR2016-00831 was settled on 2017-07-06: pending at the end of 2016
-    assert [p["outcome"] for p in then["6162705"].proceedings] == ["pending"]
+    # IPR2016-00831: instituted by the paper of 2016-09-28 (169355259), settled on
+    # 2017-07-06: instituted at the end of 2016, pending in mid-2016
+    assert [p["outcome"] for p in then["6162705"].proceedings] == ["instituted"]
+    before = patent_histories(store, ["6162705"], dt.date(2016, 6, 30))
+    assert [p["outcome"] for p in before["6162705"].proceedings] == ["pending"]
     assert history_text(now["8000001"]) == "asserted in 2 cases (latest filed 2017-07-01)"
+
+
+def test_a_holder_suing_under_another_name_still_asserts(store: Store, tmp_path: Path) -> None:
+    # 7654321 belongs to Alpha Widgets LLC; case 201 is brought with it by a licensing
+    # arm no patent names ("AW Licensing Sub LLC"): only the patentee has standing, so
+    # it is Alpha's suit, in its record and in its weight
+    with store.transaction():
+        lid = store.begin_load("test", "one patent", None, None, None)
+        store.write("patents", pa.table({
+            "patent_id": ["7654321"], "patent_type": ["utility"],
+            "grant_date": pa.array([dt.date(2010, 1, 5)], pa.date32()),
+            "title": ["Widget"]}), lid)
+        store.write("applications", pa.table({
+            "patent_id": ["7654321"],
+            "filing_date": pa.array([dt.date(2008, 1, 7)], pa.date32())}), lid)
+        store.write("assignees", pa.table({
+            "patent_id": ["7654321"], "sequence": pa.array([0], pa.int32()),
+            "organization": ["Alpha Widgets LLC"]}), lid)
+        store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
+    resolve_owners(store)
+    extra = tmp_path / "more"
+    extra.mkdir()
+    for name in ("cases", "names", "patents"):
+        header = (DOCKETS / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0]
+        row = {"cases": "201,1:19-cv-00201,90201,AW Licensing Sub LLC v. Gamma Phones Corp.,"
+                        "Delaware District Court,,,35:271 Patent Infringement,,,,,,,"
+                        "2019-01-02,,",
+               "names": "201,1:19-cv-00201,1,Plaintiff,1,AW Licensing Sub LLC\n"
+                        "201,1:19-cv-00201,2,Defendant,1,Gamma Phones Corp.",
+               "patents": "201,1:19-cv-00201,7654321,Patent"}[name]
+        write(extra / f"{name}.csv", header + "\n" + row + "\n")
+    load_litigation(store, [DOCKETS, extra])
+    record = litigation_record(store, "Alpha Widgets LLC")
+    assert [(s.case_id, s.side, s.counterparties) for s in record.suits][-1] == (
+        "201", "asserting", "Gamma Phones Corp.")
+    assert (record.brought, record.faced) == (4, 1)
+    got = litigation_weights(store, ["Alpha Widgets LLC"], {"US": ["US"]},
+                             dt.date(2019, 6, 30))
+    assert got.weights[0].suits == 4
+    assert got.weights[0].cases is not None and got.weights[0].cases.startswith("1:19-cv-00201")
+
+
+def test_proceedings_as_they_stood_on_a_day(store: Store) -> None:
+    # 9000001: the record says only "instituted" (2019-07-01); the Board's adverse
+    # judgment is a paper filed 2021-01-04. 9000002: the record itself says "adverse
+    # judgment", decided 2021-01-04. 9000003: all challenged claims unpatentable, the
+    # record undated: decided, as far as we know, when petitioned (2019-01-02).
+    with store.transaction():
+        lid = store.begin_load("test", "three proceedings", None, None, None)
+        day = pa.date32()
+        store.write("ptab_proceedings", pa.table({
+            "proceeding_number": ["IPR2019-00001", "IPR2019-00002", "IPR2019-00003"],
+            "patent_id": ["9000001", "9000002", "9000003"],
+            "filing_date": pa.array([dt.date(2019, 1, 2)] * 3, day),
+            "institution_date": pa.array([dt.date(2019, 7, 1)] * 2 + [None], day),
+            "decision_date": pa.array([None, dt.date(2021, 1, 4), None], day),
+            "outcome": ["instituted", "adverse judgment", "final written decision"],
+            "claims_outcome": [None, None, "all unpatentable"]}), lid)
+        store.write("ptab_documents", pa.table({
+            "document_id": ["d1"], "proceeding_number": ["IPR2019-00001"],
+            "filing_date": pa.array([dt.date(2021, 1, 4)], day),
+            "document_type": ["Judgment"], "outcome": ["adverse judgment"]}), lid)
+        store.finish_load(lid, rows_read=4, rows_loaded=4, rows_quarantined=0, outputs={})
+
+    def cancelled(on: str) -> list[str]:
+        return [r["patent_id"] for r in store.rows(
+            f"SELECT patent_id FROM ({cancelled_sql(on)}) x ORDER BY patent_id")]
+
+    assert cancelled("2018-12-31") == []  # not yet petitioned
+    assert cancelled("2020-06-01") == ["9000003"]  # the others still instituted then
+    assert cancelled("2021-01-04") == ["9000001", "9000002", "9000003"]  # on the day
+    then = patent_histories(store, ["9000001", "9000002"], dt.date(2020, 6, 1))
+    assert [p["outcome"] for p in then["9000001"].proceedings] == ["instituted"]
+    assert [p["outcome"] for p in then["9000002"].proceedings] == ["instituted"]
+    assert then["9000001"].survived is None and not then["9000001"].claims_cancelled
+    now = patent_histories(store, ["9000001", "9000002"])
+    assert [p["outcome"] for p in now["9000001"].proceedings] == ["adverse judgment"]
+    assert now["9000001"].survived is False and now["9000002"].survived is False
+
+
+def test_an_accused_counterclaiming_with_its_own_patents_did_not_bring_the_suit(
+        store: Store) -> None:
+    # Gamma Phones owns 7654321 and is the defendant (and counter-claimant) of case 301,
+    # in which 7654321 is in suit: Gamma is accused there, whoever holds the patents
+    with store.transaction():
+        lid = store.begin_load("test", "one patent", None, None, None)
+        store.write("patents", pa.table({
+            "patent_id": ["7654321"], "patent_type": ["utility"],
+            "grant_date": pa.array([dt.date(2010, 1, 5)], pa.date32())}), lid)
+        store.write("assignees", pa.table({
+            "patent_id": ["7654321"], "sequence": pa.array([0], pa.int32()),
+            "organization": ["Gamma Phones Corp."]}), lid)
+        store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
+    resolve_owners(store)
+    folder = write(Path(store.path).parent / "d301" / "cases.csv",
+                   "case_row_id,case_number,case_name,case_cause,date_filed\n"
+                   "301,1:20-cv-00301,Omega LLC v. Gamma Phones Corp.,35:271,2020-02-03\n"
+                   ).parent
+    n = "301,1:20-cv-00301"
+    write(folder / "names.csv", f"case_row_id,case_number,party_type,name\n{n},Plaintiff,"
+          f"Omega LLC\n{n},Defendant,Gamma Phones Corp.\n{n},Counter Claimant,"
+          "Gamma Phones Corp.\n")
+    write(folder / "patents.csv", f"case_row_id,case_number,patent\n{n},7654321\n")
+    load_litigation(store, [folder])
+    record = litigation_record(store, "Gamma Phones Corp.")
+    assert [(s.case_id, s.side) for s in record.suits] == [("301", "accused")]
+    got = litigation_weights(store, ["Gamma Phones Corp."], {"US": ["US"]},
+                             dt.date(2021, 1, 1))
+    assert got.weights[0].suits == 0

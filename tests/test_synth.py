@@ -163,3 +163,49 @@ def test_maintenance_and_family_files(world: Path) -> None:
               and f["status"] == "lapsed"}
     expired_for_fees = {line.split()[0] for line in lines if line.endswith("EXP.")}
     assert lapsed and lapsed <= expired_for_fees
+
+
+def test_lawsuits_follow_the_exposure_truth(world: Path) -> None:
+    """Every suit asserts patents that truly read on the accused's products, held by the
+    plaintiff's group since their grant and not yet cancelled at the PTAB; the docket and
+    PTAB files load whole; the truth's counts match the files."""
+    from warchest import load_litigation, load_ptab
+
+    truth = world / "truth"
+    reads = {(r["patent_id"], r["owner_group"], r["target_company_id"])
+             for r in _rows(truth / "reads_on.csv")}
+    owner = {r["patent_id"]: r for r in _rows(truth / "ownership.csv")}
+    suits = _rows(truth / "suits.csv")
+    ptab = _rows(truth / "ptab.csv")
+    cancelled: dict[str, str] = {}
+    for p in ptab:
+        if p["cancelled_by_world_date"] == "1":
+            cancelled[p["patent_id"]] = min(p["date_decided"],
+                                            cancelled.get(p["patent_id"], "9999"))
+    assert suits and ptab and cancelled  # the world has all three to check
+    for s in suits:
+        for pid in s["patents"].split(";"):
+            assert (pid, s["asserting_group"], s["accused_group"]) in reads
+            holder = s["defendant_id"] if s["declaratory"] == "1" else s["plaintiff_id"]
+            assert owner[pid]["owner_at_grant"] == owner[pid]["owner_at_world_date"] == holder
+            assert s["date_filed"] < cancelled.get(pid, "9999")  # never after cancellation
+    for p in ptab:  # no petition against claims already gone
+        assert p["date_filed"] < cancelled.get(p["patent_id"], "9999") or \
+            cancelled[p["patent_id"]] == p["date_decided"]
+    filed = Counter(s["asserting_group"] for s in suits)
+    assert {r["company_id"]: int(r["suits_filed"]) for r in
+            _rows(truth / "litigiousness.csv")} == {g: filed.get(g, 0) for g in
+                                                     {r["company_id"] for r in
+                                                      _rows(truth / "litigiousness.csv")}}
+    with Store(":memory:") as store:
+        lit = load_litigation(store, [world / "litigation"])
+        board = load_ptab(store, [world / "ptab"])
+        assert lit.rows_quarantined == 0 and board.rows_quarantined == 0
+        assert store.scalar("SELECT count(*) FROM lit_cases") == len(suits)
+        assert store.scalar("SELECT count(*) FROM ptab_proceedings") == len(ptab)
+        # the loaders' outcome words give back the planted outcomes
+        got = {r["proceeding_number"]: (r["outcome"], r["claims_outcome"] or "")
+               for r in store.rows("SELECT proceeding_number, outcome, claims_outcome "
+                                   "FROM ptab_proceedings")}
+        assert got == {p["proceeding_number"]: (p["outcome"], p["claims_outcome"])
+                       for p in ptab}

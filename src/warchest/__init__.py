@@ -17,26 +17,21 @@ Every function returns a frozen dataclass with typed fields or a plain value; th
 their main table, and show as a table in a notebook.
 
 The store and its data:
-    Store                         the DuckDB store: open, query, transactions (`with
-                                  Store(path) as store:`)
+    Store                         the DuckDB store: open, query, transactions
     Engine                        what every step asks of an engine (the store, a lake);
                                   every step takes one
     SparkEngine                   a lake of Parquet tables worked by Spark (local or a
                                   cluster): the same steps, the same results
     default_db_path               the default store ($WARCHEST_DB or ./warchest.duckdb)
-    store_status                  tables, row counts, the load log and provenance labels
-                                  of a store
+    store_status                  a store's tables, row counts, load log, provenance
     synthetic_kind                whether a store holds synthetic data: "synthetic",
                                   "partly synthetic" or None
-    store_provenance              what to tell with any result from a store: synthetic
-                                  data, a small sample
+    store_provenance              what to tell with any result: synthetic data, a sample
     quarantined_rows              rows a load set aside, with file, line and reason
     export_parquet                every table as Parquet, a folder per table (a lake)
-    derive_lake                   every derived table computed on Spark from a lake,
-                                  written back into it
+    derive_lake                   every derived table computed on Spark, into the lake
     open_lake                     a lake (folder or URI) as an engine, on Spark
-    run_steps                     the pipeline's steps (owners, values, technology map)
-                                  on any engine
+    run_steps                     the pipeline's steps (owners, values, techmap), any engine
     run_query                     a read-only SQL query on a store opened with
                                   read_only=True, sandbox=True
     fetch_patentsview             download PatentsView tables (resumes, verifies checksums)
@@ -44,6 +39,7 @@ The store and its data:
     fetch_uspto                   download a USPTO Open Data Portal bulk product's files
                                   (weekly XML, assignments, maintenance fees)
     fetch_assignment_dataset      download the Patent Assignment Dataset's CSV tables
+    fetch_litigation_dataset      download the litigation docket data's CSV tables
     fetch_ptab                    download PTAB trial records matching a search (JSONL)
     fetch_scheme                  download one release of the CPC or IPC scheme
     fetch_sources                 every source fetch knows: address, API key, loader
@@ -333,6 +329,7 @@ if TYPE_CHECKING:
         Source,
         SourceList,
         fetch_assignment_dataset,
+        fetch_litigation_dataset,
         fetch_patentsview,
         fetch_ptab,
         fetch_scheme,
@@ -486,6 +483,7 @@ _HOME: dict[str, tuple[str, str]] = {
     "PATENTSVIEW_URL": ("warchest.fetch", "PATENTSVIEW_URL"),
     "fetch_uspto": ("warchest.fetch", "fetch_uspto"),
     "fetch_assignment_dataset": ("warchest.fetch", "fetch_assignment_dataset"),
+    "fetch_litigation_dataset": ("warchest.fetch", "fetch_litigation_dataset"),
     "fetch_ptab": ("warchest.fetch", "fetch_ptab"),
     "fetch_scheme": ("warchest.fetch", "fetch_scheme"),
     "fetch_sources": ("warchest.fetch", "fetch_sources"),
@@ -738,6 +736,7 @@ __all__ = [
     "explain_exposure",
     "export_parquet",
     "fetch_assignment_dataset",
+    "fetch_litigation_dataset",
     "fetch_patentsview",
     "fetch_ptab",
     "fetch_scheme",

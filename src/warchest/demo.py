@@ -143,10 +143,11 @@ def write_demo_scenario(world: Path, out: Path, products: Path | None, size: int
 
 def build_world_store(world: Path, db: Path, stage: StageFn | None = None,
                       seconds: dict[str, float] | None = None) -> tuple[Store, dict[str, Any]]:
-    """A fresh store of a SYNTHETIC world folder: load its tables (families when the world
-    has them), resolve owners, compute values and map the technology. Returns the open
-    store and what each step returned; ``seconds`` gets each step's time."""
-    from warchest.ingest import load_families, load_maintenance
+    """A fresh store of a SYNTHETIC world folder: load its tables (families, lawsuits and
+    PTAB proceedings when the world has them), resolve owners, compute values and map the
+    technology. Returns the open store and what each step returned; ``seconds`` gets each
+    step's time."""
+    from warchest.ingest import load_families, load_litigation, load_maintenance, load_ptab
     from warchest.owners import resolve_owners
     from warchest.techmap import map_technology
     from warchest.value import compute_values
@@ -160,6 +161,10 @@ def build_world_store(world: Path, db: Path, stage: StageFn | None = None,
                load_maintenance(s, [world / "maintfee"])]
         if (world / "families").exists():
             got.append(load_families(s, [world / "families"]))
+        if (world / "litigation").exists():
+            got.append(load_litigation(s, [world / "litigation"]))
+        if (world / "ptab").exists():
+            got.append(load_ptab(s, [world / "ptab"]))
         return got
 
     steps: list[tuple[str, Callable[[Store], Any]]] = [

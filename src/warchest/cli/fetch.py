@@ -191,6 +191,31 @@ def fetch_assignment_dataset(
     _report("fetch assignment-dataset", results, as_json, "warchest load assignments")
 
 
+@fetch_app.command("litigation")
+@user_errors
+def fetch_litigation_dataset(
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="The release's folder of CSV zips (default: "
+        "$WARCHEST_LITIGATION_DATASET_URL).")] = None,
+    tables: Annotated[str | None, typer.Option(
+        "--tables", help="Comma-separated tables (default: cases,names,patents).")] = None,
+    cache: CacheOption = None,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Download the Patent Litigation Docket Reports Data's CSV tables (cases, names,
+    patents), then `warchest load litigation`.
+
+    Example: warchest fetch litigation --tables cases,names,patents
+    """
+    chosen = tuple(t.strip() for t in tables.split(",") if t.strip()) if tables else None
+    with _progress(as_json) as update:
+        results = warchest.fetch_litigation_dataset(cache=cache, base_url=base_url,
+                                                    tables=chosen, progress=update,
+                                                    force=force)
+    _report("fetch litigation", results, as_json, "warchest load litigation")
+
+
 @fetch_app.command("ptab")
 @user_errors
 def fetch_ptab(

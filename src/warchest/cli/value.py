@@ -206,7 +206,8 @@ def value(
             f"{st.status} on {st.on} (ends {st.end_date}, "
             f"{st.remaining_years} years left): {escape(str(st.because))}\n"
             f"in force in: {escape(r.in_force_in or 'nowhere')} -> coverage "
-            f"{r.coverage:.3f}; value {r.value:.3f} = impact x coverage",
+            f"{r.coverage:.3f}; value {r.value:.3f} = impact x coverage"
+            + (f"\nlitigation and PTAB: {escape(r.history_text)}" if r.history_text else ""),
             title="value"))
         ind = r.indicators
         if ind:

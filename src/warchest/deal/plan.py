@@ -282,7 +282,9 @@ class _Candidates:
                 rows_in.setdefault(ex.patents.patent_id[i], {})[m] = i
         ids = sorted(rows_in)
         facts = _candidate_facts(store, ids, scenario.as_of)
-        excluded = {"not in force in every in_force_in market": 0,
+        cancelled = _cancelled_of(store, firms[1].members, scenario.as_of)
+        excluded = {"claims cancelled at the PTAB": len(cancelled),
+                    "not in force in every in_force_in market": 0,
                     "less than min_remaining_years left": 0,
                     "encumbered: open security interest": 0,
                     "encumbered: recorded licence": 0, "must_exclude": 0}
@@ -290,6 +292,11 @@ class _Candidates:
         unwanted = set(_normalise(store, scenario.must_exclude))
         unknown = sorted(wanted - set(ids))
         markets = ", ".join(scenario.markets)
+        if set(unknown) & cancelled:
+            raise InfeasibleDeal(f"must_include patent {sorted(set(unknown) & cancelled)[0]} "
+                                 f"lost all its challenged claims at the PTAB by "
+                                 f"{scenario.as_of}: it asserts nothing; remove it from "
+                                 "must_include")
         if unknown:
             raise InfeasibleDeal(f"must_include patent {unknown[0]} is not an in-force patent "
                                  f"of {firms[1].name} in {markets} on {scenario.as_of}; "
@@ -310,6 +317,20 @@ class _Candidates:
                 f"no patent of {firms[1].name} is left after the constraints "
                 f"({', '.join(f'{k}: {v}' for k, v in excluded.items() if v)}); relax them")
         return cls(keep, rows_in, facts, excluded, wanted)
+
+
+def _cancelled_of(store: Engine, members: list[str], as_of: dt.date) -> set[str]:
+    """The patents the seller's group held on the day whose challenged claims were all
+    cancelled at the PTAB by then (they assert nothing, so no exposure counts them)."""
+    from warchest.litigation.outcomes import cancelled_sql
+
+    day = as_of.isoformat()
+    marks = ", ".join("?" for _ in members)
+    return {r["patent_id"] for r in store.rows(f"""
+        SELECT DISTINCT o.patent_id FROM ownership o
+        JOIN ({cancelled_sql(day)}) x ON x.patent_id = o.patent_id
+        WHERE o.entity_id IN ({marks}) AND o.start_date <= DATE '{day}'
+          AND (o.end_date IS NULL OR o.end_date > DATE '{day}')""", members)}
 
 
 def _ruled_out(scenario: Scenario, facts: dict[str, Any], markets: dict[str, int],

@@ -302,8 +302,9 @@ def _weights_section(result: DealResult) -> str:
     tw = result.threat_weights
     rows = [w.to_dict() for w in tw.weights]
     return ("<h2>Threat weights from litigation</h2>"
-            f'<p class="note">Each suit a threat brought by {tw.as_of} (on the side '
-            f"asserting patents) counts 0.5 to the power (its age / {tw.half_life_years:g} "
+            f'<p class="note">Each suit a threat brought by {tw.as_of} (named on the side '
+            "asserting patents, or holding a patent in suit) counts 0.5 to the power (its "
+            f"age / {tw.half_life_years:g} "
             "years); each market's weights are those counts over the threats' mean there. "
             "The docket data are US district courts.</p>"
             + _table(rows, [("name", "threat"), ("market", "market"), ("suits", "suits"),

@@ -222,7 +222,8 @@ def value_package(comparables: list[Comparable], value: np.ndarray, remaining: n
             f"that came through a PTAB challenge with claims standing "
             f"{1 + params.survived_premium:g} times, both {both:g} times (an assumed "
             "premium for a tested patent: Allison et al. 2004, Lanjouw and Schankerman "
-            f"2001, Marco 2005); {on_record} of the package's patents have such a record",
+            f"2001, Marco 2005); {on_record} of the package's patents are priced up for "
+            "their record",
             "the package's price is the sum of its patents' prices (the allocation)",
             "a model estimate from public data, not an appraisal",
         ),

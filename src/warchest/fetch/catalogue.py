@@ -42,8 +42,11 @@ SOURCES: tuple[Source, ...] = (
     Source("assignment-dataset", "Patent Assignment Dataset, CSV tables (USPTO Office of the "
            "Chief Economist)", "the release's folder (--base-url)", False,
            "warchest load assignments CACHE/assignment-dataset"),
+    Source("litigation", "Patent Litigation Docket Reports Data: cases, names, patents CSV "
+           "(USPTO Office of the Chief Economist)", "the release's folder (--base-url)",
+           False, "warchest load litigation CACHE/litigation"),
     Source("ptab", "PTAB trial proceedings or documents (IPR, PGR, CBM), JSON Lines",
-           PTAB_PROCEEDINGS_URL, True, "(no loader yet)"),
+           PTAB_PROCEEDINGS_URL, True, "warchest load ptab CACHE/ptab"),
     Source("cpc", "CPC title list and scheme XML, one release", CPC_URL, False,
            "warchest load cpc CACHE/cpc"),
     Source("ipc", "IPC title list (WIPO), one release", IPC_URL, False,

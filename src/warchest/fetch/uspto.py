@@ -80,6 +80,9 @@ ASSIGNMENT_TABLES = ("assignment", "assignor", "assignee", "documentid",
                      "assignment_conveyance")
 """The Patent Assignment Dataset's CSV tables (``load assignments`` reads them)."""
 
+LITIGATION_TABLES = ("cases", "names", "patents")
+"""The Patent Litigation Docket Reports Data's tables ``load litigation`` reads."""
+
 
 def api_key_of(api_key: str | None) -> str:
     key = api_key or os.environ.get("USPTO_API_KEY") or ""
@@ -213,21 +216,47 @@ def fetch_assignment_dataset(*, cache: Path | None = None, base_url: str | None 
     ``cache/assignment-dataset``. The USPTO's Office of the Chief Economist publishes each
     release in its own folder, so the folder is given (``--base-url`` or
     ``$WARCHEST_ASSIGNMENT_DATASET_URL``)."""
-    base = address(base_url, "WARCHEST_ASSIGNMENT_DATASET_URL")
+    return _release_tables("assignment-dataset", "the Patent Assignment Dataset",
+                           "patent-assignment-dataset", "WARCHEST_ASSIGNMENT_DATASET_URL",
+                           ASSIGNMENT_TABLES, tables, cache, base_url, progress, force,
+                           timeout)
+
+
+def fetch_litigation_dataset(*, cache: Path | None = None, base_url: str | None = None,
+                             tables: tuple[str, ...] | None = None,
+                             progress: ProgressFn | None = None, force: bool = False,
+                             timeout: float = 60.0) -> list[Fetched]:
+    """The Patent Litigation Docket Reports Data's CSV tables (cases, names, patents),
+    ``<base>/<table>.csv.zip``, into ``cache/litigation``; the release's folder is given
+    (``--base-url`` or ``$WARCHEST_LITIGATION_DATASET_URL``), as for the assignment
+    dataset: the Office of the Chief Economist publishes each release in its own.
+    ``tables``: None for all three."""
+    return _release_tables("litigation", "the Patent Litigation Docket Reports Data",
+                           "patent-litigation-docket-reports-data",
+                           "WARCHEST_LITIGATION_DATASET_URL", LITIGATION_TABLES,
+                           tables or LITIGATION_TABLES,
+                           cache, base_url, progress, force, timeout)
+
+
+def _release_tables(source: str, title: str, page: str, variable: str,
+                    known: tuple[str, ...], tables: tuple[str, ...], cache: Path | None,
+                    base_url: str | None, progress: ProgressFn | None, force: bool,
+                    timeout: float) -> list[Fetched]:
+    """``<base>/<table>.csv.zip`` for each table of a research dataset's release."""
+    base = address(base_url, variable)
     if not base:
         raise FetchError(
-            "the Patent Assignment Dataset has no fixed address: give the folder of the "
-            "release's CSV files with --base-url (listed on https://www.uspto.gov/ip-policy/"
-            "economic-research/research-datasets/patent-assignment-dataset) or "
-            "$WARCHEST_ASSIGNMENT_DATASET_URL")
-    unknown = [t for t in tables if t not in ASSIGNMENT_TABLES]
+            f"{title} has no fixed address: give the folder of the release's CSV files "
+            "with --base-url (listed on https://www.uspto.gov/ip-policy/economic-research/"
+            f"research-datasets/{page}) or ${variable}")
+    unknown = [t for t in tables if t not in known]
     if unknown:
-        raise FetchError(f"unknown assignment table(s) {', '.join(unknown)}; known: "
-                         f"{', '.join(ASSIGNMENT_TABLES)}")
-    folder, manifest = source_folder(cache, "assignment-dataset")
+        raise FetchError(f"unknown table(s) {', '.join(unknown)} of {title}; known: "
+                         f"{', '.join(known)}")
+    folder, manifest = source_folder(cache, source)
     return [fetch_into(folder, f"{t}.csv.zip", f"{base}{t}.csv.zip", manifest, force=force,
                        progress=progress, timeout=timeout, what="the release folder",
-                       record={"source": "assignment-dataset"})
+                       record={"source": source})
             for t in tables]
 
 

@@ -320,7 +320,9 @@ def find_sources(
         path = Path(given)
         if not path.exists():
             raise BadInputFile(f"{path} does not exist; give a file or a folder")
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        # in a folder, the PROVENANCE.json that labels its files is not one of them
+        files = sorted(p for p in path.rglob("*") if p.is_file()
+                       and p.name != PROVENANCE_FILE) if path.is_dir() else [path]
         before = len(out)
         for f in files:
             file_label = label or _provenance_label(f.parent)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from warchest.litigation.outcomes import LATEST_DECISION_SQL, outcome_sql, survived
+from warchest.litigation.outcomes import proceedings_on_sql, survived
 from warchest.numbers import normalize_patent_number
 from warchest.results import Result, Row
 from warchest.store import Engine
@@ -33,13 +33,19 @@ CASES_SQL = (
 """Per patent (``_key``): the cases that asserted it, with the asserting and accused
 parties (the plaintiffs, or in a declaratory judgment action the defendants, assert)."""
 
-PROCEEDINGS_SQL = (
-    "SELECT p.patent_id AS _key, p.proceeding_number, p.proceeding_type, p.filing_date,"
-    " p.petitioner, p.patent_owner, p.institution_date, p.decision_date, "
-    + outcome_sql("p.outcome", "d.document_outcome") + " AS outcome,"
-    " p.claims_outcome, p.status, p.load_id FROM ptab_proceedings p"
-    f" LEFT JOIN ({LATEST_DECISION_SQL}) d ON d.proceeding_number = p.proceeding_number"
-    " WHERE p.patent_id {match} ORDER BY _key, p.filing_date NULLS LAST, p.proceeding_number")
+def proceedings_sql(day: str | None = None) -> str:
+    """Per patent (``_key``): the PTAB proceedings on it as they stood on the day (None:
+    as loaded), with their outcome (:func:`~warchest.litigation.outcomes.proceedings_on_sql`);
+    ``{match}`` is left for the patent condition."""
+    return ("SELECT q.patent_id AS _key, q.proceeding_number, q.proceeding_type,"
+            " q.filing_date, q.petitioner, q.patent_owner, q.institution_date,"
+            " q.decision_date, q.outcome, q.claims_outcome, q.status, q.load_id"
+            f" FROM ({proceedings_on_sql(day)}) q"
+            " WHERE q.patent_id {match}"
+            " ORDER BY _key, q.filing_date NULLS LAST, q.proceeding_number")
+
+
+PROCEEDINGS_SQL = proceedings_sql()
 """Per patent (``_key``): the PTAB proceedings on it, with their outcome (the record's,
 or its latest decision paper's where that says more)."""
 
@@ -97,13 +103,8 @@ def patent_histories(store: Engine, ids: list[str], as_of: dt.date | None = None
         if as_of is None or r["filed_date"] is None or r["filed_date"] <= as_of:
             cases.setdefault(r["_key"], []).append(_strip(r))
     proceedings: dict[str, list[Row]] = {}
-    for r in store.rows_with("history_ids", table, PROCEEDINGS_SQL.format(match=match)):
-        if as_of is not None and r["filing_date"] is not None and r["filing_date"] > as_of:
-            continue
-        if as_of is not None and r["decision_date"] is not None \
-                and r["decision_date"] > as_of:
-            begun = r["institution_date"] is not None and r["institution_date"] <= as_of
-            r = r | {"outcome": "instituted" if begun else "pending", "claims_outcome": None}
+    day = None if as_of is None else as_of.isoformat()
+    for r in store.rows_with("history_ids", table, proceedings_sql(day).format(match=match)):
         proceedings.setdefault(r["_key"], []).append(_strip(r))
     return {pid: history_of(pid, tuple(cases.get(pid, ())), tuple(proceedings.get(pid, ())))
             for pid in sorted(set(cases) | set(proceedings))}

@@ -60,3 +60,28 @@ def _known_party(store: Engine, key: str) -> bool:
 def marks(keys: tuple[str, ...]) -> str:
     """``?, ?, ...`` for the keys (an IN list)."""
     return ", ".join("?" for _ in keys)
+
+
+def held_sql(party: Party) -> tuple[str, list[str]]:
+    """SQL and its parameters for the cases the company brought as the holder of a patent
+    in suit: one of its members (``party.members``) held it on the filing day, under
+    whatever name it sued (only the patentee has standing to sue, 35 U.S.C. 281), and
+    none of its names is on the accused side (the defendant, or the plaintiff of a
+    declaratory judgment action: a counterclaim with its own patents does not make the
+    accused the side that brought the suit)."""
+    members, keys = tuple(party.members), party.keys
+    accused = "" if not keys else f"""
+        LEFT JOIN (SELECT DISTINCT q.case_id FROM lit_parties q
+                   JOIN lit_cases k ON k.case_id = q.case_id
+                   WHERE q.name_key IN ({marks(keys)})
+                     AND ((q.role = 'defendant' AND NOT coalesce(k.declaratory, false))
+                          OR (q.role = 'plaintiff' AND coalesce(k.declaratory, false)))) a
+               ON a.case_id = c.case_id"""
+    sql = f"""
+        SELECT DISTINCT c.case_id, c.case_number, c.court, c.case_name, c.filed_date,
+               c.closed_date, coalesce(c.declaratory, false) AS declaratory
+        FROM lit_patents l JOIN lit_cases c ON c.case_id = l.case_id
+        JOIN ownership o ON o.patent_id = l.patent_id{accused}
+        WHERE o.entity_id IN ({marks(members)}) AND o.start_date <= c.filed_date
+          AND (o.end_date IS NULL OR o.end_date > c.filed_date)"""
+    return sql + (" AND a.case_id IS NULL" if keys else ""), [*keys, *members]

@@ -3,7 +3,9 @@ court and counterparty, and the PTAB petitions it filed and faced, with their ou
 
 Who asserts: the plaintiff, except in a declaratory judgment action (cause ``28:2201``),
 where the accused infringer sues first and the patent holder, the defendant, is the side
-asserting the patents. A counter-claimant is the defendant of the action (see
+asserting the patents. A company's suits are those naming it, and those in which a patent
+in suit was held by one of its members on the filing day (it asserted them, under
+whatever name). A counter-claimant is the defendant of the action (see
 :func:`warchest.ingest.litigation.role_of`)."""
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from warchest.litigation.outcomes import LATEST_DECISION_SQL, outcome_sql
-from warchest.litigation.parties import Party, marks, party_of
-from warchest.results import Result, row_type
+from warchest.litigation.parties import Party, held_sql, marks, party_of
+from warchest.results import Result, Row, row_type
 from warchest.store import Engine
 
 
@@ -115,14 +117,13 @@ def litigation_record(store: Engine, company: str, group: bool = False) -> Litig
 
 def _suits(store: Engine, party: Party) -> tuple[Suit, ...]:
     keys = party.keys
-    if not keys:
-        return ()
     mine = store.rows(f"""
         SELECT DISTINCT p.case_id, p.role, c.case_number, c.court, c.case_name,
                c.filed_date, c.closed_date, coalesce(c.declaratory, false) AS declaratory
         FROM lit_parties p LEFT JOIN lit_cases c ON c.case_id = p.case_id
         WHERE p.name_key IN ({marks(keys)}) AND p.role IN ('plaintiff', 'defendant')
-        ORDER BY c.filed_date, p.case_id, p.role""", list(keys))
+        ORDER BY c.filed_date, p.case_id, p.role""", list(keys)) if keys else []
+    mine = _with_held(store, party, mine)
     if not mine:
         return ()
     cases = sorted({r["case_id"] for r in mine})
@@ -152,6 +153,22 @@ def _suits(store: Engine, party: Party) -> tuple[Suit, ...]:
                         "; ".join(sorted(names.values())) or None,
                         ", ".join(by_case.get(r["case_id"], [])) or None))
     return tuple(out)
+
+
+def _with_held(store: Engine, party: Party, mine: list[Row]) -> list[Row]:
+    """The company's cases by name, and those it brought under a name owner resolution
+    never saw: a patent in suit held by one of its members on the filing day (only the
+    patentee has standing to sue, 35 U.S.C. 281), on the asserting side (the plaintiff,
+    or the defendant of a declaratory judgment action)."""
+    members = tuple(party.members)
+    if not members:
+        return mine
+    named = {r["case_id"] for r in mine}
+    sql, params = held_sql(party)
+    held = [r | {"role": "defendant" if r["declaratory"] else "plaintiff"}
+            for r in store.rows(sql, params) if r["case_id"] not in named]
+    return sorted(mine + held, key=lambda r: (r["filed_date"] is None, r["filed_date"] or
+                                              dt.date.min, r["case_id"], r["role"]))
 
 
 def _petitions(store: Engine, party: Party) -> tuple[Petition, ...]:

@@ -1,5 +1,6 @@
 """Threat weights from the litigation record: a threat that sues often and lately counts
-more. Each suit a threat brought (on the side asserting the patents) counts
+more. Each suit a threat brought (on the side asserting the patents, by name or as the
+holder of the patents in suit: :func:`_asserted`) counts
 ``0.5 ** (age / half_life)``, its age the years from its filing to the day, so a suit
 filed on the day counts 1 and one a half-life old counts 1/2: how often and how recently,
 in one number (an exponentially weighted count, as in the recency-weighted event counts of
@@ -15,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from warchest.errors import InputError
-from warchest.litigation.parties import marks, party_of
+from warchest.litigation.parties import Party, held_sql, marks, party_of
 from warchest.results import Result, row_type
 from warchest.store import Engine
 
@@ -61,18 +62,31 @@ class ThreatWeights(Result):
         raise KeyError((threat, market))
 
 
-def _asserted(store: Engine, keys: tuple[str, ...], day: dt.date) -> list[dict[str, object]]:
-    """The cases filed by the day in which a party with one of the name keys asserted
-    (the plaintiff, or the defendant of a declaratory judgment action), latest first."""
-    if not keys:
-        return []
-    return store.rows(f"""
-        SELECT DISTINCT c.case_id, c.case_number, c.filed_date
+def _asserted(store: Engine, party: Party, day: dt.date) -> list[dict[str, object]]:
+    """The cases filed by the day in which the company asserted, latest first: a party
+    with one of its name keys on the asserting side (the plaintiff, or the defendant of a
+    declaratory judgment action), or a patent in suit that one of its members held on the
+    filing day (only the patentee has standing to sue, 35 U.S.C. 281: a subsidiary or a
+    licensing arm whose own name owner resolution never saw still sues with the group's
+    patents)."""
+    parts, params = [], []
+    if party.keys:
+        parts.append(f"""
+        SELECT c.case_id, c.case_number, c.filed_date
         FROM lit_parties p JOIN lit_cases c ON c.case_id = p.case_id
-        WHERE p.name_key IN ({marks(keys)}) AND c.filed_date <= ?
+        WHERE p.name_key IN ({marks(party.keys)}) AND c.filed_date <= ?
           AND ((p.role = 'plaintiff' AND NOT coalesce(c.declaratory, false))
-               OR (p.role = 'defendant' AND coalesce(c.declaratory, false)))
-        ORDER BY c.filed_date DESC, c.case_id""", [*keys, day])
+               OR (p.role = 'defendant' AND coalesce(c.declaratory, false)))""")
+        params += [*party.keys, day]
+    if party.members:
+        held, held_params = held_sql(party)
+        parts.append(f"SELECT case_id, case_number, filed_date FROM ({held}) h"
+                     " WHERE filed_date <= ?")
+        params += [*held_params, day]
+    if not parts:
+        return []
+    return store.rows("SELECT DISTINCT * FROM (" + " UNION ".join(parts)
+                      + ") a ORDER BY filed_date DESC, case_id", params)
 
 
 def litigation_weights(store: Engine, threats: list[str], markets: dict[str, list[str]],
@@ -84,12 +98,13 @@ def litigation_weights(store: Engine, threats: list[str], markets: dict[str, lis
     Threats are names or entity ids; with ``group`` each counts its whole group's suits."""
     if not half_life_years > 0:
         raise InputError(f"half_life_years must be > 0, not {half_life_years!r}")
+    threats = list(dict.fromkeys(threats))  # a threat named twice counts once
     counted: dict[str, tuple[int, dt.date | None, float, str | None]] = {}
     names: dict[str, str] = {}
     for name in threats:
         party = party_of(store, name, group)
         names[name] = party.name
-        cases = _asserted(store, party.keys, as_of)
+        cases = _asserted(store, party, as_of)
         decayed = sum(0.5 ** ((as_of - c["filed_date"]).days / 365.25 / half_life_years)
                       for c in cases if isinstance(c["filed_date"], dt.date))
         latest = cases[0]["filed_date"] if cases else None

@@ -8,6 +8,8 @@ Layout of the output folder::
     assignments/   assignment, assignor, assignee, documentid, assignment_conveyance (.csv)
     maintfee/      MaintFeeEvents_20251229.txt (USPTO maintenance fee events layout)
     families/      families.csv (family members and where each family is in force)
+    litigation/    cases.csv, names.csv, patents.csv (USPTO litigation docket layout)
+    ptab/          ptab_proceedings.jsonl (PTAB API records): warchest.synth.litigation
     truth/         the answers; never read by the loaders (see truth/README.md)
 
 Every folder holds a PROVENANCE.json labelling its files "synthetic world (seed S)", and
@@ -660,13 +662,14 @@ def _write_world(out: Path, n_patents: int, seed: int, scenario: str | None,
             release_free_memory()
             step("patentsview tables", k + 1, len(p.years))
     write_deal_records(events)
+    truth.write_litigation(out, seed)
     tables.close()
     events.close()
     label = {"label": f"synthetic world (seed {seed})",
              "note": f"warchest synth --patents {n_patents} --seed {seed}"
                      + (f" --scenario {scenario}" if scenario else "")
                      + ": generated data, not real patents"}
-    for folder in ("patentsview", "assignments", "maintfee", "families"):
+    for folder in ("patentsview", "assignments", "maintfee", "families", "litigation", "ptab"):
         (out / folder).mkdir(exist_ok=True)
         (out / folder / "PROVENANCE.json").write_text(json.dumps(label, indent=1) + "\n")
     summary = truth.finish(stats, seed, n_patents, tables.rows)

@@ -17,6 +17,7 @@ import numpy as np
 
 from warchest.synth import calibration as cal
 from warchest.synth.events import ChunkDeals, Events
+from warchest.synth.litigation import AssertablePool
 from warchest.synth.patents import DESIGN, Facts, Patents
 from warchest.synth.world import EPOCH, MARKETS, Companies, Technology, day_of
 
@@ -73,6 +74,8 @@ class Truth:
         self.deterrence = self._open("deterrence.csv", header)
         self.against = self._open("threats_on_buyer.csv", header)
         self.n_reads = 0
+        self.pool = AssertablePool()  # what each major could assert against each (lawsuits)
+        self.litigation: dict[str, int] = {}
         self.scenario_rows: list[list[Any]] = []  # (threat, in force us) of deterrence rows
         self.against_rows: list[int] = []  # threat of each threats_on_buyer row
         # which patents read on which major company's products
@@ -106,6 +109,15 @@ class Truth:
         self.seller = next(iter(companies.with_role("seller")), None)
         self.buyer = next(iter(companies.with_role("buyer")), None)
         self.threats = set(companies.with_role("threat"))
+
+    def write_litigation(self, out: Path, seed: int) -> None:
+        """The world's lawsuits and PTAB proceedings (``warchest.synth.litigation``), from
+        what each major's patents read on; call after the last ``add``."""
+        from warchest.synth.litigation import Litigator
+
+        self.litigation = Litigator(self.companies, self.group, self.names.renamed,
+                                    self.major_ids.tolist(), seed, WORLD_DAY).write(
+            out, self.folder, self.pool, sorted(self.threats))
 
     def write_profiles(self) -> None:
         """truth/tech_profiles.csv: each top-level company's focus CPC main groups and
@@ -166,6 +178,8 @@ class Truth:
             for r, market in zip(hit.tolist(), markets, strict=True):
                 g = int(owner_group[r])
                 self.reads_on.writerow([pid[r], g, b.id, market, int(in_force[r])])
+                if in_force[r] and owner[r] == f.company[r]:  # held since its grant
+                    self.pool.add(g, b.id, pid[r], int(f.grant_day[r]), int(owner[r]))
                 self.n_reads += 1
                 status = [int(in_force[r]), int(ep[r])]
                 if g == self.seller and b.id in self.threats:
@@ -213,6 +227,7 @@ class Truth:
         summary = _statistics(self.p, companies, stats, events, n_patents, seed, table_rows)
         summary["reads_on_rows"] = self.n_reads
         summary["majors"] = len(self.majors)
+        summary["litigation"] = self.litigation
         if self.scenario:
             summary["scenario"] = self._scenario()
         (folder / "stats.json").write_text(json.dumps(summary, indent=1, sort_keys=True)

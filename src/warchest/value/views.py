@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from warchest.errors import UnknownPatent
+from warchest.litigation.history import PatentHistory, history_text, patent_histories
 from warchest.numbers import try_normalize_patent_number
 from warchest.owners.lookup import Holding, Portfolio
 from warchest.results import Result, Row, row_type
@@ -40,8 +41,9 @@ class PatentStatus(Result):
 @dataclass(frozen=True)
 class PatentValue(Result):
     """One patent explained: its status and term, the markets where it is in force, every
-    indicator with its cohort's averages, its value (``value_formula``) and the citation
-    rows behind the counts."""
+    indicator with its cohort's averages, its value (``value_formula``), the citation
+    rows behind the counts, and its litigation and PTAB history by the date (``history``,
+    None when it has none)."""
 
     TABLE = "forward_citations"
     patent_id: str
@@ -58,6 +60,8 @@ class PatentValue(Result):
     value_formula: str
     forward_citations: tuple[Row, ...]
     backward_citations: tuple[Row, ...]
+    history: PatentHistory | None = None  # its cases and PTAB proceedings by the date
+    history_text: str = ""  # the same in one line ("" when none)
 
 
 @row_type
@@ -196,11 +200,13 @@ def patent_value(store: Engine, text: str, as_of: dt.date | None = None) -> Pate
         FROM citations c LEFT JOIN patents p ON p.patent_id = c.cited_patent_id
         WHERE c.patent_id = ? ORDER BY cited""", [pid])
     status = status_on(store, pid, as_of)
+    history = patent_histories(store, [pid], as_of).get(pid)
     return PatentValue(
         pid, store.scalar("SELECT title FROM patents WHERE patent_id = ?", [pid]), as_of,
         status, term[0] if term else {}, tuple(markets), coverage,
         cov[0]["in_force_in"] if cov else "", info, cohort,
-        impact * coverage if cov else 0.0, VALUE_FORMULA, tuple(forward), tuple(backward))
+        impact * coverage if cov else 0.0, VALUE_FORMULA, tuple(forward), tuple(backward),
+        history, history_text(history) if history is not None else "")
 
 
 TERM_END_SQL = "coalesce(t.end_date, CAST(t.grant_date + INTERVAL '20' YEAR AS DATE))"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -51,6 +52,10 @@ class DealIn(BaseModel):
     exact: bool = False
     time_limit_s: float = Field(60.0, ge=1, le=600)
     royalty_rate: float = Field(0.02, ge=0, le=1)
+    threat_weights_from: Literal["scenario", "litigation"] = "scenario"
+    half_life_years: float = Field(3.0, ge=0.01, le=100)
+    asserted_premium: float = Field(0.5, ge=0, le=10)
+    survived_premium: float = Field(0.5, ge=0, le=10)
 
     @field_validator("markets")
     @classmethod
@@ -79,6 +84,10 @@ class DealIn(BaseModel):
         if self.size is None and self.budget_usd is None:
             raise ValueError("give the package a size (number of patents), a budget_usd or "
                              "both")
+        given = [t.name for t in self.threats if "weight" in t.model_fields_set]
+        if self.threat_weights_from == "litigation" and given:
+            raise ValueError(f"threat {given[0]!r} has a weight, and threat_weights_from is "
+                             "litigation: give weights by hand or from litigation, not both")
         return self
 
     def to_scenario(self) -> Scenario:
@@ -90,4 +99,6 @@ class DealIn(BaseModel):
             exclude_encumbered=self.exclude_encumbered, must_include=self.must_include,
             must_exclude=self.must_exclude, max_share_per_area=self.max_share_per_area,
             exact=self.exact, time_limit_s=self.time_limit_s, royalty_rate=self.royalty_rate,
+            weights_from=self.threat_weights_from, half_life_years=self.half_life_years,
+            asserted_premium=self.asserted_premium, survived_premium=self.survived_premium,
             name=self.name)
