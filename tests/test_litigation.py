@@ -318,10 +318,8 @@ def test_histories_as_the_record_stood(store: Store, samples: Path) -> None:
     assert history_text(now["8000001"]) == "asserted in 2 cases (latest filed 2017-07-01)"
 
 
-def test_a_holder_suing_under_another_name_still_asserts(store: Store, tmp_path: Path) -> None:
-    # 7654321 belongs to Alpha Widgets LLC; case 201 is brought with it by a licensing
-    # arm no patent names ("AW Licensing Sub LLC"): only the patentee has standing, so
-    # it is Alpha's suit, in its record and in its weight
+def _one_patent(store: Store, owner: str) -> None:
+    """7654321, granted 2010-01-05 to ``owner``, with owners resolved."""
     with store.transaction():
         lid = store.begin_load("test", "one patent", None, None, None)
         store.write("patents", pa.table({
@@ -333,9 +331,16 @@ def test_a_holder_suing_under_another_name_still_asserts(store: Store, tmp_path:
             "filing_date": pa.array([dt.date(2008, 1, 7)], pa.date32())}), lid)
         store.write("assignees", pa.table({
             "patent_id": ["7654321"], "sequence": pa.array([0], pa.int32()),
-            "organization": ["Alpha Widgets LLC"]}), lid)
+            "organization": [owner]}), lid)
         store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
     resolve_owners(store)
+
+
+def test_a_holder_suing_under_another_name_still_asserts(store: Store, tmp_path: Path) -> None:
+    # 7654321 belongs to Alpha Widgets LLC; case 201 is brought with it by a licensing
+    # arm no patent names ("AW Licensing Sub LLC"): only the patentee has standing, so
+    # it is Alpha's suit, in its record and in its weight
+    _one_patent(store, "Alpha Widgets LLC")
     extra = tmp_path / "more"
     extra.mkdir()
     for name in ("cases", "names", "patents"):
@@ -400,16 +405,7 @@ def test_an_accused_counterclaiming_with_its_own_patents_did_not_bring_the_suit(
         store: Store) -> None:
     # Gamma Phones owns 7654321 and is the defendant (and counter-claimant) of case 301,
     # in which 7654321 is in suit: Gamma is accused there, whoever holds the patents
-    with store.transaction():
-        lid = store.begin_load("test", "one patent", None, None, None)
-        store.write("patents", pa.table({
-            "patent_id": ["7654321"], "patent_type": ["utility"],
-            "grant_date": pa.array([dt.date(2010, 1, 5)], pa.date32())}), lid)
-        store.write("assignees", pa.table({
-            "patent_id": ["7654321"], "sequence": pa.array([0], pa.int32()),
-            "organization": ["Gamma Phones Corp."]}), lid)
-        store.finish_load(lid, rows_read=0, rows_loaded=0, rows_quarantined=0, outputs={})
-    resolve_owners(store)
+    _one_patent(store, "Gamma Phones Corp.")
     folder = write(Path(store.path).parent / "d301" / "cases.csv",
                    "case_row_id,case_number,case_name,case_cause,date_filed\n"
                    "301,1:20-cv-00301,Omega LLC v. Gamma Phones Corp.,35:271,2020-02-03\n"

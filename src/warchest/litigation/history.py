@@ -81,10 +81,8 @@ def history_of(patent_id: str, cases: tuple[Row, ...], proceedings: tuple[Row, .
 def patent_history(store: Engine, number: str) -> PatentHistory:
     """The litigation and PTAB history of one patent (any number format)."""
     patent_id = normalize_patent_number(number)
-    cases = tuple(_strip(r) for r in store.rows(CASES_SQL.format(match="= ?"), [patent_id]))
-    proceedings = tuple(_strip(r) for r in store.rows(PROCEEDINGS_SQL.format(match="= ?"),
-                                                       [patent_id]))
-    return history_of(patent_id, cases, proceedings)
+    return patent_histories(store, [patent_id]).get(patent_id) or \
+        history_of(patent_id, (), ())
 
 
 def patent_histories(store: Engine, ids: list[str], as_of: dt.date | None = None
@@ -92,8 +90,7 @@ def patent_histories(store: Engine, ids: list[str], as_of: dt.date | None = None
     """The histories of many patents (canonical ids) at once, as the record stood on
     ``as_of`` (None: all of it): cases filed and proceedings petitioned after the day are
     left out, and a proceeding decided after it counts as pending (instituted, if it was
-    by the day). Patents with no case
-    and no proceeding are left out of the answer."""
+    by the day). Patents with no case and no proceeding are left out of the answer."""
     if not ids:
         return {}
     table = pa.table({"patent_id": pa.array(ids, pa.string())})

@@ -100,7 +100,7 @@ def litigation_record(store: Engine, company: str, group: bool = False) -> Litig
     PTAB petitions it filed and faced, with outcomes. Parties are matched by the name keys
     of owner resolution; a company that owns no patent is found by its name as a party."""
     party = party_of(store, company, group)
-    suits = _suits(store, party)
+    suits = suits_of(store, party)
     petitions = _petitions(store, party)
     outcomes: dict[str, dict[str, int]] = {}
     for side in ("petitioner", "patent owner"):
@@ -115,7 +115,9 @@ def litigation_record(store: Engine, company: str, group: bool = False) -> Litig
                             _by_count(courts), _by_count(others), outcomes)
 
 
-def _suits(store: Engine, party: Party) -> tuple[Suit, ...]:
+def suits_of(store: Engine, party: Party) -> tuple[Suit, ...]:
+    """The company's cases, each on its side: ``asserting`` (it brought the patents) or
+    ``accused``; named as a party, or the holder of a patent in suit (``_with_held``)."""
     keys = party.keys
     mine = store.rows(f"""
         SELECT DISTINCT p.case_id, p.role, c.case_number, c.court, c.case_name,

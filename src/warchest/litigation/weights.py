@@ -1,6 +1,6 @@
 """Threat weights from the litigation record: a threat that sues often and lately counts
-more. Each suit a threat brought (on the side asserting the patents, by name or as the
-holder of the patents in suit: :func:`_asserted`) counts
+more. Each suit a threat brought (the suits ``litigation_record`` puts on its asserting
+side: by name, or as the holder of a patent in suit) counts
 ``0.5 ** (age / half_life)``, its age the years from its filing to the day, so a suit
 filed on the day counts 1 and one a half-life old counts 1/2: how often and how recently,
 in one number (an exponentially weighted count, as in the recency-weighted event counts of
@@ -16,7 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from warchest.errors import InputError
-from warchest.litigation.parties import Party, held_sql, marks, party_of
+from warchest.litigation.parties import Party, party_of
+from warchest.litigation.record import Suit, suits_of
 from warchest.results import Result, row_type
 from warchest.store import Engine
 
@@ -62,31 +63,14 @@ class ThreatWeights(Result):
         raise KeyError((threat, market))
 
 
-def _asserted(store: Engine, party: Party, day: dt.date) -> list[dict[str, object]]:
-    """The cases filed by the day in which the company asserted, latest first: a party
-    with one of its name keys on the asserting side (the plaintiff, or the defendant of a
-    declaratory judgment action), or a patent in suit that one of its members held on the
-    filing day (only the patentee has standing to sue, 35 U.S.C. 281: a subsidiary or a
-    licensing arm whose own name owner resolution never saw still sues with the group's
-    patents)."""
-    parts, params = [], []
-    if party.keys:
-        parts.append(f"""
-        SELECT c.case_id, c.case_number, c.filed_date
-        FROM lit_parties p JOIN lit_cases c ON c.case_id = p.case_id
-        WHERE p.name_key IN ({marks(party.keys)}) AND c.filed_date <= ?
-          AND ((p.role = 'plaintiff' AND NOT coalesce(c.declaratory, false))
-               OR (p.role = 'defendant' AND coalesce(c.declaratory, false)))""")
-        params += [*party.keys, day]
-    if party.members:
-        held, held_params = held_sql(party)
-        parts.append(f"SELECT case_id, case_number, filed_date FROM ({held}) h"
-                     " WHERE filed_date <= ?")
-        params += [*held_params, day]
-    if not parts:
-        return []
-    return store.rows("SELECT DISTINCT * FROM (" + " UNION ".join(parts)
-                      + ") a ORDER BY filed_date DESC, case_id", params)
+def _asserted(store: Engine, party: Party, day: dt.date) -> list[Suit]:
+    """The cases filed by the day in which the company asserted, latest first: its suits
+    on the asserting side as ``litigation_record`` finds them (a party with one of its
+    name keys asserting, or the holder of a patent in suit: :func:`suits_of`), each once."""
+    brought = {s.case_id: s for s in suits_of(store, party) if s.side == "asserting"
+               and s.filed_date is not None and s.filed_date <= day}
+    by_case = sorted(brought.values(), key=lambda s: s.case_id)
+    return sorted(by_case, key=lambda s: s.filed_date or day, reverse=True)
 
 
 def litigation_weights(store: Engine, threats: list[str], markets: dict[str, list[str]],
@@ -105,12 +89,11 @@ def litigation_weights(store: Engine, threats: list[str], markets: dict[str, lis
         party = party_of(store, name, group)
         names[name] = party.name
         cases = _asserted(store, party, as_of)
-        decayed = sum(0.5 ** ((as_of - c["filed_date"]).days / 365.25 / half_life_years)
-                      for c in cases if isinstance(c["filed_date"], dt.date))
-        latest = cases[0]["filed_date"] if cases else None
-        shown = ", ".join(str(c["case_number"] or c["case_id"]) for c in cases[:SHOWN_CASES])
-        counted[name] = (len(cases), latest if isinstance(latest, dt.date) else None,
-                         decayed, shown or None)
+        decayed = sum(0.5 ** ((as_of - (c.filed_date or as_of)).days / 365.25
+                              / half_life_years) for c in cases)
+        shown = ", ".join(c.case_number or c.case_id for c in cases[:SHOWN_CASES])
+        counted[name] = (len(cases), cases[0].filed_date if cases else None, decayed,
+                         shown or None)
     rows: list[ThreatWeight] = []
     for market, countries in markets.items():
         covered = COURT_COUNTRY in countries
