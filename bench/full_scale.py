@@ -20,8 +20,8 @@ store file every 0.25 s. Prints one JSON line per stage and a summary; with ``--
 appends the summary to bench/RESULTS.md's top. Targets (issue 26, 8.3M patents on the
 2-core machine): all stages < 15 min, peak RSS < 6 GB, peak temporary disk < 8 GB.
 
-Disk: the 8.3M world takes about 25 GB and its store about 15 GB; with the spill, keep
-60 GB free.
+Disk: the 8.3M world takes about 20 GB and its store about 9.5 GB (2026-12-05); with the
+spill (about 1 GB since the indicators run in steps), keep 35 GB free.
 """
 
 from __future__ import annotations
@@ -145,8 +145,8 @@ def main() -> None:
         runs.append(rows)
     summary = {
         "patents": args.patents, "runs": len(runs),
-        "wall_s": statistics.median(sum(r["wall_s"] for r in run) for run in runs),
-        "cpu_s": statistics.median(sum(r["cpu_s"] for r in run) for run in runs),
+        "wall_s": round(statistics.median(sum(r["wall_s"] for r in run) for run in runs), 1),
+        "cpu_s": round(statistics.median(sum(r["cpu_s"] for r in run) for run in runs), 1),
         "peak_rss_gb": max(r["peak_rss_gb"] for run in runs for r in run),
         "peak_tmp_gb": max(r["peak_tmp_gb"] for run in runs for r in run),
         "store_gb": runs[-1][-1]["store_gb"],

@@ -20,7 +20,7 @@ import pytest
 import warchest
 from warchest.pipeline import PIPELINE_TABLES
 from warchest.store import LOG_TABLES, Engine, Store
-from warchest.store.dialect import inline_params, spark_steps
+from warchest.store.dialect import inline_params, query_steps, spark_steps
 from warchest.store.spark import SparkEngine
 from warchest.value.views import status_on
 
@@ -213,6 +213,46 @@ def test_a_derivation_runs_in_stages_with_doubles() -> None:
         ("_q1_a", "SELECT x / CAST(365.25 AS DOUBLE) AS y FROM t"),
         (None, "WITH b AS (SELECT y FROM _q1_a AS a) SELECT y * 2 FROM b JOIN _q1_a AS a "
                "USING (y)")]
+
+
+def test_steps_named_by_the_caller_and_duckdb_s_own_dialect() -> None:
+    """A CTE named in ``also`` is a step even when read once; in DuckDB's dialect literals
+    stay as written; a name that is no CTE of the query is refused, by name."""
+    sql = ("WITH a AS (SELECT x / 365.25 AS y FROM t), b AS (SELECT y FROM a), "
+           "c AS (SELECT y + 1 AS z FROM b) SELECT z FROM c")
+    assert query_steps(sql, "_s_", also=("b",)) == [
+        ("_s_b", "WITH a AS (SELECT x / 365.25 AS y FROM t) SELECT y FROM a"),
+        (None, "WITH c AS (SELECT y + 1 AS z FROM _s_b AS b) SELECT z FROM c")]
+    with pytest.raises(ValueError, match="no CTE named d in the query"):
+        query_steps(sql, "_s_", also=("d",))
+
+
+def test_a_derivation_in_steps_on_duckdb(tmp_path: Path) -> None:
+    """``Store.derive`` in steps appends the rows of the one statement and drops its step
+    tables; a failing step raises, leaves no table behind, and the transaction is rolled
+    back."""
+    sql = ("WITH p AS (SELECT patent_id, num_claims FROM patents), "
+           "big AS (SELECT patent_id, num_claims FROM p WHERE num_claims > {n}) "
+           "SELECT 'US' AS jurisdiction, patent_id AS country, 'n' AS name, "
+           "CAST(b.num_claims AS DOUBLE) * 2 AS weight, 'b' AS basis, 's' AS source "
+           "FROM big b JOIN p USING (patent_id)")
+    with Store(tmp_path / "s.duckdb") as store:
+        lid = store.begin_load("test", "t", None, None, None)
+        store.write("patents", pa.table({"patent_id": ["1", "2", "3"],
+                                         "num_claims": pa.array([1, 5, 7], pa.int32())}), lid)
+        tables = store.scalar("SELECT count(*) FROM duckdb_tables()")
+        with store.transaction():
+            assert store.derive("market_weights", sql.format(n=1), lid, steps=("big",)) == 2
+        assert store.rows("SELECT country, weight FROM market_weights ORDER BY 1") == [
+            {"country": "2", "weight": 10.0}, {"country": "3", "weight": 14.0}]
+        assert store.scalar("SELECT count(*) FROM duckdb_tables()") == tables
+        with pytest.raises(Exception, match="Could not convert string 'x'"), \
+                store.transaction():
+            store.clear("market_weights")
+            store.derive("market_weights", sql.format(n="CAST('x' AS INTEGER)"), lid,
+                         steps=("big",))
+        assert store.scalar("SELECT count(*) FROM market_weights") == 2
+        assert store.scalar("SELECT count(*) FROM duckdb_tables()") == tables
 
 
 def test_parameters_become_quoted_literals() -> None:

@@ -259,6 +259,21 @@ def test_cohort_normalisation_breakthrough_and_quality(graph: Store) -> None:
     assert b["quality_index"] == pytest.approx(2.5 / 3)
 
 
+def test_indicators_in_steps_are_the_one_statement_s(valued: Store) -> None:
+    """``compute_values`` derives the indicators in steps (a table per step, dropped after):
+    the rows are those of the one SELECT, and no step's table is left in the store."""
+    one = valued.query(f"SELECT * FROM ({indicators_sql(False)}) ORDER BY patent_id")
+    got = valued.query("SELECT * EXCLUDE (load_id) FROM patent_indicators ORDER BY patent_id")
+    assert got.num_rows == one.num_rows == valued.scalar(
+        "SELECT count(*) FROM patents WHERE grant_date IS NOT NULL") > 100
+    for name in one.column_names:
+        a, b = one.column(name).to_pylist(), got.column(name).to_pylist()
+        assert [x == pytest.approx(y) if isinstance(x, float) and y is not None else x == y
+                for x, y in zip(a, b, strict=True)] == [True] * len(a), name
+    assert valued.scalar("SELECT count(*) FROM duckdb_tables() "
+                         "WHERE table_name LIKE '\\_step\\_%' ESCAPE '\\'") == 0
+
+
 def test_market_coverage_and_value_on_dates(graph: Store) -> None:
     # A's family F1: EP granted 2011-02-02 (in force), its DE member lapsed 2015-03-01,
     # JP pending. Weights (markets.csv): US 10 -> 1, DE 2 -> 0.2, FR 1 -> 0.1. The DE row

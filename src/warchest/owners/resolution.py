@@ -25,6 +25,7 @@ from warchest.owners.names import name_key
 from warchest.owners.parents import reaches, ultimate
 from warchest.owners.resolve import Resolution, resolve_names
 from warchest.owners.timeline import (
+    EVENT_STEPS,
     events_sql,
     grant_assignees_sql,
     ownership_sql,
@@ -219,9 +220,9 @@ def resolve_owners(store: Engine, progress: StageFn | None = None) -> OwnersRepo
             "ultimate_entity_id": [tops[e] for e in entities],
         }), load_id)
         stage("write names")
-        events = store.derive("ownership_events", events_sql(), load_id)
+        events = store.derive("ownership_events", events_sql(), load_id, steps=EVENT_STEPS)
         stage("events")
-        periods = store.derive("ownership", ownership_sql(), load_id)
+        periods = store.derive("ownership", ownership_sql(), load_id, steps=())
         stage("periods")
         store.finish_load(load_id, rows_read=len(names), rows_loaded=len(names),
                           rows_quarantined=0, outputs={})

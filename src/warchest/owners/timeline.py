@@ -76,6 +76,14 @@ GROUP BY raw_name, source_id
 """
 
 
+EVENT_STEPS = ("docs", "ors", "ees", "first_or", "doc_grants", "classified")
+"""The CTEs of ``events_sql`` computed each as a step of its own (``Engine.derive``'s
+``steps``): the documents, the assignors and assignees per reel-frame and the classified
+conveyances each become a table first, so that the statement joining them builds its hash
+tables on their true sizes and never holds them and these groupings at once (at the full
+corpus's size, in one statement, it ran out of the owners step's memory limit)."""
+
+
 def events_sql() -> str:
     moving = ", ".join(f"'{k}'" for k in MOVING_KINDS)
     return f"""

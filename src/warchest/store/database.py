@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -21,6 +21,7 @@ from warchest.errors import (
     StoreUnavailable,
     StoreVersionError,
 )
+from warchest.store.dialect import query_steps
 from warchest.store.engine import (
     Engine,
     QuarantinedRow,
@@ -397,20 +398,35 @@ class Store(Engine):
         return before
 
     @_plain_failures
-    def derive(self, table: str, select_sql: str, load_id: int) -> int:
+    def derive(self, table: str, select_sql: str, load_id: int, *,
+               steps: Collection[str] | None = None) -> int:
         """Append the rows of a portable SELECT (columns matched by name) to a derived table.
 
         This is where derived tables are computed from loaded ones: the SELECT is written
-        once in portable SQL, so another engine can run the same text.
+        once in portable SQL, so another engine can run the same text. ``steps`` (the
+        contract says what): each step's table is compressed in the store file, and
+        dropped at the end.
         """
         self.changed()
         if table not in self.tables:
             raise KeyError(table)
         before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
-        self._con.execute(
-            f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id '
-            f"FROM ({select_sql}) AS derived"
-        ).fetchall()
+        parts = ([(None, select_sql)] if steps is None
+                 else query_steps(select_sql, "_step_", also=steps))
+        made: list[str] = []
+        try:
+            for name, sql in parts:
+                if name is None:
+                    self._con.execute(
+                        f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id '
+                        f"FROM ({sql}) AS derived").fetchall()
+                else:
+                    self._con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}').fetchall()
+                    made.append(name)
+        finally:
+            for name in made:
+                with suppress(duckdb.Error):  # a failed step has ended the transaction
+                    self._con.execute(f'DROP TABLE IF EXISTS "{name}"').fetchall()
         return int(self.scalar(f'SELECT count(*) FROM "{table}"')) - before
 
     @_plain_failures

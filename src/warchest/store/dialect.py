@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 
@@ -41,21 +41,31 @@ def _literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def spark_steps(sql: str, prefix: str = "") -> list[tuple[str | None, str]]:
-    """A query (DuckDB dialect) as Spark SQL steps: each CTE read more than once is a step
-    of its own, in order, named ``prefix`` + its name (so that it cannot hide a table of
-    the same name); a CTE read once stays a CTE of the statement that reads it (Spark
-    inlines it once: nothing to multiply, nothing to materialise). The final SELECT
-    comes last (name None)."""
+def spark_steps(sql: str, prefix: str = "", also: Collection[str] = ()
+                ) -> list[tuple[str | None, str]]:
+    """A query (DuckDB dialect) as Spark SQL steps (:func:`query_steps`), with literals
+    with a fraction read as DOUBLE."""
+    return query_steps(sql, prefix, "spark", also)
+
+
+def query_steps(sql: str, prefix: str = "", dialect: str = "duckdb",
+                also: Collection[str] = ()) -> list[tuple[str | None, str]]:
+    """A query (DuckDB dialect) as steps in ``dialect``: each CTE read more than once, and
+    each named in ``also``, is a step of its own, in order, named ``prefix`` + its name
+    (so that it cannot hide a table of the same name); another CTE read once stays a CTE
+    of the statement that reads it (inlined once: nothing to multiply, nothing to
+    materialise). The final SELECT comes last (name None). Spark runs every query so;
+    DuckDB the derivations too large for one statement (``Engine.derive``'s ``steps``)."""
     import sqlglot
     from sqlglot import exp
 
     tree = sqlglot.parse_one(sql, read="duckdb")
-    _literals_as_double(tree)
+    if dialect == "spark":
+        _literals_as_double(tree)
     key = "with_" if "with_" in tree.args else "with"
     with_ = tree.args.get(key)
     if not isinstance(with_, exp.With):
-        return [(None, tree.sql(dialect="spark"))]
+        return [(None, tree.sql(dialect=dialect))]
     ctes = list(with_.expressions)
     tree.set(key, None)
     defined = {cte.alias.lower() for cte in ctes}
@@ -64,7 +74,11 @@ def spark_steps(sql: str, prefix: str = "") -> list[tuple[str | None, str]]:
     for cte in ctes:
         reads.update(t.name.lower() for t in cte.this.find_all(exp.Table)
                      if not t.args.get("db") and t.name.lower() in defined)
-    staged = {name: prefix + name for name in defined if reads[name] > 1}
+    unknown = sorted({n.lower() for n in also} - defined)
+    if unknown:
+        raise ValueError(f"no CTE named {', '.join(unknown)} in the query")
+    staged = {name: prefix + name for name in defined
+              if reads[name] > 1 or name in {n.lower() for n in also}}
     for body in [tree, *(cte.this for cte in ctes)]:
         for table in list(body.find_all(exp.Table)):
             new = staged.get(table.name.lower())
@@ -77,15 +91,15 @@ def spark_steps(sql: str, prefix: str = "") -> list[tuple[str | None, str]]:
     for cte in ctes:
         name = cte.alias.lower()
         if name in staged:
-            steps.append((staged[name], _with(cte.this, inline)))
+            steps.append((staged[name], _with(cte.this, inline, dialect)))
         else:
             inline.append(cte)
-    steps.append((None, _with(tree, inline)))
+    steps.append((None, _with(tree, inline, dialect)))
     return steps
 
 
-def _with(body: Any, ctes: list[Any]) -> str:
-    """``body`` in Spark SQL, after the CTEs of ``ctes`` it reads (directly or through
+def _with(body: Any, ctes: list[Any], dialect: str) -> str:
+    """``body`` in ``dialect``, after the CTEs of ``ctes`` it reads (directly or through
     one another), in their order."""
     from sqlglot import exp
 
@@ -99,12 +113,12 @@ def _with(body: Any, ctes: list[Any]) -> str:
                 needed.add(name)
                 todo.append(by_name[name].this)
     used = [cte for cte in ctes if cte.alias.lower() in needed]
-    text = str(body.sql(dialect="spark"))
+    text = str(body.sql(dialect=dialect))
     if not used:
         return text
     return "WITH " + ", ".join(str(
-        f"{exp.to_identifier(cte.alias).sql(dialect='spark')} AS "
-        f"({cte.this.sql(dialect='spark')})") for cte in used) + " " + text
+        f"{exp.to_identifier(cte.alias).sql(dialect=dialect)} AS "
+        f"({cte.this.sql(dialect=dialect)})") for cte in used) + " " + text
 
 
 def _literals_as_double(tree: Any) -> None:

@@ -23,7 +23,7 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -122,9 +122,15 @@ class Engine(ABC):
         """Forget a table ``register`` made readable."""
 
     @abstractmethod
-    def derive(self, table: str, select_sql: str, load_id: int) -> int:
+    def derive(self, table: str, select_sql: str, load_id: int, *,
+               steps: Collection[str] | None = None) -> int:
         """Append the rows of a portable SELECT (columns matched by name) to a table;
-        returns the rows appended."""
+        returns the rows appended. ``steps`` (None: one statement): compute each CTE the
+        SELECT reads more than once, and each CTE named in ``steps``, as a step of its
+        own, a table written before the next step runs
+        (:func:`warchest.store.dialect.query_steps`), so that no one statement holds the
+        whole derivation's intermediate results at once: same rows, bounded memory and
+        spill for the largest derivations. (The Spark engine runs every query in steps.)"""
 
     @abstractmethod
     def write_stream(self, table: str,

@@ -24,7 +24,7 @@ import datetime as dt
 import os
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,7 +261,7 @@ class SparkEngine(Engine):
         return rows
 
     # ------------------------------------------------------------------ the contract
-    def _run(self, sql: str, params: Sequence[Any] | None = None
+    def _run(self, sql: str, params: Sequence[Any] | None = None, also: Collection[str] = ()
              ) -> tuple[DataFrame, list[str]]:
         """The query's final frame, its CTEs run as checkpointed steps (the module
         docstring says why); returns the step names to drop once the frame is read."""
@@ -269,7 +269,8 @@ class SparkEngine(Engine):
         frame: DataFrame | None = None
         names: list[str] = []
         try:
-            for name, step in spark_steps(inline_params(sql, params), f"_q{self._queries}_"):
+            for name, step in spark_steps(inline_params(sql, params), f"_q{self._queries}_",
+                                          also):
                 frame = self.session.sql(step)
                 if name is not None:
                     frame.localCheckpoint(eager=True).createOrReplaceTempView(name)
@@ -298,12 +299,13 @@ class SparkEngine(Engine):
     def unregister(self, name: str) -> None:
         self.session.catalog.dropTempView(name)
 
-    def derive(self, table: str, select_sql: str, load_id: int) -> int:
+    def derive(self, table: str, select_sql: str, load_id: int, *,
+               steps: Collection[str] | None = None) -> int:
         from pyspark.sql import functions as F
 
         if table not in self.tables:
             raise KeyError(table)
-        frame, names = self._run(select_sql)
+        frame, names = self._run(select_sql, also=steps or ())
         try:
             before = int(self.session.table(table).count())
             frame = self._conform(frame.withColumn("load_id", F.lit(int(load_id))), table)

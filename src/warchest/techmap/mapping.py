@@ -19,6 +19,11 @@ from warchest.yamlfile import read_yaml
 
 TAXONOMY = Path(__file__).with_name("taxonomy.yaml")
 TECHMAP_TABLES = ("taxonomy_terms", "patent_products", "patent_fields")
+TECHMAP_MEMORY = "3GB"
+"""The technology map's memory limit unless the user chose one ($WARCHEST_MEMORY_LIMIT):
+it streams every title and abstract past the keywords, and under DuckDB's default (80%
+of RAM) it kept what it read, 10.6 GB at the full corpus's size (bench/RESULTS.md,
+2026-12-05, bench/full_scale.py)."""
 _CPC_PREFIX = re.compile(r"^[A-HY]\d\d[A-Z](\d{1,4}(/\d*)?)?$")
 
 
@@ -187,7 +192,7 @@ def map_technology(store: Engine, taxonomy: Path | None = None,
                 rows["kind"].append(kind)
                 rows["pattern"].append(pattern)
                 rows["source"].append(str(taxonomy or "(shipped taxonomy.yaml)"))
-    with store.transaction():
+    with store.memory_at_most(TECHMAP_MEMORY), store.transaction():
         load_id = store.begin_load("techmap", str(taxonomy or TAXONOMY), None, None, None)
         for t in TECHMAP_TABLES:
             store.clear(t)

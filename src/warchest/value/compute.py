@@ -12,7 +12,12 @@ from warchest.errors import NotComputed
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result
 from warchest.store import Engine
-from warchest.value.indicators import BREAKTHROUGH_MIN, MIN_COHORT, indicators_sql
+from warchest.value.indicators import (
+    BREAKTHROUGH_MIN,
+    INDICATOR_STEPS,
+    MIN_COHORT,
+    indicators_sql,
+)
 from warchest.value.markets import markets_sql, read_market_weights
 from warchest.value.terms import terms_sql
 
@@ -69,7 +74,8 @@ def compute_values(store: Engine, markets_csv: Path | None = None, *,
         for k, (table, sql) in enumerate(steps):
             report_stage(stage, f"value: {table}", k, len(steps))
             started = time.perf_counter()
-            rows[table] = store.derive(table, sql, load_id)
+            rows[table] = store.derive(table, sql, load_id, steps=(
+                INDICATOR_STEPS if table == "patent_indicators" else None))
             seconds[table] = time.perf_counter() - started
         patents = int(store.scalar("SELECT count(*) FROM patents"))
         lapsed = int(store.scalar(

@@ -70,6 +70,16 @@ SHRINK_LEVELS = (("section", "cohort_year"), ("cpc_class", "section"),
                  ("cpc_subclass", "cpc_class"))
 """The levels of the impact reference, each with its parent level (module docstring)."""
 
+INDICATOR_STEPS = ("cite_rows", "cite_pairs", "forward", "share", "backward", "generality",
+                   "originality", "radicalness", "family")
+"""The CTEs computed each as a step of its own (``Engine.derive``'s ``steps``), besides
+those read more than once (``keys``, ``cites``, ``base`` among them): ``cite_rows`` and
+``cite_pairs``, so that the hash tables of the joins on patent numbers and the grouping
+of the pairs are never in memory at once (together they run out of it; apart, the
+grouping spills to disk as it needs), and the per-patent aggregates of the citations and
+CPC rows, so that the statement that joins them (``raw``) holds small tables, not seven
+large aggregations at once."""
+
 
 def indicators_sql(self_citations: bool, min_cohort: int = MIN_COHORT,
                    breakthrough_min: int = BREAKTHROUGH_MIN) -> str:
@@ -77,22 +87,37 @@ def indicators_sql(self_citations: bool, min_cohort: int = MIN_COHORT,
     groups are resolved (else self citations are NULL); ``min_cohort`` and
     ``breakthrough_min``: the cohort sizes described above. One statement, built from
     its parts in the order they are computed."""
-    return ("\nWITH " + _groups_cte(self_citations) + "\n" + _cohort_ctes(min_cohort)
+    return ("\nWITH " + _keys_ctes() + _groups_cte(self_citations) + "\n"
+            + _cohort_ctes(min_cohort)
             + _forward_ctes(self_citations) + _lag_share_ctes() + _breadth_ctes()
             + _raw_cte(self_citations) + _cohort_stats_cte() + reference_sql() + "\n"
             + _indicators_select(breakthrough_min))
 
 
 def _groups_cte(self_citations: bool) -> str:
-    """Each patent's owner group at grant (for self citations), when owners are resolved."""
+    """Each patent's owner group at grant (for self citations), by its integer key, when
+    owners are resolved."""
     if not self_citations:
         return ""
     return """
 groups AS (
-    SELECT o.patent_id, min(coalesce(e.ultimate_entity_id, o.entity_id)) AS grp
-    FROM ownership o LEFT JOIN owner_entities e ON e.entity_id = o.entity_id
+    SELECT kk.k, min(coalesce(e.ultimate_entity_id, o.entity_id)) AS grp
+    FROM ownership o JOIN keys kk ON kk.patent_id = o.patent_id
+    LEFT JOIN owner_entities e ON e.entity_id = o.entity_id
     WHERE o.via = 'grant' AND o.entity_id IS NOT NULL
-    GROUP BY o.patent_id
+    GROUP BY kk.k
+),"""
+
+
+def _keys_ctes() -> str:
+    """``span`` (the data's last grant date) and ``keys``: each granted patent numbered in
+    patent order, so that the statement's largest joins and groupings hash 4-byte
+    integers, not patent numbers."""
+    return """span AS (SELECT max(grant_date) AS data_end FROM patents),
+keys AS (
+    SELECT patent_id, grant_date,
+           CAST(row_number() OVER (ORDER BY patent_id) AS INTEGER) AS k
+    FROM patents WHERE grant_date IS NOT NULL
 ),"""
 
 
@@ -101,13 +126,7 @@ def _cohort_ctes(min_cohort: int) -> str:
     each granted patent with its cohort (grant year x the narrowest of subclass, class,
     section holding ``min_cohort`` patents) and the years observed since its grant."""
     y = YEAR_DAYS
-    return f"""span AS (SELECT max(grant_date) AS data_end FROM patents),
-keys AS (
-    SELECT patent_id, grant_date,
-           CAST(row_number() OVER (ORDER BY patent_id) AS INTEGER) AS k
-    FROM patents WHERE grant_date IS NOT NULL
-),
-first_cpc AS (
+    return f"""first_cpc AS (
     SELECT patent_id, subclass, symbol, main_group,
            row_number() OVER (PARTITION BY patent_id ORDER BY
                CASE WHEN cpc_type = 'inventive' THEN 0 ELSE 1 END, sequence, subclass,
@@ -151,31 +170,38 @@ base AS (
 
 
 def _forward_ctes(self_citations: bool) -> str:
-    """``cites`` (distinct citations between granted patents, with their lag and whether
-    both are of one owner group) and ``forward`` (citations received within 5 and 7 years,
-    self citations apart). ``cites`` holds integer keys (``keys``: each granted patent
-    numbered in patent order), so the statement's largest joins and groupings, which all
-    read it, hash 4-byte integers, not patent numbers; the patent numbers come back only
-    when the per-patent results meet ``base``."""
+    """``cite_rows`` (the citations between granted patents, by their integer keys),
+    ``cite_pairs`` (the distinct citing -> cited pairs), ``cites`` (each pair with its lag
+    and whether both are of one owner group) and ``forward`` (citations received within 5
+    and 7 years, self citations apart).
+    Only ``cite_rows`` joins on patent numbers; everything after it hashes 4-byte
+    integers (``keys``), and the patent numbers come back only when the per-patent
+    results meet ``base``."""
     y = YEAR_DAYS
     if self_citations:
-        self_expr = "CASE WHEN gc.grp IS NOT NULL AND gc.grp = gd.grp THEN 1 ELSE 0 END"
-        self_join = ("LEFT JOIN groups gc ON gc.patent_id = c.patent_id "
-                     "LEFT JOIN groups gd ON gd.patent_id = c.cited_patent_id")
+        self_expr = "CASE WHEN oc.grp IS NOT NULL AND oc.grp = od.grp THEN 1 ELSE 0 END"
+        self_join = ("LEFT JOIN groups oc ON oc.k = c.citing "
+                     "LEFT JOIN groups od ON od.k = c.cited")
         self_5 = f"sum(CASE WHEN f.lag_days < 5 * {y} THEN f.is_self ELSE 0 END)"
         self_7 = f"sum(CASE WHEN f.lag_days < 7 * {y} THEN f.is_self ELSE 0 END)"
     else:
         self_expr, self_join = "0", ""
         self_5 = self_7 = "CAST(NULL AS BIGINT)"
-    return f"""cites AS (
-    SELECT DISTINCT cg.k AS citing, cd.k AS cited,
-           date_diff('day', cd.grant_date, cg.grant_date) AS lag_days,
-           {self_expr} AS is_self
+    return f"""cite_rows AS (
+    SELECT cg.k AS citing, cd.k AS cited
     FROM citations c
     JOIN keys cg ON cg.patent_id = c.patent_id
     JOIN keys cd ON cd.patent_id = c.cited_patent_id
-    {self_join}
     WHERE c.patent_id <> c.cited_patent_id
+),
+cite_pairs AS (SELECT DISTINCT citing, cited FROM cite_rows),
+cites AS (
+    SELECT c.citing, c.cited, date_diff('day', gd.grant_date, gc.grant_date) AS lag_days,
+           {self_expr} AS is_self
+    FROM cite_pairs c
+    JOIN keys gc ON gc.k = c.citing
+    JOIN keys gd ON gd.k = c.cited
+    {self_join}
 ),
 forward AS (
     SELECT f.cited AS k,
