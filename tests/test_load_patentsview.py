@@ -374,3 +374,28 @@ def test_stray_quotes_in_a_large_table_cost_their_lines_only(store: Store, sampl
         k + 2 for k in strays]
     assert store.scalar("SELECT title FROM patents WHERE patent_id = '5070000'") == \
         "A title over\ntwo lines"
+
+
+def test_a_plain_file_is_read_ahead_of_the_parse(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel is asked to read the next ``READ_AHEAD`` bytes once the reads come within
+    half of it of the range asked for so far: with 16 bytes, 50 bytes read 10 at a time
+    ask for [0, 16), [16, 32), [32, 48), [48, 64) as the reads reach 0, 10 (> 16 - 8),
+    30 and 40; the bytes and their SHA-256 are the file's."""
+    import hashlib
+    import os
+
+    from warchest.ingest import sources
+
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(sources, "READ_AHEAD", 16)
+    monkeypatch.setattr(os, "posix_fadvise",
+                        lambda fd, offset, length, advice: asked.append((offset, length)),
+                        raising=False)
+    path = tmp_path / "g_patent.tsv"
+    data = bytes(range(50))
+    path.write_bytes(data)
+    stream = sources.HashingStream.open(sources.Source(path))
+    got = b"".join(iter(lambda: stream.read(10), b""))
+    assert got == data and stream.finish() == hashlib.sha256(data).hexdigest()
+    assert asked == [(0, 16), (16, 16), (32, 16), (48, 16)]

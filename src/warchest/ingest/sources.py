@@ -211,20 +211,39 @@ class HashingStream(io.RawIOBase):
             super().close()
 
 
+READ_AHEAD = 64 << 20
+"""Bytes of a plain file the kernel is asked to read ahead of the parse
+(``posix_fadvise(WILLNEED)``, where the system has it), so that a file read from disk
+(a cold page cache) arrives while the parse works on the blocks before it."""
+
+
 class _HashTap(io.RawIOBase):
     """Reads ``raw`` and hands each block to the hashing thread, in order (one worker), so
-    the parse does not wait for the hash."""
+    the parse does not wait for the hash; asks the kernel to read ``READ_AHEAD`` bytes
+    ahead of the reads."""
 
     def __init__(self, raw: IO[bytes], sha: hashlib._Hash) -> None:
         super().__init__()
         self._raw = raw
         self._sha = sha
         self._last: Future[None] | None = None
+        self._ahead = 0 if hasattr(os, "posix_fadvise") else -1
 
     def readable(self) -> bool:
         return True
 
+    def _read_ahead(self) -> None:
+        if self._ahead < 0 or self._raw.tell() + READ_AHEAD // 2 < self._ahead:
+            return
+        try:
+            os.posix_fadvise(self._raw.fileno(), self._ahead, READ_AHEAD,
+                             os.POSIX_FADV_WILLNEED)
+            self._ahead += READ_AHEAD
+        except (OSError, ValueError, io.UnsupportedOperation):  # not a plain file: no hint
+            self._ahead = -1
+
     def read(self, size: int = -1) -> bytes:
+        self._read_ahead()
         data = self._raw.read(size)
         if data:
             self._last = _HASHER.submit(self._sha.update, data)
