@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from full_scale import _size  # bench/ is on the path when run as a script
+from indicators import largest_differences
 
 HERE = Path(__file__).resolve().parent
-TEXT = ("cohort_field", "cpc_subclass", "lead_symbol", "lead_group", "breakthrough")
 
 CHILD = r"""
 import sys
@@ -89,17 +89,7 @@ def compare(steps: str, one: str) -> dict[str, Any]:
     import duckdb
 
     con = duckdb.connect()
-    columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{steps}'").fetchall()]
-    differences: dict[str, Any] = {}
-    for col in columns:
-        if col == "patent_id":
-            continue
-        measure = "count(*)" if col in TEXT else f"max(abs(s.{col} - o.{col}))"
-        got = con.execute(f"SELECT {measure} FROM '{steps}' s FULL JOIN '{one}' o "
-                          f"USING (patent_id) WHERE s.{col} IS DISTINCT FROM o.{col}"
-                          ).fetchall()[0][0]
-        if got:
-            differences[col] = got
+    differences = largest_differences(con, f"'{steps}'", f"'{one}'")
     rows = {n: con.execute(f"SELECT count(*) FROM '{p}'").fetchall()[0][0]
             for n, p in (("steps", steps), ("one statement", one))}
     return {"rows": rows, "largest_difference": differences}

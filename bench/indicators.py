@@ -43,6 +43,24 @@ def baseline_sql(rev: str) -> str:
     return str(module.indicators_sql(True))
 
 
+def largest_differences(con: Any, a: str, b: str) -> dict[str, Any]:
+    """Per column of two indicator tables ``a`` and ``b`` (relations, by patent_id): the
+    rows that differ (text and flag columns) or the largest absolute difference; only
+    the columns that differ."""
+    columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {a}").fetchall()]
+    differences: dict[str, Any] = {}
+    for col in columns:
+        if col == "patent_id":
+            continue
+        measure = "count(*)" if col in TEXT else f"max(abs(x.{col} - y.{col}))"
+        got = con.execute(f"SELECT {measure} FROM {a} x FULL JOIN {b} y "
+                          f"USING (patent_id) WHERE x.{col} IS DISTINCT FROM y.{col}"
+                          ).fetchall()[0][0]
+        if got:
+            differences[col] = got
+    return differences
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path,
@@ -63,17 +81,7 @@ def main() -> None:
             times[name].append(round(time.perf_counter() - t, 2))
     con.execute(f"CREATE TEMP TABLE cur AS {sql['current']}")
     con.execute(f"CREATE TEMP TABLE base AS {sql['baseline']}")
-    columns = [r[0] for r in con.execute("DESCRIBE temp.cur").fetchall()]
-    differences: dict[str, Any] = {}
-    for col in columns:
-        if col == "patent_id":
-            continue
-        measure = ("count(*)" if col in TEXT else f"max(abs(c.{col} - b.{col}))")
-        got = con.execute(f"SELECT {measure} FROM temp.cur c FULL JOIN temp.base b "
-                          f"USING (patent_id) WHERE c.{col} IS DISTINCT FROM b.{col}"
-                          ).fetchall()[0][0]
-        if got:
-            differences[col] = got
+    differences = largest_differences(con, "temp.cur", "temp.base")
     rows = {n: con.execute(f"SELECT count(*) FROM temp.{t}").fetchall()[0][0]
             for n, t in (("current", "cur"), ("baseline", "base"))}
     print(json.dumps({"db": str(args.db), "baseline_rev": args.baseline_rev, "rows": rows,

@@ -192,6 +192,12 @@ def escape(text: str) -> str:
     return escape_markup(_CONTROL.sub("", text))
 
 
+def comma_list(text: str) -> tuple[str, ...]:
+    """The values of a comma-separated option (``--tables a,b``), each stripped, blanks
+    dropped."""
+    return tuple(v.strip() for v in text.split(",") if v.strip())
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 

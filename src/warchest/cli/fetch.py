@@ -21,6 +21,7 @@ from warchest.cli.common import (
     _open_engine,
     _parse_date,
     app,
+    comma_list,
     console,
     err,
     fetch_app,
@@ -119,7 +120,7 @@ def fetch_patentsview(
 
     Example: warchest fetch patentsview --tables g_patent,g_cpc_current
     """
-    chosen = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
+    chosen = comma_list(tables) if tables else None
     with _progress(as_json) as update:
         results = warchest.fetch_patentsview(chosen, cache=cache, base_url=base_url,
                                              progress=update, force=force)
@@ -182,8 +183,7 @@ def fetch_assignment_dataset(
 
     Example: warchest fetch assignment-dataset --tables assignment,assignor,assignee,documentid
     """
-    chosen = (tuple(t.strip() for t in tables.split(",") if t.strip()) if tables
-              else warchest.ASSIGNMENT_TABLES)
+    chosen = comma_list(tables) if tables else warchest.ASSIGNMENT_TABLES
     with _progress(as_json) as update:
         results = warchest.fetch_assignment_dataset(cache=cache, base_url=base_url,
                                                     tables=chosen, progress=update,
@@ -208,7 +208,7 @@ def fetch_litigation_dataset(
 
     Example: warchest fetch litigation --tables cases,names,patents
     """
-    chosen = tuple(t.strip() for t in tables.split(",") if t.strip()) if tables else None
+    chosen = comma_list(tables) if tables else None
     with _progress(as_json) as update:
         results = warchest.fetch_litigation_dataset(cache=cache, base_url=base_url,
                                                     tables=chosen, progress=update,
@@ -259,7 +259,7 @@ def _scheme_command(scheme: str, parts_help: str, default_version: str,
                     "--base-url", help=f"Where the releases are (default: "
                     f"$WARCHEST_{scheme.upper()}_URL or the publisher's).")] = None,
                 force: ForceOption = False, as_json: JsonOption = False) -> None:
-        chosen = tuple(p.strip() for p in parts.split(",") if p.strip())
+        chosen = comma_list(parts)
         with _progress(as_json) as update:
             results = warchest.fetch_scheme(scheme, version=version, parts=chosen,
                                             cache=cache, base_url=base_url, progress=update,

@@ -14,6 +14,7 @@ from warchest.cli.common import (
     _open_engine,
     _rows_table,
     _synthetic_note,
+    comma_list,
     console,
     escape,
     print_json,
@@ -72,7 +73,7 @@ def techmap_similar(
     """
     from warchest import find_similar
 
-    prefixes = [w.strip() for w in within.split(",") if w.strip()] if within else None
+    prefixes = list(comma_list(within)) if within else None
     with _open_engine(db) as store:
         result = find_similar(store, patent, text, top, block, prefixes, method)
         if as_json:

@@ -16,6 +16,7 @@ from warchest.cli.common import (
     DbOption,
     JsonOption,
     app,
+    comma_list,
     console,
     escape,
     print_json,
@@ -77,7 +78,7 @@ def serve(
     settings = WebSettings(db=db if db is not None else default_db_path(), keys=keys,
                            jobs=jobs or Path(tempfile.mkdtemp(prefix="warchest-jobs-")),
                            readers=readers, build_indexes=indexes, read_copy=read_copy,
-                           cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()))
+                           cors_origins=comma_list(cors))
     application = create_app(settings) if workers == 1 else settings
     if not Path(settings.keys_file).exists():
         console.print(f"[yellow]No API keys yet ({escape(str(settings.keys_file))}): make "

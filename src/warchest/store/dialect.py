@@ -74,11 +74,10 @@ def query_steps(sql: str, prefix: str = "", dialect: str = "duckdb",
     for cte in ctes:
         reads.update(t.name.lower() for t in cte.this.find_all(exp.Table)
                      if not t.args.get("db") and t.name.lower() in defined)
-    unknown = sorted({n.lower() for n in also} - defined)
-    if unknown:
-        raise ValueError(f"no CTE named {', '.join(unknown)} in the query")
-    staged = {name: prefix + name for name in defined
-              if reads[name] > 1 or name in {n.lower() for n in also}}
+    named = {n.lower() for n in also}
+    if named - defined:
+        raise ValueError(f"no CTE named {', '.join(sorted(named - defined))} in the query")
+    staged = {name: prefix + name for name in defined if reads[name] > 1 or name in named}
     for body in [tree, *(cte.this for cte in ctes)]:
         for table in list(body.find_all(exp.Table)):
             new = staged.get(table.name.lower())

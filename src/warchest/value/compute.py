@@ -68,14 +68,14 @@ def compute_values(store: Engine, markets_csv: Path | None = None, *,
             ("jurisdiction", pa.string()), ("country", pa.string()), ("name", pa.string()),
             ("weight", pa.float64()), ("basis", pa.string()), ("source", pa.string())])),
             load_id)
-        steps = (("patent_terms", terms_sql()), ("patent_markets", markets_sql()),
+        steps = (("patent_terms", terms_sql(), None),
+                 ("patent_markets", markets_sql(), None),
                  ("patent_indicators", indicators_sql(self_citations, min_cohort,
-                                                      breakthrough_min)))
-        for k, (table, sql) in enumerate(steps):
+                                                      breakthrough_min), INDICATOR_STEPS))
+        for k, (table, sql, parts) in enumerate(steps):
             report_stage(stage, f"value: {table}", k, len(steps))
             started = time.perf_counter()
-            rows[table] = store.derive(table, sql, load_id, steps=(
-                INDICATOR_STEPS if table == "patent_indicators" else None))
+            rows[table] = store.derive(table, sql, load_id, steps=parts)
             seconds[table] = time.perf_counter() - started
         patents = int(store.scalar("SELECT count(*) FROM patents"))
         lapsed = int(store.scalar(
