@@ -1,7 +1,9 @@
-"""Benchmark: the value indicators (``patent_indicators``) derived in steps, as
-``compute_values`` does (``Engine.derive``'s ``steps``: each CTE read more than once and
-each per-patent aggregate a table of its own), against the same SELECT as one statement
-(the baseline), on a store whose owners are resolved.
+"""Benchmark: the value indicators' citation aggregates (``indicator_inputs``, the part of
+the indicators that reads the citations) derived in steps, as ``compute_values`` does
+(``Engine.derive``'s ``steps``: each CTE read more than once and each per-patent aggregate
+a table of its own), against the same SELECT as one statement (the baseline), on a store
+whose owners are resolved. (Before 2026-12-06 the whole indicators statement was one
+SELECT, and this compared it; the figures of 2026-12-05 in bench/RESULTS.md are those.)
 
     python bench/indicator_steps.py --db bench/out/ind-1000000/store.duckdb --repeat 3
     python bench/indicator_steps.py --db STORE --memory 512MB   # a smaller memory limit
@@ -38,22 +40,22 @@ CHILD = r"""
 import sys
 from warchest import Store
 from warchest.value.compute import VALUE_MEMORY
-from warchest.value.indicators import INDICATOR_STEPS, indicators_sql
+from warchest.value.indicators import INPUT_STEPS, inputs_sql
 
 db, mode, memory, parquet = sys.argv[1:5]
 with Store(db) as store:
     self_citations = bool(store.scalar(
         "SELECT count(*) > 0 FROM ownership WHERE via = 'grant'"))
-    sql = indicators_sql(self_citations)
+    sql = inputs_sql(self_citations)
     try:
         with store.memory_at_most(memory or VALUE_MEMORY), store.transaction():
-            store.clear("patent_indicators")
-            store.derive("patent_indicators", sql, 0,
-                         steps=INDICATOR_STEPS if mode == "steps" else None)
+            store.clear("indicator_inputs")
+            store.derive("indicator_inputs", sql, 0,
+                         steps=INPUT_STEPS if mode == "steps" else None)
             if parquet:
                 import pyarrow.parquet as pq
                 pq.write_table(store.query("SELECT * EXCLUDE (load_id) FROM "
-                                           "patent_indicators"), parquet)
+                                           "indicator_inputs"), parquet)
             raise KeyboardInterrupt  # roll back: the store stays as it was
     except KeyboardInterrupt:
         pass

@@ -473,3 +473,31 @@ def test_a_refused_file_leaves_nothing_but_its_log_row(engine_name: str, tmp_pat
     assert [r["load_id"] for r in log] == [1, 2]
     assert log[0]["status"].startswith("failed: ") and log[1]["status"] == "ok"
     assert engine.scalar("SELECT count(*) FROM quarantine") == 1
+
+
+@pytest.mark.engines
+def test_a_derivation_replacing_some_keys(engine_name: str, tmp_path: Path) -> None:
+    """``derive(..., replacing=K)`` deletes the table's rows whose key (K's first column)
+    is in K, then appends the SELECT's rows; the other rows stay as they were."""
+    engine: Engine = (Store(tmp_path / "s.duckdb") if engine_name == "duckdb"
+                      else warchest.open_lake(tmp_path / "lake"))
+    row = ("SELECT '{j}' AS jurisdiction, '{j}' AS country, '{name}' AS name, "
+           "CAST({w} AS DOUBLE) AS weight, 'b' AS basis, 's' AS source")
+    with engine:
+        with engine.transaction():
+            lid = engine.begin_load("test", "t", None, None, None)
+            sql = " UNION ALL ".join(row.format(j=j, name="old", w=w)
+                                     for j, w in (("US", 1), ("EP", 2), ("JP", 3)))
+            assert engine.derive("market_weights", sql, lid) == 3
+        engine.register("_keys", pa.table({"jurisdiction": ["EP", "KR"]}))
+        with engine.transaction():
+            sql = " UNION ALL ".join(row.format(j=j, name="new", w=w)
+                                     for j, w in (("EP", 9), ("KR", 4)))
+            assert engine.derive("market_weights", sql, lid, replacing="_keys") == 2
+        engine.unregister("_keys")
+        assert engine.rows("SELECT jurisdiction, name, weight FROM market_weights "
+                           "ORDER BY jurisdiction") == [
+            {"jurisdiction": "EP", "name": "new", "weight": 9.0},
+            {"jurisdiction": "JP", "name": "old", "weight": 3.0},
+            {"jurisdiction": "KR", "name": "new", "weight": 4.0},
+            {"jurisdiction": "US", "name": "old", "weight": 1.0}]

@@ -208,7 +208,7 @@ def test_text_similarity_finds_the_related_text(method: str) -> None:
 
 
 def test_techmap_sql_carries_over_to_spark() -> None:
-    for sql in (products_sql(), fields_sql()):
+    for sql in (products_sql(), fields_sql(), products_sql("scope"), fields_sql("scope")):
         assert spark_problems(sql) == []
 
 

@@ -22,7 +22,7 @@ from warchest.value import (
     patent_value,
     status_on,
 )
-from warchest.value.indicators import indicators_sql
+from warchest.value.indicators import indicators_sql, inputs_sql
 from warchest.value.markets import coverage_sql, markets_sql
 from warchest.value.terms import terms_sql
 
@@ -260,16 +260,19 @@ def test_cohort_normalisation_breakthrough_and_quality(graph: Store) -> None:
 
 
 def test_indicators_in_steps_are_the_one_statement_s(valued: Store) -> None:
-    """``compute_values`` derives the indicators in steps (a table per step, dropped after):
-    the rows are those of the one SELECT, and no step's table is left in the store."""
-    one = valued.query(f"SELECT * FROM ({indicators_sql(False)}) ORDER BY patent_id")
-    got = valued.query("SELECT * EXCLUDE (load_id) FROM patent_indicators ORDER BY patent_id")
-    assert got.num_rows == one.num_rows == valued.scalar(
-        "SELECT count(*) FROM patents WHERE grant_date IS NOT NULL") > 100
-    for name in one.column_names:
-        a, b = one.column(name).to_pylist(), got.column(name).to_pylist()
-        assert [x == pytest.approx(y) if isinstance(x, float) and y is not None else x == y
-                for x, y in zip(a, b, strict=True)] == [True] * len(a), name
+    """``compute_values`` derives the indicators' inputs in steps (a table per step,
+    dropped after): the rows are those of the one SELECT, the indicators those of theirs,
+    and no step's table is left in the store."""
+    for table, sql in (("indicator_inputs", inputs_sql(False)),
+                       ("patent_indicators", indicators_sql())):
+        one = valued.query(f"SELECT * FROM ({sql}) ORDER BY patent_id")
+        got = valued.query(f"SELECT * EXCLUDE (load_id) FROM {table} ORDER BY patent_id")
+        assert got.num_rows == one.num_rows == valued.scalar(
+            "SELECT count(*) FROM patents WHERE grant_date IS NOT NULL") > 100
+        for name in one.column_names:
+            a, b = one.column(name).to_pylist(), got.column(name).to_pylist()
+            assert [x == pytest.approx(y) if isinstance(x, float) and y is not None
+                    else x == y for x, y in zip(a, b, strict=True)] == [True] * len(a), name
     assert valued.scalar("SELECT count(*) FROM duckdb_tables() "
                          "WHERE table_name LIKE '\\_step\\_%' ESCAPE '\\'") == 0
 
@@ -293,8 +296,9 @@ def test_market_coverage_and_value_on_dates(graph: Store) -> None:
 
 
 def test_derived_sql_carries_over_to_spark() -> None:
-    for sql in (terms_sql(), markets_sql(), coverage_sql("2020-01-01"),
-                indicators_sql(True), indicators_sql(False)):
+    for sql in (terms_sql(), markets_sql(), coverage_sql("2020-01-01"), indicators_sql(),
+                inputs_sql(True), inputs_sql(False), terms_sql("scope"),
+                markets_sql("scope"), inputs_sql(True, "scope")):
         assert spark_problems(sql) == []
     # the check itself can fail: a function neither sqlglot nor Spark knows
     assert spark_problems("SELECT made_up_fn(x) FROM t") == ["unknown function made_up_fn"]

@@ -32,6 +32,7 @@ The store and its data:
     derive_lake                   every derived table computed on Spark, into the lake
     open_lake                     a lake (folder or URI) as an engine, on Spark
     run_steps                     the pipeline's steps (owners, values, techmap), any engine
+    refresh_derived               derive again only what the loads since the last run touched
     run_query                     a read-only SQL query on a store opened with
                                   read_only=True, sandbox=True
     fetch_patentsview             download PatentsView tables (resumes, verifies checksums)
@@ -44,7 +45,7 @@ The store and its data:
     fetch_scheme                  download one release of the CPC or IPC scheme
     fetch_sources                 every source fetch knows: address, API key, loader
     update_store                  fetch and load what the USPTO published since the
-                                  store's newest grant, then derive again
+                                  store's newest grant, then refresh what it touched
     BULK_PRODUCTS                 the Open Data Portal products fetch_uspto knows
     ASSIGNMENT_TABLES             the Patent Assignment Dataset's CSV tables
     CPC_VERSION                   the CPC release fetch_scheme takes by default
@@ -181,6 +182,7 @@ to_csv, shown as a table in a notebook):
     Fetched                       what fetch_patentsview, one per file returns
     SourceList                    what fetch_sources returns
     UpdateReport                  what update_store returns
+    RefreshReport                 what refresh_derived returns
     Source                        one source in a SourceList
     LakeExport                    what export_parquet returns
     LakeDerivation                what derive_lake returns
@@ -389,16 +391,9 @@ if TYPE_CHECKING:
         resolve_owners,
         show_owner,
     )
-    from warchest.patents import (
-        PatentRecord,
-        describe_patent,
-        describe_patents,
-    )
+    from warchest.patents import PatentRecord, describe_patent, describe_patents
     from warchest.pipeline import run_steps
-    from warchest.query import (
-        QueryResult,
-        run_query,
-    )
+    from warchest.query import QueryResult, run_query
     from warchest.readcopy import (
         ReadCopy,
         ReadCopyReport,
@@ -406,6 +401,7 @@ if TYPE_CHECKING:
         open_read_copy,
         read_copy_path,
     )
+    from warchest.refresh import RefreshReport, refresh_derived
     from warchest.results import (
         Result,
     )
@@ -494,6 +490,8 @@ _HOME: dict[str, tuple[str, str]] = {
     "Source": ("warchest.fetch", "Source"),
     "SourceList": ("warchest.fetch", "SourceList"),
     "update_store": ("warchest.update", "update_store"),
+    "refresh_derived": ("warchest.refresh", "refresh_derived"),
+    "RefreshReport": ("warchest.refresh", "RefreshReport"),
     "UpdateReport": ("warchest.update", "UpdateReport"),
     "load_patentsview": ("warchest.ingest", "load_patentsview"),
     "load_uspto_xml": ("warchest.ingest", "load_uspto_xml"),
@@ -692,6 +690,7 @@ __all__ = [
     "QueryResult",
     "ReadCopy",
     "ReadCopyReport",
+    "RefreshReport",
     "Result",
     "SampleDemo",
     "Scenario",
@@ -777,6 +776,7 @@ __all__ = [
     "portfolio_value",
     "quarantined_rows",
     "read_copy_path",
+    "refresh_derived",
     "report_world",
     "resolve_owners",
     "revoke_api_key",

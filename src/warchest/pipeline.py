@@ -13,7 +13,7 @@ import time
 from warchest.owners.timeline import events_sql, ownership_sql, source_ids_sql
 from warchest.store import Engine
 from warchest.techmap.mapping import fields_sql, products_sql
-from warchest.value.indicators import BREAKTHROUGH_MIN, MIN_COHORT, indicators_sql
+from warchest.value.indicators import BREAKTHROUGH_MIN, MIN_COHORT, indicators_sql, inputs_sql
 from warchest.value.markets import markets_sql
 from warchest.value.terms import terms_sql
 
@@ -28,7 +28,8 @@ def derivations(self_citations: bool, min_cohort: int = MIN_COHORT,
         ("ownership", ownership_sql()),
         ("patent_terms", terms_sql()),
         ("patent_markets", markets_sql()),
-        ("patent_indicators", indicators_sql(self_citations, min_cohort, breakthrough_min)),
+        ("indicator_inputs", inputs_sql(self_citations)),
+        ("patent_indicators", indicators_sql(min_cohort, breakthrough_min)),
         ("patent_products", products_sql()),
         ("patent_fields", fields_sql()),
     ]
@@ -37,7 +38,7 @@ def derivations(self_citations: bool, min_cohort: int = MIN_COHORT,
 PIPELINE_TABLES = (
     "owner_names", "owner_source_ids", "owner_links", "corporate_links", "owner_entities",
     "ownership_events", "ownership", "market_weights", "patent_terms", "patent_markets",
-    "patent_indicators", "taxonomy_terms", "patent_products", "patent_fields",
+    "indicator_inputs", "patent_indicators", "taxonomy_terms", "patent_products", "patent_fields",
 )
 """Every table the pipeline's steps write (``run_steps``): the derivations above and the
 tables the steps compute in Python (resolved names, companies, links, market weights,

@@ -1,12 +1,13 @@
 """Bring a store up to date: fetch what the USPTO published since the store's newest grant,
-load it, and derive again.
+load it, and bring the derived tables up to date.
 
 ``update_store`` asks the Open Data Portal for the weekly grant files from the day after
 the store's newest grant date to ``until`` (default today) and for the newest cumulative
 maintenance-fee file, downloads what the cache lacks (``warchest fetch``), loads each file
-the store has not loaded yet (the load log's checksums), then runs the pipeline's steps
-(owners, values, technology map) when anything was loaded. The derivation is the full one
-(every derived table computed again), not an incremental one.
+the store has not loaded yet (the load log's checksums), then, when anything was loaded,
+derives again what the new files touched (``refresh_derived``: the touched patents'
+owners, terms, markets, citation aggregates and product areas, and the indicators' cohort
+statistics) or, with ``full``, everything (``run_steps``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from warchest.errors import InputError
 from warchest.fetch import Fetched, fetch_uspto
 from warchest.fetch.download import ProgressFn
 from warchest.ingest import LoadReport, load_maintenance, load_uspto_xml
+from warchest.refresh import RefreshReport, refresh_derived
 from warchest.results import Result, Row
 from warchest.store import Engine
 
@@ -40,6 +42,7 @@ class UpdateReport(Result):
     derived: bool
     newest_grant_after: dt.date | None
     seconds: dict[str, float] = field(default_factory=dict)
+    refresh: RefreshReport | None = None
 
     def rows(self) -> list[Row]:
         return [{"file": f.name, "status": f.status,
@@ -54,10 +57,11 @@ def _loaded_checksums(store: Engine) -> set[str]:
 
 def update_store(store: Engine, *, until: dt.date | None = None, cache: Path | None = None,
                  api_key: str | None = None, base_url: str | None = None,
-                 derive: bool = True, progress: ProgressFn | None = None) -> UpdateReport:
+                 derive: bool = True, full: bool = False,
+                 progress: ProgressFn | None = None) -> UpdateReport:
     """Fetch and load the grants published since the store's newest grant and the newest
-    maintenance-fee events, then derive again (``derive``). Needs a USPTO API key
-    (``$USPTO_API_KEY``)."""
+    maintenance-fee events, then (``derive``) derive again what they touched, or
+    everything with ``full``. Needs a USPTO API key (``$USPTO_API_KEY``)."""
     newest = store.scalar("SELECT max(grant_date) FROM patents")
     if newest is None:
         raise InputError("the store has no granted patents to update from: load a full "
@@ -86,12 +90,16 @@ def update_store(store: Engine, *, until: dt.date | None = None, cache: Path | N
         loads.append(load_maintenance(store, [Path(f.path) for f in new_fees]))
     seconds["load"] = time.perf_counter() - tick
     loaded = tuple(f.name for f in (*new_grants, *new_fees))
-    if loaded and derive:
+    refresh = None
+    if loaded and derive and full:
         from warchest.pipeline import run_steps
 
         seconds.update(run_steps(store))
+    elif loaded and derive:
+        refresh = refresh_derived(store)
+        seconds.update({f"refresh: {k}": v for k, v in refresh.seconds.items()})
     return UpdateReport(
         newest, since, until, (*grants, *maintenance), loaded,
         tuple(f.name for f in (*grants, *maintenance) if f.name not in loaded), tuple(loads),
         bool(loaded and derive), store.scalar("SELECT max(grant_date) FROM patents"),
-        {k: round(v, 2) for k, v in seconds.items()})
+        {k: round(v, 2) for k, v in seconds.items()}, refresh)

@@ -286,20 +286,24 @@ def update(
         "--base-url", help="The Open Data Portal's product listing address (default: "
         "$WARCHEST_USPTO_API_URL or the USPTO's).")] = None,
     derive: Annotated[bool, typer.Option(
-        "--derive/--no-derive", help="Run the pipeline's steps again after loading "
-        "(default: yes).")] = True,
+        "--derive/--no-derive", help="Derive again what the new files touched (default: "
+        "yes).")] = True,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Derive everything again instead (after `warchest owners` "
+        "overrides, or to re-cluster every name).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Bring the store up to date: fetch the weekly grant files published since its newest
     grant and the newest maintenance-fee events (USPTO Open Data Portal; needs an API key),
-    load what the store lacks, then derive everything again.
+    load what the store lacks, then derive again what they touched (`warchest refresh`).
 
     Example: warchest update --no-derive
     """
     last = _parse_date(until, "--until")
     with _open_engine(db) as store, _progress(as_json) as progress:
         report = warchest.update_store(store, until=last, cache=cache, api_key=api_key,
-                                       base_url=base_url, derive=derive, progress=progress)
+                                       base_url=base_url, derive=derive, full=full,
+                                       progress=progress)
     if as_json:
         print_json(report)
         return
@@ -314,5 +318,6 @@ def update(
     console.print(f"loaded {len(report.loaded)} file(s): {rows:,} rows, {quarantined:,} "
                   f"quarantined; newest grant {report.newest_grant_before} -> "
                   f"{report.newest_grant_after}; "
-                  + ("derived again" if report.derived else "not derived"
+                  + (("derived again" if report.refresh is None else "refreshed")
+                     if report.derived else "not derived"
                      + (" (--no-derive)" if report.loaded and not derive else "")))

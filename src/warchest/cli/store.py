@@ -15,6 +15,7 @@ from warchest import (
     __version__,
     describe_patent,
     quarantined_rows,
+    refresh_derived,
     run_query,
     store_status,
 )
@@ -103,6 +104,32 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_json(result)
     else:
         print_status(result)
+
+
+@app.command()
+@user_errors
+def refresh(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Bring every derived table up to date after loads, deriving again only what the loads
+    since the last derivation touched (a full derivation if the store has none yet).
+
+    Example: warchest refresh --json
+    """
+    with _open_engine(db) as store:
+        report = refresh_derived(store)
+    if as_json:
+        print_json(report)
+        return
+    if report.full:
+        console.print(f"derived everything again: {escape(report.reason)}")
+    elif not report.loads:
+        console.print("nothing to refresh: no loads since the last derivation")
+    else:
+        console.print(f"refreshed after {len(report.loads)} load(s): "
+                      f"{report.touched:,} patents touched; "
+                      + ", ".join(f"{k} {v:,}" for k, v in report.scope.items() if k != "touched")
+                      + f"; names: {report.names.get('new', 0):,} new, "
+                      f"{report.names.get('new companies', 0):,} new companies; "
+                      f"{sum(report.seconds.values()):.1f} s")
 
 
 @app.command()

@@ -28,6 +28,7 @@ from warchest.owners.timeline import (
     EVENT_STEPS,
     events_sql,
     grant_assignees_sql,
+    name_counts_sql,
     ownership_sql,
     source_ids_sql,
 )
@@ -68,18 +69,7 @@ class OwnersReport(Result):
 
 
 def _name_rows(store: Engine) -> list[dict[str, Any]]:
-    return store.rows(f"""
-        WITH mentions AS (
-            SELECT raw_name, patent_id, country FROM ({grant_assignees_sql()}) g
-            UNION ALL
-            SELECT name, NULL, country FROM reassignment_assignees
-            UNION ALL
-            SELECT name, NULL, NULL FROM reassignment_assignors
-        )
-        SELECT raw_name, count(*) AS mentions, count(DISTINCT patent_id) AS patents,
-               string_agg(DISTINCT country, ',') AS countries
-        FROM mentions WHERE raw_name IS NOT NULL AND trim(raw_name) <> ''
-        GROUP BY raw_name ORDER BY raw_name""")
+    return store.rows(name_counts_sql())
 
 
 def _source_counts(store: Engine) -> dict[str, int]:

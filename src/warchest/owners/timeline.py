@@ -54,6 +54,24 @@ WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id)
 """
 
 
+def name_counts_sql(where: str = "TRUE") -> str:
+    """Every owner name mentioned (on grants, as reassignment assignee or assignor) with
+    its mentions, patents on whose grant it is and countries; ``where``: a condition on
+    ``raw_name`` (which names)."""
+    return f"""
+WITH mentions AS (
+    SELECT raw_name, patent_id, country FROM ({grant_assignees_sql()}) g
+    UNION ALL
+    SELECT name, NULL, country FROM reassignment_assignees
+    UNION ALL
+    SELECT name, NULL, NULL FROM reassignment_assignors
+)
+SELECT raw_name, count(*) AS mentions, count(DISTINCT patent_id) AS patents,
+       string_agg(DISTINCT country, ',') AS countries
+FROM mentions WHERE raw_name IS NOT NULL AND trim(raw_name) <> '' AND {where}
+GROUP BY raw_name ORDER BY raw_name"""
+
+
 def source_ids_sql() -> str:
     """PatentsView's assignee_id of every grant owner name, with its mentions: the raw row's
     name joined to the disambiguated row of the same patent and sequence, and the
@@ -84,8 +102,12 @@ tables on their true sizes and never holds them and these groupings at once (at 
 corpus's size, in one statement, it ran out of the owners step's memory limit)."""
 
 
-def events_sql() -> str:
+def events_sql(only: str | None = None) -> str:
+    """``ownership_events`` rows; ``only`` (an incremental derivation): the name of a table
+    of patent_ids, their events only."""
     moving = ", ".join(f"'{k}'" for k in MOVING_KINDS)
+    of_docs = " WHERE rf_id IN (SELECT rf_id FROM docs)" if only else ""
+    among = f" AND {{}} IN (SELECT patent_id FROM {only})" if only else ""
     return f"""
 WITH docs AS (
     SELECT DISTINCT d.rf_id,
@@ -95,31 +117,33 @@ WITH docs AS (
     FROM reassignment_documents d
     LEFT JOIN applications a
       ON d.patent_id IS NULL AND d.application_number = a.application_number
-    WHERE coalesce(d.patent_id, a.patent_id) IS NOT NULL
+    WHERE coalesce(d.patent_id, a.patent_id) IS NOT NULL{among.format(
+        "coalesce(d.patent_id, a.patent_id)")}
 ),
 ors AS (
     SELECT rf_id, max(execution_date) AS execution_date,
            string_agg(name, ' | ' ORDER BY sequence) AS assignors
-    FROM reassignment_assignors GROUP BY rf_id
+    FROM reassignment_assignors{of_docs} GROUP BY rf_id
 ),
 ees AS (
     SELECT rf_id, string_agg(name, ' | ' ORDER BY sequence) AS assignees,
            min(sequence) AS first_sequence
-    FROM reassignment_assignees GROUP BY rf_id
+    FROM reassignment_assignees{of_docs} GROUP BY rf_id
 ),
 first_or AS (
     SELECT o.rf_id, o.name FROM reassignment_assignors o
-    JOIN (SELECT rf_id, min(sequence) AS s FROM reassignment_assignors GROUP BY rf_id) m
+    JOIN (SELECT rf_id, min(sequence) AS s FROM reassignment_assignors{of_docs}
+          GROUP BY rf_id) m
       ON m.rf_id = o.rf_id AND m.s = o.sequence
 ),
 doc_grants AS (
     SELECT patent_id, min(grant_date) AS grant_date FROM reassignment_documents
-    WHERE patent_id IS NOT NULL GROUP BY patent_id
+    WHERE patent_id IS NOT NULL{among.format("patent_id")} GROUP BY patent_id
 ),
 classified AS (
     SELECT r.rf_id, r.recorded_date, r.conveyance_text,
            {conveyance_case_sql('r.conveyance_text')} AS kind
-    FROM reassignments r
+    FROM reassignments r{of_docs}
 )
 SELECT docs.patent_id, c.rf_id,
        coalesce(ors.execution_date, c.recorded_date) AS effective_date,
@@ -141,7 +165,18 @@ LEFT JOIN doc_grants g ON g.patent_id = docs.patent_id
 """
 
 
-def ownership_sql() -> str:
+def _ownership_filters(only: str | None) -> tuple[str, str]:
+    """The filters of ``ownership_sql`` (``ownership`` rows, the periods) when ``only``
+    names a table of patent_ids (as in ``events_sql``): owners of those patents, and
+    assignors of their transfers."""
+    if not only:
+        return "", ""
+    return (f" AND {{}}.patent_id IN (SELECT patent_id FROM {only})",
+            " WHERE o.rf_id IN (SELECT via_rf_id FROM transfers)")
+
+
+def ownership_sql(only: str | None = None) -> str:
+    among, of_transfers = _ownership_filters(only)
     return f"""
 WITH grant_owners AS (
     SELECT DISTINCT a.patent_id, n.entity_id, a.raw_name AS owner_name,
@@ -151,7 +186,7 @@ WITH grant_owners AS (
     FROM ({grant_assignees_sql()}) a
     JOIN patents p ON p.patent_id = a.patent_id
     LEFT JOIN owner_names n ON n.raw_name = a.raw_name
-    WHERE a.raw_name IS NOT NULL AND p.grant_date IS NOT NULL
+    WHERE a.raw_name IS NOT NULL AND p.grant_date IS NOT NULL{among.format("a")}
 ),
 -- equi-joins rather than NOT IN / EXISTS under an OR, which Spark runs as a nested loop
 granted_patents AS (SELECT DISTINCT patent_id FROM grant_owners),
@@ -169,7 +204,7 @@ transfers AS (
     LEFT JOIN granted_patents gp ON gp.patent_id = e.patent_id
     LEFT JOIN granted_to ga
       ON ga.patent_id = e.patent_id AND ga.entity_id = e.assignor_entity_id
-    WHERE e.moves_ownership AND e.effective_date IS NOT NULL
+    WHERE e.moves_ownership AND e.effective_date IS NOT NULL{among.format("e")}
       AND (e.grant_date IS NULL OR e.effective_date >= e.grant_date
            OR e.recorded_date > e.grant_date
            OR gp.patent_id IS NULL OR ga.patent_id IS NOT NULL)
@@ -194,7 +229,7 @@ numbered AS (
 ),
 assignor_entities AS (
     SELECT DISTINCT o.rf_id, n.entity_id
-    FROM reassignment_assignors o JOIN owner_names n ON n.raw_name = o.name
+    FROM reassignment_assignors o JOIN owner_names n ON n.raw_name = o.name{of_transfers}
 ),
 checked AS (
     SELECT cur.patent_id, cur.step, cur.via_rf_id,

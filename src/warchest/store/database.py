@@ -399,7 +399,7 @@ class Store(Engine):
 
     @_plain_failures
     def derive(self, table: str, select_sql: str, load_id: int, *,
-               steps: Collection[str] | None = None) -> int:
+               steps: Collection[str] | None = None, replacing: str | None = None) -> int:
         """Append the rows of a portable SELECT (columns matched by name) to a derived table.
 
         This is where derived tables are computed from loaded ones: the SELECT is written
@@ -410,6 +410,10 @@ class Store(Engine):
         self.changed()
         if table not in self.tables:
             raise KeyError(table)
+        if replacing is not None:
+            key = self._con.sql(f'SELECT * FROM "{replacing}" LIMIT 0').columns[0]
+            self._con.execute(f'DELETE FROM "{table}" WHERE "{key}" IN '
+                              f'(SELECT "{key}" FROM "{replacing}")').fetchall()
         before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
         parts = ([(None, select_sql)] if steps is None
                  else query_steps(select_sql, "_step_", also=steps))

@@ -123,11 +123,16 @@ class Engine(ABC):
 
     @abstractmethod
     def derive(self, table: str, select_sql: str, load_id: int, *,
-               steps: Collection[str] | None = None) -> int:
+               steps: Collection[str] | None = None, replacing: str | None = None) -> int:
         """Append the rows of a portable SELECT (columns matched by name) to a table;
-        returns the rows appended. ``steps`` (None: one statement): compute each CTE the
-        SELECT reads more than once, and each CTE named in ``steps``, as a step of its
-        own, a table written before the next step runs
+        returns the rows appended. ``replacing`` (an incremental derivation): the name of
+        a table (stored or ``register``-ed) whose first column is a key column of
+        ``table`` (``patent_id``, ``raw_name``); the table's rows with those keys are
+        deleted first, and the SELECT is to give the new rows of those keys only (the
+        SELECT runs after the deletion: it must not read the rows it replaces).
+        ``steps`` (None: one statement): compute each CTE the SELECT reads more than
+        once, and each CTE named in ``steps``, as a step of its own, a table written
+        before the next step runs
         (:func:`warchest.store.dialect.query_steps`), so that no one statement holds the
         whole derivation's intermediate results at once: same rows, bounded memory and
         spill for the largest derivations. (The Spark engine runs every query in steps.)"""

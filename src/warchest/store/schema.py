@@ -792,6 +792,35 @@ VALUE_TABLES: tuple[Table, ...] = (
         since=4,
     ),
     Table(
+        "indicator_inputs",
+        "Each granted patent's field and citation and family aggregates: the part of the"
+        " indicators read from the citations, kept so that an update recomputes it only for"
+        " the patents a load touched (" + VALUED + ").",
+        (
+            _c("patent_id", "text"),
+            _c("cpc_subclass", "text", "its first CPC subclass"),
+            _c("lead_symbol", "text"),
+            _c("lead_group", "text"),
+            _c("forward_5y", "bigint"),
+            _c("forward_7y", "bigint"),
+            _c("forward_5y_self", "bigint"),
+            _c("forward_7y_self", "bigint"),
+            _c("forward_total", "bigint"),
+            _c("lag_y0", "bigint", "citations received 0 to 1 years after grant"),
+            _c("lag_y1", "bigint", "citations received 1 to 2 years after grant"),
+            _c("lag_y2", "bigint", "citations received 2 to 3 years after grant"),
+            _c("lag_y3", "bigint", "citations received 3 to 4 years after grant"),
+            _c("lag_y4", "bigint", "citations received 4 to 5 years after grant"),
+            _c("backward", "bigint"),
+            _c("family_size", "int"),
+            _c("generality", "double"),
+            _c("originality", "double"),
+            _c("radicalness", "double"),
+            LOAD_ID,
+        ),
+        since=11,
+    ),
+    Table(
         "patent_indicators",
         "OECD-style value indicators, normalised within the cohort (grant year x CPC"
         " subclass) (" + VALUED + ").",
@@ -1091,6 +1120,9 @@ MIGRATIONS: tuple[Migration, ...] = (
               " (run `warchest value --compute` again to fill it)"),
     Migration(10, "litigation: PTAB proceedings and documents, district-court cases,"
               " parties and patents in suit"),
+    Migration(11, "value: the indicators' citation aggregates per patent, indicator_inputs,"
+              " so that an update derives only what a load touched (run `warchest value"
+              " --compute` again to fill it)"),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -300,17 +300,23 @@ class SparkEngine(Engine):
         self.session.catalog.dropTempView(name)
 
     def derive(self, table: str, select_sql: str, load_id: int, *,
-               steps: Collection[str] | None = None) -> int:
+               steps: Collection[str] | None = None, replacing: str | None = None) -> int:
         from pyspark.sql import functions as F
 
         if table not in self.tables:
             raise KeyError(table)
         frame, names = self._run(select_sql, also=steps or ())
         try:
-            before = int(self.session.table(table).count())
+            kept = self._conform(self.session.table(table), table)
+            if replacing is not None:
+                keys = self.session.table(replacing)
+                key = keys.columns[0]
+                kept = self._conform(
+                    kept.join(keys.select(key).distinct(), key, "left_anti"), table)
+            before = int(kept.count())
             frame = self._conform(frame.withColumn("load_id", F.lit(int(load_id))), table)
             if before:
-                frame = self._conform(self.session.table(table), table).unionByName(frame)
+                frame = kept.unionByName(frame)
             return self._replace(table, frame) - before
         finally:
             self._drop(names)

@@ -88,7 +88,7 @@ def _normalised_text(expr: str) -> str:
     return f"' ' || regexp_replace(lower({expr}), '[^a-z0-9]+', ' ', 'g') || ' '"
 
 
-def products_sql() -> str:
+def products_sql(only: str | None = None) -> str:
     """``patent_products`` rows from ``taxonomy_terms`` (portable SQL).
 
     A CPC prefix matches a symbol it starts (joined on the subclass first). A keyword (a
@@ -99,7 +99,9 @@ def products_sql() -> str:
     then matched, and a phrase is checked against the text of the candidates only. Same
     answer as ``' ' || text || ' ' LIKE '% phrase %'`` for every keyword. The text is the
     title and the abstract, each padded: a phrase does not run from one into the other;
-    a patent with an abstract and no title is matched on its abstract."""
+    a patent with an abstract and no title is matched on its abstract. ``only`` (an
+    incremental derivation): the name of a table of patent_ids; their rows only."""
+    among = f" AND {{}}.patent_id IN (SELECT patent_id FROM {only})" if only else ""
     title = _normalised_text("p.title")
     abstract = _normalised_text("a.abstract")
     return f"""
@@ -111,7 +113,7 @@ by_cpc AS (
     SELECT c.patent_id, x.product, 'cpc' AS via,
            min(c.symbol) AS evidence, count(DISTINCT c.symbol) AS matches
     FROM cpc c JOIN prefixes x
-      ON x.subclass = c.subclass AND c.symbol LIKE x.pattern || '%'
+      ON x.subclass = c.subclass AND c.symbol LIKE x.pattern || '%'{among.format("c")}
     GROUP BY c.patent_id, x.product
 ),
 words AS (
@@ -122,7 +124,7 @@ words AS (
 texts AS (
     SELECT p.patent_id, coalesce({title}, '') || coalesce({abstract}, '') AS body
     FROM patents p LEFT JOIN abstracts a ON a.patent_id = p.patent_id
-    WHERE p.title IS NOT NULL OR a.abstract IS NOT NULL
+    WHERE (p.title IS NOT NULL OR a.abstract IS NOT NULL){among.format("p")}
 ),
 tokens AS (
     SELECT t.patent_id, t.body, tok.word
@@ -146,9 +148,11 @@ FROM by_keyword
 """
 
 
-def fields_sql() -> str:
-    """``patent_fields`` rows: the WIPO field of each patent (portable SQL)."""
-    return """
+def fields_sql(only: str | None = None) -> str:
+    """``patent_fields`` rows: the WIPO field of each patent (portable SQL); ``only`` as in
+    ``products_sql``."""
+    among = f" AND {{}}.patent_id IN (SELECT patent_id FROM {only})" if only else ""
+    return f"""
 WITH concordance AS (
     SELECT field_id, field_title, sector, ipc_prefix, substr(ipc_prefix, 1, 4) AS subclass,
            length(ipc_prefix) AS depth
@@ -156,10 +160,10 @@ WITH concordance AS (
 ),
 symbols AS (
     SELECT patent_id, replace(symbol, ' ', '') AS symbol, 'ipc' AS via FROM ipc
-    WHERE symbol IS NOT NULL
+    WHERE symbol IS NOT NULL{among.format("ipc")}
     UNION ALL
     SELECT c.patent_id, c.symbol, 'cpc' AS via FROM cpc c
-    WHERE c.symbol IS NOT NULL
+    WHERE c.symbol IS NOT NULL{among.format("c")}
       AND NOT EXISTS (SELECT 1 FROM ipc i WHERE i.patent_id = c.patent_id)
 ),
 matched AS (

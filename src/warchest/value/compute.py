@@ -14,14 +14,16 @@ from warchest.results import Result
 from warchest.store import Engine
 from warchest.value.indicators import (
     BREAKTHROUGH_MIN,
-    INDICATOR_STEPS,
+    INPUT_STEPS,
     MIN_COHORT,
     indicators_sql,
+    inputs_sql,
 )
 from warchest.value.markets import markets_sql, read_market_weights
 from warchest.value.terms import terms_sql
 
-VALUE_TABLES = ("market_weights", "patent_terms", "patent_markets", "patent_indicators")
+VALUE_TABLES = ("market_weights", "patent_terms", "patent_markets", "indicator_inputs",
+                "patent_indicators")
 VALUE_MEMORY = "4GB"
 """The value computation's memory limit unless the user chose one ($WARCHEST_MEMORY_LIMIT):
 under DuckDB's default (80% of RAM) it holds what the limit allows rather than what it
@@ -70,8 +72,8 @@ def compute_values(store: Engine, markets_csv: Path | None = None, *,
             load_id)
         steps = (("patent_terms", terms_sql(), None),
                  ("patent_markets", markets_sql(), None),
-                 ("patent_indicators", indicators_sql(self_citations, min_cohort,
-                                                      breakthrough_min), INDICATOR_STEPS))
+                 ("indicator_inputs", inputs_sql(self_citations), INPUT_STEPS),
+                 ("patent_indicators", indicators_sql(min_cohort, breakthrough_min), None))
         for k, (table, sql, parts) in enumerate(steps):
             report_stage(stage, f"value: {table}", k, len(steps))
             started = time.perf_counter()

@@ -70,28 +70,41 @@ SHRINK_LEVELS = (("section", "cohort_year"), ("cpc_class", "section"),
                  ("cpc_subclass", "cpc_class"))
 """The levels of the impact reference, each with its parent level (module docstring)."""
 
-INDICATOR_STEPS = ("cite_rows", "cite_pairs", "forward", "share", "backward", "generality",
-                   "originality", "radicalness", "family")
-"""The CTEs computed each as a step of its own (``Engine.derive``'s ``steps``), besides
-those read more than once (``keys``, ``cites``, ``base`` among them): ``cite_rows`` and
-``cite_pairs``, so that the hash tables of the joins on patent numbers and the grouping
-of the pairs are never in memory at once (together they run out of it; apart, the
-grouping spills to disk as it needs), and the per-patent aggregates of the citations and
-CPC rows, so that the statement that joins them (``raw``) holds small tables, not seven
-large aggregations at once."""
+INPUT_STEPS = ("cite_rows", "cite_pairs", "forward", "backward", "generality",
+               "originality", "radicalness", "family")
+"""The CTEs of ``inputs_sql`` computed each as a step of its own (``Engine.derive``'s
+``steps``), besides those read more than once (``keys``, ``cites`` among them):
+``cite_rows`` and ``cite_pairs``, so that the hash tables of the joins on patent numbers
+and the grouping of the pairs are never in memory at once (together they run out of it;
+apart, the grouping spills to disk as it needs), and the per-patent aggregates of the
+citations and CPC rows, so that the statement that joins them holds small tables, not
+seven large aggregations at once."""
+LAG_BUCKETS = 5
+"""``indicator_inputs`` counts each patent's citations by whole years of lag, 0 to 4."""
 
 
-def indicators_sql(self_citations: bool, min_cohort: int = MIN_COHORT,
-                   breakthrough_min: int = BREAKTHROUGH_MIN) -> str:
-    """``patent_indicators`` rows (without load_id). ``self_citations``: whether owner
-    groups are resolved (else self citations are NULL); ``min_cohort`` and
-    ``breakthrough_min``: the cohort sizes described above. One statement, built from
-    its parts in the order they are computed."""
+def inputs_sql(self_citations: bool, only: str | None = None) -> str:
+    """``indicator_inputs`` rows (without load_id): each granted patent's field and its
+    citation and family aggregates, the part of the indicators that reads the citations.
+    ``only`` (an incremental derivation): the name of a table of patent_ids; the rows of
+    those patents only, from the citations that touch them."""
     return ("\nWITH " + _keys_ctes() + _groups_cte(self_citations) + "\n"
-            + _cohort_ctes(min_cohort)
-            + _forward_ctes(self_citations) + _lag_share_ctes() + _breadth_ctes()
-            + _raw_cte(self_citations) + _cohort_stats_cte() + reference_sql() + "\n"
+            + _forward_ctes(self_citations, only) + _field_ctes(only) + _breadth_ctes(only)
+            + _inputs_select(self_citations, only))
+
+
+def indicators_sql(min_cohort: int = MIN_COHORT,
+                   breakthrough_min: int = BREAKTHROUGH_MIN) -> str:
+    """``patent_indicators`` rows (without load_id) from ``indicator_inputs`` and the
+    patents: cohorts, truncation, normalisation and the impact reference.
+    ``min_cohort`` and ``breakthrough_min``: the cohort sizes described above."""
+    return ("\nWITH " + _cohort_ctes(min_cohort) + _lag_share_ctes()
+            + _raw_cte() + _cohort_stats_cte() + reference_sql() + "\n"
             + _indicators_select(breakthrough_min))
+
+
+def _among(column: str, only: str | None) -> str:
+    return f" AND {column} IN (SELECT patent_id FROM {only})" if only else ""
 
 
 def _groups_cte(self_citations: bool) -> str:
@@ -110,73 +123,83 @@ groups AS (
 
 
 def _keys_ctes() -> str:
-    """``span`` (the data's last grant date) and ``keys``: each granted patent numbered in
-    patent order, so that the statement's largest joins and groupings hash 4-byte
-    integers, not patent numbers."""
-    return """span AS (SELECT max(grant_date) AS data_end FROM patents),
-keys AS (
+    """``keys``: each granted patent numbered in patent order, so that the statement's
+    largest joins and groupings hash 4-byte integers, not patent numbers."""
+    return """keys AS (
     SELECT patent_id, grant_date,
            CAST(row_number() OVER (ORDER BY patent_id) AS INTEGER) AS k
     FROM patents WHERE grant_date IS NOT NULL
 ),"""
 
 
-def _cohort_ctes(min_cohort: int) -> str:
-    """``field`` (each patent's first CPC subclass, leading symbol and group) and ``base``:
-    each granted patent with its cohort (grant year x the narrowest of subclass, class,
-    section holding ``min_cohort`` patents) and the years observed since its grant."""
-    y = YEAR_DAYS
-    return f"""first_cpc AS (
+def _field_ctes(only: str | None) -> str:
+    """``field`` (each patent's first CPC subclass, leading symbol and group) and
+    ``field_k`` (the same by integer key); with ``only``, for those patents and the
+    patents at the other end of their citations (``near``)."""
+    near = "" if not only else """near AS (
+    SELECT patent_id FROM keys WHERE k IN (SELECT citing FROM cite_pairs)
+        OR k IN (SELECT cited FROM cite_pairs)
+    UNION SELECT patent_id FROM """ + only + """
+),
+"""
+    among = " AND patent_id IN (SELECT patent_id FROM near)" if only else ""
+    return f"""{near}first_cpc AS (
     SELECT patent_id, subclass, symbol, main_group,
            row_number() OVER (PARTITION BY patent_id ORDER BY
                CASE WHEN cpc_type = 'inventive' THEN 0 ELSE 1 END, sequence, subclass,
                symbol) AS k
-    FROM cpc WHERE subclass IS NOT NULL
+    FROM cpc WHERE subclass IS NOT NULL{among}
 ),
 field AS (SELECT patent_id, subclass AS field, symbol AS lead_symbol,
                  main_group AS lead_group FROM first_cpc WHERE k = 1),
 field_k AS (SELECT kk.k, fl.field FROM field fl JOIN keys kk ON kk.patent_id = fl.patent_id),
+"""
+
+
+def _cohort_ctes(min_cohort: int) -> str:
+    """``span`` (the data's last grant date) and ``base``: each granted patent with its
+    inputs, its cohort (grant year x the narrowest of subclass, class, section holding
+    ``min_cohort`` patents) and the years observed since its grant."""
+    y = YEAR_DAYS
+    return f"""span AS (SELECT max(grant_date) AS data_end FROM patents),
 dated AS (
-    SELECT p.patent_id, kk.k, p.grant_date, p.num_claims, a.filing_date,
+    SELECT i.*, p.grant_date, p.num_claims, a.filing_date,
            CAST(EXTRACT(YEAR FROM p.grant_date) AS INTEGER) AS cohort_year,
-           fl.field AS subclass, fl.lead_symbol, fl.lead_group,
-           substr(fl.field, 1, 3) AS cpc_class,
-           substr(fl.field, 1, 1) AS section,
+           substr(i.cpc_subclass, 1, 3) AS cpc_class,
+           substr(i.cpc_subclass, 1, 1) AS section,
            date_diff('day', p.grant_date, s.data_end) / {y} AS observed_years
     FROM patents p CROSS JOIN span s
-    JOIN keys kk ON kk.patent_id = p.patent_id
+    JOIN indicator_inputs i ON i.patent_id = p.patent_id
     LEFT JOIN applications a ON a.patent_id = p.patent_id
-    LEFT JOIN field fl ON fl.patent_id = p.patent_id
     WHERE p.grant_date IS NOT NULL
 ),
 sized AS (
     SELECT d.*,
-           count(*) OVER (PARTITION BY cohort_year, subclass) AS n_subclass,
+           count(*) OVER (PARTITION BY cohort_year, cpc_subclass) AS n_subclass,
            count(*) OVER (PARTITION BY cohort_year, cpc_class) AS n_class,
            count(*) OVER (PARTITION BY cohort_year, section) AS n_section
     FROM dated d
 ),
 base AS (
-    SELECT patent_id, k, grant_date, num_claims, filing_date, cohort_year, observed_years,
-           subclass AS cpc_subclass, lead_symbol, lead_group,
-           CASE WHEN subclass IS NULL THEN '?'
-                WHEN n_subclass >= {int(min_cohort)} THEN subclass
+    SELECT s.*,
+           CASE WHEN cpc_subclass IS NULL THEN '?'
+                WHEN n_subclass >= {int(min_cohort)} THEN cpc_subclass
                 WHEN n_class >= {int(min_cohort)} THEN cpc_class
                 WHEN n_section >= {int(min_cohort)} THEN section
                 ELSE 'all' END AS cohort_field
-    FROM sized
+    FROM sized s
 ),
 """
 
 
-def _forward_ctes(self_citations: bool) -> str:
-    """``cite_rows`` (the citations between granted patents, by their integer keys),
-    ``cite_pairs`` (the distinct citing -> cited pairs), ``cites`` (each pair with its lag
-    and whether both are of one owner group) and ``forward`` (citations received within 5
-    and 7 years, self citations apart).
+def _forward_ctes(self_citations: bool, only: str | None) -> str:
+    """``cite_rows`` (the citations between granted patents, by their integer keys; with
+    ``only``, those that touch the patents named), ``cite_pairs`` (the distinct citing ->
+    cited pairs), ``cites`` (each pair with its lag and whether both are of one owner
+    group) and ``forward`` (citations received within 5 and 7 years, self citations
+    apart, and by whole years of lag).
     Only ``cite_rows`` joins on patent numbers; everything after it hashes 4-byte
-    integers (``keys``), and the patent numbers come back only when the per-patent
-    results meet ``base``."""
+    integers (``keys``), and the patent numbers come back only at the end."""
     y = YEAR_DAYS
     if self_citations:
         self_expr = "CASE WHEN oc.grp IS NOT NULL AND oc.grp = od.grp THEN 1 ELSE 0 END"
@@ -187,12 +210,19 @@ def _forward_ctes(self_citations: bool) -> str:
     else:
         self_expr, self_join = "0", ""
         self_5 = self_7 = "CAST(NULL AS BIGINT)"
+    touching = (f"\n      AND (c.patent_id IN (SELECT patent_id FROM {only})"
+                f"\n           OR c.cited_patent_id IN (SELECT patent_id FROM {only}))"
+                if only else "")
+    lags = "".join(
+        f"\n           sum(CASE WHEN f.lag_days >= 0 AND f.lag_days < 5 * {y}"
+        f" AND CAST(floor(f.lag_days / {y}) AS INTEGER) = {b} THEN 1 ELSE 0 END)"
+        f" AS lag_y{b}," for b in range(LAG_BUCKETS))
     return f"""cite_rows AS (
     SELECT cg.k AS citing, cd.k AS cited
     FROM citations c
     JOIN keys cg ON cg.patent_id = c.patent_id
     JOIN keys cd ON cd.patent_id = c.cited_patent_id
-    WHERE c.patent_id <> c.cited_patent_id
+    WHERE c.patent_id <> c.cited_patent_id{touching}
 ),
 cite_pairs AS (SELECT DISTINCT citing, cited FROM cite_rows),
 cites AS (
@@ -208,7 +238,7 @@ forward AS (
            sum(CASE WHEN f.lag_days < 5 * {y} THEN 1 ELSE 0 END) AS forward_5y,
            sum(CASE WHEN f.lag_days < 7 * {y} THEN 1 ELSE 0 END) AS forward_7y,
            {self_5} AS forward_5y_self,
-           {self_7} AS forward_7y_self,
+           {self_7} AS forward_7y_self,{lags}
            count(*) AS forward_total
     FROM cites f GROUP BY f.cited
 ),
@@ -218,15 +248,15 @@ forward AS (
 def _lag_share_ctes() -> str:
     """``share``: the share of its 5-year citations a patent granted less than 5 years
     before the data ends has had time to receive, from its cohort field's citation lags
-    (pooled when the field has none). The pooled lags are the fields' summed, so the
-    citations are read once."""
-    y = YEAR_DAYS
+    (pooled when the field has none), summed from the per-patent lag counts of
+    ``indicator_inputs``. The pooled lags are the fields' summed."""
+    lag_rows = "\n        UNION ALL\n".join(
+        f"        SELECT cohort_field AS field, {b} AS bucket, lag_y{b} AS n FROM base"
+        f" WHERE observed_years >= 5" for b in range(LAG_BUCKETS))
     return f"""field_lags AS (
-    SELECT coalesce(b.cohort_field, '?') AS field,
-           CAST(floor(f.lag_days / {y}) AS INTEGER) AS bucket, count(*) AS n
-    FROM cites f JOIN base b ON b.k = f.cited
-    WHERE b.observed_years >= 5 AND f.lag_days >= 0 AND f.lag_days < 5 * {y}
-    GROUP BY 1, 2
+    SELECT field, bucket, CAST(sum(n) AS BIGINT) AS n FROM (
+{lag_rows}
+    ) l GROUP BY field, bucket HAVING sum(n) > 0
 ),
 lag_buckets AS (
     SELECT field, bucket, n FROM field_lags
@@ -266,16 +296,18 @@ share AS (
 """
 
 
-def _breadth_ctes() -> str:
+def _breadth_ctes(only: str | None) -> str:
     """Backward citations, generality and originality (Herfindahl over the citing and cited
     patents' fields, bias-corrected), radicalness, family size in offices.
 
     ``cited_classes`` needs no DISTINCT: ``cites`` is distinct on (citing, cited) and
     ``own_classes`` on (patent, subclass), so their join is distinct on (citing, cited,
     subclass)."""
+    near = " AND c.patent_id IN (SELECT patent_id FROM near)" if only else ""
     return f"""backward AS (
     SELECT patent_id, count(DISTINCT cited_patent_id) AS backward
-    FROM citations WHERE cited_patent_id IS NOT NULL GROUP BY patent_id
+    FROM citations WHERE cited_patent_id IS NOT NULL{_among("patent_id", only)}
+    GROUP BY patent_id
 ),
 gen_counts AS (
     SELECT f.cited AS k, fl.field, count(*) AS n
@@ -301,7 +333,8 @@ originality AS (
 ),
 own_classes AS (
     SELECT DISTINCT kk.k, c.subclass
-    FROM cpc c JOIN keys kk ON kk.patent_id = c.patent_id WHERE c.subclass IS NOT NULL
+    FROM cpc c JOIN keys kk ON kk.patent_id = c.patent_id
+    WHERE c.subclass IS NOT NULL{near}
 ),
 cited_classes AS (
     SELECT f.citing AS k, f.cited, oc.subclass
@@ -314,43 +347,57 @@ radicalness AS (
     LEFT JOIN own_classes mine ON mine.k = cc.k AND mine.subclass = cc.subclass
     GROUP BY cc.k
 ),
-family_links AS ({FAMILY_LINKS}),
+family_links AS (SELECT * FROM ({FAMILY_LINKS}) fl WHERE TRUE{_among("patent_id", only)}),
 family AS (
     SELECT l.patent_id, count(DISTINCT f.jurisdiction) AS offices
     FROM family_links l JOIN families f ON f.family_id = l.family_id
     GROUP BY l.patent_id
-),
+)
 """
 
 
-def _raw_cte(self_citations: bool) -> str:
+def _inputs_select(self_citations: bool, only: str | None) -> str:
+    """The final SELECT of ``inputs_sql``: one row per granted patent (of ``only``)."""
+    lags = "".join(f"\n       CAST(coalesce(fw.lag_y{b}, 0) AS BIGINT) AS lag_y{b},"
+                   for b in range(LAG_BUCKETS))
+    own = "TRUE" if self_citations else "FALSE"
+    return f"""SELECT kk.patent_id, fl.field AS cpc_subclass, fl.lead_symbol, fl.lead_group,
+       CAST(coalesce(fw.forward_5y, 0) AS BIGINT) AS forward_5y,
+       CAST(coalesce(fw.forward_7y, 0) AS BIGINT) AS forward_7y,
+       CASE WHEN {own} THEN CAST(coalesce(fw.forward_5y_self, 0) AS BIGINT) END
+           AS forward_5y_self,
+       CASE WHEN {own} THEN CAST(coalesce(fw.forward_7y_self, 0) AS BIGINT) END
+           AS forward_7y_self,
+       CAST(coalesce(fw.forward_total, 0) AS BIGINT) AS forward_total,{lags}
+       CAST(coalesce(bw.backward, 0) AS BIGINT) AS backward,
+       CAST(CASE WHEN fam.offices IS NULL OR fam.offices < 1 THEN 1 ELSE fam.offices END
+            AS INTEGER) AS family_size,
+       g.generality, o.originality, r.radicalness
+FROM keys kk
+LEFT JOIN field fl ON fl.patent_id = kk.patent_id
+LEFT JOIN forward fw ON fw.k = kk.k
+LEFT JOIN backward bw ON bw.patent_id = kk.patent_id
+LEFT JOIN family fam ON fam.patent_id = kk.patent_id
+LEFT JOIN generality g ON g.k = kk.k
+LEFT JOIN originality o ON o.k = kk.k
+LEFT JOIN radicalness r ON r.k = kk.k
+WHERE TRUE{_among("kk.patent_id", only)}
+"""
+
+
+def _raw_cte() -> str:
     """``raw``: every indicator of each patent, before its cohort's statistics."""
-    return f"""raw AS (
+    return """raw AS (
     SELECT b.patent_id, b.cohort_year, b.cohort_field, b.cpc_subclass, b.lead_symbol,
-           b.lead_group, b.observed_years,
-           coalesce(fw.forward_5y, 0) AS forward_5y, coalesce(fw.forward_7y, 0) AS forward_7y,
-           CASE WHEN {'TRUE' if self_citations else 'FALSE'}
-                THEN coalesce(fw.forward_5y_self, 0) END AS forward_5y_self,
-           CASE WHEN {'TRUE' if self_citations else 'FALSE'}
-                THEN coalesce(fw.forward_7y_self, 0) END AS forward_7y_self,
-           coalesce(fw.forward_total, 0) AS forward_total,
-           sh.expected_share_5y,
+           b.lead_group, b.observed_years, b.forward_5y, b.forward_7y, b.forward_5y_self,
+           b.forward_7y_self, b.forward_total, sh.expected_share_5y,
            CASE WHEN sh.expected_share_5y >= 0.1
-                THEN coalesce(fw.forward_5y, 0) / sh.expected_share_5y END
-               AS forward_5y_corrected,
-           coalesce(bw.backward, 0) AS backward, b.num_claims AS claims,
-           CASE WHEN fam.offices IS NULL OR fam.offices < 1 THEN 1 ELSE fam.offices END
-               AS family_size,
-           g.generality, o.originality, r.radicalness,
+                THEN b.forward_5y / sh.expected_share_5y END AS forward_5y_corrected,
+           b.backward, b.num_claims AS claims, b.family_size,
+           b.generality, b.originality, b.radicalness,
            date_diff('day', b.filing_date, b.grant_date) AS grant_lag_days
     FROM base b
-    LEFT JOIN forward fw ON fw.k = b.k
     LEFT JOIN share sh ON sh.patent_id = b.patent_id
-    LEFT JOIN backward bw ON bw.patent_id = b.patent_id
-    LEFT JOIN family fam ON fam.patent_id = b.patent_id
-    LEFT JOIN generality g ON g.k = b.k
-    LEFT JOIN originality o ON o.k = b.k
-    LEFT JOIN radicalness r ON r.k = b.k
 ),
 """
 

@@ -73,11 +73,13 @@ FAMILY_LINKS = """
 """(patent, family) pairs: families rows naming the patent, or sharing its family id."""
 
 
-def markets_sql() -> str:
-    """``patent_markets`` rows: where and when each patent is in force."""
+def markets_sql(only: str | None = None) -> str:
+    """``patent_markets`` rows: where and when each patent is in force. ``only`` (an
+    incremental derivation): the name of a table of patent_ids; their rows only."""
     ending = ", ".join(f"'{s}'" for s in ENDING)
+    among = f" AND patent_id IN (SELECT patent_id FROM {only})" if only else ""
     return f"""
-WITH links AS ({FAMILY_LINKS}),
+WITH links AS (SELECT * FROM ({FAMILY_LINKS}) fl WHERE TRUE{among}),
 members AS (
     SELECT DISTINCT l.patent_id, f.family_id, f.jurisdiction, f.member_number, f.grant_date,
            f.filing_date, lower(replace(coalesce(f.status, ''), '_', ' ')) AS status,
@@ -106,7 +108,7 @@ SELECT patent_id, 'US' AS jurisdiction, grant_date AS in_force_from,
        'US patent: ' || coalesce(expiry_rule, 'term unknown')
        || CASE WHEN end_date IS NULL THEN ' (grant + 20 years assumed)' ELSE '' END
        || coalesce('; ' || lapse_rule, '') AS via
-FROM patent_terms WHERE grant_date IS NOT NULL
+FROM patent_terms WHERE grant_date IS NOT NULL{among}
 UNION ALL
 SELECT patent_id, jurisdiction, in_force_from, in_force_until, via FROM abroad
 """

@@ -53,13 +53,16 @@ def _days(expr: str, days: str) -> str:
     return f"CAST({expr} + {days} * INTERVAL '1' DAY AS DATE)"
 
 
-def terms_sql() -> str:
+def terms_sql(only: str | None = None) -> str:
     """One row per patent of ``patent_terms`` (without load_id): one statement, built from
-    its parts in the order they are computed."""
-    return "\n" + _term_start_ctes() + _nominal_ctes() + _adjusted_ctes() + _lapse_select()
+    its parts in the order they are computed. ``only`` (an incremental derivation): the
+    name of a table of patent_ids; the rows of those patents only (read with the patents
+    they name as parents or originals)."""
+    return ("\n" + _term_start_ctes(only) + _nominal_ctes() + _adjusted_ctes()
+            + _lapse_select(only))
 
 
-def _term_start_ctes() -> str:
+def _term_start_ctes(only: str | None = None) -> str:
     """``chain``: when each patent's 20-year term starts: its own filing (or PCT filing),
     or the earliest parent it continues, followed up one more generation."""
     continuity = ", ".join(f"'{r}'" for r in CONTINUITY)
@@ -70,7 +73,7 @@ def _term_start_ctes() -> str:
            CASE WHEN a.pct_filing_date IS NOT NULL
                 THEN 'PCT international filing ' || CAST(a.pct_filing_date AS VARCHAR)
                 ELSE 'own filing ' || CAST(a.filing_date AS VARCHAR) END AS own_via
-    FROM patents p LEFT JOIN applications a ON a.patent_id = p.patent_id
+    FROM patents p LEFT JOIN applications a ON a.patent_id = p.patent_id{_with_named(only)}
 ),
 parents AS (
     SELECT r.patent_id, r.related_date, r.related_number, r.relation, r.related_patent_id
@@ -248,9 +251,20 @@ terms AS (
 """
 
 
-def _lapse_select() -> str:
+def _with_named(only: str | None) -> str:
+    """The patents of ``only`` and those their related documents name."""
+    if not only:
+        return ""
+    return f"""
+    WHERE p.patent_id IN (SELECT patent_id FROM {only})
+       OR p.patent_id IN (SELECT related_patent_id FROM related_documents
+                          WHERE patent_id IN (SELECT patent_id FROM {only}))"""
+
+
+def _lapse_select(only: str | None = None) -> str:
     """``lapsed`` and the final SELECT: a fee expiry ends the patent at the last fee window
     it missed (grant + 4, 8 or 12 years); the end date is the earlier of lapse and expiry."""
+    among = f"\nWHERE patent_id IN (SELECT patent_id FROM {only})" if only else ""
     return f"""lapsed AS (
     SELECT t.*,
            CASE
@@ -279,5 +293,5 @@ SELECT patent_id, patent_type, grant_date, filing_date, term_start_date, term_st
        END AS lapse_rule,
        CASE WHEN lapse_date IS NOT NULL AND (expiry_date IS NULL OR lapse_date < expiry_date)
             THEN lapse_date ELSE expiry_date END AS end_date
-FROM lapsed
+FROM lapsed{among}
 """
