@@ -25,8 +25,11 @@ from warchest.ingest import (
 )
 from warchest.owners.names import name_key
 from warchest.owners.resolve import entity_id
+from warchest.owners.timeline import events_sql, name_counts_sql, ownership_sql
 from warchest.pipeline import PIPELINE_TABLES
 from warchest.store import Store
+
+from .conftest import spark_problems
 
 NAME_TABLES = ("owner_names", "owner_entities", "owner_links", "corporate_links",
                "ownership_events", "ownership")
@@ -164,3 +167,12 @@ def test_refresh_cli(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["refresh", "--db", str(db)])
     assert " ".join(result.output.split()) == ("nothing to refresh: no loads since the last "
                                                "derivation")
+
+
+def test_scoped_owner_sql_carries_over_to_spark() -> None:
+    """The owners' SELECTs restricted to a table of patents (and the names' counts
+    restricted to some names) are SQL Spark reads too (the other scoped SELECTs are
+    checked beside their full versions)."""
+    for sql in (events_sql("scope"), ownership_sql("scope"),
+                name_counts_sql("raw_name IN (SELECT raw_name FROM names)")):
+        assert spark_problems(sql) == []

@@ -4,8 +4,9 @@ again only what they touched (``refresh_derived``), instead of everything.
 The loads since the last derivation (the load log: every load after the latest of the
 three steps, ``owners resolve``, ``value compute`` and ``techmap``, or a refresh) name the
 **touched** patents: every patent a new row of a loaded table names (its patent_id; the
-patents a new citation cites; the patents a new reassignment document names by grant or
-application number; the patents of a family a new family row names). Then, in one
+patents a new reassignment document names by grant or application number; the patents of
+a family a new family row names). A patent a new citation cites is not touched: only its
+citation aggregates change (below). Then, in one
 transaction:
 
 - **owners**: the raw names those rows mention are placed (``place_new_names``: a name
@@ -116,7 +117,6 @@ def _touched_sql(store: Engine) -> str:
     """The patents the loads in ``_LOADED`` touched (module docstring)."""
     new = f"load_id IN (SELECT load_id FROM {_LOADED})"
     parts = [f"SELECT patent_id FROM {t} WHERE {new}" for t in _patent_tables(store)]
-    parts.append(f"SELECT cited_patent_id FROM citations WHERE {new}")
     parts.append(f"""SELECT coalesce(d.patent_id, a.patent_id) FROM reassignment_documents d
         LEFT JOIN applications a
           ON d.patent_id IS NULL AND d.application_number = a.application_number
@@ -215,11 +215,11 @@ def _refresh(store: Engine, ids: tuple[int, ...]) -> RefreshReport:
         lap("patent_terms")
         store.derive("patent_markets", markets_sql(_TERMS), load_id, replacing=_TERMS)
         lap("patent_markets")
-        store.derive("indicator_inputs", inputs_sql(self_citations, _INPUTS), load_id,
+        store.derive("indicator_inputs", inputs_sql(self_citations, _INPUTS, _TOUCHED), load_id,
                      steps=INPUT_STEPS, replacing=_INPUTS)
         lap("indicator_inputs")
         store.clear("patent_indicators")
-        store.derive("patent_indicators", indicators_sql(), load_id)
+        store.derive("patent_indicators", indicators_sql(), load_id, steps=())
         lap("patent_indicators")
         for table, sql in (("patent_products", products_sql(_TOUCHED)),
                            ("patent_fields", fields_sql(_TOUCHED))):

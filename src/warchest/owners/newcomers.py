@@ -110,8 +110,8 @@ def _place(store: Engine, load_id: int, names: list[str]) -> NewNames:
     finally:
         store.unregister("_placed_names")
     _recount_entities(store, load_id, {r["entity_id"] for r in rows}, founded)
-    store.derive("owner_source_ids", f"SELECT * FROM ({source_ids_sql()}) s WHERE raw_name "
-                 f"IN (SELECT raw_name FROM {NAMES_TABLE})", load_id, replacing=NAMES_TABLE)
+    store.derive("owner_source_ids", source_ids_sql(NAMES_TABLE), load_id,
+                 replacing=NAMES_TABLE)
     return NewNames(len(names), len(names) - len(known), joined, len(founded))
 
 
@@ -124,8 +124,8 @@ def _recount_entities(store: Engine, load_id: int, entities: set[str],
     store.register("_founded", pa.table({
         "entity_id": pa.array(list(founded), pa.string()),
         "name": pa.array(list(founded.values()), pa.string())}))
-    try:  # counted before the derivation deletes the companies' rows
-        recounted = store.query("""
+    try:  # the SELECT reads the companies' rows as they were (their name, parent)
+        store.derive("owner_entities", """
             SELECT n.entity_id, coalesce(e.name, f.name) AS name,
                    CAST(count(*) AS INTEGER) AS names,
                    CAST(sum(n.patents) AS BIGINT) AS patents_at_grant,
@@ -135,13 +135,8 @@ def _recount_entities(store: Engine, load_id: int, entities: set[str],
             LEFT JOIN owner_entities e ON e.entity_id = n.entity_id
             LEFT JOIN _founded f ON f.entity_id = n.entity_id
             WHERE n.entity_id IN (SELECT entity_id FROM _placed_entities)
-            GROUP BY n.entity_id, e.name, f.name, e.parent_entity_id, e.ultimate_entity_id""")
-        store.register("_recounted", recounted)
-        try:
-            store.derive("owner_entities", "SELECT * FROM _recounted", load_id,
-                         replacing="_placed_entities")
-        finally:
-            store.unregister("_recounted")
+            GROUP BY n.entity_id, e.name, f.name, e.parent_entity_id, e.ultimate_entity_id""",
+            load_id, replacing="_placed_entities")
     finally:
         store.unregister("_placed_entities")
         store.unregister("_founded")

@@ -72,22 +72,24 @@ FROM mentions WHERE raw_name IS NOT NULL AND trim(raw_name) <> '' AND {where}
 GROUP BY raw_name ORDER BY raw_name"""
 
 
-def source_ids_sql() -> str:
+def source_ids_sql(names: str | None = None) -> str:
     """PatentsView's assignee_id of every grant owner name, with its mentions: the raw row's
     name joined to the disambiguated row of the same patent and sequence, and the
     disambiguated name itself where there is no raw row (a row repeated in a file counts
-    once, as in ``grant_assignees_sql``)."""
+    once, as in ``grant_assignees_sql``). ``names``: a table of raw names (column
+    ``raw_name``), those names' rows only."""
     raw, pv = grant_owner_name("a"), grant_owner_name("d")
+    among = f"\n    AND {{}} IN (SELECT raw_name FROM {names})" if names else ""
     return f"""
 SELECT raw_name, 'PatentsView assignee_id' AS source, source_id, count(*) AS mentions
 FROM (
     SELECT DISTINCT a.patent_id, a.sequence, {raw} AS raw_name, d.assignee_id AS source_id
     FROM assignees a JOIN assignees_disambiguated d
-      ON d.patent_id = a.patent_id AND d.sequence = a.sequence
+      ON d.patent_id = a.patent_id AND d.sequence = a.sequence{among.format(raw)}
     UNION ALL
     SELECT DISTINCT d.patent_id, d.sequence, {pv} AS raw_name, d.assignee_id AS source_id
     FROM assignees_disambiguated d
-    WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id)
+    WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id){among.format(pv)}
 ) m
 WHERE raw_name IS NOT NULL AND source_id IS NOT NULL AND trim(source_id) <> ''
 GROUP BY raw_name, source_id

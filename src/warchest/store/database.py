@@ -410,17 +410,24 @@ class Store(Engine):
         self.changed()
         if table not in self.tables:
             raise KeyError(table)
-        if replacing is not None:
-            key = self._con.sql(f'SELECT * FROM "{replacing}" LIMIT 0').columns[0]
-            self._con.execute(f'DELETE FROM "{table}" WHERE "{key}" IN '
-                              f'(SELECT "{key}" FROM "{replacing}")').fetchall()
-        before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
         parts = ([(None, select_sql)] if steps is None
                  else query_steps(select_sql, "_step_", also=steps))
         made: list[str] = []
         try:
             for name, sql in parts:
-                if name is None:
+                if name is None and replacing is not None:  # computed before the deletion
+                    made.append("_replacement")
+                    self._con.execute(f'CREATE OR REPLACE TEMP TABLE "_replacement" AS '
+                                      f"{sql}").fetchall()
+                    key = self._con.sql(f'SELECT * FROM "{replacing}" LIMIT 0').columns[0]
+                    self._con.execute(f'DELETE FROM "{table}" WHERE "{key}" IN '
+                                      f'(SELECT "{key}" FROM "{replacing}")').fetchall()
+                    before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
+                    self._con.execute(
+                        f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id '
+                        f'FROM "_replacement"').fetchall()
+                elif name is None:
+                    before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
                     self._con.execute(
                         f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id '
                         f"FROM ({sql}) AS derived").fetchall()

@@ -128,8 +128,8 @@ class Engine(ABC):
         returns the rows appended. ``replacing`` (an incremental derivation): the name of
         a table (stored or ``register``-ed) whose first column is a key column of
         ``table`` (``patent_id``, ``raw_name``); the table's rows with those keys are
-        deleted first, and the SELECT is to give the new rows of those keys only (the
-        SELECT runs after the deletion: it must not read the rows it replaces).
+        replaced by the SELECT's, which is to give the new rows of those keys only (it
+        reads the tables as they were before the call, the rows it replaces included).
         ``steps`` (None: one statement): compute each CTE the SELECT reads more than
         once, and each CTE named in ``steps``, as a step of its own, a table written
         before the next step runs

@@ -798,6 +798,9 @@ VALUE_TABLES: tuple[Table, ...] = (
         " the patents a load touched (" + VALUED + ").",
         (
             _c("patent_id", "text"),
+            _c("grant_date", "date"),
+            _c("num_claims", "int"),
+            _c("filing_date", "date"),
             _c("cpc_subclass", "text", "its first CPC subclass"),
             _c("lead_symbol", "text"),
             _c("lead_group", "text"),

@@ -308,7 +308,8 @@ class SparkEngine(Engine):
         frame, names = self._run(select_sql, also=steps or ())
         try:
             kept = self._conform(self.session.table(table), table)
-            if replacing is not None:
+            if replacing is not None:  # the new rows computed before the old ones go
+                frame = frame.localCheckpoint(eager=True)
                 keys = self.session.table(replacing)
                 key = keys.columns[0]
                 kept = self._conform(

@@ -73,7 +73,7 @@ def compute_values(store: Engine, markets_csv: Path | None = None, *,
         steps = (("patent_terms", terms_sql(), None),
                  ("patent_markets", markets_sql(), None),
                  ("indicator_inputs", inputs_sql(self_citations), INPUT_STEPS),
-                 ("patent_indicators", indicators_sql(min_cohort, breakthrough_min), None))
+                 ("patent_indicators", indicators_sql(min_cohort, breakthrough_min), ()))
         for k, (table, sql, parts) in enumerate(steps):
             report_stage(stage, f"value: {table}", k, len(steps))
             started = time.perf_counter()

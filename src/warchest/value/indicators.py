@@ -83,14 +83,17 @@ LAG_BUCKETS = 5
 """``indicator_inputs`` counts each patent's citations by whole years of lag, 0 to 4."""
 
 
-def inputs_sql(self_citations: bool, only: str | None = None) -> str:
-    """``indicator_inputs`` rows (without load_id): each granted patent's field and its
-    citation and family aggregates, the part of the indicators that reads the citations.
-    ``only`` (an incremental derivation): the name of a table of patent_ids; the rows of
-    those patents only, from the citations that touch them."""
+def inputs_sql(self_citations: bool, only: str | None = None,
+               fresh: str | None = None) -> str:
+    """``indicator_inputs`` rows (without load_id): each granted patent's dates, claims,
+    field and its citation and family aggregates, the part of the indicators that reads
+    the citations. ``only`` (an incremental derivation): the name of a table of
+    patent_ids; the rows of those patents only, from the citations that touch them.
+    ``fresh`` (with ``only``): the patents whose CPC rows may have changed; the field of
+    every other patent is read from ``indicator_inputs`` as it is."""
     return ("\nWITH " + _keys_ctes() + _groups_cte(self_citations) + "\n"
-            + _forward_ctes(self_citations, only) + _field_ctes(only) + _breadth_ctes(only)
-            + _inputs_select(self_citations, only))
+            + _forward_ctes(self_citations, only) + _field_ctes(only, fresh)
+            + _breadth_ctes(only) + _inputs_select(self_citations, only))
 
 
 def indicators_sql(min_cohort: int = MIN_COHORT,
@@ -132,71 +135,101 @@ def _keys_ctes() -> str:
 ),"""
 
 
-def _field_ctes(only: str | None) -> str:
+def _field_ctes(only: str | None, fresh: str | None) -> str:
     """``field`` (each patent's first CPC subclass, leading symbol and group) and
     ``field_k`` (the same by integer key); with ``only``, for those patents and the
-    patents at the other end of their citations (``near``)."""
-    near = "" if not only else """near AS (
+    patents at the other end of their citations (``near``), computed from the CPC rows
+    for the ``fresh`` patents (all with ``fresh`` None) and read from the stored inputs
+    for the others."""
+    if not only:
+        return _first_cpc_ctes("") + _field_k_cte()
+    near = f"""near AS (
     SELECT patent_id FROM keys WHERE k IN (SELECT citing FROM cite_pairs)
         OR k IN (SELECT cited FROM cite_pairs)
-    UNION SELECT patent_id FROM """ + only + """
+    UNION SELECT patent_id FROM {only}
 ),
 """
-    among = " AND patent_id IN (SELECT patent_id FROM near)" if only else ""
-    return f"""{near}first_cpc AS (
+    if not fresh:
+        return near + _first_cpc_ctes(" AND patent_id IN (SELECT patent_id FROM near)") \
+            + _field_k_cte()
+    computed = _first_cpc_ctes(f" AND patent_id IN (SELECT patent_id FROM {fresh})"
+                               " AND patent_id IN (SELECT patent_id FROM near)",
+                               "computed_field")
+    return near + computed + f"""field AS (
+    SELECT * FROM computed_field
+    UNION ALL
+    SELECT patent_id, cpc_subclass AS field, lead_symbol, lead_group FROM indicator_inputs
+    WHERE cpc_subclass IS NOT NULL AND patent_id IN (SELECT patent_id FROM near)
+      AND patent_id NOT IN (SELECT patent_id FROM {fresh})
+),
+""" + _field_k_cte()
+
+
+def _first_cpc_ctes(among: str, name: str = "field") -> str:
+    return f"""first_cpc AS (
     SELECT patent_id, subclass, symbol, main_group,
            row_number() OVER (PARTITION BY patent_id ORDER BY
                CASE WHEN cpc_type = 'inventive' THEN 0 ELSE 1 END, sequence, subclass,
                symbol) AS k
     FROM cpc WHERE subclass IS NOT NULL{among}
 ),
-field AS (SELECT patent_id, subclass AS field, symbol AS lead_symbol,
+{name} AS (SELECT patent_id, subclass AS field, symbol AS lead_symbol,
                  main_group AS lead_group FROM first_cpc WHERE k = 1),
-field_k AS (SELECT kk.k, fl.field FROM field fl JOIN keys kk ON kk.patent_id = fl.patent_id),
+"""
+
+
+def _field_k_cte() -> str:
+    return """field_k AS (
+    SELECT kk.k, fl.field FROM field fl JOIN keys kk ON kk.patent_id = fl.patent_id
+),
 """
 
 
 def _cohort_ctes(min_cohort: int) -> str:
-    """``span`` (the data's last grant date) and ``base``: each granted patent with its
-    inputs, its cohort (grant year x the narrowest of subclass, class, section holding
-    ``min_cohort`` patents) and the years observed since its grant."""
-    y = YEAR_DAYS
+    """``span`` (the data's last grant date), ``cohort_fields`` (each grant year x first
+    CPC subclass with its cohort: the narrowest of subclass, class, section holding
+    ``min_cohort`` patents) and ``base``: each granted patent with its inputs, its cohort
+    and the years observed since its grant. The cohorts are counted in one grouping of
+    the inputs (a small table), so no per-patent table is written before ``raw``."""
+    y, m = YEAR_DAYS, int(min_cohort)
     return f"""span AS (SELECT max(grant_date) AS data_end FROM patents),
-dated AS (
-    SELECT i.*, p.grant_date, p.num_claims, a.filing_date,
-           CAST(EXTRACT(YEAR FROM p.grant_date) AS INTEGER) AS cohort_year,
-           substr(i.cpc_subclass, 1, 3) AS cpc_class,
-           substr(i.cpc_subclass, 1, 1) AS section,
-           date_diff('day', p.grant_date, s.data_end) / {y} AS observed_years
-    FROM patents p CROSS JOIN span s
-    JOIN indicator_inputs i ON i.patent_id = p.patent_id
-    LEFT JOIN applications a ON a.patent_id = p.patent_id
-    WHERE p.grant_date IS NOT NULL
+cohort_counts AS (
+    SELECT CAST(EXTRACT(YEAR FROM grant_date) AS INTEGER) AS cohort_year,
+           coalesce(cpc_subclass, '?') AS subclass_key, count(*) AS n
+    FROM indicator_inputs GROUP BY 1, 2
 ),
-sized AS (
-    SELECT d.*,
-           count(*) OVER (PARTITION BY cohort_year, cpc_subclass) AS n_subclass,
-           count(*) OVER (PARTITION BY cohort_year, cpc_class) AS n_class,
-           count(*) OVER (PARTITION BY cohort_year, section) AS n_section
-    FROM dated d
+cohort_sizes AS (
+    SELECT cohort_year, subclass_key, n AS n_subclass,
+           sum(n) OVER (PARTITION BY cohort_year, substr(subclass_key, 1, 3)) AS n_class,
+           sum(n) OVER (PARTITION BY cohort_year, substr(subclass_key, 1, 1)) AS n_section
+    FROM cohort_counts
+),
+cohort_fields AS (
+    SELECT cohort_year, subclass_key,
+           CASE WHEN subclass_key = '?' THEN '?'
+                WHEN n_subclass >= {m} THEN subclass_key
+                WHEN n_class >= {m} THEN substr(subclass_key, 1, 3)
+                WHEN n_section >= {m} THEN substr(subclass_key, 1, 1)
+                ELSE 'all' END AS cohort_field
+    FROM cohort_sizes
 ),
 base AS (
-    SELECT s.*,
-           CASE WHEN cpc_subclass IS NULL THEN '?'
-                WHEN n_subclass >= {int(min_cohort)} THEN cpc_subclass
-                WHEN n_class >= {int(min_cohort)} THEN cpc_class
-                WHEN n_section >= {int(min_cohort)} THEN section
-                ELSE 'all' END AS cohort_field
-    FROM sized s
+    SELECT i.*, f.cohort_year, f.cohort_field,
+           date_diff('day', i.grant_date, s.data_end) / {y} AS observed_years
+    FROM indicator_inputs i CROSS JOIN span s
+    JOIN cohort_fields f
+      ON f.cohort_year = CAST(EXTRACT(YEAR FROM i.grant_date) AS INTEGER)
+     AND f.subclass_key = coalesce(i.cpc_subclass, '?')
 ),
 """
 
 
 def _forward_ctes(self_citations: bool, only: str | None) -> str:
     """``cite_rows`` (the citations between granted patents, by their integer keys; with
-    ``only``, those that touch the patents named), ``cite_pairs`` (the distinct citing ->
-    cited pairs), ``cites`` (each pair with its lag and whether both are of one owner
-    group) and ``forward`` (citations received within 5 and 7 years, self citations
+    ``only``, those that touch the patents named, from either end: a row touching them
+    at both ends comes twice, which ``cite_pairs`` makes one), ``cite_pairs`` (the
+    distinct citing -> cited pairs), ``cites`` (each pair with its lag and whether both
+    are of one owner group) and ``forward`` (citations received within 5 and 7 years, self citations
     apart, and by whole years of lag).
     Only ``cite_rows`` joins on patent numbers; everything after it hashes 4-byte
     integers (``keys``), and the patent numbers come back only at the end."""
@@ -210,19 +243,23 @@ def _forward_ctes(self_citations: bool, only: str | None) -> str:
     else:
         self_expr, self_join = "0", ""
         self_5 = self_7 = "CAST(NULL AS BIGINT)"
-    touching = (f"\n      AND (c.patent_id IN (SELECT patent_id FROM {only})"
-                f"\n           OR c.cited_patent_id IN (SELECT patent_id FROM {only}))"
-                if only else "")
+    source = "citations" if not only else f"""(
+        SELECT patent_id, cited_patent_id FROM citations
+        WHERE patent_id IN (SELECT patent_id FROM {only})
+        UNION ALL
+        SELECT patent_id, cited_patent_id FROM citations
+        WHERE cited_patent_id IN (SELECT patent_id FROM {only})
+    )"""
     lags = "".join(
         f"\n           sum(CASE WHEN f.lag_days >= 0 AND f.lag_days < 5 * {y}"
         f" AND CAST(floor(f.lag_days / {y}) AS INTEGER) = {b} THEN 1 ELSE 0 END)"
         f" AS lag_y{b}," for b in range(LAG_BUCKETS))
     return f"""cite_rows AS (
     SELECT cg.k AS citing, cd.k AS cited
-    FROM citations c
+    FROM {source} c
     JOIN keys cg ON cg.patent_id = c.patent_id
     JOIN keys cd ON cd.patent_id = c.cited_patent_id
-    WHERE c.patent_id <> c.cited_patent_id{touching}
+    WHERE c.patent_id <> c.cited_patent_id
 ),
 cite_pairs AS (SELECT DISTINCT citing, cited FROM cite_rows),
 cites AS (
@@ -246,17 +283,28 @@ forward AS (
 
 
 def _lag_share_ctes() -> str:
-    """``share``: the share of its 5-year citations a patent granted less than 5 years
-    before the data ends has had time to receive, from its cohort field's citation lags
-    (pooled when the field has none), summed from the per-patent lag counts of
-    ``indicator_inputs``. The pooled lags are the fields' summed."""
+    """``lag_cdf``: each cohort field's citation-lag distribution (pooled over the fields
+    too), summed from the per-patent lag counts of ``indicator_inputs`` over the patents
+    observed 5 years, for the share of its 5-year citations a patent granted less than
+    5 years before the data ends has had time to receive (``raw``)."""
+    y = YEAR_DAYS
+    sums = ", ".join(f"sum(i.lag_y{b}) AS s{b}" for b in range(LAG_BUCKETS))
     lag_rows = "\n        UNION ALL\n".join(
-        f"        SELECT cohort_field AS field, {b} AS bucket, lag_y{b} AS n FROM base"
-        f" WHERE observed_years >= 5" for b in range(LAG_BUCKETS))
-    return f"""field_lags AS (
-    SELECT field, bucket, CAST(sum(n) AS BIGINT) AS n FROM (
+        f"        SELECT field, {b} AS bucket, CAST(s{b} AS BIGINT) AS n FROM field_sums"
+        for b in range(LAG_BUCKETS))
+    return f"""field_sums AS (
+    SELECT f.cohort_field AS field, {sums}
+    FROM indicator_inputs i CROSS JOIN span s
+    JOIN cohort_fields f
+      ON f.cohort_year = CAST(EXTRACT(YEAR FROM i.grant_date) AS INTEGER)
+     AND f.subclass_key = coalesce(i.cpc_subclass, '?')
+    WHERE date_diff('day', i.grant_date, s.data_end) / {y} >= 5
+    GROUP BY f.cohort_field
+),
+field_lags AS (
+    SELECT field, bucket, n FROM (
 {lag_rows}
-    ) l GROUP BY field, bucket HAVING sum(n) > 0
+    ) l WHERE n > 0
 ),
 lag_buckets AS (
     SELECT field, bucket, n FROM field_lags
@@ -277,21 +325,6 @@ lag_cdf AS (
                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n AS before_n,
            sum(n) OVER (PARTITION BY field) AS total
     FROM lag_grid
-),
-share AS (
-    SELECT b.patent_id,
-           CASE WHEN b.observed_years >= 5 THEN 1.0
-                WHEN b.observed_years < 0 THEN NULL
-                WHEN lf.total IS NOT NULL
-                THEN (lf.before_n + (b.observed_years - lf.bucket) * lf.n) / lf.total
-                WHEN lp.total IS NOT NULL
-                THEN (lp.before_n + (b.observed_years - lp.bucket) * lp.n) / lp.total
-           END AS expected_share_5y
-    FROM base b
-    LEFT JOIN lag_cdf lf ON lf.field = b.cohort_field
-                        AND lf.bucket = CAST(floor(b.observed_years) AS INTEGER)
-    LEFT JOIN lag_cdf lp ON lp.field = '(pooled)'
-                        AND lp.bucket = CAST(floor(b.observed_years) AS INTEGER)
 ),
 """
 
@@ -361,7 +394,8 @@ def _inputs_select(self_citations: bool, only: str | None) -> str:
     lags = "".join(f"\n       CAST(coalesce(fw.lag_y{b}, 0) AS BIGINT) AS lag_y{b},"
                    for b in range(LAG_BUCKETS))
     own = "TRUE" if self_citations else "FALSE"
-    return f"""SELECT kk.patent_id, fl.field AS cpc_subclass, fl.lead_symbol, fl.lead_group,
+    return f"""SELECT kk.patent_id, kk.grant_date, p.num_claims, a.filing_date,
+       fl.field AS cpc_subclass, fl.lead_symbol, fl.lead_group,
        CAST(coalesce(fw.forward_5y, 0) AS BIGINT) AS forward_5y,
        CAST(coalesce(fw.forward_7y, 0) AS BIGINT) AS forward_7y,
        CASE WHEN {own} THEN CAST(coalesce(fw.forward_5y_self, 0) AS BIGINT) END
@@ -374,6 +408,8 @@ def _inputs_select(self_citations: bool, only: str | None) -> str:
             AS INTEGER) AS family_size,
        g.generality, o.originality, r.radicalness
 FROM keys kk
+JOIN patents p ON p.patent_id = kk.patent_id
+LEFT JOIN applications a ON a.patent_id = kk.patent_id
 LEFT JOIN field fl ON fl.patent_id = kk.patent_id
 LEFT JOIN forward fw ON fw.k = kk.k
 LEFT JOIN backward bw ON bw.patent_id = kk.patent_id
@@ -386,40 +422,62 @@ WHERE TRUE{_among("kk.patent_id", only)}
 
 
 def _raw_cte() -> str:
-    """``raw``: every indicator of each patent, before its cohort's statistics."""
+    """``raw``: every indicator of each patent, before its cohort's statistics, with the
+    expected share of its 5-year citations (``lag_cdf``; its field's, else pooled)."""
     return """raw AS (
     SELECT b.patent_id, b.cohort_year, b.cohort_field, b.cpc_subclass, b.lead_symbol,
            b.lead_group, b.observed_years, b.forward_5y, b.forward_7y, b.forward_5y_self,
-           b.forward_7y_self, b.forward_total, sh.expected_share_5y,
-           CASE WHEN sh.expected_share_5y >= 0.1
-                THEN b.forward_5y / sh.expected_share_5y END AS forward_5y_corrected,
+           b.forward_7y_self, b.forward_total, b.expected_share_5y,
+           CASE WHEN b.expected_share_5y >= 0.1
+                THEN b.forward_5y / b.expected_share_5y END AS forward_5y_corrected,
            b.backward, b.num_claims AS claims, b.family_size,
            b.generality, b.originality, b.radicalness,
            date_diff('day', b.filing_date, b.grant_date) AS grant_lag_days
-    FROM base b
-    LEFT JOIN share sh ON sh.patent_id = b.patent_id
+    FROM (
+        SELECT b.*,
+               CASE WHEN b.observed_years >= 5 THEN 1.0
+                    WHEN b.observed_years < 0 THEN NULL
+                    WHEN lf.total IS NOT NULL
+                    THEN (lf.before_n + (b.observed_years - lf.bucket) * lf.n) / lf.total
+                    WHEN lp.total IS NOT NULL
+                    THEN (lp.before_n + (b.observed_years - lp.bucket) * lp.n) / lp.total
+               END AS expected_share_5y
+        FROM base b
+        LEFT JOIN lag_cdf lf ON lf.field = b.cohort_field
+                            AND lf.bucket = CAST(floor(b.observed_years) AS INTEGER)
+        LEFT JOIN lag_cdf lp ON lp.field = '(pooled)'
+                            AND lp.bucket = CAST(floor(b.observed_years) AS INTEGER)
+    ) b
 ),
 """
 
 
 def _cohort_stats_cte() -> str:
-    """``cohort``: each patent with its cohort's size, means, maxima and its rank."""
-    return """cohort AS (
-    SELECT r.*,
-           count(*) OVER w AS cohort_size,
-           avg(forward_5y_corrected) OVER w AS m_fwd,
-           avg(backward) OVER w AS m_bwd, avg(claims) OVER w AS m_claims,
-           avg(family_size) OVER w AS m_family, avg(generality) OVER w AS m_gen,
-           avg(originality) OVER w AS m_orig, avg(radicalness) OVER w AS m_rad,
-           avg(grant_lag_days) OVER w AS m_lag,
-           max(forward_5y_corrected) OVER w AS x_fwd, max(claims) OVER w AS x_claims,
-           max(family_size) OVER w AS x_family, max(generality) OVER w AS x_gen,
-           percent_rank() OVER (PARTITION BY cohort_year, cohort_field
-                                ORDER BY coalesce(forward_5y_corrected, 0)) AS pct,
-           rank() OVER (PARTITION BY cohort_year, cohort_field
-                        ORDER BY coalesce(forward_5y_corrected, 0) DESC) - 1 AS above
-    FROM raw r
-    WINDOW w AS (PARTITION BY cohort_year, cohort_field)
+    """``cohort``: each patent with its cohort's size, means and maxima (one grouping,
+    joined back) and its rank: ``pct`` its percent rank, ``above`` the patents of the
+    cohort with more corrected citations (the size less those with as many or fewer:
+    the cumulative distribution, one ordering for both)."""
+    return """cohort_stats AS (
+    SELECT cohort_year, cohort_field, count(*) AS cohort_size,
+           avg(forward_5y_corrected) AS m_fwd,
+           avg(backward) AS m_bwd, avg(claims) AS m_claims,
+           avg(family_size) AS m_family, avg(generality) AS m_gen,
+           avg(originality) AS m_orig, avg(radicalness) AS m_rad,
+           avg(grant_lag_days) AS m_lag,
+           max(forward_5y_corrected) AS x_fwd, max(claims) AS x_claims,
+           max(family_size) AS x_family, max(generality) AS x_gen
+    FROM raw GROUP BY cohort_year, cohort_field
+),
+cohort AS (
+    SELECT r.*, c.cohort_size, c.m_fwd, c.m_bwd, c.m_claims, c.m_family, c.m_gen,
+           c.m_orig, c.m_rad, c.m_lag, c.x_fwd, c.x_claims, c.x_family, c.x_gen,
+           percent_rank() OVER w AS pct,
+           c.cohort_size - CAST(round(cume_dist() OVER w * c.cohort_size) AS BIGINT)
+               AS above
+    FROM raw r JOIN cohort_stats c
+      ON c.cohort_year = r.cohort_year AND c.cohort_field = r.cohort_field
+    WINDOW w AS (PARTITION BY r.cohort_year, r.cohort_field
+                 ORDER BY coalesce(r.forward_5y_corrected, 0))
 ),
 """
 
