@@ -232,7 +232,10 @@ def test_update_fetches_and_loads_what_is_new_then_nothing(server: Services,
         assert got.since == dt.date(2013, 12, 25)
         assert got.loaded == ("ipg241231.zip", "ipg250107.zip", "ipg250114.zip",
                               "MaintFeeEvents_20260105.zip")  # not 02-04: after --until
-        assert got.derived and "owners" in got.seconds and "values" in got.seconds
+        # never derived before: the refresh derives everything (run_steps)
+        assert got.derived and got.refresh is not None and got.refresh.full
+        assert got.refresh.reason == "the store has not been derived in full yet"
+        assert {"refresh: owners", "refresh: values"} <= set(got.seconds)
         # the same patents as the three recorded files loaded by hand (the first of them
         # holds the 2013 file's documents again: replaced, not doubled)
         with warchest.Store(tmp_path / "direct.duckdb") as direct:
