@@ -244,7 +244,8 @@ def test_long_steps_report_progress_and_json_stays_clean(workspace: Path, tmp_pa
     shutil.copytree(workspace, here)
     monkeypatch.chdir(here)
     env = {"COLUMNS": "120", "WARCHEST_DB": str(here / "ready.duckdb")}
-    steps = {("value", "--compute"): ["value: patent_terms (0/3)", "value: done (3/3)"],
+    steps = {("value", "--compute"): ["value: patent_terms (0/4)", "value: indicator_inputs (2/4)",
+                                       "value: done (4/4)"],
              ("owners", "resolve"): ["owners: read names (0/6)", "owners: periods (4/6)",
                                      "owners: done (6/6)"],
              ("techmap", "map"): ["techmap: patent_products (0/2)", "techmap: done (2/2)"],
