@@ -27,6 +27,7 @@ Rules (also in docs/owners.md):
 from __future__ import annotations
 
 from warchest.owners.conveyance import MOVING_KINDS, conveyance_case_sql
+from warchest.store.dialect import among
 
 PERSON_NAME = "trim(concat_ws(' ', {t}.name_first, {t}.name_last))"
 
@@ -79,17 +80,17 @@ def source_ids_sql(names: str | None = None) -> str:
     once, as in ``grant_assignees_sql``). ``names``: a table of raw names (column
     ``raw_name``), those names' rows only."""
     raw, pv = grant_owner_name("a"), grant_owner_name("d")
-    among = f"\n    AND {{}} IN (SELECT raw_name FROM {names})" if names else ""
     return f"""
 SELECT raw_name, 'PatentsView assignee_id' AS source, source_id, count(*) AS mentions
 FROM (
     SELECT DISTINCT a.patent_id, a.sequence, {raw} AS raw_name, d.assignee_id AS source_id
     FROM assignees a JOIN assignees_disambiguated d
-      ON d.patent_id = a.patent_id AND d.sequence = a.sequence{among.format(raw)}
+      ON d.patent_id = a.patent_id AND d.sequence = a.sequence{among(raw, names, "raw_name")}
     UNION ALL
     SELECT DISTINCT d.patent_id, d.sequence, {pv} AS raw_name, d.assignee_id AS source_id
     FROM assignees_disambiguated d
-    WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id){among.format(pv)}
+    WHERE NOT EXISTS (SELECT 1 FROM assignees a WHERE a.patent_id = d.patent_id)
+      {among(pv, names, "raw_name")}
 ) m
 WHERE raw_name IS NOT NULL AND source_id IS NOT NULL AND trim(source_id) <> ''
 GROUP BY raw_name, source_id
@@ -106,10 +107,9 @@ corpus's size, in one statement, it ran out of the owners step's memory limit)."
 
 def events_sql(only: str | None = None) -> str:
     """``ownership_events`` rows; ``only`` (an incremental derivation): the name of a table
-    of patent_ids, their events only."""
+    of patent_ids, their events only (``ownership_sql`` takes ``only`` the same way)."""
     moving = ", ".join(f"'{k}'" for k in MOVING_KINDS)
     of_docs = " WHERE rf_id IN (SELECT rf_id FROM docs)" if only else ""
-    among = f" AND {{}} IN (SELECT patent_id FROM {only})" if only else ""
     return f"""
 WITH docs AS (
     SELECT DISTINCT d.rf_id,
@@ -119,8 +119,8 @@ WITH docs AS (
     FROM reassignment_documents d
     LEFT JOIN applications a
       ON d.patent_id IS NULL AND d.application_number = a.application_number
-    WHERE coalesce(d.patent_id, a.patent_id) IS NOT NULL{among.format(
-        "coalesce(d.patent_id, a.patent_id)")}
+    WHERE coalesce(d.patent_id, a.patent_id) IS NOT NULL{among(
+        "coalesce(d.patent_id, a.patent_id)", only)}
 ),
 ors AS (
     SELECT rf_id, max(execution_date) AS execution_date,
@@ -140,7 +140,7 @@ first_or AS (
 ),
 doc_grants AS (
     SELECT patent_id, min(grant_date) AS grant_date FROM reassignment_documents
-    WHERE patent_id IS NOT NULL{among.format("patent_id")} GROUP BY patent_id
+    WHERE patent_id IS NOT NULL{among("patent_id", only)} GROUP BY patent_id
 ),
 classified AS (
     SELECT r.rf_id, r.recorded_date, r.conveyance_text,
@@ -167,18 +167,8 @@ LEFT JOIN doc_grants g ON g.patent_id = docs.patent_id
 """
 
 
-def _ownership_filters(only: str | None) -> tuple[str, str]:
-    """The filters of ``ownership_sql`` (``ownership`` rows, the periods) when ``only``
-    names a table of patent_ids (as in ``events_sql``): owners of those patents, and
-    assignors of their transfers."""
-    if not only:
-        return "", ""
-    return (f" AND {{}}.patent_id IN (SELECT patent_id FROM {only})",
-            " WHERE o.rf_id IN (SELECT via_rf_id FROM transfers)")
-
-
 def ownership_sql(only: str | None = None) -> str:
-    among, of_transfers = _ownership_filters(only)
+    of_transfers = " WHERE o.rf_id IN (SELECT via_rf_id FROM transfers)" if only else ""
     return f"""
 WITH grant_owners AS (
     SELECT DISTINCT a.patent_id, n.entity_id, a.raw_name AS owner_name,
@@ -188,7 +178,7 @@ WITH grant_owners AS (
     FROM ({grant_assignees_sql()}) a
     JOIN patents p ON p.patent_id = a.patent_id
     LEFT JOIN owner_names n ON n.raw_name = a.raw_name
-    WHERE a.raw_name IS NOT NULL AND p.grant_date IS NOT NULL{among.format("a")}
+    WHERE a.raw_name IS NOT NULL AND p.grant_date IS NOT NULL{among("a.patent_id", only)}
 ),
 -- equi-joins rather than NOT IN / EXISTS under an OR, which Spark runs as a nested loop
 granted_patents AS (SELECT DISTINCT patent_id FROM grant_owners),
@@ -206,7 +196,7 @@ transfers AS (
     LEFT JOIN granted_patents gp ON gp.patent_id = e.patent_id
     LEFT JOIN granted_to ga
       ON ga.patent_id = e.patent_id AND ga.entity_id = e.assignor_entity_id
-    WHERE e.moves_ownership AND e.effective_date IS NOT NULL{among.format("e")}
+    WHERE e.moves_ownership AND e.effective_date IS NOT NULL{among("e.patent_id", only)}
       AND (e.grant_date IS NULL OR e.effective_date >= e.grant_date
            OR e.recorded_date > e.grant_date
            OR gp.patent_id IS NULL OR ga.patent_id IS NOT NULL)

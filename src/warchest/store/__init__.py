@@ -15,6 +15,7 @@ from warchest.store.database import (
     engine_failure,
     migration_statements,
 )
+from warchest.store.dialect import among
 from warchest.store.engine import Engine, QuarantinedRow
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Engine",
     "QuarantinedRow",
     "Store",
+    "among",
     "default_db_path",
     "engine_failure",
     "migration_statements",

@@ -415,22 +415,20 @@ class Store(Engine):
         made: list[str] = []
         try:
             for name, sql in parts:
-                if name is None and replacing is not None:  # computed before the deletion
-                    made.append("_replacement")
-                    self._con.execute(f'CREATE OR REPLACE TEMP TABLE "_replacement" AS '
-                                      f"{sql}").fetchall()
-                    key = self._con.sql(f'SELECT * FROM "{replacing}" LIMIT 0').columns[0]
-                    self._con.execute(f'DELETE FROM "{table}" WHERE "{key}" IN '
-                                      f'(SELECT "{key}" FROM "{replacing}")').fetchall()
+                if name is None:
+                    source = f"({sql}) AS derived"
+                    if replacing is not None:  # computed before the deletion: reads old rows
+                        made.append("_replacement")
+                        self._con.execute(f'CREATE OR REPLACE TEMP TABLE "_replacement" AS '
+                                          f"{sql}").fetchall()
+                        key = self._con.sql(f'SELECT * FROM "{replacing}" LIMIT 0').columns[0]
+                        self._con.execute(f'DELETE FROM "{table}" WHERE "{key}" IN '
+                                          f'(SELECT "{key}" FROM "{replacing}")').fetchall()
+                        source = '"_replacement"'
                     before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
                     self._con.execute(
                         f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id '
-                        f'FROM "_replacement"').fetchall()
-                elif name is None:
-                    before = int(self.scalar(f'SELECT count(*) FROM "{table}"'))
-                    self._con.execute(
-                        f'INSERT INTO "{table}" BY NAME SELECT *, {int(load_id)} AS load_id '
-                        f"FROM ({sql}) AS derived").fetchall()
+                        f"FROM {source}").fetchall()
                 else:
                     self._con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}').fetchall()
                     made.append(name)

@@ -11,6 +11,12 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 
+def among(column: str, only: str | None, key: str = "patent_id") -> str:
+    """A condition to append to a WHERE (an incremental derivation's scope): `` AND
+    column IN (SELECT key FROM only)``, nothing when ``only`` (a table's name) is None."""
+    return f" AND {column} IN (SELECT {key} FROM {only})" if only else ""
+
+
 def inline_params(sql: str, params: Sequence[Any] | None) -> str:
     """``sql`` with each ``?`` parameter replaced by its value as an SQL literal (Spark's
     SQL takes no positional parameters); strings are quoted, never spliced."""

@@ -14,7 +14,7 @@ import pyarrow as pa
 from warchest.errors import BadInputFile
 from warchest.progress import StageFn, report_stage
 from warchest.results import Result, Row
-from warchest.store import Engine
+from warchest.store import Engine, among
 from warchest.yamlfile import read_yaml
 
 TAXONOMY = Path(__file__).with_name("taxonomy.yaml")
@@ -101,7 +101,6 @@ def products_sql(only: str | None = None) -> str:
     title and the abstract, each padded: a phrase does not run from one into the other;
     a patent with an abstract and no title is matched on its abstract. ``only`` (an
     incremental derivation): the name of a table of patent_ids; their rows only."""
-    among = f" AND {{}}.patent_id IN (SELECT patent_id FROM {only})" if only else ""
     title = _normalised_text("p.title")
     abstract = _normalised_text("a.abstract")
     return f"""
@@ -113,7 +112,7 @@ by_cpc AS (
     SELECT c.patent_id, x.product, 'cpc' AS via,
            min(c.symbol) AS evidence, count(DISTINCT c.symbol) AS matches
     FROM cpc c JOIN prefixes x
-      ON x.subclass = c.subclass AND c.symbol LIKE x.pattern || '%'{among.format("c")}
+      ON x.subclass = c.subclass AND c.symbol LIKE x.pattern || '%'{among("c.patent_id", only)}
     GROUP BY c.patent_id, x.product
 ),
 words AS (
@@ -124,7 +123,7 @@ words AS (
 texts AS (
     SELECT p.patent_id, coalesce({title}, '') || coalesce({abstract}, '') AS body
     FROM patents p LEFT JOIN abstracts a ON a.patent_id = p.patent_id
-    WHERE (p.title IS NOT NULL OR a.abstract IS NOT NULL){among.format("p")}
+    WHERE (p.title IS NOT NULL OR a.abstract IS NOT NULL){among("p.patent_id", only)}
 ),
 tokens AS (
     SELECT t.patent_id, t.body, tok.word
@@ -151,7 +150,6 @@ FROM by_keyword
 def fields_sql(only: str | None = None) -> str:
     """``patent_fields`` rows: the WIPO field of each patent (portable SQL); ``only`` as in
     ``products_sql``."""
-    among = f" AND {{}}.patent_id IN (SELECT patent_id FROM {only})" if only else ""
     return f"""
 WITH concordance AS (
     SELECT field_id, field_title, sector, ipc_prefix, substr(ipc_prefix, 1, 4) AS subclass,
@@ -160,10 +158,10 @@ WITH concordance AS (
 ),
 symbols AS (
     SELECT patent_id, replace(symbol, ' ', '') AS symbol, 'ipc' AS via FROM ipc
-    WHERE symbol IS NOT NULL{among.format("ipc")}
+    WHERE symbol IS NOT NULL{among("ipc.patent_id", only)}
     UNION ALL
     SELECT c.patent_id, c.symbol, 'cpc' AS via FROM cpc c
-    WHERE c.symbol IS NOT NULL{among.format("c")}
+    WHERE c.symbol IS NOT NULL{among("c.patent_id", only)}
       AND NOT EXISTS (SELECT 1 FROM ipc i WHERE i.patent_id = c.patent_id)
 ),
 matched AS (

@@ -58,6 +58,7 @@ Working Paper 2013/03; Hall, Jaffe and Trajtenberg 2001, NBER WP 8498; Ernst and
 
 from __future__ import annotations
 
+from warchest.store.dialect import among
 from warchest.value.markets import FAMILY_LINKS
 
 YEAR_DAYS = 365.25
@@ -104,10 +105,6 @@ def indicators_sql(min_cohort: int = MIN_COHORT,
     return ("\nWITH " + _cohort_ctes(min_cohort) + _lag_share_ctes()
             + _raw_cte() + _cohort_stats_cte() + reference_sql() + "\n"
             + _indicators_select(breakthrough_min))
-
-
-def _among(column: str, only: str | None) -> str:
-    return f" AND {column} IN (SELECT patent_id FROM {only})" if only else ""
 
 
 def _groups_cte(self_citations: bool) -> str:
@@ -339,7 +336,7 @@ def _breadth_ctes(only: str | None) -> str:
     near = " AND c.patent_id IN (SELECT patent_id FROM near)" if only else ""
     return f"""backward AS (
     SELECT patent_id, count(DISTINCT cited_patent_id) AS backward
-    FROM citations WHERE cited_patent_id IS NOT NULL{_among("patent_id", only)}
+    FROM citations WHERE cited_patent_id IS NOT NULL{among("patent_id", only)}
     GROUP BY patent_id
 ),
 gen_counts AS (
@@ -380,7 +377,7 @@ radicalness AS (
     LEFT JOIN own_classes mine ON mine.k = cc.k AND mine.subclass = cc.subclass
     GROUP BY cc.k
 ),
-family_links AS (SELECT * FROM ({FAMILY_LINKS}) fl WHERE TRUE{_among("patent_id", only)}),
+family_links AS (SELECT * FROM ({FAMILY_LINKS}) fl WHERE TRUE{among("patent_id", only)}),
 family AS (
     SELECT l.patent_id, count(DISTINCT f.jurisdiction) AS offices
     FROM family_links l JOIN families f ON f.family_id = l.family_id
@@ -417,7 +414,7 @@ LEFT JOIN family fam ON fam.patent_id = kk.patent_id
 LEFT JOIN generality g ON g.k = kk.k
 LEFT JOIN originality o ON o.k = kk.k
 LEFT JOIN radicalness r ON r.k = kk.k
-WHERE TRUE{_among("kk.patent_id", only)}
+WHERE TRUE{among("kk.patent_id", only)}
 """
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from warchest.store.dialect import among
+
 MARKETS_CSV = Path(__file__).with_name("markets.csv")
 ENDING = ("expired", "lapsed", "revoked", "withdrawn", "refused", "ceased", "dead")
 
@@ -77,9 +79,8 @@ def markets_sql(only: str | None = None) -> str:
     """``patent_markets`` rows: where and when each patent is in force. ``only`` (an
     incremental derivation): the name of a table of patent_ids; their rows only."""
     ending = ", ".join(f"'{s}'" for s in ENDING)
-    among = f" AND patent_id IN (SELECT patent_id FROM {only})" if only else ""
     return f"""
-WITH links AS (SELECT * FROM ({FAMILY_LINKS}) fl WHERE TRUE{among}),
+WITH links AS (SELECT * FROM ({FAMILY_LINKS}) fl WHERE TRUE{among("patent_id", only)}),
 members AS (
     SELECT DISTINCT l.patent_id, f.family_id, f.jurisdiction, f.member_number, f.grant_date,
            f.filing_date, lower(replace(coalesce(f.status, ''), '_', ' ')) AS status,
@@ -108,7 +109,7 @@ SELECT patent_id, 'US' AS jurisdiction, grant_date AS in_force_from,
        'US patent: ' || coalesce(expiry_rule, 'term unknown')
        || CASE WHEN end_date IS NULL THEN ' (grant + 20 years assumed)' ELSE '' END
        || coalesce('; ' || lapse_rule, '') AS via
-FROM patent_terms WHERE grant_date IS NOT NULL{among}
+FROM patent_terms WHERE grant_date IS NOT NULL{among("patent_id", only)}
 UNION ALL
 SELECT patent_id, jurisdiction, in_force_from, in_force_until, via FROM abroad
 """
@@ -118,13 +119,13 @@ def coverage_sql(as_of: str, only: str | None = None) -> str:
     """Per patent: the weight of the distinct countries where it is in force on ``as_of``
     (an ISO date), and which they are; ``only``: a table of the patent_ids wanted (the
     others are left out early)."""
-    among = f" AND patent_id IN (SELECT patent_id FROM {only})" if only else ""
     return f"""
 SELECT m.patent_id, sum(w.weight) AS coverage,
        string_agg(m.jurisdiction, ',' ORDER BY m.jurisdiction) AS in_force_in
 FROM (SELECT DISTINCT patent_id, jurisdiction FROM patent_markets
       WHERE in_force_from <= DATE '{as_of}'
-        AND (in_force_until IS NULL OR DATE '{as_of}' < in_force_until){among}) m
+        AND (in_force_until IS NULL OR DATE '{as_of}' < in_force_until){among(
+            "patent_id", only)}) m
 JOIN (SELECT country, max(weight) AS weight FROM market_weights GROUP BY country) w
   ON w.country = m.jurisdiction
 GROUP BY m.patent_id

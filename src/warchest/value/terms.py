@@ -36,6 +36,8 @@ end_date. Every SELECT here is standard SQL (CTEs, joins, CASE, window functions
 
 from __future__ import annotations
 
+from warchest.store.dialect import among
+
 CONTINUITY = ("continuation", "continuation-in-part", "division", "divisional",
               "continuing-reissue", "continuation in part", "continuing reissue")
 """``related_documents.relation`` values whose parent filing date starts the term."""
@@ -264,7 +266,6 @@ def _with_named(only: str | None) -> str:
 def _lapse_select(only: str | None = None) -> str:
     """``lapsed`` and the final SELECT: a fee expiry ends the patent at the last fee window
     it missed (grant + 4, 8 or 12 years); the end date is the earlier of lapse and expiry."""
-    among = f"\nWHERE patent_id IN (SELECT patent_id FROM {only})" if only else ""
     return f"""lapsed AS (
     SELECT t.*,
            CASE
@@ -293,5 +294,5 @@ SELECT patent_id, patent_type, grant_date, filing_date, term_start_date, term_st
        END AS lapse_rule,
        CASE WHEN lapse_date IS NOT NULL AND (expiry_date IS NULL OR lapse_date < expiry_date)
             THEN lapse_date ELSE expiry_date END AS end_date
-FROM lapsed{among}
+FROM lapsed WHERE TRUE{among("patent_id", only)}
 """
