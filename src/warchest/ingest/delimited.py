@@ -168,32 +168,43 @@ def map_columns(spec: TableSpec, header: list[str], source_name: str) -> dict[st
 
 
 # --------------------------------------------------------------------------- blocks
-def _count(buf: bytes, byte: bytes, end: int | None = None) -> int:
-    """Occurrences of one byte in ``buf[:end]`` (numpy: fast, and releases the GIL so that
-    the store can insert the previous block meanwhile)."""
-    view = np.frombuffer(buf, np.uint8, count=len(buf) if end is None else end)
-    return int(np.count_nonzero(view == byte[0]))
+_COUNT_PIECE = 1 << 20
+"""Bytes compared at a time when counting (the comparison's result stays in cache)."""
 
 
-def _find_cut(buf: bytes, quote: bytes | None, force: bool = False) -> int:
+def _count(buf: bytes, byte: bytes, end: int | None = None, start: int = 0) -> int:
+    """Occurrences of one byte in ``buf[start:end]`` (numpy, a piece at a time: fast, and
+    releases the GIL so that the store can insert the previous block meanwhile)."""
+    view = np.frombuffer(buf, np.uint8)[start:len(buf) if end is None else end]
+    target = byte[0]
+    return sum(int(np.count_nonzero(view[i:i + _COUNT_PIECE] == target))
+               for i in range(0, len(view), _COUNT_PIECE))
+
+
+def _find_cut(buf: bytes, quote: bytes | None, force: bool = False, parity: int = 0,
+              whole: bool = True) -> int:
     """Index just after the last newline that ends a record; -1 when the buffer holds no
     complete record yet (read more).
 
     A newline ends a record when the quotes before it (since the block start, which is a
-    record start) are balanced. With ``force`` (the buffer is already large), a newline
-    more than ``MAX_STEP_BACK`` bytes back is not searched for: the cut falls at the last
-    newline, and the parser reports the damaged record (a stray or unterminated quote),
-    which is then quarantined.
+    record start) are balanced; ``parity`` is that of the quotes before ``buf``, when
+    ``buf`` is the last piece of a longer buffer (``whole`` False: a search that would
+    step back past the piece's start gives -2, search the whole buffer). With ``force``
+    (the buffer is already large), a newline more than ``MAX_STEP_BACK`` bytes back is
+    not searched for: the cut falls at the last newline, and the parser reports the
+    damaged record (a stray or unterminated quote), which is then quarantined.
     """
     cut = buf.rfind(b"\n")
     if cut < 0:
-        return -1
+        return -1 if whole else -2
     if quote is None:
         return cut + 1
     last = cut
-    parity = _count(buf, quote, cut) & 1
+    parity ^= _count(buf, quote, cut) & 1
     while parity:
         prev = buf.rfind(b"\n", 0, cut)
+        if prev < 0 and not whole and last - prev <= MAX_STEP_BACK:
+            return -2
         if prev < 0 or last - prev > MAX_STEP_BACK:
             return last + 1 if force else -1
         parity ^= buf.count(quote, prev, cut) & 1
@@ -205,7 +216,10 @@ class BlockReader:
     """Cuts a byte stream into blocks that end at record boundaries.
 
     The header line (when the format has one) is read on construction, so that a file
-    with a header and no rows is still checked. Iterating yields ``(block, first_line)``.
+    with a header and no rows is still checked. Iterating yields ``(block, first_line,
+    newlines)``: the block, the line number it starts on and the line ends it holds.
+    Each block is copied once: the bytes read are kept as pieces, and the block is joined
+    from them up to the cut.
     """
 
     def __init__(self, stream: IO[bytes], quote: str | None, block_size: int = BLOCK_SIZE,
@@ -241,25 +255,49 @@ class BlockReader:
             self._eof = True
         self._buf += more
 
-    def __iter__(self) -> Iterator[tuple[bytes, int]]:
+    def _gather(self) -> list[bytes]:
+        """The buffer, then pieces read until they hold a block's worth (or the end)."""
+        pieces = [self._buf] if self._buf else []
+        size = len(self._buf)
+        while size < self._block_size and not self._eof:
+            more = self._stream.read(self._block_size - size)
+            if not more:
+                self._eof = True
+            else:
+                pieces.append(more)
+                size += len(more)
+        return pieces
+
+    def __iter__(self) -> Iterator[tuple[bytes, int, int]]:
         while True:
-            while len(self._buf) < self._block_size and not self._eof:
-                self._fill()
-            if not self._buf:
+            pieces = self._gather()
+            if not pieces:
                 return
             if self._eof:
-                block, self._buf = self._buf, b""
+                block, self._buf = b"".join(pieces), b""
             else:
-                force = len(self._buf) >= self._block_size + 4 * MAX_STEP_BACK
-                cut = _find_cut(self._buf, self._quote, force)
+                size = sum(map(len, pieces))
+                force = size >= self._block_size + 4 * MAX_STEP_BACK
+                cut, last = -2, pieces[-1]
+                if len(pieces) > 1:  # the cut is searched in the last piece first
+                    parity = sum(_count(p, self._quote) for p in pieces[:-1]) & 1 \
+                        if self._quote else 0
+                    cut = _find_cut(last, self._quote, force, parity, whole=False)
+                if cut == -2:  # not in the last piece: search the whole buffer
+                    last = self._buf = b"".join(pieces)
+                    pieces = [last]
+                    cut = _find_cut(last, self._quote, force)
                 if cut <= 0:  # no complete record yet: read on
+                    self._buf = b"".join(pieces)
                     if len(self._buf) > self._block_size + MAX_RECORD:
                         raise record_too_long("a record", self._line)
                     self._fill()
                     continue
-                block, self._buf = self._buf[:cut], self._buf[cut:]
-            yield block, self._line
-            self._line += _count(block, b"\n")
+                block = b"".join([*pieces[:-1], memoryview(last)[:cut]])
+                self._buf = last[cut:]
+            newlines = _count(block, b"\n")
+            yield block, self._line, newlines
+            self._line += newlines
 
 
 # --------------------------------------------------------------------------- positions
@@ -451,14 +489,15 @@ def read_delimited(
         mapping = map_columns(spec, header, source_name)
         names, include = _column_names(mapping, len(header))
     done = len(reader.header_line)
-    for block, first_line in reader:
+    for block, first_line, newlines in reader:
         done += len(block)
         if mapping is None:
             mapping = {f.column: f.position for f in spec.fields if f.position is not None}
             first = block.split(b"\n", 1)[0].rstrip(b"\r")
             width = max(len(first.split(dialect.delimiter.encode())), 1 + max(mapping.values()))
             names, include = _column_names(mapping, width)
-        yield _read_block(spec, block, first_line, names, include, source_name, done)
+        yield _read_block(spec, block, first_line, names, include, source_name, done,
+                          newlines)
 
 
 def _column_names(mapping: dict[str, int], width: int) -> tuple[list[str], list[str]]:
@@ -470,12 +509,13 @@ def _column_names(mapping: dict[str, int], width: int) -> tuple[list[str], list[
 
 
 def _parse_text(block: bytes, first_line: int, names: list[str], include: list[str],
-                dialect: Dialect, source_name: str
+                dialect: Dialect, source_name: str, newlines: int | None = None
                 ) -> tuple[bytes, pa.Table, list[tuple[str, int, int]], list[QuarantinedRow]]:
-    """Parse a block. Lines that are not UTF-8 are quarantined and blanked first (Arrow
-    cannot hand such a row to the invalid-row handler); a line whose stray quote would
-    swallow the lines after it is quarantined and blanked (:func:`_set_aside_swallowing`).
-    Both keep their line end, so line numbers stay right."""
+    """Parse a block (holding ``newlines`` line ends, when known). Lines that are not
+    UTF-8 are quarantined and blanked first (Arrow cannot hand such a row to the
+    invalid-row handler); a line whose stray quote would swallow the lines after it is
+    quarantined and blanked (:func:`_set_aside_swallowing`). Both keep their line end, so
+    line numbers (and the count of line ends) stay right."""
     set_aside: list[QuarantinedRow] = []
     try:
         raw, invalid = _parse_block(block, names, include, dialect)
@@ -497,7 +537,7 @@ def _parse_text(block: bytes, first_line: int, names: list[str], include: list[s
             except pa.ArrowInvalid as again:
                 raise BadInputFile(f"{source_name} near line {first_line}: {again}") \
                     from None
-    if dialect.quote and _records_over_lines(block, raw.num_rows + len(invalid)):
+    if dialect.quote and _records_over_lines(block, raw.num_rows + len(invalid), newlines):
         block, swallowed = _set_aside_swallowing(block, first_line, len(names), dialect)
         if swallowed:
             set_aside += swallowed
@@ -611,22 +651,23 @@ class _Records:
                 return
 
 
-def _records_over_lines(block: bytes, rows: int) -> bool:
+def _records_over_lines(block: bytes, rows: int, newlines: int | None = None) -> bool:
     """Whether the parser read fewer records than the block has lines (some record runs over
     several lines; blank lines also count, and are then checked for nothing). A CR alone
-    ends a line too."""
-    lines = _count(block, b"\n")
+    ends a line too. ``newlines``: the block's count of LF, when already known."""
+    lines = _count(block, b"\n") if newlines is None else newlines
     if b"\r" in block:  # (most files have no CR: spared the counts)
         lines += block.count(b"\r") - block.count(b"\r\n")
     return rows < lines + (0 if block.endswith((b"\n", b"\r")) else 1)
 
 
 def _read_block(spec: TableSpec, block: bytes, first_line: int, names: list[str],
-                include: list[str], source_name: str, done: int) -> Chunk:
+                include: list[str], source_name: str, done: int,
+                newlines: int | None = None) -> Chunk:
     """One block's rows: parsed, converted, the bad ones quarantined with their line."""
     dialect = spec.dialect
     block, raw, invalid, quarantined = _parse_text(block, first_line, names, include,
-                                                   dialect, source_name)
+                                                   dialect, source_name, newlines)
     rows_read = raw.num_rows + len(invalid) + len(quarantined)
     converted, mask, reasons = convert_rows(spec, raw, include)
     positions: _Positions | None = None
