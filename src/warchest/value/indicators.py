@@ -227,7 +227,9 @@ def _forward_ctes(self_citations: bool, only: str | None) -> str:
     at both ends comes twice, which ``cite_pairs`` makes one), ``cite_pairs`` (the
     distinct citing -> cited pairs), ``cites`` (each pair with its lag and whether both
     are of one owner group) and ``forward`` (citations received within 5 and 7 years, self citations
-    apart, and by whole years of lag).
+    apart, and by whole years of lag: counts with a filter, whose 8-byte states keep the
+    grouping of 8.3M patents in memory where sums of CASE, 16-byte HUGEINT states each,
+    spilled 4 GB at the full corpus's size).
     Only ``cite_rows`` joins on patent numbers; everything after it hashes 4-byte
     integers (``keys``), and the patent numbers come back only at the end."""
     y = YEAR_DAYS
@@ -235,8 +237,8 @@ def _forward_ctes(self_citations: bool, only: str | None) -> str:
         self_expr = "CASE WHEN oc.grp IS NOT NULL AND oc.grp = od.grp THEN 1 ELSE 0 END"
         self_join = ("LEFT JOIN groups oc ON oc.k = c.citing "
                      "LEFT JOIN groups od ON od.k = c.cited")
-        self_5 = f"sum(CASE WHEN f.lag_days < 5 * {y} THEN f.is_self ELSE 0 END)"
-        self_7 = f"sum(CASE WHEN f.lag_days < 7 * {y} THEN f.is_self ELSE 0 END)"
+        self_5 = f"count(*) FILTER (WHERE f.lag_days < 5 * {y} AND f.is_self = 1)"
+        self_7 = f"count(*) FILTER (WHERE f.lag_days < 7 * {y} AND f.is_self = 1)"
     else:
         self_expr, self_join = "0", ""
         self_5 = self_7 = "CAST(NULL AS BIGINT)"
@@ -248,8 +250,8 @@ def _forward_ctes(self_citations: bool, only: str | None) -> str:
         WHERE cited_patent_id IN (SELECT patent_id FROM {only})
     )"""
     lags = "".join(
-        f"\n           sum(CASE WHEN f.lag_days >= 0 AND f.lag_days < 5 * {y}"
-        f" AND CAST(floor(f.lag_days / {y}) AS INTEGER) = {b} THEN 1 ELSE 0 END)"
+        f"\n           count(*) FILTER (WHERE f.lag_days >= 0 AND f.lag_days < 5 * {y}"
+        f" AND CAST(floor(f.lag_days / {y}) AS INTEGER) = {b})"
         f" AS lag_y{b}," for b in range(LAG_BUCKETS))
     return f"""cite_rows AS (
     SELECT cg.k AS citing, cd.k AS cited
@@ -269,8 +271,8 @@ cites AS (
 ),
 forward AS (
     SELECT f.cited AS k,
-           sum(CASE WHEN f.lag_days < 5 * {y} THEN 1 ELSE 0 END) AS forward_5y,
-           sum(CASE WHEN f.lag_days < 7 * {y} THEN 1 ELSE 0 END) AS forward_7y,
+           count(*) FILTER (WHERE f.lag_days < 5 * {y}) AS forward_5y,
+           count(*) FILTER (WHERE f.lag_days < 7 * {y}) AS forward_7y,
            {self_5} AS forward_5y_self,
            {self_7} AS forward_7y_self,{lags}
            count(*) AS forward_total
