@@ -172,10 +172,10 @@ _COUNT_PIECE = 1 << 20
 """Bytes compared at a time when counting (the comparison's result stays in cache)."""
 
 
-def _count(buf: bytes, byte: bytes, end: int | None = None, start: int = 0) -> int:
-    """Occurrences of one byte in ``buf[start:end]`` (numpy, a piece at a time: fast, and
+def _count(buf: bytes, byte: bytes, end: int | None = None) -> int:
+    """Occurrences of one byte in ``buf[:end]`` (numpy, a piece at a time: fast, and
     releases the GIL so that the store can insert the previous block meanwhile)."""
-    view = np.frombuffer(buf, np.uint8)[start:len(buf) if end is None else end]
+    view = np.frombuffer(buf, np.uint8, count=len(buf) if end is None else end)
     target = byte[0]
     return sum(int(np.count_nonzero(view[i:i + _COUNT_PIECE] == target))
                for i in range(0, len(view), _COUNT_PIECE))
@@ -284,7 +284,7 @@ class BlockReader:
                         if self._quote else 0
                     cut = _find_cut(last, self._quote, force, parity, whole=False)
                 if cut == -2:  # not in the last piece: search the whole buffer
-                    last = self._buf = b"".join(pieces)
+                    last = b"".join(pieces)
                     pieces = [last]
                     cut = _find_cut(last, self._quote, force)
                 if cut <= 0:  # no complete record yet: read on
